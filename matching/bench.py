@@ -1,0 +1,132 @@
+"""The `rdvm bench` workload: time each stage of ranking and planning, and compare with the naive scorer."""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching import exchange, naive, synth
+from matching.assignment import optimal_plan, plan_problem
+from matching.ranking import rank_prepared
+from matching.scoring import Prepared, prepare, score_block
+from matching.timing import stage, stopwatch
+
+#: trainees, vacancies, seats per vacancy (None: as generated), whether to plan.
+SIZES: dict[str, tuple[int, int, int | None, bool]] = {
+    "S": (1_000, 200, None, True),
+    "M": (10_000, 2_000, 3, True),
+    "L": (50_000, 5_000, None, False),
+}
+TOP = 50
+NAIVE_VACANCIES, NAIVE_TRAINEES = 10, 400
+
+
+def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | None, seed: int) -> None:
+    t, v = synth.generate(trainees=trainees, vacancies=vacancies, seed=seed, seats=seats)
+    out = Path(folder)
+    (out / "trainees.json").write_text(json.dumps({"trainees": t}, ensure_ascii=False), "utf-8")
+    (out / "vacancies.json").write_text(json.dumps({"vacancies": v}, ensure_ascii=False), "utf-8")
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def naive_comparison(p: Prepared, seed: int) -> tuple[float, float, int]:
+    """Score a subsample with the naive scorer; return its seconds per pair, the largest gap, pairs."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, max(1, len(p.vacancies) - NAIVE_VACANCIES + 1)))
+    block = slice(rows, min(rows + NAIVE_VACANCIES, len(p.vacancies)))
+    columns = np.sort(rng.choice(len(p.trainees), size=min(NAIVE_TRAINEES, len(p.trainees)), replace=False))
+    fast = score_block(p, block).score[:, columns]
+    start = time.perf_counter()
+    slow = np.array(
+        [
+            [naive.score(p, p.vacancies.records[r], p.trainees.records[c], naive.vacancy_term_weights(p, r)) for c in columns]
+            for r in range(block.start, block.stop)
+        ]
+    )
+    seconds = time.perf_counter() - start
+    slow = np.where(slow < 0, -1.0, slow)
+    gap = float(np.max(np.abs(slow - fast))) if slow.size else 0.0
+    return seconds / max(slow.size, 1), gap, int(slow.size)
+
+
+def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Run the benchmark of one size and return its figures."""
+    n_trainees, n_vacancies, seats, do_plan = SIZES[size]
+    with tempfile.TemporaryDirectory(prefix="rdvm-bench-") as folder:
+        log(f"generating {n_trainees:,} trainees × {n_vacancies:,} vacancies (seed {seed}) …")
+        child = multiprocessing.get_context("spawn").Process(
+            target=_generate_files, args=(folder, n_trainees, n_vacancies, seats, seed)
+        )
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError("generating the workload failed")
+        gc.collect()
+        log("ranking …")
+        start = time.perf_counter()
+        with stopwatch() as seconds:
+            with stage("load_normalise"):
+                trainees = exchange.load(Path(folder) / "trainees.json", "trainees")
+                vacancies = exchange.load(Path(folder) / "vacancies.json", "vacancies")
+            prepared = prepare(trainees.records, vacancies.records)
+            candidates = 0
+            with stage("rank_total_blocks"):
+                for ranking in rank_prepared(prepared, top=TOP):
+                    with stage("topk_reasons"):
+                        candidates += len([c.to_dict() for c in ranking.candidates])
+        rank_seconds = time.perf_counter() - start
+    figures: dict[str, Any] = {
+        "size": size,
+        "trainees": len(prepared.trainees),
+        "vacancies": len(prepared.vacancies),
+        "seats": int(prepared.vacancies.seats.sum()),
+        "pairs": len(prepared.trainees) * len(prepared.vacancies),
+        "top": TOP,
+        "candidates_listed": candidates,
+        "rank_seconds": round(rank_seconds, 3),
+    }
+    figures.update({f"{name}_seconds": round(value, 3) for name, value in seconds.items() if name != "rank_total_blocks"})
+    figures.update(_plan_figures(prepared, do_plan, log))
+    log("naive comparison …")
+    per_pair, gap, pairs = naive_comparison(prepared, seed)
+    vector_per_pair = (seconds["constraints"] + seconds["text"] + seconds["scoring"]) / figures["pairs"]
+    figures.update(
+        {
+            "naive_pairs": pairs,
+            "naive_us_per_pair": round(per_pair * 1e6, 2),
+            "vector_us_per_pair": round(vector_per_pair * 1e6, 4),
+            "naive_max_score_gap": gap,
+            "naive_speedup": round(per_pair / vector_per_pair, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+        }
+    )
+    return figures
+
+
+def _plan_figures(prepared: Prepared, do_plan: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    if not do_plan:
+        return {"plan_seconds": None}
+    log("planning (optimal) …")
+    start = time.perf_counter()
+    plan = optimal_plan(plan_problem(prepared))
+    seconds = time.perf_counter() - start
+    return {
+        "plan_seconds": round(seconds, 3),
+        "plan_assignments": len(plan.pairs),
+        "plan_total_score": plan.to_dict()["total_score"],
+    }

@@ -1,0 +1,221 @@
+"""Turn exchange records into arrays the engine computes on.
+
+Trainees are sorted by id, so that array order is id order and ties are broken by id for free.
+Values outside the taxonomy (kept as written) get their own columns, so "XYZ" required still
+matches "XYZ" held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from matching.geo import TownTable, build_town_table
+from matching.models import (
+    LANGUAGE_LEVELS,
+    LEVELS,
+    LICENCE_CATEGORIES,
+    LITERACY_LEVELS,
+    SHIFTS,
+    Trainee,
+    Vacancy,
+)
+from matching.taxonomy import Taxonomy, get_taxonomy
+
+NO_DATE = np.iinfo(np.int32).min  # "no date": available now, or no start date
+
+
+class Index:
+    """A growing mapping from values to consecutive column numbers."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self.positions: dict[str, int] = {}
+        self.values: list[str] = []
+        for value in values:
+            self.add(value)
+
+    def add(self, value: str) -> int:
+        """Return the column of a value, adding it when new."""
+        if value not in self.positions:
+            self.positions[value] = len(self.values)
+            self.values.append(value)
+        return self.positions[value]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass
+class Space:
+    """The shared columns of one matching run: certifications, skills, languages, towns."""
+
+    taxonomy: Taxonomy
+    certifications: Index
+    skills: Index
+    languages: Index
+    towns: TownTable
+    implies: dict[str, set[str]]
+
+
+def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxonomy: Taxonomy | None = None) -> Space:
+    """Collect every value the records use into one set of columns."""
+    taxonomy = taxonomy or get_taxonomy()
+    certs = Index(c.code for c in taxonomy.certifications)
+    skills = Index(s.code for s in taxonomy.skills)
+    languages = Index(lang.code for lang in taxonomy.languages)
+    towns: list[str] = []
+    for t in trainees:
+        [certs.add(c) for c in t.certifications]
+        [skills.add(s) for s in t.skills]
+        [languages.add(x.language) for x in t.languages]
+        towns += [t.home_town, *t.extra_towns]
+    for v in vacancies:
+        [certs.add(c) for c in (*v.required_certifications, *v.preferred_certifications)]
+        [skills.add(s) for s in (*v.required_skills, *v.preferred_skills)]
+        [languages.add(x.language) for x in v.required_languages]
+        towns.append(v.town)
+    implies = {code: taxonomy.implied_certifications(code) for code in certs.values}
+    return Space(taxonomy, certs, skills, languages, build_town_table(taxonomy, towns), implies)
+
+
+def _day(value: date | None) -> int:
+    return value.toordinal() if value is not None else NO_DATE
+
+
+def _rows_matrix(rows: Sequence[Iterable[int]], width: int) -> sparse.csr_matrix:
+    indptr, indices = [0], []
+    for row in rows:
+        cols = sorted(set(row))
+        indices += cols
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return sparse.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), shape=(len(rows), width))
+
+
+def _flags(rows: Sequence[Iterable[int]], width: int, empty_means_all: bool = False) -> NDArray[np.bool_]:
+    out = np.zeros((len(rows), width), dtype=bool)
+    for i, row in enumerate(rows):
+        cols = list(row)
+        if cols:
+            out[i, cols] = True
+        elif empty_means_all:
+            out[i, :] = True
+    return out
+
+
+def _language_levels(items: Sequence[Sequence[tuple[str, str]]], space: Space) -> NDArray[np.int8]:
+    """Return levels 1 (basic) … 4 (native), 0 where the language is absent."""
+    out = np.zeros((len(items), len(space.languages)), dtype=np.int8)
+    for i, row in enumerate(items):
+        for language, level in row:
+            col = space.languages.positions[language]
+            out[i, col] = max(out[i, col], LANGUAGE_LEVELS.index(level) + 1)
+    return out
+
+
+@dataclass
+class TraineeArrays:
+    """Trainees as arrays, one row per trainee, in id order."""
+
+    records: list[Trainee]
+    ids: list[str]
+    home: NDArray[np.int32]
+    mobility: NDArray[np.int8]
+    extra_towns: sparse.csr_matrix
+    certifications: NDArray[np.bool_]
+    skills: sparse.csr_matrix
+    languages: NDArray[np.int8]
+    licences: NDArray[np.bool_]
+    literacy: NDArray[np.int8]
+    security_years: NDArray[np.float64]
+    grade: NDArray[np.float64]
+    available_from: NDArray[np.int32]
+    preferred_levels: NDArray[np.bool_]
+    preferred_shifts: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
+    """Encode trainees, sorted by id, as arrays over the space's columns."""
+    records = sorted(trainees, key=lambda t: t.id)
+    certs, towns = space.certifications.positions, space.towns.positions
+    held = [set().union(*(space.implies[c] for c in t.certifications)) for t in records]
+    return TraineeArrays(
+        records=records,
+        ids=[t.id for t in records],
+        home=np.array([towns[t.home_town] for t in records], dtype=np.int32),
+        mobility=np.array([("town", "region", "country").index(t.mobility) for t in records], dtype=np.int8),
+        extra_towns=_rows_matrix([[towns[x] for x in t.extra_towns] for t in records], len(space.towns)),
+        certifications=_flags([[certs[c] for c in h if c in certs] for h in held], len(space.certifications)),
+        skills=_rows_matrix([[space.skills.positions[s] for s in t.skills] for t in records], len(space.skills)),
+        languages=_language_levels([[(x.language, x.level) for x in t.languages] for t in records], space),
+        licences=_flags([[LICENCE_CATEGORIES.index(c) for c in t.driving_licences] for t in records], 5),
+        literacy=np.array([LITERACY_LEVELS.index(t.literacy) for t in records], dtype=np.int8),
+        security_years=np.array([t.security_years for t in records], dtype=np.float64),
+        grade=np.array(
+            [np.nan if t.training is None or t.training.overall is None else t.training.overall for t in records],
+            dtype=np.float64,
+        ),
+        available_from=np.array([_day(t.available_from) for t in records], dtype=np.int32),
+        preferred_levels=_flags([[LEVELS.index(x) for x in t.preferred_levels] for t in records], 3, True),
+        preferred_shifts=_flags([[SHIFTS.index(x) for x in t.preferred_shifts] for t in records], 3, True),
+    )
+
+
+@dataclass
+class VacancyArrays:
+    """Vacancies as arrays, one row per vacancy, in input order."""
+
+    records: list[Vacancy]
+    ids: list[str]
+    town: NDArray[np.int32]
+    level: NDArray[np.int8]
+    shift: NDArray[np.int8]
+    seats: NDArray[np.int64]
+    required_certifications: NDArray[np.bool_]
+    preferred_certifications: NDArray[np.bool_]
+    required_skills: sparse.csr_matrix
+    preferred_skills: sparse.csr_matrix
+    required_languages: NDArray[np.int8]
+    min_literacy: NDArray[np.int8]
+    min_experience: NDArray[np.float64]
+    licence: NDArray[np.int8]
+    start_date: NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def encode_vacancies(vacancies: Sequence[Vacancy], space: Space) -> VacancyArrays:
+    """Encode vacancies as arrays over the space's columns."""
+    records = list(vacancies)
+    certs, skills = space.certifications.positions, space.skills.positions
+    return VacancyArrays(
+        records=records,
+        ids=[v.id for v in records],
+        town=np.array([space.towns.positions[v.town] for v in records], dtype=np.int32),
+        level=np.array([LEVELS.index(v.level) for v in records], dtype=np.int8),
+        shift=np.array([-1 if v.shift is None else SHIFTS.index(v.shift) for v in records], dtype=np.int8),
+        seats=np.array([v.seats for v in records], dtype=np.int64),
+        required_certifications=_flags([[certs[c] for c in v.required_certifications] for v in records], len(certs)),
+        preferred_certifications=_flags([[certs[c] for c in v.preferred_certifications] for v in records], len(certs)),
+        required_skills=_rows_matrix([[skills[s] for s in v.required_skills] for v in records], len(skills)),
+        preferred_skills=_rows_matrix([[skills[s] for s in v.preferred_skills] for v in records], len(skills)),
+        required_languages=_language_levels([[(x.language, x.level) for x in v.required_languages] for v in records], space),
+        min_literacy=np.array(
+            [0 if v.min_literacy is None else LITERACY_LEVELS.index(v.min_literacy) for v in records], dtype=np.int8
+        ),
+        min_experience=np.array([v.min_experience_years for v in records], dtype=np.float64),
+        licence=np.array(
+            [-1 if v.driving_licence is None else LICENCE_CATEGORIES.index(v.driving_licence) for v in records],
+            dtype=np.int8,
+        ),
+        start_date=np.array([_day(v.start_date) for v in records], dtype=np.int32),
+    )

@@ -1,0 +1,506 @@
+"""Read, validate, normalise and write exchange-format files (JSON and CSV).
+
+Reading never stops at the first problem: every error of a file is reported with its file, row or
+index, record id and field. Values that match nothing in the taxonomy are kept as written and
+reported as warnings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
+from matching.normalise import Vocabularies, Vocabulary, get_vocabularies
+
+Kind = Literal["trainees", "vacancies"]
+RecordT = TypeVar("RecordT", Trainee, Vacancy)
+MODELS: dict[Kind, type[Trainee] | type[Vacancy]] = {"trainees": Trainee, "vacancies": Vacancy}
+
+LIST_FIELDS = frozenset(
+    {
+        "extra_towns",
+        "skills",
+        "certifications",
+        "driving_licences",
+        "preferred_levels",
+        "preferred_shifts",
+        "required_certifications",
+        "preferred_certifications",
+        "required_skills",
+        "preferred_skills",
+    }
+)
+LANGUAGE_FIELDS = frozenset({"languages", "required_languages"})
+NUMBER_FIELDS = frozenset({"seats", "salary_fcfa_month", "min_experience_years", "training_overall"})
+MODULE_PREFIX = "module:"
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a file: where it is, which field, and what is wrong."""
+
+    source: str
+    where: str
+    field: str
+    message: str
+    record_id: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        who = f" ({self.record_id})" if self.record_id else ""
+        at = f", field '{self.field}'" if self.field else ""
+        return f"{self.source}: {self.where}{who}{at}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the issue as a JSON-ready dictionary."""
+        return {
+            "severity": self.severity,
+            "source": self.source,
+            "where": self.where,
+            "record_id": self.record_id,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RawRecord:
+    """A record as read from a file, before validation, with its location."""
+
+    where: str
+    data: dict[str, Any]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class LoadResult(Generic[RecordT]):
+    """The valid records of a file and every issue found in it."""
+
+    records: list[RecordT]
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Return the issues that make the file unusable."""
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Return the issues that only deserve attention."""
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the file has no error."""
+        return not self.errors
+
+
+class ExchangeError(Exception):
+    """Raised when a file holds errors; carries every issue found."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues if i.severity == "error"))
+
+
+# ---------------------------------------------------------------- reading raw records
+
+
+def read_raw(text: str, *, source: str, fmt: Literal["json", "csv"], kind: Kind) -> tuple[list[RawRecord], list[Issue]]:
+    """Split a file's text into raw records; return them and the file-level issues."""
+    text = text.removeprefix("\ufeff")
+    if fmt == "json":
+        return _read_json(text, source=source, kind=kind)
+    return _read_csv(text, source=source)
+
+
+def _read_json(text: str, *, source: str, kind: Kind) -> tuple[list[RawRecord], list[Issue]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [Issue(source, f"line {exc.lineno}", "", f"is not valid JSON: {exc.msg}")]
+    if isinstance(data, dict):
+        if kind not in data:
+            return [], [Issue(source, "top level", kind, f"expected a list of records or an object with the key '{kind}'")]
+        data = data[kind]
+    if not isinstance(data, list):
+        return [], [Issue(source, "top level", kind, "expected a list of records")]
+    records, issues = [], []
+    for index, item in enumerate(data):
+        if isinstance(item, dict):
+            records.append(RawRecord(f"index {index}", {k: v for k, v in item.items() if v is not None}))
+        else:
+            issues.append(Issue(source, f"index {index}", "", "is not an object"))
+    return records, issues
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _read_csv(text: str, *, source: str) -> tuple[list[RawRecord], list[Issue]]:
+    if not text.strip():
+        return [], [Issue(source, "row 1", "", "the file is empty: expected a header row")]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()[0]))
+    header = [h.strip() for h in next(reader)]
+    records = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        record = RawRecord(f"row {number}", {})
+        if len(cells) > len(header):
+            record.problems.append(("", f"has {len(cells)} cells but the header has {len(header)} columns"))
+        for name, cell in zip(header, cells, strict=False):
+            _put_cell(record, name, cell.strip())
+        records.append(record)
+    return records, []
+
+
+def _put_cell(record: RawRecord, name: str, cell: str) -> None:
+    if not cell or not name:
+        return
+    data = record.data
+    if name in LIST_FIELDS:
+        data[name] = [item.strip() for item in cell.split("|") if item.strip()]
+    elif name in LANGUAGE_FIELDS:
+        data[name] = [_language_item(record, name, item) for item in cell.split("|") if item.strip()]
+    elif name == "experience":
+        data[name] = [_experience_item(record, item) for item in cell.split("|") if item.strip()]
+    elif name == "training_overall":
+        data.setdefault("training", {})["overall"] = _number(cell)
+    elif name == "training_cohort":
+        data.setdefault("training", {})["cohort"] = cell
+    elif name.startswith(MODULE_PREFIX):
+        data.setdefault("training", {}).setdefault("modules", {})[name[len(MODULE_PREFIX) :].strip()] = _number(cell)
+    else:
+        data[name] = _number(cell) if name in NUMBER_FIELDS else cell
+
+
+def _number(cell: str) -> str:
+    cell = cell.replace("\u00a0", "").replace("\u202f", "")
+    if _DECIMAL_COMMA.match(cell):
+        return cell.replace(",", ".")
+    return cell.replace(" ", "") if re.fullmatch(r"[\d ]+", cell) else cell
+
+
+def _language_item(record: RawRecord, name: str, item: str) -> dict[str, str]:
+    language, sep, level = item.strip().rpartition(":")
+    if not sep:
+        record.problems.append((name, f"item {item.strip()!r} must be written code:level, e.g. bm:native"))
+        return {"language": item.strip(), "level": "basic"}
+    return {"language": language, "level": level}
+
+
+def _experience_item(record: RawRecord, item: str) -> dict[str, str]:
+    parts = item.strip().split(":", 3)
+    if len(parts) < 2:
+        record.problems.append(("experience", f"item {item.strip()!r} must be written years:sector:country:title"))
+        return {"years": "0", "sector": "other"}
+    years, sector, country, title = [*parts, "", ""][:4]
+    entry = {"years": _number(years), "sector": sector}
+    if country.strip():
+        entry["country"] = country
+    if title.strip():
+        entry["title"] = title
+    return entry
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _field_name(loc: tuple[int | str, ...], fmt: str) -> str:
+    if not loc:
+        return ""
+    if fmt == "csv":
+        head = str(loc[0])
+        if head == "training" and len(loc) > 1:
+            return f"{MODULE_PREFIX}{loc[2]}" if loc[1] == "modules" and len(loc) > 2 else f"training_{loc[1]}"
+        return head
+    name = str(loc[0])
+    for part in loc[1:]:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return name
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "string_type": "must be text",
+}
+
+
+def _message(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    got = error.get("input")
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')} (got {got!r})"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        limit = ctx.get("ge", ctx.get("le"))
+        return f"must be {bound} {limit} (got {got!r})"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    base = _MESSAGES.get(kind, error["msg"])
+    return base if kind == "missing" else f"{base} (got {got!r})"
+
+
+def validate(raw: Sequence[RawRecord], *, model: type[RecordT], source: str, fmt: str) -> tuple[list[RecordT], list[Issue]]:
+    """Validate raw records against a model; return the valid ones and every error."""
+    records: list[RecordT] = []
+    issues: list[Issue] = []
+    for item in raw:
+        record_id = str(item.data.get("id", "")).strip() or None
+        issues += [Issue(source, item.where, f, m, record_id) for f, m in item.problems]
+        try:
+            record = model.model_validate(item.data)
+        except ValidationError as exc:
+            issues += [
+                Issue(source, item.where, _field_name(e["loc"], fmt), _message(e), record_id)
+                for e in exc.errors(include_url=False)
+            ]
+            continue
+        if not item.problems:
+            records.append(record)
+    issues += _duplicate_ids(raw, source=source)
+    return records, issues
+
+
+def _duplicate_ids(raw: Sequence[RawRecord], *, source: str) -> list[Issue]:
+    ids = [str(r.data.get("id", "")).strip() for r in raw]
+    counts = Counter(i for i in ids if i)
+    first: dict[str, str] = {}
+    issues = []
+    for record, record_id in zip(raw, ids, strict=True):
+        if counts.get(record_id, 0) > 1:
+            if record_id in first:
+                issues.append(Issue(source, record.where, "id", f"duplicate id, already used at {first[record_id]}", record_id))
+            else:
+                first[record_id] = record.where
+    return issues
+
+
+def unknown_fields(raw: Sequence[RawRecord], *, model: type[BaseModel], source: str) -> list[Issue]:
+    """Warn once per unknown field name: it is ignored, not an error (newer files may carry more)."""
+    known = set(model.model_fields)
+    seen: dict[str, str] = {}
+    for record in raw:
+        for name in record.data:
+            if name not in known and name not in seen:
+                seen[name] = record.where
+    return [
+        Issue(source, where, name, "is not a field of the exchange format; ignored", severity="warning")
+        for name, where in seen.items()
+    ]
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+class _Normaliser:
+    """Maps a record's free-text values to the taxonomy and collects warnings."""
+
+    def __init__(self, vocabularies: Vocabularies, source: str) -> None:
+        self.vocabularies = vocabularies
+        self.source = source
+        self.issues: list[Issue] = []
+        self.where = ""
+        self.record_id: str | None = None
+
+    def one(self, vocabulary: Vocabulary, field_name: str, text: str) -> str:
+        found = vocabulary.match(text)
+        if not found.matched:
+            self.issues.append(
+                Issue(
+                    self.source,
+                    self.where,
+                    field_name,
+                    f"{vocabulary.kind} {text!r} matches nothing in the taxonomy; kept as written",
+                    self.record_id,
+                    "warning",
+                )
+            )
+        return found.kept
+
+    def many(self, vocabulary: Vocabulary, field_name: str, texts: Iterable[str]) -> list[str]:
+        return list(dict.fromkeys(self.one(vocabulary, field_name, t) for t in texts))
+
+    def languages(self, field_name: str, items: Iterable[Any]) -> list[Any]:
+        best: dict[str, Any] = {}
+        for item in items:
+            item.language = self.one(self.vocabularies.languages, field_name, item.language)
+            kept = best.get(item.language)
+            if kept is None or LANGUAGE_LEVELS.index(item.level) > LANGUAGE_LEVELS.index(kept.level):
+                best[item.language] = item
+        return list(best.values())
+
+    def trainee(self, t: Trainee) -> Trainee:
+        v = self.vocabularies
+        t.home_town = self.one(v.towns, "home_town", t.home_town)
+        t.extra_towns = self.many(v.towns, "extra_towns", t.extra_towns)
+        t.languages = self.languages("languages", t.languages)
+        t.skills = self.many(v.skills, "skills", t.skills)
+        t.certifications = self.many(v.certifications, "certifications", t.certifications)
+        t.driving_licences = list(dict.fromkeys(t.driving_licences))
+        return t
+
+    def vacancy(self, r: Vacancy) -> Vacancy:
+        v = self.vocabularies
+        r.town = self.one(v.towns, "town", r.town)
+        r.required_certifications = self.many(v.certifications, "required_certifications", r.required_certifications)
+        r.preferred_certifications = self.many(v.certifications, "preferred_certifications", r.preferred_certifications)
+        r.required_skills = self.many(v.skills, "required_skills", r.required_skills)
+        r.preferred_skills = self.many(v.skills, "preferred_skills", r.preferred_skills)
+        r.required_languages = self.languages("required_languages", r.required_languages)
+        return r
+
+
+def normalise_records(
+    records: Sequence[Trainee | Vacancy], *, source: str, wheres: Sequence[str], vocabularies: Vocabularies | None = None
+) -> list[Issue]:
+    """Map every record's towns, languages, skills and certifications to the taxonomy, in place."""
+    normaliser = _Normaliser(vocabularies or get_vocabularies(), source)
+    for record, where in zip(records, wheres, strict=True):
+        normaliser.where, normaliser.record_id = where, record.id
+        if isinstance(record, Trainee):
+            normaliser.trainee(record)
+        else:
+            normaliser.vacancy(record)
+    return normaliser.issues
+
+
+# ---------------------------------------------------------------- whole files
+
+
+def detect_format(path: Path) -> Literal["json", "csv"]:
+    """Return the file's format from its extension (.json or .csv)."""
+    suffix = path.suffix.lower()
+    if suffix not in {".json", ".csv"}:
+        raise ExchangeError([Issue(str(path), "file", "", "must end in .json or .csv")])
+    return "json" if suffix == ".json" else "csv"
+
+
+def parse_text(text: str, *, kind: Kind, source: str, fmt: Literal["json", "csv"]) -> LoadResult[Any]:
+    """Parse, validate and normalise the text of an exchange file."""
+    raw, issues = read_raw(text, source=source, fmt=fmt, kind=kind)
+    model = MODELS[kind]
+    records, errors = validate(raw, model=model, source=source, fmt=fmt)  # type: ignore[type-var]
+    issues += errors + unknown_fields(raw, model=model, source=source)
+    wheres = {str(r.data.get("id", "")).strip(): r.where for r in raw}
+    issues += normalise_records(records, source=source, wheres=[wheres.get(r.id, "") for r in records])
+    return LoadResult(records=records if not [i for i in issues if i.severity == "error"] else [], issues=issues)
+
+
+def load(path: str | Path, kind: Kind) -> LoadResult[Any]:
+    """Read an exchange file (JSON or CSV, by extension) of trainees or vacancies."""
+    path = Path(path)
+    fmt = detect_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return LoadResult([], [Issue(str(path), "file", "", f"cannot be read: {exc.strerror}")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return LoadResult([], [Issue(str(path), f"byte {exc.start}", "", "is not UTF-8 text; save the file as UTF-8")])
+    return parse_text(text, kind=kind, source=str(path), fmt=fmt)
+
+
+def load_trainees(path: str | Path) -> LoadResult[Trainee]:
+    """Read a trainees file."""
+    return load(path, "trainees")
+
+
+def load_vacancies(path: str | Path) -> LoadResult[Vacancy]:
+    """Read a vacancies file."""
+    return load(path, "vacancies")
+
+
+def guess_kind(path: str | Path) -> Kind:
+    """Guess whether a file holds trainees or vacancies from its content."""
+    path = Path(path)
+    text = path.read_text("utf-8", errors="replace").removeprefix("\ufeff")
+    if path.suffix.lower() == ".csv":
+        header = text.splitlines()[0] if text else ""
+        return "vacancies" if "employer" in header else "trainees"
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        head = stripped[:200]
+        if '"vacancies"' in head:
+            return "vacancies"
+        if '"trainees"' in head:
+            return "trainees"
+    return "vacancies" if '"employer"' in text[:5000] else "trainees"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def to_json_text(records: Sequence[BaseModel], kind: Kind) -> str:
+    """Return records as an exchange JSON document."""
+    rows = [r.model_dump(mode="json", exclude_none=True) for r in records]
+    return json.dumps({kind: rows}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_cell(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name in LANGUAGE_FIELDS:
+        return "|".join(f"{v['language']}:{v['level']}" for v in value)
+    if name == "experience":
+        return "|".join(
+            f"{_plain_number(e['years'])}:{e['sector']}:{e.get('country') or ''}:{e.get('title') or ''}" for e in value
+        )
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, float):
+        return _plain_number(value)
+    return str(value)
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def to_csv_text(records: Sequence[BaseModel], kind: Kind) -> str:
+    """Return records as an exchange CSV document (comma-separated, UTF-8)."""
+    model = MODELS[kind]
+    names = [n for n in model.model_fields if n != "training"]
+    rows = [r.model_dump(mode="json") for r in records]
+    modules = sorted({m for r in rows for m in ((r.get("training") or {}).get("modules") or {})})
+    header = names + (
+        ["training_cohort", "training_overall", *(MODULE_PREFIX + m for m in modules)] if kind == "trainees" else []
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        training = row.get("training") or {}
+        cells = [_csv_cell(n, row.get(n)) for n in names]
+        if kind == "trainees":
+            cells += [_csv_cell("", training.get("cohort")), _csv_cell("", training.get("overall"))]
+            cells += [_csv_cell("", (training.get("modules") or {}).get(m)) for m in modules]
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def write(path: str | Path, records: Sequence[BaseModel], kind: Kind) -> None:
+    """Write records to a JSON or CSV exchange file, by extension."""
+    path = Path(path)
+    text = to_json_text(records, kind) if detect_format(path) == "json" else to_csv_text(records, kind)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,106 @@
+"""The engine's message catalogue: every sentence it shows, in French (default) and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["fr", "en"]
+LANGS: tuple[Lang, ...] = ("fr", "en")
+
+CATALOGUE: dict[str, dict[Lang, str]] = {
+    # hard rules
+    "missing_certification": {"fr": "certification requise manquante : {code}", "en": "missing required certification {code}"},
+    "missing_language": {
+        "fr": "langue requise manquante : {language} ({code}), niveau {level} demandé",
+        "en": "missing required language {language} ({code}), {level} required",
+    },
+    "language_below": {
+        "fr": "{language} ({code}) : niveau {have}, {level} demandé",
+        "en": "{language} ({code}) spoken at {have}, below the {level} required",
+    },
+    "outside_mobility_town": {
+        "fr": "{site} est hors de la zone de mobilité ({home} et {radius} km autour)",
+        "en": "{site} is outside the trainee's mobility ({home} and {radius} km around)",
+    },
+    "outside_mobility_region": {
+        "fr": "{site} est hors de la zone de mobilité (région de {region})",
+        "en": "{site} is outside the trainee's mobility ({region} region)",
+    },
+    "outside_mobility_country": {
+        "fr": "{site} est hors de la zone de mobilité (Mali)",
+        "en": "{site} is outside the trainee's mobility (Mali)",
+    },
+    "missing_licence": {
+        "fr": "permis de conduire {category} requis, absent",
+        "en": "missing required driving licence {category}",
+    },
+    "experience_below": {
+        "fr": "{have} an(s) d'expérience en sécurité, {need} requis",
+        "en": "{have} years of security experience, {need} required",
+    },
+    "literacy_below": {
+        "fr": "lecture et écriture : niveau {have}, {need} requis",
+        "en": "literacy {have}, below the {need} required",
+    },
+    # what raised or lowered a score
+    "holds_required": {"fr": "détient {codes} (requis)", "en": "holds {codes} (required)"},
+    "skills_high": {"fr": "maîtrise {hits} des {total} compétences demandées", "en": "has {hits} of the {total} required skills"},
+    "skills_low": {"fr": "compétences demandées absentes : {names}", "en": "lacks required skills: {names}"},
+    "preferred_skills_high": {"fr": "compétences appréciées : {names}", "en": "has preferred skills: {names}"},
+    "preferred_skills_low": {"fr": "compétences appréciées absentes : {names}", "en": "lacks preferred skills: {names}"},
+    "certifications_high": {"fr": "détient {codes} (apprécié)", "en": "holds {codes} (preferred)"},
+    "certifications_low": {"fr": "n'a pas {codes} (apprécié)", "en": "lacks {codes} (preferred)"},
+    "text_high": {"fr": "profil proche de l'offre", "en": "profile close to the job description"},
+    "text_low": {"fr": "profil éloigné de l'offre", "en": "profile far from the job description"},
+    "experience_high": {"fr": "{years} an(s) d'expérience en sécurité", "en": "{years} years of security experience"},
+    "experience_low": {"fr": "peu d'expérience en sécurité ({years} an(s))", "en": "little security experience ({years} years)"},
+    "training_high": {"fr": "note de formation {grade}/20", "en": "training grade {grade}/20"},
+    "training_low": {"fr": "note de formation faible ({grade}/20)", "en": "low training grade ({grade}/20)"},
+    "training_none": {"fr": "pas de note de formation", "en": "no training grade"},
+    "proximity_same": {"fr": "habite à {site}, où se trouve le poste", "en": "lives in {site}, where the job is"},
+    "proximity_extra": {"fr": "accepte de travailler à {site}", "en": "accepts to work in {site}"},
+    "proximity_km": {"fr": "habite à {km} km du site", "en": "lives {km} km from the site"},
+    "proximity_unknown": {"fr": "distance au site inconnue", "en": "distance to the site unknown"},
+    "availability_high": {"fr": "disponible à la date de début", "en": "available by the start date"},
+    "availability_low": {
+        "fr": "disponible {days} jours après la date de début",
+        "en": "available {days} days after the start date",
+    },
+    "level_high": {"fr": "souhaite un poste de {level}", "en": "wants a {level} post"},
+    "level_low": {"fr": "préfère un autre niveau ({levels})", "en": "prefers another level ({levels})"},
+    "shift_high": {"fr": "accepte le travail de {shift}", "en": "accepts {shift} work"},
+    "shift_low": {"fr": "préfère le travail de {shifts}", "en": "prefers {shifts} work"},
+    "languages_high": {"fr": "parle {names}", "en": "speaks {names}"},
+    "languages_low": {"fr": "parle peu {names}", "en": "speaks little {names}"},
+}
+
+LABELS: dict[str, dict[Lang, str]] = {
+    "guard": {"fr": "agent", "en": "guard"},
+    "supervisor": {"fr": "chef de poste", "en": "supervisor"},
+    "manager": {"fr": "responsable", "en": "manager"},
+    "day": {"fr": "jour", "en": "day"},
+    "night": {"fr": "nuit", "en": "night"},
+    "rotating": {"fr": "rotation", "en": "rotating"},
+    "basic": {"fr": "notions", "en": "basic"},
+    "conversational": {"fr": "conversation", "en": "conversational"},
+    "fluent": {"fr": "courant", "en": "fluent"},
+    "native": {"fr": "langue maternelle", "en": "native"},
+    "none": {"fr": "aucun", "en": "none"},
+    "functional": {"fr": "fonctionnel", "en": "functional"},
+}
+
+
+def say(key: str, lang: Lang, **values: object) -> str:
+    """Return the catalogue sentence `key` in `lang`, filled with values."""
+    return CATALOGUE[key][lang].format(**values)
+
+
+def label(value: str, lang: Lang) -> str:
+    """Return the display label of an enumerated value (level, shift, language level, literacy)."""
+    return LABELS.get(value, {}).get(lang, value)
+
+
+def number(value: float, lang: Lang) -> str:
+    """Return a number with at most one decimal, with a decimal comma in French."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text

@@ -1,0 +1,182 @@
+"""Typed records of the exchange format, version 1 (shared/exchange/FORMAT.md).
+
+Field names and meanings are a contract with other tools: add optional fields, never rename one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+Level = Literal["guard", "supervisor", "manager"]
+Shift = Literal["day", "night", "rotating"]
+Mobility = Literal["town", "region", "country"]
+LanguageLevel = Literal["basic", "conversational", "fluent", "native"]
+Literacy = Literal["none", "basic", "functional", "fluent"]
+Education = Literal["none", "primary", "lower_secondary", "upper_secondary", "higher"]
+Sector = Literal["security", "other"]
+Gender = Literal["F", "M"]
+LicenceCategory = Literal["A", "B", "C", "D", "E"]
+
+LEVELS: tuple[Level, ...] = ("guard", "supervisor", "manager")
+SHIFTS: tuple[Shift, ...] = ("day", "night", "rotating")
+MOBILITIES: tuple[Mobility, ...] = ("town", "region", "country")
+LICENCE_CATEGORIES: tuple[LicenceCategory, ...] = ("A", "B", "C", "D", "E")
+#: Ordered scales: the position of a value is its rank (0 = lowest). A missing language ranks below 0.
+LANGUAGE_LEVELS: tuple[LanguageLevel, ...] = ("basic", "conversational", "fluent", "native")
+LITERACY_LEVELS: tuple[Literacy, ...] = ("none", "basic", "functional", "fluent")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date) or value is None:
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"must be a date written YYYY-MM-DD (got {value!r})")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"is not a real date (got {value!r})") from None
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text = Annotated[str, BeforeValidator(_strip)]
+RequiredText = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+
+
+def _lowered(kind: Any) -> Any:
+    return Annotated[kind, BeforeValidator(_lower)]
+
+
+class Record(BaseModel):
+    """Common configuration of exchange records: unknown fields are ignored, strings trimmed."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=False)
+
+
+class LanguageSkill(Record):
+    """A language and the level at which it is spoken (or required)."""
+
+    language: RequiredText
+    level: _lowered(LanguageLevel)  # type: ignore[valid-type]
+
+
+class Experience(Record):
+    """One stretch of work experience."""
+
+    title: Text = ""
+    years: float = Field(ge=0)
+    sector: _lowered(Sector)  # type: ignore[valid-type]
+    country: Annotated[str | None, BeforeValidator(_upper)] = None
+
+    @field_validator("country")
+    @classmethod
+    def _alpha2(cls, value: str | None) -> str | None:
+        if value and not _COUNTRY.match(value):
+            raise ValueError(f"must be an ISO 3166 alpha-2 country code such as ML or FR (got {value!r})")
+        return value or None
+
+
+class Training(Record):
+    """Results of the programme's training, graded out of 20."""
+
+    cohort: Text | None = None
+    overall: float | None = Field(default=None, ge=0, le=20)
+    modules: dict[str, Annotated[float, Field(ge=0, le=20)]] = Field(default_factory=dict)
+
+
+class Trainee(Record):
+    """A trainee profile, as the training school sends it."""
+
+    id: RequiredText
+    full_name: RequiredText
+    gender: Annotated[Gender | None, BeforeValidator(_upper)] = None
+    birth_date: IsoDate | None = None
+    phone: Text | None = None
+    home_town: RequiredText
+    mobility: _lowered(Mobility) = "town"  # type: ignore[valid-type]
+    extra_towns: list[RequiredText] = Field(default_factory=list)
+    languages: list[LanguageSkill] = Field(default_factory=list)
+    literacy: _lowered(Literacy) = "basic"  # type: ignore[valid-type]
+    education: _lowered(Education | None) = None  # type: ignore[valid-type]
+    experience: list[Experience] = Field(default_factory=list)
+    skills: list[RequiredText] = Field(default_factory=list)
+    certifications: list[RequiredText] = Field(default_factory=list)
+    driving_licences: list[Annotated[LicenceCategory, BeforeValidator(_upper)]] = Field(default_factory=list)
+    training: Training | None = None
+    available_from: IsoDate | None = None
+    preferred_levels: list[_lowered(Level)] = Field(default_factory=list)  # type: ignore[valid-type]
+    preferred_shifts: list[_lowered(Shift)] = Field(default_factory=list)  # type: ignore[valid-type]
+    summary: Text | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return normalise_phone(value) if value else None
+
+    @property
+    def security_years(self) -> float:
+        """Return the summed years of security-sector experience."""
+        return sum(e.years for e in self.experience if e.sector == "security")
+
+
+class Vacancy(Record):
+    """A vacancy posted by an employer."""
+
+    id: RequiredText
+    employer: RequiredText
+    title: RequiredText
+    level: _lowered(Level)  # type: ignore[valid-type]
+    town: RequiredText
+    seats: int = Field(default=1, ge=1)
+    required_certifications: list[RequiredText] = Field(default_factory=list)
+    preferred_certifications: list[RequiredText] = Field(default_factory=list)
+    required_skills: list[RequiredText] = Field(default_factory=list)
+    preferred_skills: list[RequiredText] = Field(default_factory=list)
+    required_languages: list[LanguageSkill] = Field(default_factory=list)
+    min_literacy: _lowered(Literacy | None) = None  # type: ignore[valid-type]
+    min_experience_years: float = Field(default=0, ge=0)
+    driving_licence: Annotated[LicenceCategory | None, BeforeValidator(_upper)] = None
+    shift: _lowered(Shift | None) = None  # type: ignore[valid-type]
+    start_date: IsoDate | None = None
+    salary_fcfa_month: int | None = Field(default=None, ge=0)
+    description: Text | None = None
+
+
+_PHONE_JUNK = re.compile(r"[\s.\-()/]")
+
+
+def normalise_phone(raw: str) -> str:
+    """Return a phone number in international form (+223XXXXXXXX for Mali), or raise ValueError."""
+    digits = _PHONE_JUNK.sub("", raw)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if re.fullmatch(r"[2-9]\d{7}", digits):
+        return "+223" + digits
+    if re.fullmatch(r"223[2-9]\d{7}", digits):
+        return "+" + digits
+    if re.fullmatch(r"0[1-9]\d{8}", digits):
+        return "+33" + digits[1:]
+    if digits.startswith("+223"):
+        if re.fullmatch(r"\+223[2-9]\d{7}", digits):
+            return digits
+    elif re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+        return digits
+    raise ValueError(f"is not a phone number we can read: write a Malian number as +223 and 8 digits (got {raw!r})")

@@ -1,0 +1,118 @@
+"""Rank every trainee for every vacancy: top-k eligible candidates with components and reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching.config import COMPONENTS, ScoringConfig
+from matching.explain import Explainer
+from matching.messages import Lang
+from matching.models import Trainee, Vacancy
+from matching.scoring import BLOCK_PAIRS, Block, Prepared, prepare, score_blocks
+
+
+@dataclass
+class Candidate:
+    """An eligible trainee for a vacancy, with the parts of its score and why."""
+
+    trainee_id: str
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the candidate in the `rdvm rank` output form."""
+        return {"trainee_id": self.trainee_id, "score": self.score, "components": self.components, "reasons": self.reasons}
+
+
+@dataclass
+class VacancyRanking:
+    """The ranking of one vacancy: its best candidates and every ineligible trainee."""
+
+    vacancy_id: str
+    candidates: list[Candidate]
+    eligible_count: int
+    ineligible_count: int
+    _block: Block = field(repr=False)
+    _row: int = field(repr=False)
+    _explainer: Explainer = field(repr=False)
+
+    def ineligible(self) -> list[dict[str, Any]]:
+        """Return every ineligible trainee, in id order, with all of its failed rules."""
+        trainees = self._explainer.p.trainees
+        return [
+            {"trainee_id": trainees.ids[i], "reasons": self._explainer.failed_rules(self._block, self._row, int(i))}
+            for i in np.flatnonzero(~self._block.eligible[self._row])
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the vacancy in the `rdvm rank` output form."""
+        return {
+            "vacancy_id": self.vacancy_id,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "ineligible": self.ineligible(),
+        }
+
+
+def top_k(score: NDArray[np.float64], k: int, decimals: int) -> list[NDArray[np.intp]]:
+    """Return, per row, the columns of the k best eligible scores: best first, ties by column."""
+    rows, cols = score.shape
+    k = min(k, cols)
+    if k <= 0:
+        return [np.empty(0, dtype=np.intp) for _ in range(rows)]
+    # One unique integer key per pair: higher score first, then lower column (= lower trainee id).
+    key = np.rint(score * 10**decimals).astype(np.int64) * cols - np.arange(cols, dtype=np.int64)[None, :]
+    part = np.argpartition(-key, k - 1, axis=1)[:, :k]
+    order = np.take_along_axis(part, np.argsort(-np.take_along_axis(key, part, axis=1), axis=1), axis=1)
+    return [r[score[i, r] >= 0] for i, r in enumerate(order)]
+
+
+def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOCK_PAIRS) -> Iterator[VacancyRanking]:
+    """Yield each vacancy's ranking, block after block, in the vacancies' input order."""
+    explainer = Explainer(p, lang)
+    decimals = p.config.decimals
+    for block in score_blocks(p, pairs):
+        eligible_counts = block.eligible.sum(axis=1)
+        for row, chosen in enumerate(top_k(block.score, top, decimals)):
+            reasons = explainer.candidate_reasons(block, row, chosen)
+            values = np.round(np.stack([block.components[c][row, chosen] for c in COMPONENTS], axis=1), decimals)
+            candidates = [
+                Candidate(
+                    trainee_id=p.trainees.ids[int(t)],
+                    score=float(block.score[row, t]),
+                    components=dict(zip(COMPONENTS, values[i].tolist(), strict=True)),
+                    reasons=reasons[i],
+                )
+                for i, t in enumerate(chosen)
+            ]
+            yield VacancyRanking(
+                vacancy_id=p.vacancies.ids[block.rows.start + row],
+                candidates=candidates,
+                eligible_count=int(eligible_counts[row]),
+                ineligible_count=int(len(p.trainees) - eligible_counts[row]),
+                _block=block,
+                _row=row,
+                _explainer=explainer,
+            )
+
+
+def rank(
+    trainees: Sequence[Trainee],
+    vacancies: Sequence[Vacancy],
+    *,
+    top: int = 10,
+    lang: Lang = "fr",
+    config: ScoringConfig | None = None,
+) -> list[VacancyRanking]:
+    """Rank all trainees for all vacancies (records already validated and normalised)."""
+    return list(rank_prepared(prepare(trainees, vacancies, config), top=top, lang=lang))
+
+
+def ranking_document(rankings: Sequence[VacancyRanking]) -> dict[str, Any]:
+    """Return the whole `rdvm rank` JSON document for a list of rankings."""
+    return {"vacancies": [r.to_dict() for r in rankings]}

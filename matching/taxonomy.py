@@ -1,0 +1,146 @@
+"""The project's taxonomy: certifications, skills, languages, regions and towns of Mali.
+
+Everything here is data read from ``matching/data/*.json``; the code holds no town names or
+certification lists. Load it once with :func:`get_taxonomy`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Certification:
+    """A professional certification and the ones holding it implies."""
+
+    code: str
+    fr: str
+    en: str
+    implies: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    valid_in_mali: bool = True
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A canonical security-sector skill with its labels, aliases and ESCO link."""
+
+    code: str
+    fr: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    esco: str | None = None
+    levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language with its canonical ISO 639 code and the other names people use for it."""
+
+    code: str
+    fr: str
+    en: str
+    codes: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative region of Mali (or the District of Bamako)."""
+
+    name: str
+    capital: str
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town of the gazetteer with its region, coordinates and spelling variants."""
+
+    name: str
+    region: str
+    lat: float
+    lon: float
+    population: int = 0
+    variants: tuple[str, ...] = ()
+    approx: bool = False
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """All taxonomy tables, loaded from the package's data files."""
+
+    certifications: tuple[Certification, ...]
+    skills: tuple[Skill, ...]
+    languages: tuple[Language, ...]
+    regions: tuple[Region, ...]
+    towns: tuple[Town, ...]
+
+    def certification(self, code: str) -> Certification | None:
+        """Return the certification with this canonical code, if it exists."""
+        return next((c for c in self.certifications if c.code == code), None)
+
+    def implied_certifications(self, code: str) -> set[str]:
+        """Return the code itself and every code it implies, transitively."""
+        seen: set[str] = set()
+        todo = [code]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            cert = self.certification(current)
+            if cert is not None:
+                todo.extend(cert.implies)
+        return seen
+
+    def skill(self, code: str) -> Skill | None:
+        """Return the skill with this canonical code, if it exists."""
+        return next((s for s in self.skills if s.code == code), None)
+
+    def language(self, code: str) -> Language | None:
+        """Return the language with this canonical code, if it exists."""
+        return next((lang for lang in self.languages if lang.code == code), None)
+
+    def town(self, name: str) -> Town | None:
+        """Return the town with this canonical name, if it exists."""
+        return next((t for t in self.towns if t.name == name), None)
+
+    def region(self, name: str) -> Region | None:
+        """Return the region with this name, if it exists."""
+        return next((r for r in self.regions if r.name == name), None)
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("matching").joinpath("data", name).read_text("utf-8"))
+
+
+def _tuples(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """Drop keys starting with '_' (notes for people) and turn lists into tuples."""
+    return _tuples({k: v for k, v in row.items() if not k.startswith("_")})
+
+
+def _rows(name: str, key: str) -> list[dict[str, Any]]:
+    data = _read(name)
+    return [_public(r) for r in (data[key] if isinstance(data, dict) else data)]
+
+
+@cache
+def get_taxonomy() -> Taxonomy:
+    """Load the taxonomy data files once and return them."""
+    gazetteer = _read("gazetteer.json")
+    return Taxonomy(
+        certifications=tuple(Certification(**r) for r in _rows("certifications.json", "certifications")),
+        skills=tuple(Skill(**r) for r in _rows("skills.json", "skills")),
+        languages=tuple(Language(**r) for r in _rows("languages.json", "languages")),
+        regions=tuple(Region(**_public(r)) for r in gazetteer["regions"]),
+        towns=tuple(Town(**_public(r)) for r in gazetteer["towns"]),
+    )
