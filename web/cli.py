@@ -238,3 +238,7 @@ def show(
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line."""
     app(args=list(argv) if argv is not None else None)
+
+
+if __name__ == "__main__":
+    main()
