@@ -49,7 +49,7 @@ def plan_problem(p: Prepared, pairs: int = BLOCK_PAIRS) -> PlanProblem:
     declared = np.empty(shape, dtype=bool)
     for block in score_blocks(p, pairs):
         points[block.rows] = np.rint(block.score * scale).astype(np.int32)
-        declared[block.rows] = (block.components["level"] == 1.0) & (block.components["shift"] == 1.0)
+        declared[block.rows] = (block.component("level") == 1.0) & (block.component("shift") == 1.0)
     points[points < 0] = -1
     return PlanProblem(p.vacancies.ids, p.trainees.ids, p.vacancies.seats, points, declared, scale)
 

@@ -85,10 +85,9 @@ def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lamb
                 vacancies = exchange.load(Path(folder) / "vacancies.json", "vacancies")
             prepared = prepare(trainees.records, vacancies.records)
             candidates = 0
-            with stage("rank_total_blocks"):
-                for ranking in rank_prepared(prepared, top=TOP):
-                    with stage("topk_reasons"):
-                        candidates += len([c.to_dict() for c in ranking.candidates])
+            for ranking in rank_prepared(prepared, top=TOP):
+                with stage("output"):
+                    candidates += len([c.to_dict() for c in ranking.candidates])
         rank_seconds = time.perf_counter() - start
     figures: dict[str, Any] = {
         "size": size,
@@ -100,7 +99,7 @@ def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lamb
         "candidates_listed": candidates,
         "rank_seconds": round(rank_seconds, 3),
     }
-    figures.update({f"{name}_seconds": round(value, 3) for name, value in seconds.items() if name != "rank_total_blocks"})
+    figures.update({f"{name}_seconds": round(value, 3) for name, value in seconds.items()})
     figures.update(_plan_figures(prepared, do_plan, log))
     log("naive comparison …")
     per_pair, gap, pairs = naive_comparison(prepared, seed)

@@ -10,12 +10,19 @@ from numpy.typing import NDArray
 from matching.config import COMPONENTS
 from matching.messages import Lang, label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
-from matching.scoring import Block, Prepared
+from matching.scoring import Block, Floats, Prepared
 
 #: A component at or above this value can be named as raising the score; at or below LOW, lowering it.
 HIGH, LOW = 0.7, 0.4
 MAX_RAISED, MAX_LOWERED = 2, 1
 _LEVEL, _SHIFT = COMPONENTS.index("level"), COMPONENTS.index("shift")
+
+
+def _strongest(strength: Floats, count: int) -> list[list[int]]:
+    """Return, per row, the columns of the `count` largest non-negative values, largest first."""
+    order = np.argsort(-strength, axis=1, kind="stable")[:, :count]
+    keep = np.take_along_axis(strength, order, axis=1) >= 0
+    return [o[k].tolist() for o, k in zip(order, keep, strict=True)]
 
 
 class Explainer:
@@ -24,6 +31,11 @@ class Explainer:
     def __init__(self, prepared: Prepared, lang: Lang = "fr") -> None:
         self.p = prepared
         self.lang = lang
+        self._memo: dict[tuple[object, ...], str] = {}
+        # A component the trainee left empty (no preferred level or shift) is never a reason.
+        self._vacuous = np.zeros((len(prepared.trainees), len(COMPONENTS)), dtype=bool)
+        self._vacuous[:, _LEVEL] = [not t.preferred_levels for t in prepared.trainees.records]
+        self._vacuous[:, _SHIFT] = [not t.preferred_shifts for t in prepared.trainees.records]
         taxonomy = prepared.space.taxonomy
         self.skill_names = {s.code: (s.fr if lang == "fr" else s.en) for s in taxonomy.skills}
         self.language_names = {x.code: (x.fr if lang == "fr" else x.en) for x in taxonomy.languages}
@@ -80,23 +92,47 @@ class Explainer:
 
     # ------------------------------------------------------------ candidates
 
-    def candidate_reasons(self, block: Block, row: int, trainees: NDArray[np.intp]) -> list[list[str]]:
-        """Return, for each candidate of vacancy `row`, what raised and what lowered its score."""
+    def candidate_reasons(self, block: Block, row: int, trainees: NDArray[np.intp], values: Floats) -> list[list[str]]:
+        """Return, for each candidate of vacancy `row`, what raised and what lowered its score.
+
+        `values` holds the candidates' components (rows: candidates, columns: COMPONENTS order).
+        """
         v = self.p.vacancies.records[block.rows.start + row]
-        values = np.stack([block.components[c][row, trainees] for c in COMPONENTS], axis=1)
         weights = self.p.weights * self._applies(v)
-        raised = np.argsort(-(values * weights), axis=1, kind="stable")
-        lowered = np.argsort(-((1 - values) * weights), axis=1, kind="stable")
+        usable = (weights > 0)[None, :] & ~self._vacuous[trainees]
+        up = _strongest(np.where(usable & (values >= HIGH), values * weights, -1.0), MAX_RAISED)
+        down = _strongest(np.where(usable & (values <= LOW), (1 - values) * weights, -1.0), MAX_LOWERED)
         head = [say("holds_required", self.lang, codes=", ".join(v.required_certifications))] if v.required_certifications else []
-        out = []
-        for i, trainee in enumerate(trainees):
-            t = self.p.trainees.records[int(trainee)]
-            skip = {_LEVEL} if not t.preferred_levels else set()
-            skip |= {_SHIFT} if not t.preferred_shifts else set()
-            up = [c for c in raised[i] if weights[c] > 0 and values[i, c] >= HIGH and c not in skip][:MAX_RAISED]
-            down = [c for c in lowered[i] if weights[c] > 0 and values[i, c] <= LOW and c not in skip][:MAX_LOWERED]
-            out.append(head + [self._component_reason(COMPONENTS[c], values[i, c] >= HIGH, v, t) for c in (*up, *down)])
-        return out
+        records = self.p.trainees.records
+        return [
+            head
+            + [self._reason(c, True, v, records[t]) for c in up[i]]
+            + [self._reason(c, False, v, records[t]) for c in down[i]]
+            for i, t in enumerate(trainees.tolist())
+        ]
+
+    def _reason(self, component: int, high: bool, v: Vacancy, t: Trainee) -> str:
+        name = COMPONENTS[component]
+        key = (name, high, *self._facts(name, v, t))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._component_reason(name, high, v, t)
+        return found
+
+    @staticmethod
+    def _facts(name: str, v: Vacancy, t: Trainee) -> tuple[object, ...]:
+        """Return what a component's sentence depends on, so equal sentences are written once."""
+        if name in ("experience", "training"):
+            return (t.id,)
+        if name == "proximity":
+            return (t.home_town, v.town, v.town in t.extra_towns)
+        if name in ("level", "shift"):
+            return (v.level, v.shift, tuple(t.preferred_levels), tuple(t.preferred_shifts))
+        if name in ("text", "languages"):
+            return (v.id,)
+        if name == "availability":
+            return (t.available_from, v.start_date)
+        return (v.id, t.id)
 
     @staticmethod
     def _applies(v: Vacancy) -> NDArray[np.float64]:

@@ -14,6 +14,7 @@ from matching.explain import Explainer
 from matching.messages import Lang
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, Block, Prepared, prepare, score_blocks
+from matching.timing import stage
 
 
 @dataclass
@@ -78,18 +79,13 @@ def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOC
     decimals = p.config.decimals
     for block in score_blocks(p, pairs):
         eligible_counts = block.eligible.sum(axis=1)
-        for row, chosen in enumerate(top_k(block.score, top, decimals)):
-            reasons = explainer.candidate_reasons(block, row, chosen)
-            values = np.round(np.stack([block.components[c][row, chosen] for c in COMPONENTS], axis=1), decimals)
-            candidates = [
-                Candidate(
-                    trainee_id=p.trainees.ids[int(t)],
-                    score=float(block.score[row, t]),
-                    components=dict(zip(COMPONENTS, values[i].tolist(), strict=True)),
-                    reasons=reasons[i],
-                )
-                for i, t in enumerate(chosen)
-            ]
+        with stage("topk"):
+            chosen_rows = top_k(block.score, top, decimals)
+        for row, chosen in enumerate(chosen_rows):
+            with stage("reasons"):
+                values = block.pick(row, chosen)
+                reasons = explainer.candidate_reasons(block, row, chosen, values)
+                candidates = _candidates(p, block.score[row, chosen], np.round(values, decimals), chosen, reasons)
             yield VacancyRanking(
                 vacancy_id=p.vacancies.ids[block.rows.start + row],
                 candidates=candidates,
@@ -99,6 +95,16 @@ def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOC
                 _row=row,
                 _explainer=explainer,
             )
+
+
+def _candidates(
+    p: Prepared, scores: NDArray[np.float64], values: NDArray[np.float64], chosen: NDArray[np.intp], reasons: list[list[str]]
+) -> list[Candidate]:
+    ids = p.trainees.ids
+    return [
+        Candidate(trainee_id=ids[t], score=score, components=dict(zip(COMPONENTS, parts, strict=True)), reasons=why)
+        for t, score, parts, why in zip(chosen.tolist(), scores.tolist(), values.tolist(), reasons, strict=True)
+    ]
 
 
 def rank(

@@ -7,8 +7,9 @@ list each ineligible trainee's failed rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,21 +35,43 @@ Floats = NDArray[np.float64]
 BLOCK_PAIRS = 1_000_000
 
 
+Rows = slice | NDArray[np.intp]
+
+
+@dataclass
+class Table:
+    """A matrix that depends on one vacancy attribute only: one row per distinct value, shared."""
+
+    inverse: NDArray[np.intp]  # vacancy → row of `values`
+    values: NDArray[Any]  # distinct values × trainees
+
+    def take(self, rows: Rows) -> NDArray[Any]:
+        """Return the table's rows for a block of vacancies."""
+        return self.values[self.inverse[rows]]
+
+
+def factor(keys: NDArray[Any], compute: Callable[[NDArray[np.intp]], NDArray[Any]]) -> Table:
+    """Compute `compute(vacancy rows)` once per distinct key instead of once per vacancy."""
+    keys = keys.reshape(len(keys), -1)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return Table(inverse.reshape(-1).astype(np.intp), compute(first.astype(np.intp)))
+
+
 @dataclass
 class Prepared:
-    """Everything about a run that does not depend on the block: encodings, text, town tables."""
+    """Everything about a run that does not depend on the block: encodings, text, shared tables."""
 
     space: Space
     trainees: TraineeArrays
     vacancies: VacancyArrays
     config: ScoringConfig
     vacancy_text: sparse.csr_matrix
-    trainee_text_t: sparse.csr_matrix
+    trainee_terms: Floats  # [term, trainee] 1 when the trainee's text has the term
     text_terms: list[str]
-    accepts: Bools  # [mobility, home town, site town]
-    proximity: Floats  # [home town, site town]
-    region_languages: NDArray[np.int8]  # [town, language]: level asked of the town's regional languages
+    skills_held_t: Floats  # [vacancy-side skill column, trainee]
+    skill_columns: NDArray[np.intp]  # the skill columns some vacancy asks for
     weights: Floats  # in COMPONENTS order, summing to 1
+    tables: dict[str, Table] = field(default_factory=dict)
 
 
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:
@@ -56,24 +79,53 @@ def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: S
     config = config or ScoringConfig()
     space = build_space(trainees, vacancies)
     with stage("encode"):
-        t_arrays = encode_trainees(trainees, space)
-        v_arrays = encode_vacancies(vacancies, space)
+        t = encode_trainees(trainees, space)
+        v = encode_vacancies(vacancies, space)
     with stage("text"):
-        v_text, t_text, terms = tfidf_matrices(v_arrays.records, t_arrays.records, space.taxonomy)
+        v_text, t_text, terms = tfidf_matrices(v.records, t.records, space.taxonomy)
+        used = np.flatnonzero(np.diff(t_text.indptr))  # terms no trainee has add nothing: drop them
+        v_text, t_terms, terms = v_text[:, used].tocsr(), t_text[used].toarray(), [terms[i] for i in used]
     weights = np.array([config.weights.get(c, 0.0) for c in COMPONENTS], dtype=np.float64)
-    return Prepared(
+    asked = (v.required_skills + v.preferred_skills).tocsc()
+    columns = np.flatnonzero(np.diff(asked.indptr)).astype(np.intp)
+    p = Prepared(
         space=space,
-        trainees=t_arrays,
-        vacancies=v_arrays,
+        trainees=t,
+        vacancies=v,
         config=config,
         vacancy_text=v_text,
-        trainee_text_t=t_text,
+        trainee_terms=t_terms,
         text_terms=terms,
-        accepts=_mobility_table(space, config),
-        proximity=_proximity_table(space, config),
-        region_languages=_region_language_table(space, config),
+        skills_held_t=np.ascontiguousarray(t.skills[:, columns].T.toarray()),
+        skill_columns=columns,
         weights=weights / weights.sum(),
     )
+    with stage("encode"):
+        p.tables = _tables(p, space)
+    return p
+
+
+def _tables(p: Prepared, space: Space) -> dict[str, Table]:
+    t, v, cfg = p.trainees, p.vacancies, p.config
+    accepts, proximity = _mobility_table(space, cfg), _proximity_table(space, cfg)
+    targets = _language_targets(v.required_languages, _region_language_table(space, cfg)[v.town])
+    return {
+        "mobility": factor(v.town, lambda r: _within_mobility(t, accepts, v.town[r])),
+        "proximity": factor(
+            v.town, lambda r: np.maximum(proximity[t.home[None, :], v.town[r, None]], _extra_towns(t, v.town[r]))
+        ),
+        "experience": factor(v.min_experience, lambda r: _experience(t.security_years, v.min_experience[r], cfg)),
+        "experience_fail": factor(v.min_experience, lambda r: t.security_years[None, :] < v.min_experience[r, None]),
+        "literacy_fail": factor(v.min_literacy, lambda r: t.literacy[None, :] < v.min_literacy[r, None]),
+        "licence_fail": factor(v.licence, lambda r: _missing_licence(v.licence[r], t.licences)),
+        "availability": factor(v.start_date, lambda r: _availability(t.available_from, v.start_date[r], cfg.lateness_zero_days)),
+        "level": factor(v.level, lambda r: t.preferred_levels[:, v.level[r]].T.astype(np.float64)),
+        "shift": factor(v.shift, lambda r: _shift_fit(t.preferred_shifts, v.shift[r])),
+        "languages": factor(targets, lambda r: _language_fit(t.languages, targets[r])),
+        "certifications": factor(
+            v.preferred_certifications, lambda r: _coverage(v.preferred_certifications[r].astype(np.float64), t.certifications.T)
+        ),
+    }
 
 
 def _mobility_table(space: Space, config: ScoringConfig) -> Bools:
@@ -120,16 +172,16 @@ class Failures:
         return out
 
 
-def hard_failures(p: Prepared, rows: slice) -> Failures:
+def hard_failures(p: Prepared, rows: Rows) -> Failures:
     """Evaluate the six hard rules of FORMAT.md for a block of vacancies against all trainees."""
     t, v = p.trainees, p.vacancies
     return Failures(
         certifications=_missing_columns(v.required_certifications[rows], t.certifications),
         languages=_languages_below(v.required_languages[rows], t.languages),
-        mobility=~_within_mobility(p, rows),
-        licence=_missing_licence(v.licence[rows], t.licences),
-        experience=t.security_years[None, :] < v.min_experience[rows, None],
-        literacy=t.literacy[None, :] < v.min_literacy[rows, None],
+        mobility=~p.tables["mobility"].take(rows),
+        licence=p.tables["licence_fail"].take(rows),
+        experience=p.tables["experience_fail"].take(rows),
+        literacy=p.tables["literacy_fail"].take(rows),
     )
 
 
@@ -141,13 +193,11 @@ def _languages_below(required: NDArray[np.int8], spoken: NDArray[np.int8]) -> di
     return {int(k): spoken[None, :, k] < required[:, k, None] for k in np.flatnonzero(required.any(axis=0))}
 
 
-def _within_mobility(p: Prepared, rows: slice) -> Bools:
-    t, site = p.trainees, p.vacancies.town[rows]
-    accepted = p.accepts[t.mobility[None, :], t.home[None, :], site[:, None]]
-    return accepted | _extra_town_flags(t, site)
+def _within_mobility(t: TraineeArrays, accepts: Bools, site: NDArray[np.int32]) -> Bools:
+    return accepts[t.mobility[None, :], t.home[None, :], site[:, None]] | _extra_towns(t, site)
 
 
-def _extra_town_flags(t: TraineeArrays, site: NDArray[np.int32]) -> Bools:
+def _extra_towns(t: TraineeArrays, site: NDArray[np.int32]) -> Bools:
     return np.asarray(t.extra_towns[:, site].T.toarray() > 0)
 
 
@@ -160,39 +210,49 @@ def _missing_licence(required: NDArray[np.int8], held: Bools) -> Bools:
 # ---------------------------------------------------------------- soft components
 
 
-def _coverage(required: sparse.csr_matrix, held_t: sparse.csr_matrix) -> Floats:
+def _coverage(required: Floats | sparse.csr_matrix, held_t: NDArray[Any]) -> Floats:
     """Share of each row's items the trainee holds; 1 where the row asks nothing."""
-    counts = np.asarray(required.sum(axis=1)).ravel()
-    hits = (required @ held_t).toarray()
+    counts = np.asarray(required.sum(axis=1)).reshape(-1)
+    hits = np.asarray(required @ held_t.astype(np.float64, copy=False))
     share = np.divide(hits, counts[:, None], out=np.ones_like(hits), where=counts[:, None] > 0)
-    return np.minimum(share, 1.0)
+    return np.minimum(share, 1.0, out=share)
 
 
-def soft_components(p: Prepared, rows: slice, text: Floats | None = None) -> dict[str, Floats]:
-    """Compute every soft component for a block, each a matrix of values in [0, 1]."""
-    t, v, cfg = p.trainees, p.vacancies, p.config
-    skills_t = t.skills.T.tocsr()
-    certs_t = sparse.csr_matrix(t.certifications.T.astype(np.float64))
-    site = v.town[rows]
-    components = {
-        "skills": _coverage(v.required_skills[rows], skills_t),
-        "preferred_skills": _coverage(v.preferred_skills[rows], skills_t),
-        "certifications": _coverage(sparse.csr_matrix(v.preferred_certifications[rows].astype(np.float64)), certs_t),
+def computed_components(p: Prepared, rows: Rows, text: Floats | None = None) -> dict[str, Floats]:
+    """Compute the components that depend on each vacancy's own lists: skills and text."""
+    v = p.vacancies
+    return {
+        "skills": _coverage(v.required_skills[rows][:, p.skill_columns], p.skills_held_t),
+        "preferred_skills": _coverage(v.preferred_skills[rows][:, p.skill_columns], p.skills_held_t),
         "text": text_similarity(p, rows) if text is None else text,
-        "experience": np.clip((t.security_years[None, :] - v.min_experience[rows, None]) / cfg.experience_full_years, 0.0, 1.0),
-        "training": np.broadcast_to(np.nan_to_num(t.grade, nan=cfg.missing_grade)[None, :] / 20.0, (len(site), len(t))),
-        "proximity": np.maximum(p.proximity[t.home[None, :], site[:, None]], _extra_town_flags(t, site)),
-        "availability": _availability(t.available_from, v.start_date[rows], cfg.lateness_zero_days),
-        "level": t.preferred_levels[:, v.level[rows]].T.astype(np.float64),
-        "shift": _shift_fit(t.preferred_shifts, v.shift[rows]),
-        "languages": _language_fit(t.languages, v.required_languages[rows], p.region_languages[site]),
     }
-    return {name: np.clip(components[name], 0.0, 1.0) for name in COMPONENTS}
 
 
-def text_similarity(p: Prepared, rows: slice) -> Floats:
+def training_component(p: Prepared) -> Floats:
+    """Return the training component of every trainee (it does not depend on the vacancy)."""
+    grade = np.nan_to_num(p.trainees.grade, nan=p.config.missing_grade) / 20.0
+    return np.clip(grade, 0.0, 1.0)
+
+
+def soft_components(p: Prepared, rows: Rows, text: Floats | None = None) -> dict[str, Floats]:
+    """Compute every soft component for a block as full matrices of values in [0, 1]."""
+    components = computed_components(p, rows, text)
+    components["training"] = np.broadcast_to(training_component(p)[None, :], components["skills"].shape)
+    components.update({name: p.tables[name].take(rows) for name in FACTORED_COMPONENTS})
+    return {name: components[name] for name in COMPONENTS}
+
+
+FACTORED_COMPONENTS = ("certifications", "experience", "proximity", "availability", "level", "shift", "languages")
+
+
+def text_similarity(p: Prepared, rows: Rows) -> Floats:
     """Return the text component of a block: the share of each vacancy's text the profile covers."""
-    return np.asarray((p.vacancy_text[rows] @ p.trainee_text_t).toarray())
+    similarity = np.asarray(p.vacancy_text[rows] @ p.trainee_terms)
+    return np.clip(similarity, 0.0, 1.0, out=similarity)
+
+
+def _experience(years: Floats, minimum: Floats, cfg: ScoringConfig) -> Floats:
+    return np.clip((years[None, :] - minimum[:, None]) / cfg.experience_full_years, 0.0, 1.0)
 
 
 def _availability(available: NDArray[np.int32], start: NDArray[np.int32], zero_days: float) -> Floats:
@@ -207,16 +267,21 @@ def _shift_fit(preferred: Bools, shift: NDArray[np.int8]) -> Floats:
     return fit
 
 
-def _language_fit(spoken: NDArray[np.int8], required: NDArray[np.int8], regional: NDArray[np.int8]) -> Floats:
+def _language_targets(required: NDArray[np.int8], regional: NDArray[np.int8]) -> NDArray[np.int8]:
+    """Return the level aimed at per language: one above each requirement (capped at native), else regional."""
+    return np.where(required > 0, np.minimum(required + 1, 4), regional).astype(np.int8)
+
+
+def _language_fit(spoken: NDArray[np.int8], target: NDArray[np.int8]) -> Floats:
     """Mean over the vacancy's target languages of min(1, spoken / target).
 
     Targets: each required language one level above the requirement (capped at native), and the
     site region's languages at `region_language_level` — speaking them helps on site.
     """
-    target = np.where(required > 0, np.minimum(required + 1, 4), regional).astype(np.float64)
+    goal_all = target.astype(np.float64)
     total = np.zeros((target.shape[0], spoken.shape[0]))
     for k in np.flatnonzero(target.any(axis=0)):
-        goal = target[:, k, None]
+        goal = goal_all[:, k, None]
         ratio = np.divide(spoken[None, :, k], goal, out=np.zeros_like(total), where=goal > 0)
         total += np.minimum(ratio, 1.0)
     count = (target > 0).sum(axis=1)[:, None]
@@ -228,13 +293,51 @@ def _language_fit(spoken: NDArray[np.int8], required: NDArray[np.int8], regional
 
 @dataclass
 class Block:
-    """Scores, components and failed rules of vacancies `rows` against every trainee."""
+    """Scores and failed rules of vacancies `rows` against every trainee, and the means to explain them."""
 
+    p: Prepared
     rows: slice
     failures: Failures
     eligible: Bools
-    components: dict[str, Floats]
+    computed: dict[str, Floats]  # skills, preferred_skills, text; the other components come from shared tables
     score: Floats  # rounded to config.decimals; -1 where ineligible
+
+    def component(self, name: str) -> Floats:
+        """Return one component as a full matrix (block rows × trainees)."""
+        if name in self.computed:
+            return self.computed[name]
+        if name == "training":
+            return np.broadcast_to(training_component(self.p)[None, :], self.score.shape)
+        return self.p.tables[name].take(self.rows)
+
+    def pick(self, row: int, trainees: NDArray[np.intp]) -> Floats:
+        """Return every component (columns, in COMPONENTS order) of some trainees for one row."""
+        out = np.empty((len(trainees), len(COMPONENTS)))
+        vacancy = self.rows.start + row
+        for c, name in enumerate(COMPONENTS):
+            if name in self.computed:
+                out[:, c] = self.computed[name][row, trainees]
+            elif name == "training":
+                out[:, c] = training_component(self.p)[trainees]
+            else:
+                table = self.p.tables[name]
+                out[:, c] = table.values[table.inverse[vacancy], trainees]
+        return out
+
+
+def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
+    """Return the weighted mean of every component for a block, without building the shared ones in full."""
+    weight = dict(zip(COMPONENTS, p.weights, strict=True))
+    score = weight["training"] * training_component(p)[None, :] + weight["skills"] * computed["skills"]
+    for name in ("preferred_skills", "text"):
+        score += weight[name] * computed[name]
+    buffer = np.empty_like(score)
+    for name in FACTORED_COMPONENTS:
+        table = p.tables[name]
+        np.take(table.values, table.inverse[rows], axis=0, out=buffer)
+        buffer *= weight[name]
+        score += buffer
+    return score
 
 
 def score_block(p: Prepared, rows: slice) -> Block:
@@ -245,14 +348,12 @@ def score_block(p: Prepared, rows: slice) -> Block:
     with stage("text"):
         text = text_similarity(p, rows)
     with stage("scoring"):
-        components = soft_components(p, rows, text)
-        score: Floats = np.zeros(eligible.shape, dtype=np.float64)
-        for weight, name in zip(p.weights, COMPONENTS, strict=True):
-            score += weight * components[name]
+        computed = computed_components(p, rows, text)
+        score = weighted_sum(p, rows, computed)
         np.clip(score, 0.0, 1.0, out=score)
         np.round(score, p.config.decimals, out=score)
         score[~eligible] = -1.0
-    return Block(rows, failures, eligible, components, score)
+    return Block(p, rows, failures, eligible, computed, score)
 
 
 def block_rows(vacancy_count: int, trainee_count: int, pairs: int = BLOCK_PAIRS) -> Iterator[slice]:
