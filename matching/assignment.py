@@ -7,18 +7,17 @@ ties are broken the same way every time.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
+from ortools.graph.python import min_cost_flow
 
 from matching.config import ScoringConfig
 from matching.models import Trainee, Vacancy
-from matching.scoring import BLOCK_PAIRS, Prepared, prepare, score_blocks
+from matching.scoring import BLOCK_PAIRS, Block, Prepared, prepare, score_blocks
 
 Method = Literal["optimal", "stable", "greedy"]
 Ints = NDArray[np.int64]
@@ -34,24 +33,48 @@ class PlanProblem:
     points: NDArray[np.int32]  # [vacancy, trainee] score × 10^decimals, −1 when ineligible
     declared: NDArray[np.bool_]  # [vacancy, trainee] the vacancy fits the trainee's declared preferences
     scale: int
+    blocks: list[tuple[Ints, Ints]] = field(default_factory=list, repr=False)  # eligible pairs, gathered block by block
 
     @property
     def eligible(self) -> NDArray[np.bool_]:
         """Return the eligible pairs."""
         return self.points >= 0
 
+    def edges(self) -> tuple[Ints, Ints]:
+        """Return the eligible pairs as (vacancy, trainee) index arrays, in row order."""
+        if not self.blocks:
+            v, t = np.nonzero(self.eligible)
+            return v.astype(np.int64), t.astype(np.int64)
+        return np.concatenate([b[0] for b in self.blocks]), np.concatenate([b[1] for b in self.blocks])
+
+
+def empty_problem(p: Prepared) -> PlanProblem:
+    """Return a planning problem for a prepared run, its scores still to be added block by block."""
+    shape = (len(p.vacancies), len(p.trainees))
+    return PlanProblem(
+        p.vacancies.ids,
+        p.trainees.ids,
+        p.vacancies.seats,
+        np.full(shape, -1, dtype=np.int32),
+        np.zeros(shape, dtype=bool),
+        10**p.config.decimals,
+    )
+
+
+def add_block(problem: PlanProblem, block: Block) -> None:
+    """Copy a scored block's scores and declared-preference fits into the problem."""
+    problem.points[block.rows] = np.maximum(np.rint(block.score * problem.scale), -1).astype(np.int32)
+    problem.declared[block.rows] = (block.component("level") == 1.0) & (block.component("shift") == 1.0)
+    v, t = np.nonzero(block.eligible)
+    problem.blocks.append(((v + block.rows.start).astype(np.int64), t.astype(np.int64)))
+
 
 def plan_problem(p: Prepared, pairs: int = BLOCK_PAIRS) -> PlanProblem:
     """Score every pair of a prepared run into a planning problem."""
-    scale = 10**p.config.decimals
-    shape = (len(p.vacancies), len(p.trainees))
-    points = np.empty(shape, dtype=np.int32)
-    declared = np.empty(shape, dtype=bool)
+    problem = empty_problem(p)
     for block in score_blocks(p, pairs):
-        points[block.rows] = np.rint(block.score * scale).astype(np.int32)
-        declared[block.rows] = (block.component("level") == 1.0) & (block.component("shift") == 1.0)
-    points[points < 0] = -1
-    return PlanProblem(p.vacancies.ids, p.trainees.ids, p.vacancies.seats, points, declared, scale)
+        add_block(problem, block)
+    return problem
 
 
 @dataclass
@@ -95,50 +118,88 @@ class Plan:
 
 
 def optimal_plan(problem: PlanProblem) -> Plan:
-    """Return a plan of maximal total score (seats expanded into rows of an assignment problem)."""
-    eligible = problem.eligible
-    vac = np.flatnonzero(eligible.any(axis=1))
-    cols = np.flatnonzero(eligible.any(axis=0))
-    if len(vac) == 0:
+    """Return a plan of maximal total score: a min-cost flow source → vacancies (seats) → trainees → sink.
+
+    A free arc from source to sink lets seats stay empty, so only pairs that add score are used.
+    """
+    v, t = problem.edges()
+    if len(v) == 0:
         return Plan("optimal", [], problem)
-    rows_per_vacancy = np.minimum(problem.seats[vac], eligible[vac].sum(axis=1))
-    row_vacancy = np.repeat(vac, rows_per_vacancy)
-    # An ineligible pair gains 0, exactly like leaving the seat empty, and is dropped afterwards.
-    gain = np.maximum(problem.points[np.ix_(row_vacancy, cols)], 0).astype(np.float64)
-    r, c = linear_sum_assignment(gain, maximize=True)
-    pairs = [(int(row_vacancy[i]), int(cols[j])) for i, j in zip(r, c, strict=True) if eligible[row_vacancy[i], cols[j]]]
-    return Plan("optimal", pairs, problem)
+    n_vac, n_tr = problem.points.shape
+    source, sink = 0, n_vac + n_tr + 1
+    seats = np.minimum(problem.seats, n_tr).astype(np.int64)
+    total = int(seats.sum())
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.zeros(n_vac, np.int64), 1 + v, 1 + n_vac + np.arange(n_tr), [source]]),
+        np.concatenate([1 + np.arange(n_vac), 1 + n_vac + t, np.full(n_tr, sink), [sink]]),
+        np.concatenate([seats, np.ones(len(v) + n_tr, np.int64), [total]]),
+        np.concatenate([np.zeros(n_vac, np.int64), -problem.points[v, t].astype(np.int64), np.zeros(n_tr + 1, np.int64)]),
+    )
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("the min-cost flow solver found no optimal plan")
+    used = flow.flows(arcs[n_vac : n_vac + len(v)]) > 0
+    return Plan("optimal", list(zip(v[used].tolist(), t[used].tolist(), strict=True)), problem)
 
 
-def _trainee_preferences(problem: PlanProblem, t: int) -> list[int]:
-    """Return the vacancies a trainee accepts, best first: declared preferences, score, then id."""
-    acceptable = np.flatnonzero(problem.eligible[:, t])
-    ids = np.array([problem.vacancy_ids[v] for v in acceptable])
-    order = np.lexsort((ids, -problem.points[acceptable, t], ~problem.declared[acceptable, t]))
-    return [int(v) for v in acceptable[order]]
+class _Preferences:
+    """Trainees' preference lists over vacancies, computed a chunk at a time (most need only a few)."""
+
+    def __init__(self, problem: PlanProblem) -> None:
+        n_vac = len(problem.vacancy_ids)
+        id_rank = np.argsort(np.argsort(np.array(problem.vacancy_ids)))
+        scale = problem.scale + 1
+        key = (problem.declared.astype(np.int64) * scale + problem.points) * n_vac + (n_vac - 1 - id_rank)[:, None]
+        self.key = np.where(problem.eligible, key, -1).T.copy()  # [trainee, vacancy]
+        self.count = problem.eligible.sum(axis=0)
+        self.lists = np.full((len(problem.trainee_ids), 0), -1, dtype=np.int64)
+
+    def next_choices(self, trainees: Ints, positions: Ints) -> Ints:
+        """Return each trainee's choice at a position of its list (positions are within `count`)."""
+        short = positions >= self.lists.shape[1]
+        if short.any():
+            self._grow(max(8, 2 * self.lists.shape[1]))
+        return self.lists[trainees, positions]
+
+    def _grow(self, width: int) -> None:
+        width = min(width, self.key.shape[1])
+        part = (
+            np.argpartition(-self.key, width - 1, axis=1)[:, :width]
+            if width < self.key.shape[1]
+            else np.tile(np.arange(width), (self.key.shape[0], 1))
+        )
+        order = np.argsort(-np.take_along_axis(self.key, part, axis=1), axis=1, kind="stable")
+        self.lists = np.take_along_axis(part, order, axis=1)
 
 
 def stable_plan(problem: PlanProblem) -> Plan:
-    """Return the trainee-proposing deferred-acceptance plan (stable: no blocking pair)."""
-    n_trainees = len(problem.trainee_ids)
-    preferences = [_trainee_preferences(problem, t) for t in range(n_trainees)]
-    next_choice = [0] * n_trainees
-    held: list[list[tuple[int, int]]] = [[] for _ in problem.vacancy_ids]  # min-heaps of (points, -trainee)
-    free = list(range(n_trainees - 1, -1, -1))
-    while free:
-        t = free.pop()
-        if next_choice[t] >= len(preferences[t]):
-            continue
-        v = preferences[t][next_choice[t]]
-        next_choice[t] += 1
-        entry = (int(problem.points[v, t]), -t)  # a vacancy prefers a higher score, then a lower id
-        if len(held[v]) < problem.seats[v]:
-            heapq.heappush(held[v], entry)
-        elif entry > held[v][0]:
-            free.append(-heapq.heapreplace(held[v], entry)[1])
-        else:
-            free.append(t)
-    return Plan("stable", [(v, -t) for v, heap in enumerate(held) for _, t in heap], problem)
+    """Return the trainee-proposing deferred-acceptance plan (stable: no blocking pair).
+
+    Free trainees propose in rounds, all at once; each vacancy keeps its best proposers up to its
+    seats (higher score, then lower trainee id). The outcome does not depend on proposal order.
+    """
+    n_tr = len(problem.trainee_ids)
+    prefs = _Preferences(problem)
+    assigned = np.full(n_tr, -1, dtype=np.int64)
+    position = np.zeros(n_tr, dtype=np.int64)
+    while True:
+        free = np.flatnonzero((assigned < 0) & (position < prefs.count))
+        if len(free) == 0:
+            break
+        proposed = prefs.next_choices(free, position[free])
+        position[free] += 1
+        holders = np.flatnonzero(np.isin(assigned, proposed))
+        trainees = np.concatenate([holders, free])
+        vacancies = np.concatenate([assigned[holders], proposed])
+        merit = problem.points[vacancies, trainees].astype(np.int64) * n_tr + (n_tr - 1 - trainees)
+        order = np.lexsort((-merit, vacancies))
+        ranked_v = vacancies[order]
+        starts = np.searchsorted(ranked_v, ranked_v, side="left")
+        keep = np.arange(len(order)) - starts < problem.seats[ranked_v]
+        assigned[trainees[order]] = np.where(keep, ranked_v, -1)
+    placed = np.flatnonzero(assigned >= 0)
+    return Plan("stable", list(zip(assigned[placed].tolist(), placed.tolist(), strict=True)), problem)
 
 
 def greedy_plan(problem: PlanProblem) -> Plan:

@@ -5,6 +5,7 @@ Field names and meanings are a contract with other tools: add optional fields, n
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -133,8 +134,8 @@ class Trainee(Record):
 
     @property
     def security_years(self) -> float:
-        """Return the summed years of security-sector experience."""
-        return sum(e.years for e in self.experience if e.sector == "security")
+        """Return the summed years of security-sector experience (to 1e-6: 0.6 + 0.7 + 0.7 is 2, not 1.999…)."""
+        return round(math.fsum(e.years for e in self.experience if e.sector == "security"), 6)
 
 
 class Vacancy(Record):

@@ -26,7 +26,7 @@ from matching.taxonomy import Taxonomy, get_taxonomy
 FUZZY_THRESHOLD = 85.0
 
 _PUNCTUATION = re.compile(r"[^a-z0-9]+")
-_DIGITS = re.compile(r"[0-9]+")
+_NUMBERS = re.compile(r"\b(?:[0-9]+|[ivx]+)\b")
 _DOTTED_LETTERS = re.compile(r"\b(?:[a-z0-9]\.){2,}[a-z0-9]?\.?")
 
 
@@ -42,6 +42,12 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """Return the folded text without any space, so "SSIAP 1" and "ssiap1" meet."""
     return fold(text).replace(" ", "")
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    """Return the numbers a name carries, in digits or Roman numerals ("SSIAP 2", "Commune III")."""
+    folded = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", " ", fold(text))
+    return tuple(_NUMBERS.findall(folded))
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Vocabulary:
 
     kind: str
     names: dict[str, str]
+    numbers: dict[str, tuple[str, ...]]
     threshold: float = FUZZY_THRESHOLD
     _cache: dict[str, Match] = field(default_factory=dict, repr=False)
 
@@ -76,11 +83,13 @@ class Vocabulary:
     def build(cls, kind: str, entries: Iterable[tuple[str, Iterable[str]]]) -> Vocabulary:
         """Build a vocabulary from (canonical value, names) pairs; earlier entries win clashes."""
         names: dict[str, str] = {}
+        numbers: dict[str, tuple[str, ...]] = {}
         for value, aliases in entries:
             for name in (value, *aliases):
-                names.setdefault(squash(name), value)
-        names.pop("", None)
-        return cls(kind=kind, names=names)
+                key = squash(name)
+                if key and key not in names:
+                    names[key], numbers[key] = value, _numbers(name)
+        return cls(kind=kind, names=names, numbers=numbers)
 
     def match(self, text: str) -> Match:
         """Match one string to a canonical value, exactly first, fuzzily otherwise."""
@@ -97,7 +106,7 @@ class Vocabulary:
         if len(key) < 4:
             return Match(text, None, "none")
         best = process.extractOne(key, self.names.keys(), scorer=fuzz.ratio, score_cutoff=self.threshold)
-        if best is None or _DIGITS.findall(best[0]) != _DIGITS.findall(key):
+        if best is None or self.numbers[best[0]] != _numbers(text):
             return Match(text, None, "none")
         return Match(text, self.names[best[0]], "fuzzy")
 

@@ -76,25 +76,30 @@ def top_k(score: NDArray[np.float64], k: int, decimals: int) -> list[NDArray[np.
 def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOCK_PAIRS) -> Iterator[VacancyRanking]:
     """Yield each vacancy's ranking, block after block, in the vacancies' input order."""
     explainer = Explainer(p, lang)
-    decimals = p.config.decimals
     for block in score_blocks(p, pairs):
-        eligible_counts = block.eligible.sum(axis=1)
-        with stage("topk"):
-            chosen_rows = top_k(block.score, top, decimals)
-        for row, chosen in enumerate(chosen_rows):
-            with stage("reasons"):
-                values = block.pick(row, chosen)
-                reasons = explainer.candidate_reasons(block, row, chosen, values)
-                candidates = _candidates(p, block.score[row, chosen], np.round(values, decimals), chosen, reasons)
-            yield VacancyRanking(
-                vacancy_id=p.vacancies.ids[block.rows.start + row],
-                candidates=candidates,
-                eligible_count=int(eligible_counts[row]),
-                ineligible_count=int(len(p.trainees) - eligible_counts[row]),
-                _block=block,
-                _row=row,
-                _explainer=explainer,
-            )
+        yield from rank_block(block, explainer, top=top)
+
+
+def rank_block(block: Block, explainer: Explainer, *, top: int) -> Iterator[VacancyRanking]:
+    """Yield the ranking of each vacancy of one scored block."""
+    p, decimals = block.p, block.p.config.decimals
+    eligible_counts = block.eligible.sum(axis=1)
+    with stage("topk"):
+        chosen_rows = top_k(block.score, top, decimals)
+    for row, chosen in enumerate(chosen_rows):
+        with stage("reasons"):
+            values = block.pick(row, chosen)
+            reasons = explainer.candidate_reasons(block, row, chosen, values)
+            candidates = _candidates(p, block.score[row, chosen], np.round(values, decimals), chosen, reasons)
+        yield VacancyRanking(
+            vacancy_id=p.vacancies.ids[block.rows.start + row],
+            candidates=candidates,
+            eligible_count=int(eligible_counts[row]),
+            ineligible_count=int(len(p.trainees) - eligible_counts[row]),
+            _block=block,
+            _row=row,
+            _explainer=explainer,
+        )
 
 
 def _candidates(

@@ -499,10 +499,17 @@ def _mining_towns(names: Sequence[str]) -> tuple[int, ...]:
     return tuple(i for i, name in enumerate(names) if "mining" in str(notes.get(name, "")).lower())
 
 
+#: Villages on the edge of towns that people write instead of the town, and the gazetteer does not list.
+OUTLYING_PLACES = {
+    "Bamako": ("Sirakoro Méguétana", "Niamana", "Moribabougou", "Samanko", "Dialakorobougou"),
+    "Sikasso": ("Kaboïla", "Farakoro"),
+    "Kayes": ("Liberté Dembaya",),
+}
+
+
 def _quartiers(names: Sequence[str], towns: Vocabulary) -> dict[int, tuple[str, ...]]:
-    """Return, per town, the neighbourhood names people write instead of it that match no town at all."""
-    listed: dict[str, list[str]] = _gazetteer_extras().get("_quartiers", {})
-    found = {names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in listed.items() if t in names}
+    """Return, per town, the outlying place names people write instead of it that match no town at all."""
+    found = {names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in OUTLYING_PLACES.items() if t in names}
     return {t: qs for t, qs in found.items() if qs}
 
 
