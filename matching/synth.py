@@ -509,7 +509,9 @@ OUTLYING_PLACES = {
 
 def _quartiers(names: Sequence[str], towns: Vocabulary) -> dict[int, tuple[str, ...]]:
     """Return, per town, the outlying place names people write instead of it that match no town at all."""
-    found = {names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in OUTLYING_PLACES.items() if t in names}
+    found = {
+        names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in OUTLYING_PLACES.items() if t in names
+    }
     return {t: qs for t, qs in found.items() if qs}
 
 

@@ -32,7 +32,8 @@ class TestCsv:
             "\ufeff"
             + TRAINEE_HEADER
             + (
-                "T-1;Awa Traoré;Ségou;region;bm:native|Français:fluent;2:security:FR:agent de sécurité: site Nord|6:other:ML:maçon;"
+                "T-1;Awa Traoré;Ségou;region;bm:native|Français:fluent;"
+                "2:security:FR:agent de sécurité: site Nord|6:other:ML:maçon;"
                 "S.S.I.A.P. 1|sst;Contrôle d'accès|rondes;B;2026-A;14,5;16;2027-01-10\n"
             )
         )
