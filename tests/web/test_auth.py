@@ -1,0 +1,107 @@
+"""Signing in and out, sessions the server can revoke, CSRF, throttling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from employers.models import EmployerStatus
+from tests.web.conftest import Client
+from tests.web.factories import PASSWORD, employer, user
+from web.auth import service as auth_service
+from web.auth.models import Role
+from web.deps import SESSION_COOKIE
+
+
+class TestSignIn:
+    def test_officer_signs_in_and_lands_on_the_officer_space(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        response = client.post(
+            "/signin",
+            data={"login": officer.login.upper(), "secret": PASSWORD, "csrf_token": client.csrf()},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303 and response.headers["location"] == "/officer"
+        cookie = response.headers["set-cookie"]
+        assert SESSION_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+
+    def test_wrong_password_is_refused_in_french(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        response = client.post("/signin", data={"login": officer.login, "secret": "nope", "csrf_token": client.csrf()})
+        assert response.status_code == 401 and "Identifiant ou mot de passe incorrect." in response.text
+
+    def test_trainee_signs_in_with_phone_and_pin(self, client: Client, session: Session) -> None:
+        trainee = user(session, Role.trainee, secret="123456", login="+22376543210")
+        response = client.post(
+            "/signin", data={"login": "+223 76 54 32 10", "secret": "123456", "csrf_token": client.csrf()}, follow_redirects=False
+        )
+        assert response.status_code == 303 and trainee.login == "+22376543210"
+
+    def test_employer_of_a_pending_company_cannot_sign_in(self, client: Client, session: Session) -> None:
+        company = employer(session, status=EmployerStatus.pending)
+        account = user(session, Role.employer, employer_id=company.id)
+        response = client.post("/signin", data={"login": account.login, "secret": PASSWORD, "csrf_token": client.csrf()})
+        assert response.status_code == 403
+
+
+class TestCsrf:
+    def test_form_without_token_is_refused(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        response = client.post("/signin", data={"login": officer.login, "secret": PASSWORD})
+        assert response.status_code == 403 and "La page a expiré" in response.text
+
+    def test_api_call_without_header_is_refused(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        client.csrf()
+        response = client.post("/api/v1/session", json={"login": officer.login, "secret": PASSWORD})
+        assert response.status_code == 403 and response.json()["code"] == "csrf"
+
+    def test_api_call_with_header_is_accepted(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        response = client.post(
+            "/api/v1/session", json={"login": officer.login, "secret": PASSWORD}, headers={"X-CSRF-Token": client.csrf()}
+        )
+        assert response.status_code == 200 and response.json()["role"] == "officer"
+
+
+class TestThrottle:
+    def test_eleventh_failed_sign_in_within_a_minute_gets_429(self, client: Client, session: Session) -> None:
+        officer = user(session, Role.officer)
+        token = client.csrf()
+        codes = [
+            client.post("/signin", data={"login": officer.login, "secret": f"bad{i}", "csrf_token": token}).status_code
+            for i in range(11)
+        ]
+        assert codes == [401] * 10 + [429]
+        # Even the right password waits: the throttle is checked first.
+        assert client.post("/signin", data={"login": officer.login, "secret": PASSWORD, "csrf_token": token}).status_code == 429
+
+
+class TestRevocation:
+    def test_sign_out_revokes_the_cookie_on_the_server(self, new_client: Callable[[], Client], session: Session) -> None:
+        officer = user(session, Role.officer)
+        browser = new_client()
+        browser.sign_in(officer.login, PASSWORD)
+        stolen = browser.cookies.get(SESSION_COOKIE)
+        browser.post_form("/signout", {})
+        thief = new_client()
+        thief.cookies.set(SESSION_COOKIE, stolen)
+        assert thief.get("/account/password", follow_redirects=False).status_code == 303
+
+    def test_password_change_signs_out_other_browsers(self, new_client: Callable[[], Client], session: Session) -> None:
+        officer = user(session, Role.officer)
+        first, second = new_client(), new_client()
+        first.sign_in(officer.login, PASSWORD)
+        second.sign_in(officer.login, PASSWORD)
+        assert first.post_form("/account/password", {"current": PASSWORD, "new": "a brand new password"}).status_code == 200
+        assert first.get("/account/password", follow_redirects=False).status_code == 200
+        assert second.get("/account/password", follow_redirects=False).status_code == 303
+
+    def test_disabled_account_is_signed_out(self, new_client: Callable[[], Client], session: Session) -> None:
+        officer = user(session, Role.officer)
+        browser = new_client()
+        browser.sign_in(officer.login, PASSWORD)
+        auth_service.set_active(session=session, user=officer, active=False)
+        session.commit()
+        assert browser.get("/account/password", follow_redirects=False).status_code == 303

@@ -1,0 +1,56 @@
+"""Accounts, their sign-in sessions (revocable), and sign-in attempts (for throttling)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from profiles.models import time_field
+
+
+class Role(StrEnum):
+    """What a user is allowed to do."""
+
+    admin = "admin"
+    officer = "officer"
+    employer = "employer"
+    trainee = "trainee"
+
+
+class User(SQLModel, table=True):
+    """An account: staff and employers sign in with their e-mail, trainees with their phone and a PIN."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, index=True, max_length=254, description="e-mail, or phone (+223…) for trainees")
+    full_name: str = Field(max_length=200)
+    role: Role = Field(max_length=16)
+    password_hash: str = Field(max_length=255)
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
+    trainee_id: int | None = Field(default=None, foreign_key="trainee_profile.id", index=True)
+    active: bool = True
+    created_at: datetime = time_field()
+    password_changed_at: datetime = time_field()
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser; deleting the row signs it out everywhere it is used."""
+
+    __tablename__ = "auth_session"
+
+    id: str = Field(primary_key=True, max_length=64, description="SHA-256 of the token held in the cookie")
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = time_field()
+    expires_at: datetime = time_field()
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One failed sign-in, kept a short while to slow down password guessing."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(index=True, max_length=254)
+    client: str = Field(index=True, max_length=64)
+    at: datetime = time_field()

@@ -1,0 +1,145 @@
+"""Sign in, sign out, change one's password or PIN (pages and API)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from employers import service as employers_service
+from web.auth import service as auth_service
+from web.auth.exceptions import AccountDisabled, AuthError
+from web.auth.models import Role, User
+from web.config import get_settings
+from web.csrf import csrf_token, verify_csrf
+from web.db import SessionDep
+from web.deps import SESSION_COOKIE, CurrentUser, Lang, SignedInUser, client_address, session_serializer, session_token
+from web.i18n import translator
+from web.messages import MESSAGES
+from web.pages import render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"])
+
+HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee"}
+ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401, "account_disabled": 403}
+
+
+def sign_in(session: SessionDep, login: str, secret: str, client: str) -> User:
+    """Authenticate, and refuse employers whose company is not approved."""
+    settings = get_settings()
+    user = auth_service.authenticate(
+        session=session, login=login, secret=secret, client=client, limit=settings.failed_signins_per_minute
+    )
+    if user.role == Role.employer and not employers_service.is_approved(session=session, employer_id=user.employer_id):
+        raise AccountDisabled(user.login)
+    return user
+
+
+def with_session_cookie(response: Response, token: str) -> Response:
+    """Attach the signed, HttpOnly session cookie to a response."""
+    settings = get_settings()
+    response.set_cookie(
+        SESSION_COOKIE, session_serializer().dumps(token), max_age=settings.session_hours * 3600, httponly=True,
+        samesite="lax", secure=settings.https,
+    )  # fmt: skip
+    return response
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request, lang: Lang, user: CurrentUser, next: str = "") -> Response:
+    """Show the sign-in form (or go home when already signed in)."""
+    if user is not None:
+        return RedirectResponse(HOME[user.role], status_code=303)
+    return render(request, "auth/signin.html", {"next": next})
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin_submit(
+    request: Request,
+    session: SessionDep,
+    lang: Lang,
+    login: Annotated[str, Form()] = "",
+    secret: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the sign-in form; open a session and go to the user's home page."""
+    try:
+        user = sign_in(session, login, secret, client_address(request))
+    except AuthError as error:
+        return render(request, "auth/signin.html", {"error": error.code, "login": login, "next": next}, ERROR_STATUS[error.code])
+    token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
+    target = next if next.startswith("/") and not next.startswith("//") else HOME[user.role]
+    return with_session_cookie(RedirectResponse(target, status_code=303), token)
+
+
+@router.post("/signout")
+def signout(request: Request, session: SessionDep) -> Response:
+    """Close this browser's session."""
+    token = session_token(request)
+    if token:
+        auth_service.end_session(session=session, token=token)
+    response = RedirectResponse("/signin", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, lang: Lang, user: SignedInUser) -> Response:
+    """Show the form to change one's password (or PIN)."""
+    return render(request, "auth/password.html")
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def password_submit(
+    request: Request,
+    session: SessionDep,
+    lang: Lang,
+    user: SignedInUser,
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+) -> Response:
+    """Change one's password or PIN; every other session is closed and this one restarted."""
+    try:
+        auth_service.change_secret(session=session, user=user, current=current, new=new)
+    except AuthError as error:
+        return render(request, "auth/password.html", {"error": str(error) if error.code == "weak_password" else error.code}, 400)
+    token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
+    return with_session_cookie(render(request, "auth/password.html", {"done": True}), token)
+
+
+class SignIn(BaseModel):
+    """Credentials for the API: an e-mail (or a trainee's phone) and a password (or PIN)."""
+
+    login: str
+    secret: str
+
+
+@api.post("/session")
+def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) -> Response:
+    """Sign in and receive the session cookie."""
+    try:
+        user = sign_in(session, body.login, body.secret, client_address(request))
+    except AuthError as error:
+        return JSONResponse({"detail": translator(lang)(MESSAGES[error.code])}, status_code=ERROR_STATUS[error.code])
+    token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
+    return with_session_cookie(JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)
+
+
+@api.delete("/session")
+def api_signout(request: Request, session: SessionDep) -> Response:
+    """Close this session."""
+    token = session_token(request)
+    if token:
+        auth_service.end_session(session=session, token=token)
+    response = JSONResponse({"signed_out": True})
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@api.get("/csrf")
+def api_csrf(request: Request) -> dict[str, str]:
+    """Return this browser's CSRF token (also set as a cookie): send it back as X-CSRF-Token."""
+    return {"csrf_token": csrf_token(request)}

@@ -1,0 +1,157 @@
+"""Accounts: password hashing (Argon2), sign-in with throttling, revocable sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, col, delete, func, select
+
+from profiles.models import utcnow
+from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
+from web.auth.models import AuthSession, Role, SignInAttempt, User
+
+_hasher = PasswordHash.recommended()
+# A hash to verify against when the login does not exist, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+PIN_PATTERN = re.compile(r"^\d{6}$")
+MIN_PASSWORD_LENGTH = 10
+THROTTLE_WINDOW = timedelta(minutes=1)
+
+
+def hash_secret(secret: str) -> str:
+    """Return the Argon2 hash of a password or PIN."""
+    return _hasher.hash(secret)
+
+
+def check_secret_rules(role: Role, secret: str) -> None:
+    """Raise WeakPassword unless a trainee's PIN has 6 digits or another user's password 10 characters."""
+    if role == Role.trainee and not PIN_PATTERN.match(secret):
+        raise WeakPassword("pin_six_digits")
+    if role != Role.trainee and len(secret) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword("password_too_short")
+
+
+def create_user(
+    *,
+    session: Session,
+    login: str,
+    full_name: str,
+    role: Role,
+    secret: str,
+    employer_id: int | None = None,
+    trainee_id: int | None = None,
+) -> User:
+    """Create an account; its login is unique and its secret follows the rules of its role."""
+    login = normalise_login(login)
+    check_secret_rules(role, secret)
+    if session.exec(select(User).where(User.login == login)).first() is not None:
+        raise LoginTaken(login)
+    user = User(login=login, full_name=full_name, role=role, password_hash=hash_secret(secret), employer_id=employer_id,
+                trainee_id=trainee_id)  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user
+
+
+def normalise_login(login: str) -> str:
+    """Return a login as stored: e-mails in lower case, phone numbers without spaces."""
+    login = login.strip()
+    return login.lower() if "@" in login else re.sub(r"[\s.\-]", "", login)
+
+
+def recent_failures(*, session: Session, login: str, client: str) -> int:
+    """Return the failed sign-ins for this login or from this client within the throttle window."""
+    since = utcnow() - THROTTLE_WINDOW
+    query = (
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(SignInAttempt.at >= since, (SignInAttempt.login == login) | (SignInAttempt.client == client))
+    )
+    return int(session.exec(query).one())
+
+
+def authenticate(*, session: Session, login: str, secret: str, client: str, limit: int) -> User:
+    """Return the user whose login and secret match; record and throttle failures."""
+    login = normalise_login(login)
+    if recent_failures(session=session, login=login, client=client) >= limit:
+        raise TooManyAttempts(login)
+    user = session.exec(select(User).where(User.login == login)).first()
+    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None:
+        session.add(SignInAttempt(login=login, client=client))
+        session.flush()
+        raise InvalidCredentials(login)
+    if not user.active:
+        raise AccountDisabled(login)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(*, session: Session, user: User, hours: int) -> str:
+    """Open a sign-in session for the user and return its secret token (for the cookie)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(AuthSession(id=_digest(token), user_id=user.id, created_at=now, expires_at=now + timedelta(hours=hours)))  # type: ignore[arg-type]
+    session.flush()
+    return token
+
+
+def user_for_token(*, session: Session, token: str) -> User | None:
+    """Return the active user of a live session token, or None."""
+    auth = session.get(AuthSession, _digest(token))
+    if auth is None or _aware(auth.expires_at) <= utcnow():
+        return None
+    user = session.get(User, auth.user_id)
+    return user if user is not None and user.active else None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def end_session(*, session: Session, token: str) -> None:
+    """Sign out the browser holding this token."""
+    session.exec(delete(AuthSession).where(col(AuthSession.id) == _digest(token)))
+
+
+def end_all_sessions(*, session: Session, user_id: int) -> None:
+    """Sign the user out everywhere (password change, account disabled)."""
+    session.exec(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+
+
+def change_secret(*, session: Session, user: User, current: str, new: str) -> None:
+    """Change a user's password or PIN after checking the current one; every session is closed."""
+    if not _hasher.verify(current, user.password_hash):
+        raise InvalidCredentials(user.login)
+    set_secret(session=session, user=user, new=new)
+
+
+def set_secret(*, session: Session, user: User, new: str) -> None:
+    """Set a new password or PIN (an officer issuing a PIN); every session of the user is closed."""
+    check_secret_rules(user.role, new)
+    user.password_hash = hash_secret(new)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
+    session.flush()
+
+
+def set_active(*, session: Session, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling signs it out everywhere."""
+    user.active = active
+    session.add(user)
+    if not active:
+        end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
+    session.flush()
+
+
+def new_pin() -> str:
+    """Return a random 6-digit PIN for an officer to hand to a trainee."""
+    return f"{secrets.randbelow(10**6):06d}"

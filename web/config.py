@@ -1,0 +1,44 @@
+"""The one settings object of the application, read from RDVM_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Application settings; every field can be set as RDVM_<NAME> in the environment or a .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="RDVM_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{VAR / 'rdvm.db'}", description="SQLAlchemy URL; SQLite file by default")
+    secret_key: str = Field(default="", description="signs session cookies; generated into var/secret_key when empty")
+    session_hours: int = 12
+    https: bool = Field(default=False, description="serve cookies with the Secure flag")
+    failed_signins_per_minute: int = 10
+    sqlite_busy_timeout_ms: int = 5000
+    default_language: str = "fr"
+    ranking_top: int = 50
+
+    def signing_key(self) -> str:
+        """Return the secret key, creating and keeping one under var/ when none is configured."""
+        if self.secret_key:
+            return self.secret_key
+        path = VAR / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@cache
+def get_settings() -> Settings:
+    """Return the settings, read once."""
+    return Settings()

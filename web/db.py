@@ -1,0 +1,56 @@
+"""The database engine and the one session dependency (the only place that commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import Engine, event
+from sqlmodel import Session, create_engine
+
+from web.config import get_settings
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
+    """Create an engine; SQLite gets WAL mode, a busy timeout and enforced foreign keys."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+@cache
+def get_engine() -> Engine:
+    """Return the application's engine, created once from the settings."""
+    settings = get_settings()
+    return make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def get_session() -> Iterator[Session]:
+    """Yield a session for one request; commit when it succeeds, roll back when it fails."""
+    with Session(get_engine()) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": commit before the response is sent, so a failed commit is an error the client sees.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,0 +1,96 @@
+"""Request dependencies: the signed-in user, role requirements, the language. Routes read like sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from web.auth import service as auth_service
+from web.auth.models import Role, User
+from web.config import get_settings
+from web.db import SessionDep
+from web.i18n import LANGUAGES
+
+SESSION_COOKIE = "rdvm_session"
+LANG_COOKIE = "rdvm_lang"
+
+
+class NotSignedIn(Exception):
+    """The page needs a signed-in user."""
+
+
+class Forbidden(Exception):
+    """The signed-in user's role may not do this."""
+
+
+def session_serializer() -> URLSafeSerializer:
+    """Return the signer of session cookies."""
+    return URLSafeSerializer(get_settings().signing_key(), salt="rdvm-session")
+
+
+def session_token(request: Request) -> str | None:
+    """Return the session token carried by the request's signed cookie, if valid."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        return str(session_serializer().loads(raw))
+    except BadSignature:
+        return None
+
+
+def current_user(request: Request, session: SessionDep) -> User | None:
+    """Return the signed-in user, or None."""
+    token = session_token(request)
+    user = auth_service.user_for_token(session=session, token=token) if token else None
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+
+
+def signed_in(user: CurrentUser) -> User:
+    """Return the signed-in user or refuse the request."""
+    if user is None:
+        raise NotSignedIn()
+    return user
+
+
+SignedInUser = Annotated[User, Depends(signed_in)]
+
+
+def role_required(*roles: Role) -> Callable[[User], User]:
+    """Return a dependency that lets through only users with one of these roles."""
+
+    def check(user: SignedInUser) -> User:
+        if user.role not in roles:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(role_required(Role.admin))]
+OfficerUser = Annotated[User, Depends(role_required(Role.officer, Role.admin))]
+EmployerUser = Annotated[User, Depends(role_required(Role.employer))]
+TraineeUser = Annotated[User, Depends(role_required(Role.trainee))]
+
+
+def language(request: Request) -> str:
+    """Return the page language: ?lang=, else the cookie, else the default (French)."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or get_settings().default_language
+    lang = chosen if chosen in LANGUAGES else "fr"
+    request.state.lang = lang
+    return lang
+
+
+Lang = Annotated[str, Depends(language)]
+
+
+def client_address(request: Request) -> str:
+    """Return the client's address (for throttling sign-ins)."""
+    return request.client.host if request.client else "unknown"

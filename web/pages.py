@@ -1,0 +1,36 @@
+"""Rendering pages: one template environment, with the translator, the CSRF token and the user in every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from web.csrf import CSRF_FIELD, csrf_token
+from web.i18n import translator
+from web.messages import MESSAGES
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def page_language(request: Request) -> str:
+    """Return the language chosen for this request (set by the Lang dependency), French by default."""
+    return str(getattr(request.state, "lang", None) or request.cookies.get("rdvm_lang") or "fr")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """Render a page (or, for htmx requests, the same template's fragment) with the common context."""
+    lang = page_language(request)
+    base = {
+        "request": request,
+        "_": translator(lang),
+        "lang": lang,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "user": getattr(request.state, "user", None),
+        "messages": MESSAGES,
+    }
+    return templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)
