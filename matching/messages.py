@@ -42,6 +42,12 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "fr": "lecture et écriture : niveau {have}, {need} requis",
         "en": "literacy {have}, below the {need} required",
     },
+    "count_mobility": {"fr": "{site} est hors de leur zone de mobilité", "en": "{site} is outside their mobility"},
+    "count_experience": {
+        "fr": "moins de {need} an(s) d'expérience en sécurité",
+        "en": "less than {need} years of security experience",
+    },
+    "count_literacy": {"fr": "lecture et écriture sous le niveau {need}", "en": "literacy below {need}"},
     # what raised or lowered a score
     "holds_required": {"fr": "détient {codes} (requis)", "en": "holds {codes} (required)"},
     "skills_high": {"fr": "maîtrise {hits} des {total} compétences demandées", "en": "has {hits} of the {total} required skills"},

@@ -51,6 +51,10 @@ class VacancyRanking:
             for i in np.flatnonzero(~self._block.eligible[self._row])
         ]
 
+    def failure_counts(self) -> list[tuple[str, int]]:
+        """Return how many trainees each hard requirement excludes, commonest first (a trainee counts once per rule)."""
+        return self._explainer.failure_counts(self._block, self._row)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the vacancy in the `rdvm rank` output form."""
         return {

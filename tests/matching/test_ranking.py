@@ -117,3 +117,12 @@ class TestFiles:
         p = prepare(t, v)
         whole = ranking_document(list(rank_prepared(p, top=10)))
         assert ranking_document(list(rank_prepared(p, top=10, pairs=len(t)))) == whole
+
+
+def test_failure_counts_show_which_requirement_excludes_most() -> None:
+    pool = [trainee(certifications=[]), trainee(certifications=[], home_town="Kayes"), trainee(home_town="Kayes")]
+    [ranking] = rank(pool, [vacancy(required_certifications=["SST"])], lang="en")
+    assert ranking.failure_counts() == [
+        ("Bamako is outside their mobility", 2),  # equal counts: alphabetical
+        ("missing required certification SST", 2),
+    ]
