@@ -19,7 +19,7 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
-from web.routes import home
+from web.routes import api_employers, employers, home, officer
 
 STATIC = Path(__file__).parent / "static"
 
@@ -72,7 +72,7 @@ def create_app() -> FastAPI:
     """Build the application."""
     app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (home.router, auth_router, auth_api):
+    for router in (home.router, auth_router, auth_api, employers.router, officer.router, api_employers.router):
         app.include_router(router)
     add_error_handlers(app)
 
