@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request
-from itsdangerous import BadSignature, URLSafeSerializer
 
-from web.config import get_settings
+from web.signing import read_signed_cookie, signer
 
 CSRF_COOKIE = "rdvm_csrf"
 CSRF_FIELD = "csrf_token"
@@ -17,10 +16,6 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class CsrfError(Exception):
     """A state-changing request came without the token of the browser that loaded the form."""
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(get_settings().signing_key(), salt="rdvm-csrf")
 
 
 def csrf_token(request: Request) -> str:
@@ -36,18 +31,12 @@ def csrf_token(request: Request) -> str:
 
 
 def _cookie_token(request: Request) -> str | None:
-    raw = request.cookies.get(CSRF_COOKIE)
-    if not raw:
-        return None
-    try:
-        return str(_serializer().loads(raw))
-    except BadSignature:
-        return None
+    return read_signed_cookie(request, CSRF_COOKIE, "csrf")
 
 
 def signed_cookie_value(token: str) -> str:
     """Return the cookie value that carries a CSRF token."""
-    return _serializer().dumps(token)
+    return signer("csrf").dumps(token)
 
 
 async def verify_csrf(request: Request) -> None:

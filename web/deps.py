@@ -6,13 +6,14 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 from web.config import get_settings
 from web.db import SessionDep
 from web.i18n import LANGUAGES
+from web.signing import read_signed_cookie, signer
 
 SESSION_COOKIE = "rdvm_session"
 LANG_COOKIE = "rdvm_lang"
@@ -28,18 +29,12 @@ class Forbidden(Exception):
 
 def session_serializer() -> URLSafeSerializer:
     """Return the signer of session cookies."""
-    return URLSafeSerializer(get_settings().signing_key(), salt="rdvm-session")
+    return signer("session")
 
 
 def session_token(request: Request) -> str | None:
     """Return the session token carried by the request's signed cookie, if valid."""
-    raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
-        return None
-    try:
-        return str(session_serializer().loads(raw))
-    except BadSignature:
-        return None
+    return read_signed_cookie(request, SESSION_COOKIE, "session")
 
 
 def current_user(request: Request, session: SessionDep) -> User | None:
