@@ -1,4 +1,4 @@
-# rdvm — the two commands: `make run` (install, then run on demo data) and `make test` (install, then the whole suite).
+# rdvm — the two commands: `make run` (install, seed the demo, serve the application) and `make test` (install, then the whole suite).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,10 +17,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## Install, generate the demo files, and show the ranking of the demo vacancies.
+## Install, seed the demo database (migrations, companies, accounts, trainees, open vacancies; prints the demo
+## sign-ins), then serve the application on http://127.0.0.1:8000 (Ctrl-C stops it).
 run: install
-	$(BIN)/rdvm synth $(DEMO) --trainees 30 --vacancies 8 --seed 2026
-	$(BIN)/rdvm show $(DEMO)/trainees.json $(DEMO)/vacancies.json --top 5
+	$(BIN)/rdvm demo --folder $(DEMO)
+	$(BIN)/rdvm serve --host 127.0.0.1 --port 8000
 
 ## Install and run everything CI runs: lint, types, tests.
 test: install lint typecheck pytest

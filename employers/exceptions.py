@@ -1,5 +1,12 @@
 """What employers' services refuse, by code (the web layer shows the French message of each code)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from employers.validation import Problem
+
 
 class EmployerError(Exception):
     """Base of the employers domain's refusals."""
@@ -19,12 +26,6 @@ class VacancyNotFound(EmployerError):
     code = "not_found"
 
 
-class LicenceTaken(EmployerError):
-    """Another company already applied with this licence number."""
-
-    code = "licence_taken"
-
-
 class NotPending(EmployerError):
     """The application was already approved or rejected."""
 
@@ -35,3 +36,81 @@ class InvalidTransition(EmployerError):
     """The vacancy's status does not allow this action (e.g. publishing a closed vacancy)."""
 
     code = "invalid_transition"
+
+
+class VacancyNotOpen(EmployerError):
+    """Candidates can be asked for only on a published (open) vacancy."""
+
+    code = "vacancy_not_open"
+
+
+class CandidateUnavailable(EmployerError):
+    """The trainee is not among the vacancy's current candidates (or no longer shares the profile)."""
+
+    code = "candidate_unavailable"
+
+
+class InvalidFields(EmployerError):
+    """Some fields are wrong; `problems` lists every one (errors only), to show next to each field."""
+
+    code = "invalid_form"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.code}" for p in self.problems))
+
+
+class ReasonRequired(InvalidFields):
+    """An application was rejected without saying why."""
+
+    code = "reason_required"
+
+    def __init__(self) -> None:
+        super().__init__([Problem("reason", "reason_required")])
+
+
+class InvalidApplication(InvalidFields):
+    """A company's application has wrong or missing fields."""
+
+
+class InvalidVacancy(InvalidFields):
+    """A vacancy has wrong or missing fields."""
+
+
+class DuplicateCode(EmployerError):
+    """The same vacancy code appears twice in one import."""
+
+    code = "duplicate_vacancy_code"
+
+
+@dataclass(frozen=True)
+class UnmatchedRecord:
+    """An imported vacancy whose company could not be found: its position, its id and the company named."""
+
+    index: int
+    vacancy_id: str
+    employer: str
+    ambiguous: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id} names {self.employer!r}" + (" (several companies have this name)" if self.ambiguous else "")
+
+
+class UnknownEmployers(EmployerError):
+    """Imported vacancies name companies that do not exist (or several companies share the name)."""
+
+    code = "unknown_employers"
+
+    def __init__(self, records: Sequence[UnmatchedRecord]) -> None:
+        self.records = list(records)
+        super().__init__("; ".join(map(str, self.records)))
+
+
+class VacancyCodeTaken(EmployerError):
+    """Imported vacancies reuse the codes of another company's vacancies."""
+
+    code = "vacancy_code_taken"
+
+    def __init__(self, records: Sequence[UnmatchedRecord]) -> None:
+        self.records = list(records)
+        super().__init__("; ".join(f"{r.vacancy_id} belongs to another company than {r.employer!r}" for r in self.records))

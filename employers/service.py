@@ -1,13 +1,349 @@
-"""Employers' services: applications, approval, vacancies (plain functions; the session dependency commits)."""
+"""Employers' services: applications, approval, vacancies, imports, requests for candidates.
+
+Plain functions with keyword-only arguments, the session first. They flush and never commit: the caller
+(the request's session dependency, or a command's transaction) commits once. Refusals are the domain
+exceptions of employers.exceptions; every check runs before the first write, so a refusal leaves nothing
+half-written.
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from employers.models import Employer, EmployerStatus
+from sqlmodel import Session, col, func, select
+
+from employers import candidates as candidates_engine
+from employers.exceptions import (
+    CandidateUnavailable,
+    DuplicateCode,
+    EmployerNotFound,
+    InvalidApplication,
+    InvalidTransition,
+    InvalidVacancy,
+    NotPending,
+    ReasonRequired,
+    UnknownEmployers,
+    UnmatchedRecord,
+    VacancyCodeTaken,
+    VacancyNotFound,
+    VacancyNotOpen,
+)
+from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.rules import VACANCY_CODE
+from employers.validation import VACANCY_FIELDS, Problem, check_application, check_vacancy, vacancy_warnings
+from matching.models import Vacancy as ExchangeVacancy
+from matching.normalise import fold
+from profiles.models import TraineeProfile, utcnow
+
+log = logging.getLogger(__name__)
+
+EDITABLE = frozenset({VacancyStatus.draft, VacancyStatus.open})
+CLOSABLE = frozenset({VacancyStatus.draft, VacancyStatus.open})
+
+
+# ---------------------------------------------------------------- companies
 
 
 def is_approved(*, session: Session, employer_id: int | None) -> bool:
     """Return whether the company exists and its application was approved."""
     employer = session.get(Employer, employer_id) if employer_id is not None else None
     return employer is not None and employer.status == EmployerStatus.approved
+
+
+def application_problems(*, session: Session, fields: Mapping[str, str]) -> list[Problem]:
+    """Return every problem of a company's application (none when it can be saved)."""
+    cleaned, problems = check_application(fields)
+    if cleaned["licence_number"] and _licence_taken(session, cleaned["licence_number"]):
+        problems.append(Problem("licence_number", "licence_taken"))
+    return problems
+
+
+def _licence_taken(session: Session, licence_number: str) -> bool:
+    query = select(Employer.id).where(func.lower(Employer.licence_number) == licence_number.lower())
+    return session.exec(query).first() is not None
+
+
+def apply(*, session: Session, name: str, licence_number: str, town: str, contact_name: str, phone: str, email: str) -> Employer:
+    """Record a company's application, pending an officer's decision (the web layer creates its account)."""
+    fields = {"name": name, "licence_number": licence_number, "town": town, "contact_name": contact_name,
+              "phone": phone, "email": email}  # fmt: skip
+    problems = application_problems(session=session, fields=fields)
+    if problems:
+        raise InvalidApplication(problems)
+    employer = Employer.model_validate({**check_application(fields)[0], "status": EmployerStatus.pending})
+    session.add(employer)
+    session.flush()
+    return employer
+
+
+def get_employer(*, session: Session, employer_id: int) -> Employer:
+    """Return a company, or raise EmployerNotFound."""
+    employer = session.get(Employer, employer_id)
+    if employer is None:
+        raise EmployerNotFound(employer_id)
+    return employer
+
+
+def list_applications(*, session: Session, status: EmployerStatus = EmployerStatus.pending) -> list[Employer]:
+    """Return the companies whose application is in this state, oldest first."""
+    query = select(Employer).where(Employer.status == status).order_by(col(Employer.created_at), col(Employer.id))
+    return list(session.exec(query))
+
+
+def approve(*, session: Session, employer_id: int, by: int) -> Employer:
+    """Approve a pending application: the company's accounts may sign in from now on."""
+    return _decide(session, _pending(session, employer_id), by, EmployerStatus.approved, None)
+
+
+def reject(*, session: Session, employer_id: int, by: int, reason: str) -> Employer:
+    """Reject a pending application, saying why (the reason is required)."""
+    employer = _pending(session, employer_id)
+    if not reason.strip():
+        raise ReasonRequired()
+    return _decide(session, employer, by, EmployerStatus.rejected, reason.strip())
+
+
+def _pending(session: Session, employer_id: int) -> Employer:
+    employer = get_employer(session=session, employer_id=employer_id)
+    if employer.status != EmployerStatus.pending:
+        raise NotPending(employer_id)
+    return employer
+
+
+def _decide(session: Session, employer: Employer, by: int, status: EmployerStatus, reason: str | None) -> Employer:
+    employer.status, employer.decision_reason, employer.decided_at = status, reason, utcnow()
+    session.add(employer)
+    session.flush()
+    log.info("application of company %s %s by user %s", employer.id, status.value, by)
+    return employer
+
+
+# ---------------------------------------------------------------- vacancies
+
+
+def get_vacancy(*, session: Session, vacancy_id: int, employer_id: int | None) -> Vacancy:
+    """Return a vacancy of this company; another company's vacancy is "not found", so ids reveal nothing."""
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None or employer_id is None or vacancy.employer_id != employer_id:
+        raise VacancyNotFound(vacancy_id)
+    return vacancy
+
+
+def create_vacancy(*, session: Session, employer_id: int, data: Mapping[str, Any]) -> Vacancy:
+    """Check the vacancy's fields and save it as a draft with a new code; raise InvalidVacancy listing every error."""
+    record = _valid(data)
+    get_employer(session=session, employer_id=employer_id)
+    vacancy = _new_vacancy(record, code=_new_code(session, employer_id), employer_id=employer_id, status=VacancyStatus.draft)
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+def update_vacancy(*, session: Session, vacancy_id: int, employer_id: int, changes: Mapping[str, Any]) -> Vacancy:
+    """Change some fields of a draft or open vacancy (the others are kept); raise InvalidVacancy listing every error."""
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
+    if vacancy.status not in EDITABLE:
+        raise InvalidTransition(vacancy_id)
+    vacancy.apply_exchange(_valid({**exchange_fields(vacancy), **changes}))
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+def exchange_fields(vacancy: Vacancy) -> dict[str, Any]:
+    """Return the vacancy's exchange fields as stored (what a form or an update starts from)."""
+    return vacancy.model_dump(include=set(VACANCY_FIELDS))
+
+
+def warnings_of(vacancy: Vacancy) -> list[Problem]:
+    """Return what deserves the employer's attention in a saved vacancy (unknown values, a salary below the SMIG)."""
+    return vacancy_warnings(vacancy.to_exchange("-"))
+
+
+def _valid(data: Mapping[str, Any]) -> ExchangeVacancy:
+    checked = check_vacancy(data)
+    if checked.record is None:
+        raise InvalidVacancy(checked.errors)
+    return checked.record
+
+
+def _new_code(session: Session, employer_id: int) -> str:
+    """Return the next free code V-<company>-<n>."""
+    number = int(session.exec(select(func.count()).select_from(Vacancy).where(Vacancy.employer_id == employer_id)).one())
+    while True:
+        number += 1
+        code = VACANCY_CODE.format(employer_id=employer_id, number=number)
+        if session.exec(select(Vacancy.id).where(Vacancy.code == code)).first() is None:
+            return code
+
+
+def publish(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
+    """Open a draft vacancy to candidates."""
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
+    if vacancy.status != VacancyStatus.draft:
+        raise InvalidTransition(vacancy_id)
+    return _set_status(session, vacancy, VacancyStatus.open)
+
+
+def close(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
+    """Close a draft or open vacancy: it no longer receives candidates."""
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
+    if vacancy.status not in CLOSABLE:
+        raise InvalidTransition(vacancy_id)
+    return _set_status(session, vacancy, VacancyStatus.closed)
+
+
+def _set_status(session: Session, vacancy: Vacancy, status: VacancyStatus) -> Vacancy:
+    now = utcnow()
+    vacancy.status, vacancy.updated_at = status, now
+    if status == VacancyStatus.open:
+        vacancy.published_at = now
+    if status == VacancyStatus.closed:
+        vacancy.closed_at = now
+    session.add(vacancy)
+    session.flush()
+    return vacancy
+
+
+@dataclass(frozen=True)
+class VacancySummary:
+    """A line of a company's vacancy list: the vacancy, its eligible trainees (open vacancies) and requests made."""
+
+    vacancy: Vacancy
+    eligible_count: int | None
+    requested_count: int
+
+
+def list_vacancies(
+    *, session: Session, employer_id: int, lang: str = "fr", top: int = candidates_engine.DEFAULT_TOP
+) -> list[VacancySummary]:
+    """Return the company's vacancies, newest first, with candidate counts (eligible counts for open ones)."""
+    newest_first = (col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
+    query = select(Vacancy).where(Vacancy.employer_id == employer_id).order_by(*newest_first)
+    vacancies = list(session.exec(query))
+    eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top) if vacancies else {}
+    requested = _request_counts(session, [v.id for v in vacancies if v.id is not None])
+    return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0))
+            for v in vacancies]  # fmt: skip
+
+
+def _request_counts(session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
+    if not vacancy_ids:
+        return {}
+    query = (
+        select(CandidateRequest.vacancy_id, func.count())
+        .where(col(CandidateRequest.vacancy_id).in_(vacancy_ids))
+        .group_by(col(CandidateRequest.vacancy_id))
+    )
+    return {vacancy_id: int(n) for vacancy_id, n in session.exec(query)}
+
+
+# ---------------------------------------------------------------- import
+
+
+def import_vacancies(
+    *, session: Session, records: Sequence[ExchangeVacancy], status: VacancyStatus = VacancyStatus.open
+) -> tuple[int, int]:
+    """Create or update (by code) a vacancy for each validated record; return (created, updated).
+
+    The company is found by name, ignoring case and accents. Every record is checked before anything is
+    written: an unknown (or ambiguous) company, or a code used by another company, refuses the whole import.
+    New vacancies get `status` (open by default: an imported vacancy is one the company asked to fill);
+    existing ones keep theirs.
+    """
+    duplicates = sorted(code for code, n in Counter(r.id for r in records).items() if n > 1)
+    if duplicates:
+        raise DuplicateCode(", ".join(duplicates))
+    employer_ids = _employers_by_record(session, records)
+    existing = _by_code(session, [r.id for r in records])
+    clashes = [UnmatchedRecord(i, r.id, r.employer) for i, r in enumerate(records)
+               if r.id in existing and existing[r.id].employer_id != employer_ids[i]]  # fmt: skip
+    if clashes:
+        raise VacancyCodeTaken(clashes)
+    for record, employer_id in zip(records, employer_ids, strict=True):
+        vacancy = existing.get(record.id)
+        if vacancy is None:
+            vacancy = _new_vacancy(record, code=record.id, employer_id=employer_id, status=status)
+        else:
+            vacancy.apply_exchange(record)
+        session.add(vacancy)
+    session.flush()
+    updated = sum(1 for r in records if r.id in existing)
+    return len(records) - updated, updated
+
+
+def _employers_by_record(session: Session, records: Sequence[ExchangeVacancy]) -> list[int]:
+    """Return the company id of each record, or raise UnknownEmployers listing every record that has none."""
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for employer_id, name in session.exec(select(Employer.id, Employer.name)):
+        by_name[fold(name)].append(employer_id)  # type: ignore[arg-type]
+    found = [by_name.get(fold(r.employer), []) for r in records]
+    unmatched = [
+        UnmatchedRecord(i, r.id, r.employer, ambiguous=len(ids) > 1)
+        for i, (r, ids) in enumerate(zip(records, found, strict=True))
+        if len(ids) != 1
+    ]
+    if unmatched:
+        raise UnknownEmployers(unmatched)
+    return [ids[0] for ids in found]
+
+
+def _by_code(session: Session, codes: Sequence[str]) -> dict[str, Vacancy]:
+    found: dict[str, Vacancy] = {}
+    unique = sorted(set(codes))
+    for start in range(0, len(unique), 500):  # well under SQLite's limit on bound parameters
+        query = select(Vacancy).where(col(Vacancy.code).in_(unique[start : start + 500]))
+        found.update((v.code, v) for v in session.exec(query))
+    return found
+
+
+def _new_vacancy(record: ExchangeVacancy, *, code: str, employer_id: int, status: VacancyStatus) -> Vacancy:
+    """Return a new vacancy holding a validated record's fields."""
+    published = utcnow() if status == VacancyStatus.open else None
+    vacancy = Vacancy(code=code, employer_id=employer_id, title=record.title, level=record.level, town=record.town,
+                      status=status, published_at=published)  # fmt: skip
+    vacancy.apply_exchange(record)
+    return vacancy
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def request_candidate(
+    *,
+    session: Session,
+    vacancy_id: int,
+    employer_id: int,
+    trainee_code: str,
+    by: int,
+    lang: str = "fr",
+    top: int = candidates_engine.DEFAULT_TOP,
+) -> CandidateRequest:
+    """Ask for a trainee listed among an open vacancy's candidates; asking again returns the same request."""
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
+    shared = select(TraineeProfile).where(TraineeProfile.code == trainee_code, col(TraineeProfile.consent_to_share))
+    profile = session.exec(shared).first()
+    if profile is None or profile.id is None:
+        raise CandidateUnavailable(trainee_code)
+    asked = requested(session=session, vacancy_id=vacancy_id).get(profile.id)
+    if asked is not None:
+        return asked
+    if vacancy.status != VacancyStatus.open:
+        raise VacancyNotOpen(vacancy_id)
+    listed = candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=top)
+    if trainee_code not in {row.trainee.code for row in listed.candidates}:
+        raise CandidateUnavailable(trainee_code)
+    request = CandidateRequest(vacancy_id=vacancy_id, trainee_id=profile.id, requested_by=by)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def requested(*, session: Session, vacancy_id: int) -> dict[int, CandidateRequest]:
+    """Return the requests made for a vacancy, by trainee profile id."""
+    query = select(CandidateRequest).where(CandidateRequest.vacancy_id == vacancy_id)
+    return {r.trainee_id: r for r in session.exec(query)}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -16,6 +17,11 @@ from rich.table import Table
 
 from matching import exchange
 from matching.exchange import Issue, LoadResult
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from web.demo import DemoResult
 
 app = typer.Typer(help="rdvm — job matching for the RDV au Mali programme.", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
@@ -233,6 +239,309 @@ def show(
             table.add_row(str(i), c.trainee_id, f"{c.score:.2f}", "; ".join(c.reasons))
         console.print(table)
         console.print(f"  eligible: {ranking.eligible_count}, ineligible: {ranking.ineligible_count}\n")
+
+
+# ---------------------------------------------------------------- the application: database, accounts, demo
+
+
+class Kind(StrEnum):
+    """What an exchange file holds."""
+
+    trainees = "trainees"
+    vacancies = "vacancies"
+
+
+db_app = typer.Typer(help="The application's database.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+KindArg = Annotated[Kind, typer.Argument(help="trainees or vacancies.", case_sensitive=False)]
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Yield a session on the application's database; commit at the end, roll back everything on any error."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlmodel import Session
+
+    from web.db import get_engine
+
+    with Session(get_engine()) as session:
+        try:
+            yield session
+            session.commit()
+        except (OperationalError, ProgrammingError) as exc:
+            session.rollback()
+            err.print(f"[bold red]error[/] {database_label()}: {exc.orig}", highlight=False, soft_wrap=True)
+            err.print("Is the database up to date? Run: rdvm db upgrade")
+            raise typer.Exit(1) from None
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def refuse(exc: Exception, *, status: int = 1) -> NoReturn:
+    """Print a service's refusal on standard error and exit."""
+    from web.i18n import translator
+    from web.messages import MESSAGES
+
+    said = str(exc)
+    key = next((k for k in (said, getattr(exc, "code", "")) if k in MESSAGES), None)
+    if key is None:
+        detail = said or type(exc).__name__
+    else:
+        detail = translator("en")(MESSAGES[key]) + (f" ({said})" if said and said != key else "")
+    err.print(f"[bold red]error[/] {detail}", highlight=False, soft_wrap=True)
+    raise typer.Exit(status)
+
+
+def database_label() -> str:
+    """Return the configured database URL, its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    from web.config import get_settings
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database (RDVM_DATABASE_URL) up to the latest migration."""
+    from web.config import get_settings
+    from web.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    err.print(f"database {database_label()} is up to date", highlight=False)
+
+
+def store_records(session: Session, kind: Kind, records: list[Any], consent: bool) -> tuple[int, int]:
+    """Create or update the records in the database; return (created, updated)."""
+    from employers import service as employers_service
+    from profiles import service as profiles_service
+
+    if kind == Kind.trainees:
+        return profiles_service.import_trainees(session=session, records=records, consent=consent)
+    return employers_service.import_vacancies(session=session, records=records)
+
+
+@app.command("import")
+def import_(
+    kind: KindArg,
+    file: Annotated[Path, typer.Argument(help="An exchange file (.json or .csv).")],
+    consent: Annotated[
+        bool,
+        typer.Option(
+            "--consent",
+            help="Record that the imported trainees consent to share their profile with employers (the school collects "
+            "consent on paper). Default: new trainees have not consented; existing ones keep what was recorded.",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Create or update (by id) trainees or vacancies from a file, in one transaction: nothing is written on any error."""
+    from employers.exceptions import EmployerError
+    from profiles.exceptions import ProfileError
+
+    if consent and kind != Kind.trainees:
+        raise typer.BadParameter("applies to trainees only", param_hint="--consent")
+    result = load_or_exit(file, kind.value, quiet=quiet)
+    if not result.ok:
+        err.print(f"[bold red]{len(result.errors)} error(s): nothing was imported.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        with transaction() as session:
+            created, updated = store_records(session, kind, result.records, consent)
+    except (ProfileError, EmployerError) as exc:
+        issues = unmatched_issues(exc, file, kind)
+        report_issues(issues)
+        err.print(f"[bold red]{len(issues) or 1} error(s): nothing was imported.[/]")
+        if not issues:
+            refuse(exc, status=EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    typer.echo(f"{file}: {created} {kind.value} created, {updated} updated")
+
+
+def unmatched_issues(exc: Exception, file: Path, kind: Kind) -> list[Issue]:
+    """Return, for each vacancy the database refused (unknown company, code of another company), where it is in the file."""
+    from employers.exceptions import UnknownEmployers, VacancyCodeTaken
+
+    if not isinstance(exc, UnknownEmployers | VacancyCodeTaken):
+        return []
+    raw, _ = exchange.read_raw(file.read_text("utf-8"), source=str(file), fmt=exchange.detect_format(file), kind=kind.value)
+    places = {str(r.data.get("id", "")).strip(): r.where for r in raw}
+    issues = []
+    for r in exc.records:
+        where = places.get(r.vacancy_id, f"index {r.index}")
+        if isinstance(exc, VacancyCodeTaken):
+            issues.append(Issue(str(file), where, "id", "is the id of another company's vacancy", r.vacancy_id))
+        else:
+            problem = "several companies have" if r.ambiguous else "no company has"
+            issues.append(Issue(str(file), where, "employer", f"{problem} the name {r.employer!r}", r.vacancy_id))
+    return issues
+
+
+def exported_records(session: Session, kind: Kind) -> list[Any]:
+    """Return every trainee or vacancy of the database as exchange records, by id."""
+    from sqlmodel import col, select
+
+    from employers.models import Employer, Vacancy
+    from profiles import service as profiles_service
+
+    if kind == Kind.trainees:
+        return profiles_service.export_trainees(session=session)
+    rows = session.exec(select(Vacancy, Employer.name).join(Employer).order_by(col(Vacancy.code)))
+    return [vacancy.to_exchange(name) for vacancy, name in rows]
+
+
+@app.command("export")
+def export(
+    kind: KindArg,
+    file: Annotated[Path, typer.Argument(help="The file to write: .json or .csv (exchange format).")],
+) -> None:
+    """Write every trainee or vacancy of the database to an exchange file."""
+    try:
+        exchange.detect_format(file)
+    except exchange.ExchangeError as exc:
+        report_issues(exc.issues)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    with transaction() as session:
+        records = exported_records(session, kind)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    exchange.write(file, records, kind.value)
+    typer.echo(f"{file}: {len(records)} {kind.value} written")
+
+
+class AccountRole(StrEnum):
+    """The role of a new account."""
+
+    admin = "admin"
+    officer = "officer"
+    employer = "employer"
+    trainee = "trainee"
+
+
+@user_app.command("create")
+def user_create(
+    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer or trainee.")],
+    login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,
+    trainee_code: Annotated[str | None, typer.Option("--trainee-code", help="The trainee's id (trainee accounts).")] = None,
+) -> None:
+    """Create an account: prompts for the password, or prints a new 6-digit PIN for a trainee."""
+    from web.auth import service as auth_service
+    from web.auth.exceptions import AuthError
+    from web.auth.models import Role
+
+    check_links(role, employer_id, trainee_code)
+    login = trainee_login(login) if role == AccountRole.trainee else login
+    pin = auth_service.new_pin() if role == AccountRole.trainee else None
+    secret = pin or typer.prompt("Password (10 characters or more)", hide_input=True, confirmation_prompt=True)
+    try:
+        with transaction() as session:
+            trainee_id = linked_trainee(session, trainee_code)
+            user = auth_service.create_user(
+                session=session, login=login, full_name=name, role=Role(role.value), secret=secret,
+                employer_id=linked_employer(session, employer_id), trainee_id=trainee_id,
+            )  # fmt: skip
+            created = user.login
+    except AuthError as exc:
+        refuse(exc)
+    typer.echo(f"created {role.value} account {created}" + (f"; PIN {pin} (give it to the trainee)" if pin else ""))
+
+
+def trainee_login(phone: str) -> str:
+    """Return a trainee's login: the phone number in international form (+223…), as profiles store it."""
+    from matching.models import normalise_phone
+
+    try:
+        return normalise_phone(phone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--login") from None
+
+
+def check_links(role: AccountRole, employer_id: int | None, trainee_code: str | None) -> None:
+    """Require a company for employer accounts and a profile for trainee accounts, and nothing else."""
+    if (employer_id is not None) != (role == AccountRole.employer):
+        raise typer.BadParameter("is required for employer accounts and only for them", param_hint="--employer-id")
+    if (trainee_code is not None) != (role == AccountRole.trainee):
+        raise typer.BadParameter("is required for trainee accounts and only for them", param_hint="--trainee-code")
+
+
+def linked_employer(session: Session, employer_id: int | None) -> int | None:
+    """Return the id of an existing company, or exit."""
+    from employers.models import Employer
+
+    if employer_id is not None and session.get(Employer, employer_id) is None:
+        err.print(f"[bold red]error[/] no company has id {employer_id}")
+        raise typer.Exit(1)
+    return employer_id
+
+
+def linked_trainee(session: Session, code: str | None) -> int | None:
+    """Return the database id of the trainee with this code, or exit."""
+    from profiles import service as profiles_service
+
+    if code is None:
+        return None
+    profile = profiles_service.get_by_code(session=session, code=code)
+    if profile is None:
+        err.print(f"[bold red]error[/] no trainee has the id {code}")
+        raise typer.Exit(1)
+    return profile.id
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    reload: Annotated[bool, typer.Option("--reload", help="Restart when the code changes (development).")] = False,
+) -> None:
+    """Run the web application (uvicorn)."""
+    import uvicorn
+
+    err.print(f"rdvm on http://{host}:{port} — database {database_label()}", highlight=False)
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--folder", help="Where to write the generated demo files.")] = Path("var/demo"),
+) -> None:
+    """Migrate, then seed a demo: companies, accounts, trainees and open vacancies; prints the demo sign-ins."""
+    from employers.exceptions import EmployerError
+    from profiles.exceptions import ProfileError
+    from web import demo as demo_data
+    from web.config import get_settings
+    from web.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    try:
+        with transaction() as session:
+            result = demo_data.seed(session=session, folder=folder)
+    except (demo_data.DemoError, EmployerError, ProfileError) as exc:
+        refuse(exc)
+    files = " and ".join(str(path) for path in result.files)
+    err.print(f"wrote {files} ({len(result.warnings)} warning(s): values kept as written)", highlight=False, soft_wrap=True)
+    show_demo(result)
+
+
+def show_demo(result: DemoResult) -> None:
+    """Print what the demo seeded and its sign-ins as a table."""
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 120)
+    (t_new, t_updated), (v_new, v_updated) = result.trainees, result.vacancies
+    console.print(f"demo database {database_label()}", highlight=False, soft_wrap=True)
+    counts = f"trainees {t_new} created, {t_updated} updated; vacancies {v_new} created, {v_updated} updated"
+    console.print(counts, highlight=False)
+    table = Table(title="Demo sign-ins (demo only: these passwords are public)", title_justify="left")
+    for column in ("role", "login", "password / PIN", "name"):
+        table.add_column(column, no_wrap=column != "name")
+    for s in result.sign_ins:
+        table.add_row(s.role.value, s.login, s.secret, s.name)
+    console.print(table)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
@@ -121,8 +122,8 @@ def sometimes(strategy: st.SearchStrategy, default: object, one_in: int = 3) -> 
 
 towns = st.one_of(st.sampled_from(KNOWN_TOWNS), st.sampled_from(KNOWN_TOWNS), st.sampled_from(KNOWN_TOWNS), st.just(UNKNOWN_TOWN))
 dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2025, 12, 31))
-#: Years and minimums that are exact in binary, so that sums are exact (see test_decimal_years_* for why).
-years = st.sampled_from((0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0))
+#: Years of a stint, as spreadsheets write them: decimals whose binary sums are inexact (0.6 + 0.7 + 0.7).
+years = st.sampled_from((0.0, 0.1, 0.5, 0.6, 0.7, 1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 6.0))
 grades = st.integers(0, 40).map(lambda x: x / 2)
 text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 BAMBARA_NATIVE = LanguageSkill(language="bm", level="native")
@@ -205,7 +206,8 @@ def vacancies(
     """
     t = template
     held = sorted(set().union(*(get_taxonomy().implied_certifications(c) for c in t.certifications))) if t else []
-    security = t.security_years if t else 0.0
+    # The template's security years summed as a person would (exactly, in decimal), not as floats add up.
+    security = float(sum(Decimal(str(e.years)) for e in t.experience if e.sector == "security")) if t else 0.0
     sites = st.sampled_from(homes) | towns if homes else towns
     if t is not None:
         own = st.sampled_from([t.home_town, *t.extra_towns])
@@ -238,7 +240,7 @@ def vacancies(
         ),
         min_literacy=_requirement(draw, None, st.sampled_from(LITERACY_LEVELS), st.just(t.literacy) if t else None, lenient),
         min_experience_years=_requirement(
-            draw, 0.0, st.sampled_from((0.5, 1.0, 2.0, 3.0)), st.just(security) if security > 0 else None, lenient
+            draw, 0.0, st.sampled_from((0.5, 0.8, 1.0, 2.0, 3.0)), st.just(security) if security > 0 else None, lenient
         ),
         driving_licence=_requirement(
             draw,

@@ -14,6 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from matching import naive
 from matching.assignment import Plan, PlanProblem, greedy_plan, optimal_plan, plan, plan_problem, stable_plan
 from matching.config import COMPONENTS, DEFAULT_WEIGHTS
+from matching.messages import Lang
 from matching.models import (
     LANGUAGE_LEVELS,
     LICENCE_CATEGORIES,
@@ -116,7 +118,8 @@ def failed_rules(v: Vacancy, t: Trainee) -> list[str]:
         failed.append("mobility")
     if v.driving_licence is not None and v.driving_licence not in t.driving_licences:
         failed.append("licence")
-    if sum(e.years for e in t.experience if e.sector == "security") < v.min_experience_years:
+    # Summed exactly, as decimals: 0.6 + 0.7 + 0.7 years meet a minimum of 2.
+    if sum(Decimal(str(e.years)) for e in t.experience if e.sector == "security") < Decimal(str(v.min_experience_years)):
         failed.append("experience")
     if v.min_literacy is not None and LITERACY_LEVELS.index(t.literacy) < LITERACY_LEVELS.index(v.min_literacy):
         failed.append("literacy")
@@ -158,8 +161,8 @@ def vacancy_preference_key(problem: PlanProblem, v: int, t: int) -> tuple[int, i
     return (-int(problem.points[v, t]), t)
 
 
-def assignment_of(plan: Plan) -> dict[int, int]:
-    return {t: v for v, t in plan.pairs}
+def assignment_of(made: Plan) -> dict[int, int]:
+    return {t: v for v, t in made.pairs}
 
 
 def feasible_assignments(problem: PlanProblem) -> list[dict[int, int]]:
@@ -461,16 +464,17 @@ class TestDeterminism:
 class TestReasons:
     @CI
     @given(pools(), st.sampled_from(("fr", "en")))
-    def test_one_reason_per_failed_rule(self, pool: Pool, lang: str) -> None:
+    def test_one_reason_per_failed_rule(self, pool: Pool, lang: Lang) -> None:
         trainees, vacancies = pool
         by_id = {t.id: t for t in trainees}
-        for v, r in zip(vacancies, rank(trainees, vacancies, top=len(trainees), lang=lang), strict=True):  # type: ignore[arg-type]
+        for v, r in zip(vacancies, rank(trainees, vacancies, top=len(trainees), lang=lang), strict=True):
             listed = {x["trainee_id"]: x["reasons"] for x in r.ineligible()}
             for t in trainees:
                 failed = failed_rules(v, t)
                 if not failed:
                     assert t.id not in listed, (v.id, t.id, listed.get(t.id))
                     continue
+                assert t.id in listed, (v.id, t.id, failed)
                 reasons = listed[t.id]
                 assert len(reasons) == len(failed), (v.id, t.id, failed, reasons)
                 assert len(set(reasons)) == len(reasons)
@@ -481,16 +485,57 @@ class TestReasons:
             for c in r.candidates:
                 assert not failed_rules(v, by_id[c.trainee_id])
 
+    @CI
+    @given(st.lists(st.sampled_from((0.1, 0.2, 0.3, 0.6, 0.7, 1.1, 1.2, 2.3)), min_size=1, max_size=4))
+    def test_experience_rule_sums_years_exactly_in_any_order(self, stints: list[float]) -> None:
+        # FORMAT.md rule 5 compares the summed years with the minimum: as numbers, not as binary floats.
+        exact = sum(Decimal(str(y)) for y in stints)
+        orders = sorted(set(itertools.permutations(stints)))
+        trainees = [
+            Trainee(
+                id=f"T-{i:03d}",
+                full_name="Awa Traoré",
+                home_town="Bamako",
+                experience=[Experience(title="agent de sécurité", years=y, sector="security") for y in order],
+            )
+            for i, order in enumerate(orders)
+        ]
+        minimums = [exact - Decimal("0.1"), exact, exact + Decimal("0.1")]
+        vacancies = [
+            Vacancy(id=f"V-{i}", employer="E", title="Agent", level="guard", town="Bamako", min_experience_years=float(m))
+            for i, m in enumerate(minimums)
+        ]
+        for minimum, r in zip(minimums, full_rank(trainees, vacancies), strict=True):
+            assert r.eligible_count == (len(trainees) if exact >= minimum else 0), (stints, minimum, r.ineligible()[:1])
+
+    def test_mobility_rule_on_every_pair_of_towns(self) -> None:
+        # Exhaustive over the strategies' towns (random pools rarely put a site 30 to 45 km from home):
+        # one trainee per home town and mobility, one vacancy per town.
+        places = (*KNOWN_TOWNS, UNKNOWN_TOWN)
+        trainees = [
+            Trainee(id=f"T-{i:03d}-{m}", full_name="Awa Traoré", home_town=home, mobility=m)
+            for i, home in enumerate(places)
+            for m in MOBILITIES
+        ]
+        vacancies = [
+            Vacancy(id=f"V-{i:03d}", employer="Sécuri-Mali SARL", title="Agent de sécurité", level="guard", town=town)
+            for i, town in enumerate(places)
+        ]
+        scores = score_table(full_rank(trainees, vacancies))
+        for v, t in itertools.product(vacancies, trainees):
+            assert (scores[v.id, t.id] >= 0) == within_mobility(t, v.town), (t.home_town, t.mobility, v.town)
+
 
 # ---------------------------------------------------------------- 7, 8, 9: plans
 
 
-def check_feasible(problem: PlanProblem, plan: Plan) -> None:
-    trainees = [t for _, t in plan.pairs]
-    assert len(trainees) == len(set(trainees)), plan.pairs
-    filled = Counter(v for v, _ in plan.pairs)
-    assert all(filled[v] <= problem.seats[v] for v in filled), (plan.method, filled)
-    assert all(problem.points[v, t] >= 0 for v, t in plan.pairs), plan.pairs
+def check_feasible(problem: PlanProblem, made: Plan) -> None:
+    """Each trainee at most once, each vacancy at most its seats, eligible pairs only."""
+    trainees = [t for _, t in made.pairs]
+    assert len(trainees) == len(set(trainees)), made.pairs
+    filled = Counter(v for v, _ in made.pairs)
+    assert all(filled[v] <= problem.seats[v] for v in filled), (made.method, filled)
+    assert all(problem.points[v, t] >= 0 for v, t in made.pairs), made.pairs
 
 
 class TestPlans:
@@ -520,9 +565,9 @@ class TestPlans:
         for row, v in enumerate(vacancies):
             for col, tid in enumerate(problem.trainee_ids):
                 assert problem.declared[row, col] == declared_fit(v, by_id[tid]), (v.id, tid)
-        plan = stable_plan(problem)
-        check_feasible(problem, plan)
-        assert blocking_pairs(problem, assignment_of(plan)) == []
+        made = stable_plan(problem)
+        check_feasible(problem, made)
+        assert blocking_pairs(problem, assignment_of(made)) == []
 
     @CI
     @given(tiny_pools)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import statistics
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -378,13 +377,3 @@ class TestWrite:
         assert from_json.errors == [] and from_csv.errors == []
         assert [r.model_dump() for r in from_csv.records] == [r.model_dump() for r in from_json.records]
         assert len(from_csv.records) == len(written[0 if kind == "trainees" else 1])
-
-
-@pytest.mark.slow
-class TestSpeed:
-    def test_fifty_thousand_trainees_and_five_thousand_vacancies_in_under_ten_seconds(self) -> None:
-        synth.world()
-        start = time.perf_counter()
-        trainees, vacancies = synth.generate(trainees=50_000, vacancies=5_000, seed=1)
-        assert time.perf_counter() - start < 10
-        assert (len(trainees), len(vacancies)) == (50_000, 5_000)

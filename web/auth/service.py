@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, delete, func, select
 
+from matching.models import normalise_phone
 from profiles.models import utcnow
 from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
 from web.auth.models import AuthSession, Role, SignInAttempt, User
@@ -58,9 +59,14 @@ def create_user(
 
 
 def normalise_login(login: str) -> str:
-    """Return a login as stored: e-mails in lower case, phone numbers without spaces."""
+    """Return a login as stored: e-mails in lower case, phone numbers in international form (+223…)."""
     login = login.strip()
-    return login.lower() if "@" in login else re.sub(r"[\s.\-]", "", login)
+    if "@" in login:
+        return login.lower()
+    try:
+        return normalise_phone(login)
+    except ValueError:
+        return re.sub(r"[\s.\-]", "", login)
 
 
 def recent_failures(*, session: Session, login: str, client: str) -> int:

@@ -1,9 +1,403 @@
-"""(to be written)"""
+"""The employers' JSON API (/api/v1): applications, vacancies, candidates.
+
+Same permissions and the same validation messages as the pages: fields are checked by the employers
+services, and every problem comes back as {"detail": {field: message}} with status 422, in French unless
+?lang=en (or the language cookie) asks for English. State-changing calls need the X-CSRF-Token header
+(GET /api/v1/csrf).
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
+from employers import candidates as candidates_engine
+from employers import service as employers_service
+from employers.exceptions import InvalidApplication
+from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.validation import APPLICATION_FIELDS
+from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
+from web.auth import service as auth_service
+from web.auth.models import Role
+from web.config import get_settings
 from web.csrf import verify_csrf
+from web.db import SessionDep
+from web.deps import EmployerUser, Lang, OfficerUser, language
+from web.routes.employer_common import CompanyId, EmployerRoute, account_problems, field_messages
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["employers"])
+
+class FieldErrors(BaseModel):
+    """Every wrong field with its message, in the request's language."""
+
+    detail: dict[str, str] = Field(examples=[{"level": "Choisissez une des valeurs proposées."}])
+
+
+class Refusal(BaseModel):
+    """Why the request was refused, in the request's language."""
+
+    detail: str
+
+
+router = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(verify_csrf), Depends(language)],
+    tags=["employers"],
+    route_class=EmployerRoute,
+    responses={
+        401: {"model": Refusal, "description": "Not signed in."},
+        403: {"model": Refusal, "description": "The account's role may not do this, or the CSRF token is missing."},
+        404: {"model": Refusal, "description": "No such object, or one of another company."},
+        409: {"model": Refusal, "description": "The object's state does not allow this."},
+        422: {"model": FieldErrors, "description": "Some fields are wrong: one message per field."},
+    },
+)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+def _choice(values: tuple[str, ...], description: str) -> Any:
+    return Field(default=None, description=description, json_schema_extra={"enum": list(values)})
+
+
+def _required(*names: str) -> ConfigDict:
+    """Return a model configuration that documents these fields as required (the services check them)."""
+    return ConfigDict(json_schema_extra={"required": list(names)})
+
+
+# The request bodies document their types but do not check them: the employers services check every field
+# at once, with the same messages as the forms (a type error here would hide the other fields' errors).
+
+
+class EmployerApplicationCreate(BaseModel):
+    """A security company's request for access, with the password of its contact's account."""
+
+    model_config = _required("name", "licence_number", "town", "contact_name", "phone", "email", "password")
+
+    name: SkipValidation[str] = Field(default="", description="The company's name.")
+    licence_number: SkipValidation[str] = Field(
+        default="", description="The agrément number given by the Ministry of Security (MSPC)."
+    )
+    town: SkipValidation[str] = Field(default="", description="The town of its head office.")
+    contact_name: SkipValidation[str] = Field(default="", description="The person who applies; the account is in their name.")
+    phone: SkipValidation[str] = Field(
+        default="", description="A Malian number, written +223 and 8 digits (other forms are normalised)."
+    )
+    email: SkipValidation[str] = Field(default="", description="The contact's e-mail: the account's login.")
+    password: SkipValidation[str] = Field(
+        default="", description="At least 10 characters.", json_schema_extra={"writeOnly": True}
+    )
+
+    def texts(self) -> dict[str, str]:
+        """Return every field as text (a missing or null field is empty)."""
+        return {name: "" if getattr(self, name) is None else str(getattr(self, name)) for name in type(self).model_fields}
+
+
+class EmployerPublic(BaseModel):
+    """A company and where its application stands."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    licence_number: str
+    town: str
+    contact_name: str
+    phone: str
+    email: str
+    status: EmployerStatus
+    decision_reason: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class ApplicationRejection(BaseModel):
+    """Why an application is rejected (required)."""
+
+    model_config = _required("reason")
+
+    reason: SkipValidation[str] = Field(default="", description="Shown to the company; must not be empty.")
+
+
+class LanguageRequirement(BaseModel):
+    """A language the job needs, and the least level accepted."""
+
+    language: str = Field(description="ISO 639 code (bm, fr, ff, snk, son, …) or the language's name.")
+    level: str = Field(description="basic < conversational < fluent < native.", json_schema_extra={"enum": list(LANGUAGE_LEVELS)})
+
+
+class VacancyBase(BaseModel):
+    """The fields of a vacancy (the exchange format's)."""
+
+    title: SkipValidation[str | None] = Field(default=None, description="e.g. « Agent de sécurité — site minier ».")
+    level: SkipValidation[str | None] = _choice(LEVELS, "guard, supervisor or manager.")
+    town: SkipValidation[str | None] = Field(
+        default=None, description="Where the work is: a town of Mali (matched to the gazetteer)."
+    )
+    seats: SkipValidation[int | None] = Field(default=None, description="How many people are hired (1 or more; 1 by default).")
+    required_certifications: SkipValidation[list[str] | None] = Field(
+        default=None, description="Hard requirement (SST, SSIAP1…)."
+    )
+    preferred_certifications: SkipValidation[list[str] | None] = None
+    required_skills: SkipValidation[list[str] | None] = Field(
+        default=None, description="Weighed heavily; free text matched to skills."
+    )
+    preferred_skills: SkipValidation[list[str] | None] = None
+    required_languages: SkipValidation[list[LanguageRequirement] | None] = Field(default=None, description="Hard requirement.")
+    min_literacy: SkipValidation[str | None] = _choice(LITERACY_LEVELS, "Least reading and writing level (hard requirement).")
+    min_experience_years: SkipValidation[float | None] = Field(
+        default=None, description="Least security experience, in years (0)."
+    )
+    driving_licence: SkipValidation[str | None] = _choice(LICENCE_CATEGORIES, "Driving licence category required.")
+    shift: SkipValidation[str | None] = _choice(SHIFTS, "day, night or rotating.")
+    start_date: SkipValidation[str | None] = Field(default=None, description="YYYY-MM-DD.", json_schema_extra={"format": "date"})
+    salary_fcfa_month: SkipValidation[int | None] = Field(default=None, description="FCFA a month; below the SMIG: a warning.")
+    description: SkipValidation[str | None] = Field(default=None, description="Free text in French.")
+
+    def sent(self) -> dict[str, Any]:
+        """Return the fields the request carried, as sent."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class VacancyCreate(VacancyBase):
+    """A new vacancy: title, level and town are required; it is saved as a draft."""
+
+    model_config = _required("title", "level", "town")
+
+
+class VacancyUpdate(VacancyBase):
+    """Fields to change; those left out keep their value."""
+
+
+class VacancyPublic(BaseModel):
+    """A vacancy as saved (values normalised to the taxonomy) and what deserves attention in it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    status: VacancyStatus
+    title: str
+    level: str
+    town: str
+    seats: int
+    required_certifications: list[str]
+    preferred_certifications: list[str]
+    required_skills: list[str]
+    preferred_skills: list[str]
+    required_languages: list[LanguageRequirement]
+    min_literacy: str | None
+    min_experience_years: float
+    driving_licence: str | None
+    shift: str | None
+    start_date: date | None
+    salary_fcfa_month: int | None
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    closed_at: datetime | None
+    warnings: dict[str, str] = Field(
+        default_factory=dict, description="Warnings by field (unknown values, salary below the SMIG)."
+    )
+
+
+class VacancySummaryPublic(VacancyPublic):
+    """A vacancy of the company's list, with its candidate counts."""
+
+    eligible_count: int | None = Field(description="Trainees meeting every requirement (open vacancies; null otherwise).")
+    requested_count: int = Field(description="Candidates the company asked for.")
+
+
+class CandidatePublic(BaseModel):
+    """An eligible trainee, pseudonymised: never a name, phone number or birth date."""
+
+    trainee_code: str
+    initials: str
+    home_town: str
+    preferred_levels: list[str]
+    certifications: list[str]
+    skills: list[str]
+    security_years: float
+    score: float = Field(description="0 to 1, higher is better.")
+    components: dict[str, float] = Field(description="Each part of the score, 0 to 1.")
+    reasons: list[str]
+    requested: bool = Field(description="Whether the company already asked for this candidate.")
+
+
+class IneligibleReason(BaseModel):
+    """A requirement and how many trainees it excludes."""
+
+    reason: str
+    count: int
+
+
+class CandidatesPublic(BaseModel):
+    """A vacancy's best candidates, best first, and why other trainees are not eligible."""
+
+    vacancy_id: int
+    eligible_count: int
+    ineligible_count: int
+    ineligible_reasons: list[IneligibleReason]
+    candidates: list[CandidatePublic]
+
+
+class CandidateRequestPublic(BaseModel):
+    """The company's request for a candidate, for a placement officer to act on."""
+
+    id: int
+    vacancy_id: int
+    trainee_code: str
+    created_at: datetime
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def employer_public(employer: Employer) -> EmployerPublic:
+    """Return a company as the API shows it."""
+    return EmployerPublic.model_validate(employer)
+
+
+def vacancy_public(vacancy: Vacancy, lang: str) -> VacancyPublic:
+    """Return a vacancy as the API shows it, with its warnings."""
+    warnings = field_messages(employers_service.warnings_of(vacancy), lang)
+    return VacancyPublic.model_validate({**vacancy.model_dump(), "warnings": warnings})
+
+
+def candidates_public(vacancy: Vacancy, found: candidates_engine.VacancyCandidates, asked: set[int]) -> CandidatesPublic:
+    """Return a vacancy's ranking as the API shows it."""
+    rows = [
+        CandidatePublic(
+            trainee_code=row.trainee.code,
+            initials=row.trainee.initials,
+            home_town=row.trainee.home_town,
+            preferred_levels=list(row.trainee.preferred_levels),
+            certifications=list(row.trainee.certifications),
+            skills=list(row.trainee.skills),
+            security_years=row.trainee.security_years,
+            score=row.score,
+            components=row.components,
+            reasons=list(row.reasons),
+            requested=row.trainee.profile_id in asked,
+        )  # fmt: skip
+        for row in found.candidates
+    ]
+    reasons = [IneligibleReason(reason=text, count=n) for text, n in found.failure_counts]
+    return CandidatesPublic(
+        vacancy_id=vacancy.id or 0, eligible_count=found.eligible_count, ineligible_count=found.ineligible_count,
+        ineligible_reasons=reasons, candidates=rows,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- applications
+
+
+@router.post("/employer-applications", status_code=201, summary="Apply for access (a security company)")
+def create_application(session: SessionDep, lang: Lang, body: EmployerApplicationCreate) -> EmployerPublic:
+    """Record a company's application and its contact's account; the account signs in once an officer approves it."""
+    fields = body.texts()
+    problems = employers_service.application_problems(session=session, fields=fields)
+    problems += account_problems(session=session, email=fields["email"], password=fields["password"])
+    if problems:
+        raise InvalidApplication(problems)
+    company = employers_service.apply(session=session, **{name: fields[name] for name in APPLICATION_FIELDS})
+    auth_service.create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
+                             secret=fields["password"], employer_id=company.id)  # fmt: skip
+    return employer_public(company)
+
+
+@router.get("/employer-applications", summary="List applications (officers)")
+def list_applications(
+    session: SessionDep, user: OfficerUser, status: EmployerStatus = EmployerStatus.pending
+) -> list[EmployerPublic]:
+    """Return the companies whose application is in this state (pending by default), oldest first."""
+    return [employer_public(e) for e in employers_service.list_applications(session=session, status=status)]
+
+
+@router.post("/employer-applications/{employer_id}/approve", summary="Approve an application (officers)")
+def approve_application(session: SessionDep, user: OfficerUser, employer_id: int) -> EmployerPublic:
+    """Approve a pending application: the company's accounts can sign in."""
+    return employer_public(employers_service.approve(session=session, employer_id=employer_id, by=user.id or 0))
+
+
+@router.post("/employer-applications/{employer_id}/reject", summary="Reject an application (officers)")
+def reject_application(session: SessionDep, user: OfficerUser, employer_id: int, body: ApplicationRejection) -> EmployerPublic:
+    """Reject a pending application with a reason."""
+    rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.id or 0, reason=str(body.reason or ""))
+    return employer_public(rejected)
+
+
+# ---------------------------------------------------------------- vacancies
+
+
+@router.get("/vacancies", summary="List the company's vacancies")
+def list_vacancies(session: SessionDep, lang: Lang, company: CompanyId) -> list[VacancySummaryPublic]:
+    """Return the company's vacancies, newest first, with how many trainees are eligible and how many were asked for."""
+    rows = employers_service.list_vacancies(session=session, employer_id=company, lang=lang, top=get_settings().ranking_top)
+    return [
+        VacancySummaryPublic.model_validate(
+            {
+                **vacancy_public(row.vacancy, lang).model_dump(),
+                "eligible_count": row.eligible_count,
+                "requested_count": row.requested_count,
+            }
+        )
+        for row in rows
+    ]
+
+
+@router.post("/vacancies", status_code=201, summary="Create a vacancy (draft)")
+def create_vacancy(session: SessionDep, lang: Lang, company: CompanyId, body: VacancyCreate) -> VacancyPublic:
+    """Check the fields and save the vacancy as a draft with a new code."""
+    data = body.sent()
+    return vacancy_public(employers_service.create_vacancy(session=session, employer_id=company, data=data), lang)
+
+
+@router.get("/vacancies/{vacancy_id}", summary="Read a vacancy")
+def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+    """Return one of the company's vacancies."""
+    return vacancy_public(employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
+
+
+@router.patch("/vacancies/{vacancy_id}", summary="Change some fields of a vacancy")
+def update_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int, body: VacancyUpdate) -> VacancyPublic:
+    """Change the fields sent (draft or open vacancies); the others keep their value."""
+    changes = body.sent()
+    vacancy = employers_service.update_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company, changes=changes)
+    return vacancy_public(vacancy, lang)
+
+
+@router.post("/vacancies/{vacancy_id}/publish", summary="Publish a draft vacancy")
+def publish_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+    """Open a draft vacancy to candidates."""
+    return vacancy_public(employers_service.publish(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
+
+
+@router.post("/vacancies/{vacancy_id}/close", summary="Close a vacancy")
+def close_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+    """Close a draft or open vacancy."""
+    return vacancy_public(employers_service.close(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
+
+
+@router.get("/vacancies/{vacancy_id}/candidates", summary="A vacancy's ranked candidates (pseudonymised)")
+def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> CandidatesPublic:
+    """Return the vacancy's eligible trainees, best first, each with its score, components and reasons."""
+    vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    found = candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=get_settings().ranking_top)
+    return candidates_public(vacancy, found, set(employers_service.requested(session=session, vacancy_id=vacancy_id)))
+
+
+@router.post("/vacancies/{vacancy_id}/candidates/{code}/request", summary="Ask for a candidate")
+def request_candidate(
+    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str
+) -> CandidateRequestPublic:
+    """Ask the placement officers for one of an open vacancy's candidates; asking again returns the same request."""
+    asked: CandidateRequest = employers_service.request_candidate(
+        session=session, vacancy_id=vacancy_id, employer_id=company, trainee_code=code, by=user.id or 0, lang=lang,
+        top=get_settings().ranking_top,
+    )  # fmt: skip
+    return CandidateRequestPublic(id=asked.id or 0, vacancy_id=asked.vacancy_id, trainee_code=code, created_at=asked.created_at)

@@ -1,9 +1,59 @@
-"""(to be written)"""
+"""The placement officers' pages: their home, and companies' applications to approve or reject."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from employers import service as employers_service
+from employers.exceptions import ReasonRequired
+from employers.models import EmployerStatus
 from web.csrf import verify_csrf
+from web.db import SessionDep
+from web.deps import Lang, OfficerUser
+from web.pages import render
+from web.routes.employer_common import EmployerRoute, Labels, Submitted, done_message, message
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=EmployerRoute)
+
+
+@router.get("/officer", response_class=HTMLResponse)
+def officer_home(request: Request, session: SessionDep, lang: Lang, user: OfficerUser) -> Response:
+    """Show the officer's home: what is waiting for a decision."""
+    pending = employers_service.list_applications(session=session, status=EmployerStatus.pending)
+    return render(request, "officer/home.html", {"pending": len(pending)})
+
+
+def applications_page(request: Request, session: SessionDep, lang: str, *, done: str = "", errors: dict[int, str] | None = None,
+                      reasons: dict[int, str] | None = None, status: int = 200) -> Response:  # fmt: skip
+    """Render the pending applications, with the refusal forms' errors and typed reasons."""
+    context = {
+        "applications": employers_service.list_applications(session=session, status=EmployerStatus.pending),
+        "labels": Labels(lang), "done": done_message(done, lang), "errors": errors or {}, "reasons": reasons or {},
+    }  # fmt: skip
+    return render(request, "officer/applications.html", context, status)
+
+
+@router.get("/officer/applications", response_class=HTMLResponse)
+def applications(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, done: str = "") -> Response:
+    """List the companies waiting for a decision, each with an approve and a reject form."""
+    return applications_page(request, session, lang, done=done)
+
+
+@router.post("/officer/applications/{employer_id}/approve")
+def approve(session: SessionDep, user: OfficerUser, employer_id: int) -> Response:
+    """Approve a company's application."""
+    employers_service.approve(session=session, employer_id=employer_id, by=user.id or 0)
+    return RedirectResponse("/officer/applications?done=approved", status_code=303)
+
+
+@router.post("/officer/applications/{employer_id}/reject", response_class=HTMLResponse)
+def reject(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, employer_id: int, form: Submitted) -> Response:
+    """Reject a company's application with a reason (the form comes back with an error when the reason is empty)."""
+    reason = str(form.get("reason") or "")
+    try:
+        employers_service.reject(session=session, employer_id=employer_id, by=user.id or 0, reason=reason)
+    except ReasonRequired as missing:
+        errors = {employer_id: message(missing.code, lang)}
+        return applications_page(request, session, lang, errors=errors, reasons={employer_id: reason}, status=422)
+    return RedirectResponse("/officer/applications?done=rejected", status_code=303)

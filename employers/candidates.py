@@ -1,0 +1,237 @@
+"""The matching engine on stored data: a vacancy's ranked candidates, pseudonymised, for its employer.
+
+The pool is every trainee profile whose owner consented to share it (``consent_to_share``), converted
+with ``TraineeProfile.to_exchange()``. Employers see a candidate as a code, initials, home town, preferred
+levels, certifications, skills and years of security experience, never a name, phone or birth date.
+
+Speed. A vacancy page must answer in well under 200 ms with 10,000 trainees and 500 open vacancies, but
+one engine pass over them takes seconds, and the engine is fastest in bulk (ranking one vacancy alone
+costs most of what ranking all of them does). So results are cached in this process:
+
+* the **pool** (exchange records and pseudonymised facts) is keyed by the database and the consenting
+  profiles' count and latest ``updated_at``;
+* the **rankings of all open vacancies** are computed together in one engine pass and kept, keyed by the
+  pool's key, the open vacancies' count and latest ``updated_at``, the language and the list length. Any
+  change to a consenting profile or an open vacancy (an edit, a publication, a closing) changes the key,
+  and the next page ranks everything again once;
+* a vacancy that is not open (a draft being prepared, a closed one) is ranked alone, keyed by its own
+  ``updated_at``; a few such results are kept. Text similarity fits its weights on the vacancies ranked
+  together, so a draft's preview may differ slightly from its scores once published.
+
+Checking the keys costs two aggregate queries per page. One lock makes the cache thread-safe and makes
+concurrent pages wait for a single computation rather than each starting its own. ``invalidate()``
+empties it (tests, or after changing data behind the application's back with the same timestamps).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, func, select
+
+from employers.models import Employer, Vacancy, VacancyStatus
+from matching.messages import Lang
+from matching.models import Trainee as ExchangeTrainee
+from matching.models import Vacancy as ExchangeVacancy
+from matching.ranking import VacancyRanking, rank
+from profiles.models import TraineeProfile
+
+log = logging.getLogger(__name__)
+
+#: Candidates listed per vacancy unless the caller asks for another number (the web passes its setting).
+DEFAULT_TOP = 50
+#: Rankings of vacancies that are not open (drafts, closed) kept at once.
+SINGLE_RESULTS_KEPT = 32
+
+
+@dataclass(frozen=True)
+class TraineeFacts:
+    """What an employer may see of a trainee: no name, phone or birth date."""
+
+    profile_id: int
+    code: str
+    initials: str
+    home_town: str
+    preferred_levels: tuple[str, ...]
+    certifications: tuple[str, ...]
+    skills: tuple[str, ...]
+    security_years: float
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """An eligible trainee for a vacancy: pseudonymised facts, score, its components and why."""
+
+    trainee: TraineeFacts
+    score: float
+    components: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VacancyCandidates:
+    """A vacancy's best candidates, how many trainees are (in)eligible, and what excludes the others."""
+
+    candidates: tuple[CandidateRow, ...]
+    eligible_count: int
+    ineligible_count: int
+    failure_counts: tuple[tuple[str, int], ...]
+
+
+EMPTY = VacancyCandidates((), 0, 0, ())
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The consenting trainees as exchange records, and their pseudonymised facts by code."""
+
+    trainees: tuple[ExchangeTrainee, ...]
+    facts: dict[str, TraineeFacts]
+
+
+def initials(full_name: str) -> str:
+    """Return a name's initials, "Awa Diarra" → "A. D."."""
+    return " ".join(f"{word[0].upper()}." for word in full_name.replace("-", " ").split() if word[0].isalpha())
+
+
+def facts_of(profile: TraineeProfile, record: ExchangeTrainee) -> TraineeFacts:
+    """Return the pseudonymised facts of a profile."""
+    return TraineeFacts(
+        profile_id=cast(int, profile.id), code=profile.code, initials=initials(profile.full_name), home_town=record.home_town,
+        preferred_levels=tuple(record.preferred_levels), certifications=tuple(record.certifications),
+        skills=tuple(record.skills), security_years=record.security_years,
+    )  # fmt: skip
+
+
+def load_pool(session: Session) -> Pool:
+    """Read every consenting profile and convert it for the engine (a profile that no longer validates is left out)."""
+    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share)).order_by(col(TraineeProfile.code))
+    converted = [(p, _exchange(p)) for p in session.exec(query)]
+    usable = [(p, r) for p, r in converted if r is not None]
+    return Pool(tuple(r for _, r in usable), {p.code: facts_of(p, r) for p, r in usable})
+
+
+def _exchange(profile: TraineeProfile) -> ExchangeTrainee | None:
+    try:
+        return profile.to_exchange()
+    except ValidationError:
+        log.warning("trainee profile %s does not validate and is left out of the candidates", profile.code)
+        return None
+
+
+def open_vacancies(session: Session) -> list[ExchangeVacancy]:
+    """Return every open vacancy as an exchange record, by code."""
+    query = select(Vacancy, Employer.name).join(Employer).where(Vacancy.status == VacancyStatus.open).order_by(col(Vacancy.code))
+    return [vacancy.to_exchange(name) for vacancy, name in session.exec(query)]
+
+
+def summarise(ranking: VacancyRanking, pool: Pool) -> VacancyCandidates:
+    """Return an engine ranking as pseudonymised rows with counts (dropping the engine's large matrices)."""
+    rows = tuple(CandidateRow(pool.facts[c.trainee_id], c.score, c.components, tuple(c.reasons)) for c in ranking.candidates)
+    return VacancyCandidates(rows, ranking.eligible_count, ranking.ineligible_count, tuple(ranking.failure_counts()))
+
+
+def rank_all(pool: Pool, vacancies: Sequence[ExchangeVacancy], *, lang: Lang, top: int) -> dict[str, VacancyCandidates]:
+    """Rank the pool for every vacancy in one engine pass; return each vacancy's result by code."""
+    if not pool.trainees:
+        return {v.id: EMPTY for v in vacancies}
+    return {r.vacancy_id: summarise(r, pool) for r in rank(pool.trainees, vacancies, top=top, lang=lang)}
+
+
+# ---------------------------------------------------------------- the cache
+
+
+class CandidateCache:
+    """Pool and rankings kept between requests, recomputed when their database key changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: tuple[Hashable, Pool] | None = None
+        self._open: dict[tuple[str, int], tuple[Hashable, dict[str, VacancyCandidates]]] = {}
+        self._single: OrderedDict[Hashable, VacancyCandidates] = OrderedDict()
+
+    def invalidate(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._pool, self._open, self._single = None, {}, OrderedDict()
+
+    def pool(self, session: Session) -> tuple[Hashable, Pool]:
+        """Return the pool's key and the pool, reading it again only when consenting profiles changed."""
+        key = (_database(session), *session.exec(_pool_version()).one())
+        with self._lock:
+            if self._pool is None or self._pool[0] != key:
+                self._pool = (key, load_pool(session))
+            return self._pool
+
+    def open_rankings(self, session: Session, *, lang: Lang, top: int) -> dict[str, VacancyCandidates]:
+        """Return the rankings of every open vacancy, by code."""
+        pool_key, pool = self.pool(session)
+        key = (pool_key, *session.exec(_open_version()).one())
+        with self._lock:
+            kept = self._open.get((lang, top))
+            if kept is None or kept[0] != key:
+                kept = self._open[(lang, top)] = (key, rank_all(pool, open_vacancies(session), lang=lang, top=top))
+            return kept[1]
+
+    def single(self, session: Session, vacancy: ExchangeVacancy, version: Any, *, lang: Lang, top: int) -> VacancyCandidates:
+        """Return the ranking of one vacancy ranked alone (a draft, a closed vacancy)."""
+        pool_key, pool = self.pool(session)
+        key = (pool_key, vacancy.id, version, lang, top)
+        with self._lock:
+            found = self._single.get(key)
+            if found is None:
+                found = self._single[key] = rank_all(pool, [vacancy], lang=lang, top=top)[vacancy.id]
+                while len(self._single) > SINGLE_RESULTS_KEPT:
+                    self._single.popitem(last=False)
+            self._single.move_to_end(key)
+            return found
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def _pool_version() -> Any:
+    return select(func.count(col(TraineeProfile.id)), func.max(TraineeProfile.updated_at)).where(
+        col(TraineeProfile.consent_to_share)
+    )
+
+
+def _open_version() -> Any:
+    return select(func.count(col(Vacancy.id)), func.max(Vacancy.updated_at)).where(Vacancy.status == VacancyStatus.open)
+
+
+_cache = CandidateCache()
+
+
+def invalidate() -> None:
+    """Forget every cached pool and ranking (tests; data changed behind the application's back)."""
+    _cache.invalidate()
+
+
+def candidates_for(*, session: Session, vacancy: Vacancy, lang: str = "fr", top: int = DEFAULT_TOP) -> VacancyCandidates:
+    """Return the ranked, pseudonymised candidates of one vacancy, with eligibility counts and reasons."""
+    language = _lang(lang)
+    if vacancy.status == VacancyStatus.open:
+        found = _cache.open_rankings(session, lang=language, top=top).get(vacancy.code)
+        if found is not None:
+            return found
+    employer = session.get(Employer, vacancy.employer_id)
+    record = vacancy.to_exchange(employer.name if employer else "-")
+    return _cache.single(session, record, (vacancy.status, vacancy.updated_at), lang=language, top=top)
+
+
+def eligible_counts(*, session: Session, lang: str = "fr", top: int = DEFAULT_TOP) -> dict[str, int]:
+    """Return how many trainees are eligible for each open vacancy, by vacancy code."""
+    rankings = _cache.open_rankings(session, lang=_lang(lang), top=top)
+    return {code: found.eligible_count for code, found in rankings.items()}
+
+
+def _lang(lang: str) -> Lang:
+    return "en" if lang == "en" else "fr"

@@ -1,0 +1,197 @@
+"""Checking what employers type: vacancy fields and company applications.
+
+A vacancy is checked by the exchange model (matching.models.Vacancy) and normalised by the engine's
+normaliser, exactly like an imported file, so the form, the API and the import agree. Each problem is a
+field name and a message code (with the values the message needs); the web layer writes the sentence,
+in French first, through its catalogue. Errors stop the save; warnings (an unknown town or skill, a salary
+below the SMIG) are shown and the save goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as default
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from employers.models import Employer, Vacancy
+from employers.rules import SMIG_FCFA_MONTH
+from matching.exchange import normalise_records
+from matching.models import Vacancy as ExchangeVacancy
+from matching.models import normalise_phone
+from matching.normalise import get_vocabularies
+from matching.taxonomy import get_taxonomy
+
+Severity = Literal["error", "warning"]
+
+#: Exchange fields an employer fills in (the id and the company's name come from the application).
+VACANCY_FIELDS: tuple[str, ...] = tuple(name for name in ExchangeVacancy.model_fields if name not in ("id", "employer"))
+DATE_FIELDS = frozenset({"start_date"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+# pydantic error type → message code (the web catalogue holds the sentences).
+_CODES = {
+    "missing": "field_required",
+    "too_short": "field_required",
+    "string_too_short": "field_required",
+    "literal_error": "field_choice",
+    "enum": "field_choice",
+    "int_parsing": "field_whole_number",
+    "int_from_float": "field_whole_number",
+    "int_type": "field_whole_number",
+    "float_parsing": "field_number",
+    "float_type": "field_number",
+    "greater_than_equal": "field_at_least",
+    "greater_than": "field_at_least",
+    "less_than_equal": "field_at_most",
+    "too_long": "field_too_long",
+    "string_too_long": "field_too_long",
+    "date_parsing": "field_date",
+    "date_type": "field_date",
+    "date_from_datetime_parsing": "field_date",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in one field: the field, a message code and the message's values."""
+
+    field: str
+    code: str
+    values: Mapping[str, str] = default(default_factory=dict)
+    severity: Severity = "error"
+
+
+@dataclass
+class VacancyCheck:
+    """The outcome of checking vacancy fields: the normalised record (when valid) and every problem."""
+
+    record: ExchangeVacancy | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that prevent saving."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the problems that are only shown."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def problems_from_errors(errors: Iterable[ErrorDetails], *, skip: Sequence[str] = ()) -> list[Problem]:
+    """Turn pydantic's validation errors into problems, one per field (the first error of a field wins)."""
+    problems: dict[str, Problem] = {}
+    for error in errors:
+        path = ".".join(str(part) for part in error["loc"])
+        if path and path.split(".")[0] not in skip and path not in problems:
+            problems[path] = _problem(path, error)
+    return list(problems.values())
+
+
+def _problem(path: str, error: ErrorDetails) -> Problem:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if error.get("input") is None and kind not in ("greater_than_equal", "greater_than", "less_than_equal"):
+        return Problem(path, "field_required")
+    if kind == "value_error":
+        return Problem(path, "field_date" if path.split(".")[0] in DATE_FIELDS else "field_invalid")
+    code = _CODES.get(kind, "field_invalid")
+    limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("max_length"))))
+    return Problem(path, code, {"limit": _plain(limit)} if limit is not None else {})
+
+
+def _plain(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+# ---------------------------------------------------------------- vacancies
+
+
+def check_vacancy(data: Mapping[str, Any]) -> VacancyCheck:
+    """Validate and normalise a vacancy's fields; list every error and warning."""
+    payload = {k: v for k, v in data.items() if k in VACANCY_FIELDS}
+    try:
+        record = ExchangeVacancy.model_validate({**payload, "id": "V-CHECK", "employer": "-"})
+    except ValidationError as exc:
+        return VacancyCheck(None, problems_from_errors(exc.errors(include_url=False), skip=("id", "employer")))
+    too_long = _too_long(Vacancy, {"title": record.title, "town": record.town})
+    if too_long:
+        return VacancyCheck(None, too_long)
+    normalise_records([record], source="form", wheres=[""])
+    return VacancyCheck(record, vacancy_warnings(record))
+
+
+def vacancy_warnings(record: ExchangeVacancy) -> list[Problem]:
+    """Return the warnings of a valid, normalised vacancy: unknown taxonomy values and a salary below the SMIG."""
+    known = _known()
+    found = [] if record.town in known["town"] else [_unknown("town", "unknown_town", record.town)]
+    for name in ("required_certifications", "preferred_certifications"):
+        found += [_unknown(name, "unknown_certification", v) for v in getattr(record, name) if v not in known["certification"]]
+    for name in ("required_skills", "preferred_skills"):
+        found += [_unknown(name, "unknown_skill", v) for v in getattr(record, name) if v not in known["skill"]]
+    found += [
+        _unknown(f"required_languages.{i}.language", "unknown_language", x.language)
+        for i, x in enumerate(record.required_languages)
+        if x.language not in known["language"]
+    ]
+    if record.salary_fcfa_month is not None and record.salary_fcfa_month < SMIG_FCFA_MONTH:
+        smig = f"{SMIG_FCFA_MONTH:,}".replace(",", "\u202f")  # 40 000, with the French thin space
+        found.append(Problem("salary_fcfa_month", "below_smig", {"smig": smig}, "warning"))
+    return found
+
+
+def _unknown(field_name: str, code: str, value: str) -> Problem:
+    return Problem(field_name, code, {"value": value}, "warning")
+
+
+@cache
+def _known() -> dict[str, frozenset[str]]:
+    taxonomy = get_taxonomy()
+    return {
+        "town": frozenset(t.name for t in taxonomy.towns),
+        "certification": frozenset(c.code for c in taxonomy.certifications),
+        "skill": frozenset(s.code for s in taxonomy.skills),
+        "language": frozenset(x.code for x in taxonomy.languages),
+    }
+
+
+def _too_long(table: type[Employer] | type[Vacancy], values: Mapping[str, str]) -> list[Problem]:
+    """Return a problem for each value longer than its database column."""
+    columns = table.__table__.c  # type: ignore[union-attr]
+    limits: dict[str, int] = {name: getattr(columns[name].type, "length", None) or 0 for name in values}
+    return [
+        Problem(name, "field_too_long", {"limit": str(limits[name])})
+        for name, value in values.items()
+        if 0 < limits[name] < len(value)
+    ]
+
+
+# ---------------------------------------------------------------- applications
+
+
+APPLICATION_FIELDS = ("name", "licence_number", "town", "contact_name", "phone", "email")
+
+
+def check_application(fields: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
+    """Return a company application's cleaned fields (town normalised, phone international) and its problems."""
+    cleaned = {name: (fields.get(name) or "").strip() for name in APPLICATION_FIELDS}
+    problems = [Problem(name, "field_required") for name, value in cleaned.items() if not value]
+    cleaned["email"] = cleaned["email"].lower()
+    if cleaned["email"] and not _EMAIL.match(cleaned["email"]):
+        problems.append(Problem("email", "invalid_email"))
+    if cleaned["phone"]:
+        try:
+            cleaned["phone"] = normalise_phone(cleaned["phone"])
+        except ValueError:
+            problems.append(Problem("phone", "invalid_phone"))
+    if cleaned["town"]:
+        cleaned["town"] = get_vocabularies().towns.match(cleaned["town"]).kept
+    wrong = {p.field for p in problems}
+    problems += [p for p in _too_long(Employer, cleaned) if p.field not in wrong]
+    return cleaned, problems

@@ -1,0 +1,35 @@
+"""The translation catalogue: every French message of the pages has its English translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "web" / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+METHODS = [
+    ("web/templates/**.html", "jinja2"),
+    ("web/**.py", "python"),
+    ("employers/**.py", "python"),
+    ("profiles/**.py", "python"),
+]
+
+
+def source_messages() -> set[str]:
+    """Return every French message marked for translation in templates and code."""
+    found = extract_from_dir(ROOT, method_map=METHODS, keywords={"_": None, "N_": None}, options_map={})
+    return {str(message) for _file, _line, message, _comments, _context in found if isinstance(message, str) and message}
+
+
+def test_every_message_has_an_english_translation() -> None:
+    with CATALOGUE.open("rb") as po:
+        catalogue = read_po(po, locale="en")
+    translated = {str(m.id) for m in catalogue if m.id and m.string}
+    missing = sorted(source_messages() - translated)
+    assert not missing, "add these to web/locales/en/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+
+
+def test_the_catalogue_finds_messages() -> None:
+    assert "Se connecter" in source_messages()

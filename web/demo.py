@@ -1,0 +1,185 @@
+"""The demo: a database seeded with companies, accounts, trainees and open vacancies, for trying the application.
+
+Every demo password and PIN is fixed and printed in the README; no default account exists outside the demo. Seeding
+refuses a database that holds accounts but not the demo's, so it cannot plant known passwords in a real one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from employers import service as employers_service
+from employers.models import Employer, EmployerStatus, Vacancy, VacancyStatus
+from matching import exchange, synth
+from matching.exchange import Issue
+from profiles import service as profiles_service
+from profiles.models import utcnow
+from web.auth import service as auth_service
+from web.auth.models import Role, User
+
+SEED = 2026
+TRAINEES = 30
+VACANCIES = 8
+
+
+@dataclass(frozen=True)
+class DemoCompany:
+    """An approved security company of the demo and its one employer account."""
+
+    name: str
+    licence_number: str
+    town: str
+    contact_name: str
+    phone: str
+    login: str
+    password: str
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """One demo account as shown to whoever runs the demo."""
+
+    role: Role
+    login: str
+    secret: str
+    name: str
+
+
+@dataclass
+class DemoResult:
+    """What seeding did: counts, the warnings of the generated files, and the accounts to sign in with."""
+
+    trainees: tuple[int, int]
+    vacancies: tuple[int, int]
+    files: list[Path]
+    warnings: list[Issue] = field(default_factory=list)
+    sign_ins: list[SignIn] = field(default_factory=list)
+
+
+class DemoError(Exception):
+    """The demo cannot be seeded into this database."""
+
+
+COMPANIES = (
+    DemoCompany("Askia Garde SA", "DEMO-AGR-001", "Bamako", "Aminata Traoré", "+22320221001",
+                "recrutement@askia-garde.demo.ml", "askia-demo-2026"),
+    DemoCompany("Vigilance Baobab Express", "DEMO-AGR-002", "Sikasso", "Moussa Coulibaly", "+22321620202",
+                "rh@baobab-express.demo.ml", "baobab-demo-2026"),
+    DemoCompany("Kénédougou Sûreté SARL", "DEMO-AGR-003", "Kayes", "Fatoumata Diallo", "+22321523003",
+                "contact@kenedougou-surete.demo.ml", "kenedougou-demo-2026"),
+)  # fmt: skip
+STAFF = (
+    SignIn(Role.admin, "admin@demo.rdvm.ml", "admin-demo-2026", "Administratrice (démo)"),
+    SignIn(Role.officer, "agent@demo.rdvm.ml", "agent-demo-2026", "Agent de placement (démo)"),
+)
+#: PINs of the demo trainees' accounts, given in order of trainee code to the first trainees with a phone number.
+TRAINEE_PINS = ("202601", "202602", "202603")
+
+
+def seed(*, session: Session, folder: Path) -> DemoResult:
+    """Write the demo files into `folder` and seed the database from them (flushes; the caller commits)."""
+    if not is_demo_database(session=session):
+        raise DemoError("this database holds accounts that are not the demo's: the demo seeds only an empty or demo database")
+    trainees_file, vacancies_file = write_files(folder)
+    trainees, warnings = load(trainees_file, "trainees")
+    vacancies, more_warnings = load(vacancies_file, "vacancies")
+    companies = [upsert_company(session=session, company=c) for c in COMPANIES]
+    result = DemoResult(
+        trainees=profiles_service.import_trainees(session=session, records=trainees, consent=True),
+        vacancies=employers_service.import_vacancies(session=session, records=vacancies, status=VacancyStatus.open),
+        files=[trainees_file, vacancies_file],
+        warnings=warnings + more_warnings,
+    )
+    reopen(session=session, codes=[v.id for v in vacancies])
+    staff = staff_accounts(session=session, companies=companies)
+    result.sign_ins = staff + trainee_accounts(session=session, codes=[t.id for t in trainees])
+    return result
+
+
+def is_demo_database(*, session: Session) -> bool:
+    """Return whether the database has no account, or has the demo's administrator."""
+    accounts = session.exec(select(func.count()).select_from(User)).one()
+    return accounts == 0 or session.exec(select(User).where(User.login == STAFF[0].login)).first() is not None
+
+
+def write_files(folder: Path) -> tuple[Path, Path]:
+    """Generate the demo pool (fixed seed), vacancies shared round-robin by the companies; return the JSON files."""
+    trainees, vacancies = synth.generate(trainees=TRAINEES, vacancies=VACANCIES, seed=SEED)
+    for i, vacancy in enumerate(vacancies):
+        vacancy["employer"] = COMPANIES[i % len(COMPANIES)].name
+    synth.write(folder, trainees, vacancies)
+    return folder / "trainees.json", folder / "vacancies.json"
+
+
+def load(path: Path, kind: exchange.Kind) -> tuple[list[Any], list[Issue]]:
+    """Read a generated file; return its records and warnings (the generator writes no errors)."""
+    result = exchange.load(path, kind)
+    if not result.ok:
+        raise DemoError("\n".join(str(issue) for issue in result.errors))
+    return result.records, result.warnings
+
+
+def upsert_company(*, session: Session, company: DemoCompany) -> Employer:
+    """Create the demo company, or reset it to its demo details (approved)."""
+    details: dict[str, Any] = {
+        "name": company.name, "town": company.town, "contact_name": company.contact_name, "phone": company.phone,
+        "email": company.login, "status": EmployerStatus.approved, "decision_reason": None,
+    }  # fmt: skip
+    employer = session.exec(select(Employer).where(Employer.licence_number == company.licence_number)).first()
+    employer = employer or Employer(licence_number=company.licence_number, **details)
+    employer.sqlmodel_update(details)
+    employer.decided_at = employer.decided_at or utcnow()
+    session.add(employer)
+    session.flush()
+    return employer
+
+
+def reopen(*, session: Session, codes: list[str]) -> None:
+    """Open the demo vacancies again: re-running resets those closed or filled while trying the application."""
+    for vacancy in session.exec(select(Vacancy).where(col(Vacancy.code).in_(codes))):
+        if vacancy.status != VacancyStatus.open:
+            vacancy.status, vacancy.published_at, vacancy.closed_at = VacancyStatus.open, utcnow(), None
+            session.add(vacancy)
+    session.flush()
+
+
+def staff_accounts(*, session: Session, companies: list[Employer]) -> list[SignIn]:
+    """Create or reset the administrator's, the officer's and each company's account."""
+    sign_ins = list(STAFF)
+    for company, employer in zip(COMPANIES, companies, strict=True):
+        sign_ins.append(SignIn(Role.employer, company.login, company.password, company.name))
+        account(session=session, sign_in=sign_ins[-1], name=company.contact_name, employer_id=employer.id)
+    for sign_in in STAFF:
+        account(session=session, sign_in=sign_in, name=sign_in.name)
+    return sign_ins
+
+
+def trainee_accounts(*, session: Session, codes: list[str]) -> list[SignIn]:
+    """Create or reset accounts for the first of these trainees who have a phone (login: the phone; a fixed PIN)."""
+    profiles = profiles_service.by_codes(session=session, codes=codes)
+    with_phone = [profiles[code] for code in sorted(codes) if profiles[code].phone]
+    sign_ins = []
+    for profile, pin in zip(with_phone, TRAINEE_PINS, strict=False):
+        sign_ins.append(SignIn(Role.trainee, profile.phone or "", pin, profile.full_name))
+        account(session=session, sign_in=sign_ins[-1], name=profile.full_name, trainee_id=profile.id)
+    return sign_ins
+
+
+def account(
+    *, session: Session, sign_in: SignIn, name: str, employer_id: int | None = None, trainee_id: int | None = None
+) -> User:
+    """Create a demo account, or reset an existing one to its demo role, links and password (signing it out)."""
+    login = auth_service.normalise_login(sign_in.login)
+    user = session.exec(select(User).where(User.login == login)).first()
+    if user is None:
+        return auth_service.create_user(
+            session=session, login=login, full_name=name, role=sign_in.role, secret=sign_in.secret,
+            employer_id=employer_id, trainee_id=trainee_id,
+        )  # fmt: skip
+    user.full_name, user.role, user.employer_id, user.trainee_id, user.active = name, sign_in.role, employer_id, trainee_id, True
+    auth_service.set_secret(session=session, user=user, new=sign_in.secret)
+    return user

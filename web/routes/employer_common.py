@@ -1,0 +1,313 @@
+"""What the employer pages, the officer pages and the employer API share.
+
+* ``EmployerRoute``: the one place where the employers domain's refusals become HTTP answers (a page or
+  JSON, through the application's own handlers), so the routes only call services;
+* ``field_messages``: problems (field, code) → {field: sentence}, in the page's language, for forms and API;
+* ``VacancyForm``: the vacancy form's fields ↔ a vacancy's exchange fields;
+* ``Labels``: names of levels, skills, languages… in the page's language, for forms and candidate lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, cast
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from pydantic_core import ErrorDetails
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from employers import exceptions as employer_errors
+from employers.models import Vacancy
+from employers.service import exchange_fields
+from employers.validation import Problem, problems_from_errors
+from matching.config import COMPONENTS
+from matching.messages import label, number
+from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
+from matching.normalise import fold
+from matching.taxonomy import get_taxonomy
+from web.auth import service as auth_service
+from web.auth.exceptions import WeakPassword
+from web.auth.models import Role, User
+from web.deps import EmployerUser
+from web.i18n import translator
+from web.messages import MESSAGES
+from web.pages import page_language
+
+#: HTTP status of each refusal; any other refusal of the domain is a conflict with the current state (409).
+STATUS: dict[type[employer_errors.EmployerError], int] = {
+    employer_errors.EmployerNotFound: 404,
+    employer_errors.VacancyNotFound: 404,
+    employer_errors.InvalidFields: 422,
+    employer_errors.UnknownEmployers: 422,
+}
+
+
+def status_of(error: employer_errors.EmployerError) -> int:
+    """Return the HTTP status that answers a refusal."""
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 409)
+
+
+def message(code: str, lang: str, values: Mapping[str, str] | None = None) -> str:
+    """Return the sentence of a message code in a language, filled with its values."""
+    text = translator(lang)(MESSAGES.get(code, MESSAGES["employer_error"]))
+    return text.format(**values) if values else text
+
+
+def field_messages(problems: Iterable[Problem], lang: str, *, top_level: bool = False) -> dict[str, str]:
+    """Return {field: sentences} for problems; `top_level` gathers "required_languages.0.level" under "required_languages"."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        key = problem.field.split(".")[0] if top_level else problem.field
+        sentence = message(problem.code, lang, problem.values)
+        if sentence not in found.setdefault(key, []):
+            found[key].append(sentence)
+    return {key: " ".join(sentences) for key, sentences in found.items()}
+
+
+def sentences(problems: Iterable[Problem], lang: str) -> list[str]:
+    """Return the sentence of each problem."""
+    return [message(p.code, lang, p.values) for p in problems]
+
+
+def refusal(request: Request, error: employer_errors.EmployerError | RequestValidationError) -> HTTPException:
+    """Return the HTTP exception answering a refusal; the application's handlers make it a page or JSON."""
+    lang = page_language(request)
+    if isinstance(error, RequestValidationError):
+        # "body.seats" is the field "seats"; a missing or unreadable body is the field "body".
+        located = [cast(ErrorDetails, {**e, "loc": tuple(e["loc"][1:]) or e["loc"]}) for e in error.errors()]
+        return HTTPException(422, detail=field_messages(problems_from_errors(located), lang))
+    if isinstance(error, employer_errors.InvalidFields):
+        return HTTPException(422, detail=field_messages(error.problems, lang))
+    return HTTPException(status_of(error), detail=message(error.code, lang))
+
+
+class EmployerRoute(APIRoute):
+    """A route whose domain refusals (and, on the API, invalid input) are answered in the user's language.
+
+    The refusal is raised again as an HTTPException rather than returned, so the request's session sees
+    the failure and rolls back whatever was flushed before it.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler so it turns refusals into HTTP exceptions."""
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except employer_errors.EmployerError as error:
+                raise refusal(request, error) from error
+            except RequestValidationError as error:
+                if not request.url.path.startswith("/api/"):
+                    raise
+                raise refusal(request, error) from error
+
+        return answer
+
+
+def account_problems(*, session: Session, email: str, password: str) -> list[Problem]:
+    """Return the problems of the account an applying company will sign in with (login = e-mail)."""
+    problems = []
+    try:
+        auth_service.check_secret_rules(Role.employer, password)
+    except WeakPassword as weak:
+        problems.append(Problem("password", str(weak)))
+    login = auth_service.normalise_login(email)
+    if login and session.exec(select(User.id).where(User.login == login)).first() is not None:
+        problems.append(Problem("email", "email_taken"))
+    return problems
+
+
+# ---------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names shown for codes, in one language: the taxonomy's own labels, the engine's for scales."""
+
+    lang: str
+
+    @property
+    def _english(self) -> bool:
+        return self.lang == "en"
+
+    def scale(self, value: str | None) -> str:
+        """Return the label of a level, shift, language level or literacy level."""
+        return label(value, "en" if self._english else "fr") if value else ""
+
+    def skill(self, code: str) -> str:
+        """Return a skill's label (the code itself when it is not in the taxonomy)."""
+        found = get_taxonomy().skill(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def certification(self, code: str) -> str:
+        """Return a certification's full name."""
+        found = get_taxonomy().certification(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def language(self, code: str) -> str:
+        """Return a language's name."""
+        found = get_taxonomy().language(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def names(self, kind: str, values: Iterable[str]) -> str:
+        """Return the labels of several values of one kind ("skill", "certification", "language", "scale"), comma-separated."""
+        name: Callable[[str], str] = getattr(self, kind)
+        return ", ".join(name(v) for v in values)
+
+    def number(self, value: float) -> str:
+        """Return a number with at most one decimal (a decimal comma in French)."""
+        return number(value, "en" if self._english else "fr")
+
+    def component(self, name: str) -> str:
+        """Return the name of a score component."""
+        return message(f"component_{name}", self.lang)
+
+    def status(self, kind: str, value: str) -> str:
+        """Return the name of a vacancy's or an application's status."""
+        return message(f"{kind}_status_{value}", self.lang)
+
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Return the options of the vacancy form's selects, checkbox groups and suggestions."""
+        taxonomy = get_taxonomy()
+        return {
+            "level": [(v, self.scale(v)) for v in LEVELS],
+            "shift": [(v, self.scale(v)) for v in SHIFTS],
+            "min_literacy": [(v, self.scale(v)) for v in LITERACY_LEVELS if v != "none"],
+            "language_level": [(v, self.scale(v)) for v in LANGUAGE_LEVELS],
+            "driving_licence": [(v, v) for v in LICENCE_CATEGORIES],
+            "language": sorted(((x.code, self.language(x.code)) for x in taxonomy.languages), key=_by_name),
+            "certification": [(c.code, self.certification(c.code)) for c in taxonomy.certifications if c.valid_in_mali],
+            "skill": sorted(((s.code, self.skill(s.code)) for s in taxonomy.skills), key=_by_name),
+            "town": sorted(((t.name, t.name) for t in taxonomy.towns), key=_by_name),
+        }
+
+
+def components_shown(vacancy: Vacancy) -> list[str]:
+    """Return the score components a vacancy gives content to, in the engine's order.
+
+    The others are 1 for everyone ("no preferred skill asked"): the engine never gives them as reasons
+    (matching.explain), and the page leaves their bars out too.
+    """
+    empty = {"skills": not vacancy.required_skills, "preferred_skills": not vacancy.preferred_skills,
+             "certifications": not vacancy.preferred_certifications, "availability": vacancy.start_date is None,
+             "shift": vacancy.shift is None}  # fmt: skip
+    return [name for name in COMPONENTS if not empty.get(name, False)]
+
+
+def _by_name(option: tuple[str, str]) -> str:
+    return fold(option[1])  # "Ségou" between "San" and "Sikasso", not after "Syama"
+
+
+# ---------------------------------------------------------------- the vacancy form
+
+
+TEXT_FIELDS = ("title", "level", "town", "seats", "min_literacy", "min_experience_years", "driving_licence", "shift",
+               "start_date", "salary_fcfa_month", "description")  # fmt: skip
+LIST_FIELDS = ("required_certifications", "preferred_certifications", "required_skills", "preferred_skills")
+LANGUAGE_ROWS = 3
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+@dataclass
+class VacancyForm:
+    """The vacancy form as typed: text fields, ticked taxonomy codes, "other" free text, language rows."""
+
+    text: dict[str, str] = field(default_factory=lambda: {"level": "guard", "seats": "1", "min_experience_years": "0"})
+    ticked: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in LIST_FIELDS})
+    other: dict[str, str] = field(default_factory=lambda: dict.fromkeys(LIST_FIELDS, ""))
+    languages: list[tuple[str, str]] = field(default_factory=lambda: [("", "")] * LANGUAGE_ROWS)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> VacancyForm:
+        """Read the submitted form, keeping every value as typed (to show it again next to its error)."""
+        rows = [(str(form.get(f"language_{i}") or ""), str(form.get(f"language_level_{i}") or "")) for i in range(LANGUAGE_ROWS)]
+        return cls(
+            text={name: str(form.get(name) or "") for name in TEXT_FIELDS},
+            ticked={name: [str(v) for v in form.getlist(name)] for name in LIST_FIELDS},
+            other={name: str(form.get(f"{name}_other") or "") for name in LIST_FIELDS},
+            languages=rows,
+        )
+
+    @classmethod
+    def from_vacancy(cls, vacancy: Vacancy) -> VacancyForm:
+        """Fill the form with a saved vacancy: taxonomy values ticked, the others in the "other" fields."""
+        stored = exchange_fields(vacancy)
+        known = {name: _known_codes(name) for name in LIST_FIELDS}
+        languages = [(x["language"], x["level"]) for x in stored["required_languages"]]
+        return cls(
+            text={name: _shown(stored[name]) for name in TEXT_FIELDS},
+            ticked={name: [v for v in stored[name] if v in known[name]] for name in LIST_FIELDS},
+            other={name: ", ".join(v for v in stored[name] if v not in known[name]) for name in LIST_FIELDS},
+            languages=languages + [("", "")] * max(LANGUAGE_ROWS - len(languages), 1),
+        )
+
+    def data(self) -> dict[str, Any]:
+        """Return every exchange field of the vacancy, as the service checks them (an empty field is no value)."""
+        data: dict[str, Any] = {name: _value(name, self.text.get(name, "")) for name in TEXT_FIELDS}
+        for name in LIST_FIELDS:
+            data[name] = list(dict.fromkeys([*self.ticked[name], *_items(self.other[name])]))
+        data["required_languages"] = [{"language": code, "level": level} for code, level in self.languages if code.strip()]
+        return data
+
+
+def _known_codes(name: str) -> frozenset[str]:
+    taxonomy = get_taxonomy()
+    return (
+        frozenset(c.code for c in taxonomy.certifications)
+        if "certification" in name
+        else frozenset(s.code for s in taxonomy.skills)
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _value(name: str, typed: str) -> Any:
+    typed = typed.strip()
+    if name == "min_experience_years":
+        return _SPACES.sub("", typed).replace(",", ".") or 0  # empty: no minimum
+    if name in ("seats", "salary_fcfa_month"):
+        return _SPACES.sub("", typed) or None
+    return typed or None
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[,;\n]", text) if item.strip()]
+
+
+# ---------------------------------------------------------------- dependencies
+
+
+def employer_company(user: EmployerUser) -> int:
+    """Return the id of the signed-in employer's company."""
+    if user.employer_id is None:
+        raise employer_errors.EmployerNotFound(user.id)
+    return user.employer_id
+
+
+CompanyId = Annotated[int, Depends(employer_company)]
+
+
+async def submitted_form(request: Request) -> FormData:
+    """Return the submitted form (read once, and kept, by the CSRF check)."""
+    return await request.form()
+
+
+Submitted = Annotated[FormData, Depends(submitted_form)]
+
+
+def done_message(done: str, lang: str) -> str | None:
+    """Return the confirmation named by a redirect's ?done=, or None."""
+    return message(f"done_{done}", lang) if f"done_{done}" in MESSAGES else None
