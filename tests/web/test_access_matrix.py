@@ -1,0 +1,156 @@
+"""Who may reach what: every route of the application × every role, generated from the app's own route list.
+
+A route added without an entry in EXPECTED fails `test_every_route_has_an_entry`. Outcomes:
+- "ok": let through (any answer but the refusals below: a page, a redirect elsewhere, a validation error);
+- "signin": refused for want of a session (a redirect to /signin for pages, 401 for the API);
+- 403: refused for the role; 404: the object belongs to another company, so it does not exist for this user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+
+from employers.models import EmployerStatus
+from tests.employers.factories import profile, stored_vacancy
+from tests.web.conftest import Client
+from tests.web.factories import PASSWORD, employer, user
+from web.auth.models import Role
+
+ROLES = ("anonymous", "trainee", "employer_a", "employer_b", "officer", "admin")
+Outcome = str | int
+
+PUBLIC: dict[str, Outcome] = dict.fromkeys(ROLES, "ok")
+SIGNED_IN: dict[str, Outcome] = {**dict.fromkeys(ROLES, "ok"), "anonymous": "signin"}
+EMPLOYERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "employer_a": "ok", "employer_b": "ok"}
+OWN_VACANCY: dict[str, Outcome] = {**EMPLOYERS, "employer_b": 404}
+OFFICERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "officer": "ok", "admin": "ok"}
+
+EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/signin"): PUBLIC,
+    ("POST", "/signin"): PUBLIC,
+    ("POST", "/signout"): PUBLIC,
+    ("GET", "/account/password"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("POST", "/api/v1/session"): PUBLIC,
+    ("DELETE", "/api/v1/session"): PUBLIC,
+    ("GET", "/api/v1/csrf"): PUBLIC,
+    ("GET", "/employer/apply"): PUBLIC,
+    ("POST", "/employer/apply"): PUBLIC,
+    ("GET", "/employer/apply/sent"): PUBLIC,
+    ("POST", "/api/v1/employer-applications"): PUBLIC,
+    ("GET", "/employer"): EMPLOYERS,
+    ("GET", "/employer/vacancies/new"): EMPLOYERS,
+    ("POST", "/employer/vacancies/new"): EMPLOYERS,
+    ("GET", "/employer/vacancies/{vacancy_id}"): OWN_VACANCY,
+    ("GET", "/employer/vacancies/{vacancy_id}/edit"): OWN_VACANCY,
+    ("POST", "/employer/vacancies/{vacancy_id}/edit"): OWN_VACANCY,
+    ("POST", "/employer/vacancies/{vacancy_id}/publish"): OWN_VACANCY,
+    ("POST", "/employer/vacancies/{vacancy_id}/close"): OWN_VACANCY,
+    ("POST", "/employer/vacancies/{vacancy_id}/candidates/{code}/request"): OWN_VACANCY,
+    ("GET", "/api/v1/vacancies"): EMPLOYERS,
+    ("POST", "/api/v1/vacancies"): EMPLOYERS,
+    ("GET", "/api/v1/vacancies/{vacancy_id}"): OWN_VACANCY,
+    ("PATCH", "/api/v1/vacancies/{vacancy_id}"): OWN_VACANCY,
+    ("POST", "/api/v1/vacancies/{vacancy_id}/publish"): OWN_VACANCY,
+    ("POST", "/api/v1/vacancies/{vacancy_id}/close"): OWN_VACANCY,
+    ("GET", "/api/v1/vacancies/{vacancy_id}/candidates"): OWN_VACANCY,
+    ("POST", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/request"): OWN_VACANCY,
+    ("GET", "/officer"): OFFICERS,
+    ("GET", "/officer/applications"): OFFICERS,
+    ("POST", "/officer/applications/{employer_id}/approve"): OFFICERS,
+    ("POST", "/officer/applications/{employer_id}/reject"): OFFICERS,
+    ("GET", "/api/v1/employer-applications"): OFFICERS,
+    ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
+    ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
+}
+
+
+def application_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Return (method, path) for every route the application serves, docs and static files excepted."""
+    found: set[tuple[str, str]] = set()
+
+    def visit(routes: list[Any]) -> None:
+        for route in routes:
+            if isinstance(route, APIRoute) or hasattr(route, "methods") and hasattr(route, "endpoint"):
+                found.update((m, route.path) for m in route.methods if m != "HEAD")
+            if hasattr(route, "effective_route_contexts"):
+                visit(list(route.effective_route_contexts()))
+
+    visit(list(app.routes))
+    ignored = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    return sorted((m, p) for m, p in found if p not in ignored)
+
+
+@dataclass
+class World:
+    """The objects the matrix reaches: employer A's vacancy and candidate, a pending company."""
+
+    params: dict[str, str]
+    logins: dict[str, tuple[str, str]]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    company_a, company_b = employer(session), employer(session)
+    pending = employer(session, status=EmployerStatus.pending)
+    vacancy_a = stored_vacancy(session, company_a)
+    stored_vacancy(session, company_b)
+    candidate = profile(session)
+    accounts = {
+        "trainee": user(session, Role.trainee, secret="123456", trainee_id=candidate.id),
+        "employer_a": user(session, Role.employer, employer_id=company_a.id),
+        "employer_b": user(session, Role.employer, employer_id=company_b.id),
+        "officer": user(session, Role.officer),
+        "admin": user(session, Role.admin),
+    }
+    logins = {role: (account.login, "123456" if role == "trainee" else PASSWORD) for role, account in accounts.items()}
+    params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id)}
+    return World(params, logins)
+
+
+def outcome(path: str, response: Any) -> Outcome:
+    """Classify a response as a refusal (signin, 403, 404) or "ok"."""
+    redirected = response.status_code in (302, 303) and response.headers["location"].startswith("/signin")
+    if redirected or (path.startswith("/api/") and response.status_code == 401):
+        return "signin"
+    return response.status_code if response.status_code in (403, 404) else "ok"
+
+
+def call(client: Client, method: str, path: str) -> Any:
+    """Send the request a browser or API client would send, with its CSRF token and an empty body."""
+    token = client.csrf()
+    if path.startswith("/api/"):
+        return client.request(method, path, json={}, headers={"X-CSRF-Token": token}, follow_redirects=False)
+    data = {"csrf_token": token} if method != "GET" else None
+    return client.request(method, path, data=data, follow_redirects=False)
+
+
+def test_every_route_has_an_entry(app: FastAPI) -> None:
+    missing = [route for route in application_routes(app) if route not in EXPECTED]
+    assert not missing, f"add these routes to EXPECTED in {__file__}: {missing}"
+    stale = [route for route in EXPECTED if route not in application_routes(app)]
+    assert not stale, f"these EXPECTED entries match no route: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(role: str, world: World, new_client: Callable[[], Client], app: FastAPI) -> None:
+    client = new_client()
+    if role != "anonymous":
+        client.sign_in(*world.logins[role])
+    wrong = []
+    for method, template in application_routes(app):
+        if (method, template) in {("POST", "/signout"), ("DELETE", "/api/v1/session"), ("POST", "/api/v1/session")}:
+            continue  # they change who is signed in; covered in test_auth.py
+        path = template.format(**world.params)
+        got, expected = outcome(path, call(client, method, path)), EXPECTED[(method, template)][role]
+        if got != expected:
+            wrong.append(f"{method} {path}: expected {expected}, got {got}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
