@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -75,10 +77,13 @@ def create_app() -> FastAPI:
     for router in (home.router, auth_router, auth_api, employers.router, officer.router, api_employers.router):
         app.include_router(router)
     add_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
 
     @app.middleware("http")
     async def _cookies(request: Request, call_next):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
         response: Response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
         token = getattr(request.state, "csrf_token", None)
         if token and getattr(request.state, "csrf_new", False):
             response.set_cookie(

@@ -195,11 +195,24 @@ def bench(
     ] = Size.S,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of the figures.")] = False,
     seed: Annotated[int, typer.Option("--seed")] = 7,
+    web: Annotated[
+        bool, typer.Option("--web", help="Instead: time the employer's vacancy page with 10,000 trainees and 500 vacancies.")
+    ] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="With --web: the database to load (default: a temporary SQLite file).")
+    ] = None,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
-    from matching.bench import run_benchmark
+    log = lambda line: err.print(line, highlight=False)  # noqa: E731
+    if web:
+        from web.bench_web import run_web_benchmark
 
-    figures = run_benchmark(size.value, seed=seed, log=lambda line: err.print(line, highlight=False))
+        figures = run_web_benchmark(database_url=database_url, log=log)
+        figures["size"] = "web"
+    else:
+        from matching.bench import run_benchmark
+
+        figures = run_benchmark(size.value, seed=seed, log=log)
     print_figures(figures)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")
