@@ -21,7 +21,7 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
-from web.routes import api_employers, employers, home, officer
+from web.routes import api_employers, employers, home, officer, trainee
 
 STATIC = Path(__file__).parent / "static"
 
@@ -74,7 +74,7 @@ def create_app() -> FastAPI:
     """Build the application."""
     app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (home.router, auth_router, auth_api, employers.router, officer.router, api_employers.router):
+    for router in (home.router, auth_router, auth_api, employers.router, officer.router, api_employers.router, trainee.router):
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones

@@ -63,6 +63,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/api/v1/vacancies/{vacancy_id}/close"): OWN_VACANCY,
     ("GET", "/api/v1/vacancies/{vacancy_id}/candidates"): OWN_VACANCY,
     ("POST", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/request"): OWN_VACANCY,
+    ("GET", "/trainee"): {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok"},
     ("GET", "/officer"): OFFICERS,
     ("GET", "/officer/applications"): OFFICERS,
     ("POST", "/officer/applications/{employer_id}/approve"): OFFICERS,

@@ -105,3 +105,15 @@ class TestRevocation:
         auth_service.set_active(session=session, user=officer, active=False)
         session.commit()
         assert browser.get("/account/password", follow_redirects=False).status_code == 303
+
+
+class TestTraineeSpace:
+    def test_trainee_lands_on_their_profile(self, client: Client, session: Session) -> None:
+        from tests.employers.factories import profile
+
+        own = profile(session, home_town="Ségou")
+        trainee = user(session, Role.trainee, secret="123456", trainee_id=own.id)
+        client.sign_in(trainee.login, "123456")
+        page = client.get("/trainee")
+        assert page.status_code == 200 and "habite à Ségou." in page.text
+        assert "I live in Ségou." in client.get("/trainee?lang=en").text
