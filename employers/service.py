@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from employers import candidates as candidates_engine
@@ -338,8 +339,11 @@ def request_candidate(
     if trainee_code not in {row.trainee.code for row in listed.candidates}:
         raise CandidateUnavailable(trainee_code)
     request = CandidateRequest(vacancy_id=vacancy_id, trainee_id=profile.id, requested_by=by)
-    session.add(request)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: a double click racing this one must not fail the request
+            session.add(request)
+    except IntegrityError:
+        return requested(session=session, vacancy_id=vacancy_id)[profile.id]
     return request
 
 

@@ -270,6 +270,23 @@ class TestRequestCandidate:
         assert first.id == second.id and first.trainee_id == trainee.id
         assert session.exec(select(func.count()).select_from(CandidateRequest)).one() == 1
 
+    def test_a_racing_double_click_is_one_request(self, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+        company = employer(session)
+        boss = user(session, Role.employer, employer_id=company.id)
+        trainee = profile(session)
+        post = stored_vacancy(session, company)
+        ask = {"session": session, "vacancy_id": post.id or 0, "employer_id": company.id or 0, "trainee_code": trainee.code,
+               "by": boss.id or 0}  # fmt: skip
+        first = employers_service.request_candidate(**ask)
+        session.commit()
+        looked_up = employers_service.requested
+        calls = iter([{}])  # the other click's request is not visible yet when this one checks
+        monkeypatch.setattr(employers_service, "requested", lambda **kw: next(calls, None) or looked_up(**kw))
+        second = employers_service.request_candidate(**ask)
+        session.commit()
+        assert second.id == first.id
+        assert session.exec(select(func.count()).select_from(CandidateRequest)).one() == 1
+
     @pytest.mark.parametrize("kind", ["no_consent", "ineligible", "unknown"])
     def test_only_a_listed_candidate_can_be_asked_for(self, session: Session, kind: str) -> None:
         company = employer(session)
