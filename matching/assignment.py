@@ -33,19 +33,19 @@ class PlanProblem:
     points: NDArray[np.int32]  # [vacancy, trainee] score × 10^decimals, −1 when ineligible
     declared: NDArray[np.bool_]  # [vacancy, trainee] the vacancy fits the trainee's declared preferences
     scale: int
-    blocks: list[tuple[Ints, Ints]] = field(default_factory=list, repr=False)  # eligible pairs, gathered block by block
+    blocks: list[tuple[Ints, Ints, Ints]] = field(default_factory=list, repr=False)  # (vacancy, trainee, points) by block
 
     @property
     def eligible(self) -> NDArray[np.bool_]:
         """Return the eligible pairs."""
         return self.points >= 0
 
-    def edges(self) -> tuple[Ints, Ints]:
-        """Return the eligible pairs as (vacancy, trainee) index arrays, in row order."""
-        if not self.blocks:
-            v, t = np.nonzero(self.eligible)
-            return v.astype(np.int64), t.astype(np.int64)
-        return np.concatenate([b[0] for b in self.blocks]), np.concatenate([b[1] for b in self.blocks])
+    def edge_blocks(self) -> list[tuple[Ints, Ints, Ints]]:
+        """Return the eligible pairs as (vacancy, trainee, points) arrays, one triple per scored block."""
+        if self.blocks:
+            return self.blocks
+        v, t = np.nonzero(self.eligible)
+        return [(v.astype(np.int64), t.astype(np.int64), self.points[v, t].astype(np.int64))]
 
 
 def empty_problem(p: Prepared) -> PlanProblem:
@@ -66,7 +66,8 @@ def add_block(problem: PlanProblem, block: Block) -> None:
     problem.points[block.rows] = np.maximum(np.rint(block.score * problem.scale), -1).astype(np.int32)
     problem.declared[block.rows] = (block.component("level") == 1.0) & (block.component("shift") == 1.0)
     v, t = np.nonzero(block.eligible)
-    problem.blocks.append(((v + block.rows.start).astype(np.int64), t.astype(np.int64)))
+    points = problem.points[block.rows][v, t].astype(np.int64)
+    problem.blocks.append(((v + block.rows.start).astype(np.int64), t.astype(np.int64), points))
 
 
 def plan_problem(p: Prepared, pairs: int = BLOCK_PAIRS) -> PlanProblem:
@@ -120,27 +121,34 @@ class Plan:
 def optimal_plan(problem: PlanProblem) -> Plan:
     """Return a plan of maximal total score: a min-cost flow source → vacancies (seats) → trainees → sink.
 
-    A free arc from source to sink lets seats stay empty, so only pairs that add score are used.
+    A free arc from source to sink lets seats stay empty, so only pairs that add score are used. Pair arcs
+    are added block by block, as scored, without assembling one large array.
     """
-    v, t = problem.edges()
-    if len(v) == 0:
+    blocks = [b for b in problem.edge_blocks() if len(b[0])]
+    if not blocks:
         return Plan("optimal", [], problem)
     n_vac, n_tr = problem.points.shape
     source, sink = 0, n_vac + n_tr + 1
     seats = np.minimum(problem.seats, n_tr).astype(np.int64)
     total = int(seats.sum())
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.zeros(n_vac, np.int64), 1 + v, 1 + n_vac + np.arange(n_tr), [source]]),
-        np.concatenate([1 + np.arange(n_vac), 1 + n_vac + t, np.full(n_tr, sink), [sink]]),
-        np.concatenate([seats, np.ones(len(v) + n_tr, np.int64), [total]]),
-        np.concatenate([np.zeros(n_vac, np.int64), -problem.points[v, t].astype(np.int64), np.zeros(n_tr + 1, np.int64)]),
+    vacancy_nodes, trainee_nodes = 1 + np.arange(n_vac), 1 + n_vac + np.arange(n_tr)
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_vac, source), vacancy_nodes, seats, np.zeros(n_vac, np.int64))
+    pair_arcs = [
+        flow.add_arcs_with_capacity_and_unit_cost(1 + v, 1 + n_vac + t, np.ones(len(v), np.int64), -w) for v, t, w in blocks
+    ]
+    flow.add_arcs_with_capacity_and_unit_cost(
+        trainee_nodes, np.full(n_tr, sink), np.ones(n_tr, np.int64), np.zeros(n_tr, np.int64)
     )
+    flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
     flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     if flow.solve() != flow.OPTIMAL:
         raise RuntimeError("the min-cost flow solver found no optimal plan")
-    used = flow.flows(arcs[n_vac : n_vac + len(v)]) > 0
-    return Plan("optimal", list(zip(v[used].tolist(), t[used].tolist(), strict=True)), problem)
+    pairs: list[tuple[int, int]] = []
+    for (v, t, _w), arcs in zip(blocks, pair_arcs, strict=True):
+        used = flow.flows(arcs) > 0
+        pairs += zip(v[used].tolist(), t[used].tolist(), strict=True)
+    return Plan("optimal", pairs, problem)
 
 
 class _Preferences:

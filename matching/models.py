@@ -45,10 +45,6 @@ def _iso_date(value: Any) -> Any:
         raise ValueError(f"is not a real date (got {value!r})") from None
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _upper(value: Any) -> Any:
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -58,8 +54,9 @@ def _lower(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Text = Annotated[str, BeforeValidator(_strip)]
-RequiredText = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+# Strings are trimmed by the models' `str_strip_whitespace` (in pydantic's core, not in Python).
+Text = str
+RequiredText = Annotated[str, Field(min_length=1)]
 
 
 def _lowered(kind: Any) -> Any:

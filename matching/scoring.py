@@ -72,6 +72,7 @@ class Prepared:
     skill_columns: NDArray[np.intp]  # the skill columns some vacancy asks for
     weights: Floats  # in COMPONENTS order, summing to 1
     tables: dict[str, Table] = field(default_factory=dict)
+    weighted: list[Table] = field(default_factory=list)  # the shared components, weighted and summed
 
 
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:
@@ -102,6 +103,7 @@ def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: S
     )
     with stage("encode"):
         p.tables = _tables(p, space)
+        p.weighted = weighted_tables(p)
     return p
 
 
@@ -325,6 +327,36 @@ class Block:
         return out
 
 
+#: Distinct joint values up to which shared components are summed into one table (one gather per block).
+JOINT_LIMIT = 512
+
+
+def weighted_tables(p: Prepared) -> list[Table]:
+    """Sum the weighted shared components into as few tables as their joint distinct values allow."""
+    weight = dict(zip(COMPONENTS, p.weights, strict=True))
+    ordered = sorted(FACTORED_COMPONENTS, key=lambda name: len(p.tables[name].values))
+    groups: list[list[str]] = [[]]
+    for name in ordered:
+        joint = np.stack([p.tables[n].inverse for n in [*groups[-1], name]], axis=1)
+        if groups[-1] and len(np.unique(joint, axis=0)) > JOINT_LIMIT:
+            groups.append([])
+        groups[-1].append(name)
+    return [_weighted_group(p, group, weight) for group in groups]
+
+
+def _weighted_group(p: Prepared, names: list[str], weight: dict[str, float]) -> Table:
+    keys = np.stack([p.tables[n].inverse for n in names], axis=1)
+
+    def total(rows: NDArray[np.intp]) -> Floats:
+        out = np.zeros((len(rows), len(p.trainees)))
+        for name in names:
+            table = p.tables[name]
+            out += weight[name] * table.values[table.inverse[rows]]
+        return out
+
+    return factor(keys, total)
+
+
 def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
     """Return the weighted mean of every component for a block, without building the shared ones in full."""
     weight = dict(zip(COMPONENTS, p.weights, strict=True))
@@ -332,10 +364,8 @@ def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Float
     for name in ("preferred_skills", "text"):
         score += weight[name] * computed[name]
     buffer = np.empty_like(score)
-    for name in FACTORED_COMPONENTS:
-        table = p.tables[name]
+    for table in p.weighted:
         np.take(table.values, table.inverse[rows], axis=0, out=buffer)
-        buffer *= weight[name]
         score += buffer
     return score
 
