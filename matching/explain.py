@@ -21,8 +21,8 @@ _LEVEL, _SHIFT = COMPONENTS.index("level"), COMPONENTS.index("shift")
 def _strongest(strength: Floats, count: int) -> list[list[int]]:
     """Return, per row, the columns of the `count` largest non-negative values, largest first."""
     order = np.argsort(-strength, axis=1, kind="stable")[:, :count]
-    keep = np.take_along_axis(strength, order, axis=1) >= 0
-    return [o[k].tolist() for o, k in zip(order, keep, strict=True)]
+    keep = (np.take_along_axis(strength, order, axis=1) >= 0).tolist()
+    return [[c for c, k in zip(o, ks, strict=True) if k] for o, ks in zip(order.tolist(), keep, strict=True)]
 
 
 class Explainer:
@@ -123,11 +123,10 @@ class Explainer:
         down = _strongest(np.where(usable & (values <= LOW), (1 - values) * weights, -1.0), MAX_LOWERED)
         head = [say("holds_required", self.lang, codes=", ".join(v.required_certifications))] if v.required_certifications else []
         records = self.p.trainees.records
+        reason = self._reason
         return [
-            head
-            + [self._reason(c, True, v, records[t]) for c in up[i]]
-            + [self._reason(c, False, v, records[t]) for c in down[i]]
-            for i, t in enumerate(trainees.tolist())
+            [*head, *(reason(c, True, v, records[t]) for c in ups), *(reason(c, False, v, records[t]) for c in downs)]
+            for t, ups, downs in zip(trainees.tolist(), up, down, strict=True)
         ]
 
     def _reason(self, component: int, high: bool, v: Vacancy, t: Trainee) -> str:
