@@ -94,7 +94,7 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         """Return the plan in the `rdvm plan` output form."""
         pr = self.problem
-        pairs = sorted(self.pairs, key=lambda vt: (vt[0], pr.trainee_ids[vt[1]]))
+        pairs = sorted(self.pairs, key=lambda vt: (pr.vacancy_ids[vt[0]], pr.trainee_ids[vt[1]]))
         filled = np.bincount([v for v, _ in pairs], minlength=len(pr.vacancy_ids))
         placed = {t for _, t in pairs}
         decimals = len(str(pr.scale)) - 1
@@ -111,7 +111,7 @@ class Plan:
             ],
             "unfilled": [
                 {"vacancy_id": vid, "seats": int(pr.seats[v] - filled[v])}
-                for v, vid in enumerate(pr.vacancy_ids)
+                for vid, v in sorted((vid, v) for v, vid in enumerate(pr.vacancy_ids))
                 if filled[v] < pr.seats[v]
             ],
             "unplaced": [tid for t, tid in enumerate(pr.trainee_ids) if t not in placed],
@@ -132,10 +132,14 @@ def optimal_plan(problem: PlanProblem) -> Plan:
     seats = np.minimum(problem.seats, n_tr).astype(np.int64)
     total = int(seats.sum())
     flow = min_cost_flow.SimpleMinCostFlow()
-    vacancy_nodes, trainee_nodes = 1 + np.arange(n_vac), 1 + n_vac + np.arange(n_tr)
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_vac, source), vacancy_nodes, seats, np.zeros(n_vac, np.int64))
+    # Vacancy nodes are numbered in id order (trainee columns already are), so that among equally good plans
+    # the solver picks the same one whatever order the records came in.
+    vacancy_node = 1 + np.argsort(np.argsort(np.array(problem.vacancy_ids, dtype=object))).astype(np.int64)
+    trainee_nodes = 1 + n_vac + np.arange(n_tr)
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_vac, source), vacancy_node, seats, np.zeros(n_vac, np.int64))
     pair_arcs = [
-        flow.add_arcs_with_capacity_and_unit_cost(1 + v, 1 + n_vac + t, np.ones(len(v), np.int64), -w) for v, t, w in blocks
+        flow.add_arcs_with_capacity_and_unit_cost(vacancy_node[v], 1 + n_vac + t, np.ones(len(v), np.int64), -w)
+        for v, t, w in blocks
     ]
     flow.add_arcs_with_capacity_and_unit_cost(
         trainee_nodes, np.full(n_tr, sink), np.ones(n_tr, np.int64), np.zeros(n_tr, np.int64)

@@ -42,3 +42,11 @@ def test_empty_inputs() -> None:
     problem = plan_problem(prepare([trainee(id="T-1")], [vacancy(id="V-1", required_certifications=["SSIAP3"])]))
     for plan in (optimal_plan(problem), stable_plan(problem), greedy_plan(problem)):
         assert plan.to_dict()["assignments"] == [] and plan.to_dict()["total_score"] == 0
+
+
+def test_optimal_plan_does_not_depend_on_the_order_of_the_vacancies() -> None:
+    pool = [trainee(id="T-1"), trainee(id="T-2")]
+    twins = [vacancy(id="V-1"), vacancy(id="V-2")]
+    plans = [optimal_plan(plan_problem(prepare(pool, order))).to_dict() for order in (twins, twins[::-1])]
+    assert plans[0] == plans[1]
+    assert [a["vacancy_id"] for a in plans[0]["assignments"]] == ["V-1", "V-2"]  # listed by vacancy id
