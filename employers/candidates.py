@@ -215,6 +215,11 @@ def invalidate() -> None:
     _cache.invalidate()
 
 
+def is_ranked(vacancy: Vacancy) -> bool:
+    """Return whether a vacancy's candidates are shown: while drafted (a preview) and while open."""
+    return vacancy.status in (VacancyStatus.draft, VacancyStatus.open)
+
+
 def candidates_for(*, session: Session, vacancy: Vacancy, lang: str = "fr", top: int = DEFAULT_TOP) -> VacancyCandidates:
     """Return the ranked, pseudonymised candidates of one vacancy, with eligibility counts and reasons."""
     language = _lang(lang)
@@ -235,3 +240,23 @@ def eligible_counts(*, session: Session, lang: str = "fr", top: int = DEFAULT_TO
 
 def _lang(lang: str) -> Lang:
     return "en" if lang == "en" else "fr"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether the engine's hard rules let a trainee take a vacancy, and the rules failed when not."""
+
+    eligible: bool
+    reasons: tuple[str, ...]
+
+
+def eligibility(*, session: Session, vacancy: Vacancy, profile: TraineeProfile, lang: str = "fr") -> Eligibility:
+    """Return whether the engine finds this trainee eligible for the vacancy (the pair alone, whatever the consent)."""
+    record = _exchange(profile)
+    if record is None:
+        return Eligibility(False, ())
+    employer = session.get(Employer, vacancy.employer_id)
+    ranking = rank([record], [vacancy.to_exchange(employer.name if employer else "-")], top=1, lang=_lang(lang))[0]
+    if ranking.eligible_count:
+        return Eligibility(True, ())
+    return Eligibility(False, tuple(ranking.ineligible()[0]["reasons"]))

@@ -43,19 +43,24 @@ class Explainer:
     # ------------------------------------------------------------ ineligible
 
     def failed_rules(self, block: Block, row: int, trainee: int) -> list[str]:
-        """Return one sentence per hard rule the trainee fails for the block's vacancy `row`."""
+        """Return one sentence per hard rule (FORMAT.md's six) the trainee fails for the block's vacancy `row`.
+
+        A rule about several items (two missing certifications, two languages) is one sentence naming each.
+        """
         f, lang = block.failures, self.lang
         v = self.p.vacancies.records[block.rows.start + row]
         t = self.p.trainees.records[trainee]
         space = self.p.space
-        reasons = [
-            say("missing_certification", lang, code=space.certifications.values[k])
-            for k, failed in f.certifications.items()
-            if failed[row, trainee]
-        ]
-        reasons += [
+        reasons = []
+        missing = [space.certifications.values[k] for k, failed in f.certifications.items() if failed[row, trainee]]
+        if missing:
+            key = "missing_certification" if len(missing) == 1 else "missing_certifications"
+            reasons.append(say(key, lang, code=", ".join(missing)))
+        languages = [
             self._language_reason(space.languages.values[k], v, t) for k, failed in f.languages.items() if failed[row, trainee]
         ]
+        if languages:
+            reasons.append("; ".join(languages))
         if f.mobility[row, trainee]:
             reasons.append(self._mobility_reason(v, t))
         if f.licence[row, trainee]:

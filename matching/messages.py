@@ -10,6 +10,10 @@ LANGS: tuple[Lang, ...] = ("fr", "en")
 CATALOGUE: dict[str, dict[Lang, str]] = {
     # hard rules
     "missing_certification": {"fr": "certification requise manquante : {code}", "en": "missing required certification {code}"},
+    "missing_certifications": {
+        "fr": "certifications requises manquantes : {code}",
+        "en": "missing required certifications {code}",
+    },
     "missing_language": {
         "fr": "langue requise manquante : {language} ({code}), niveau {level} demandé",
         "en": "missing required language {language} ({code}), {level} required",
@@ -107,6 +111,6 @@ def label(value: str, lang: Lang) -> str:
 
 
 def number(value: float, lang: Lang) -> str:
-    """Return a number with at most one decimal, with a decimal comma in French."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    """Return a number with at most two decimals (1.96 never reads "2"), with a decimal comma in French."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "fr" else text

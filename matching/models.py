@@ -57,6 +57,13 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # Strings are trimmed by the models' `str_strip_whitespace` (in pydantic's core, not in Python).
 Text = str
 RequiredText = Annotated[str, Field(min_length=1)]
+# Bounds that keep values storable and arithmetic finite; far beyond any real record.
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Place = Annotated[str, Field(min_length=1, max_length=120)]
+MAX_YEARS = 60
+MAX_SEATS = 10_000
+MAX_SALARY = 100_000_000
 
 
 def _lowered(kind: Any) -> Any:
@@ -66,7 +73,7 @@ def _lowered(kind: Any) -> Any:
 class Record(BaseModel):
     """Common configuration of exchange records: unknown fields are ignored, strings trimmed."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=False)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=False, allow_inf_nan=False)
 
 
 class LanguageSkill(Record):
@@ -80,7 +87,7 @@ class Experience(Record):
     """One stretch of work experience."""
 
     title: Text = ""
-    years: float = Field(ge=0)
+    years: float = Field(ge=0, le=MAX_YEARS)
     sector: _lowered(Sector)  # type: ignore[valid-type]
     country: Annotated[str | None, BeforeValidator(_upper)] = None
 
@@ -103,12 +110,12 @@ class Training(Record):
 class Trainee(Record):
     """A trainee profile, as the training school sends it."""
 
-    id: RequiredText
-    full_name: RequiredText
+    id: Code
+    full_name: Name
     gender: Annotated[Gender | None, BeforeValidator(_upper)] = None
     birth_date: IsoDate | None = None
     phone: Text | None = None
-    home_town: RequiredText
+    home_town: Place
     mobility: _lowered(Mobility) = "town"  # type: ignore[valid-type]
     extra_towns: list[RequiredText] = Field(default_factory=list)
     languages: list[LanguageSkill] = Field(default_factory=list)
@@ -138,23 +145,23 @@ class Trainee(Record):
 class Vacancy(Record):
     """A vacancy posted by an employer."""
 
-    id: RequiredText
-    employer: RequiredText
-    title: RequiredText
+    id: Code
+    employer: Name
+    title: Name
     level: _lowered(Level)  # type: ignore[valid-type]
-    town: RequiredText
-    seats: int = Field(default=1, ge=1)
+    town: Place
+    seats: int = Field(default=1, ge=1, le=MAX_SEATS)
     required_certifications: list[RequiredText] = Field(default_factory=list)
     preferred_certifications: list[RequiredText] = Field(default_factory=list)
     required_skills: list[RequiredText] = Field(default_factory=list)
     preferred_skills: list[RequiredText] = Field(default_factory=list)
     required_languages: list[LanguageSkill] = Field(default_factory=list)
     min_literacy: _lowered(Literacy | None) = None  # type: ignore[valid-type]
-    min_experience_years: float = Field(default=0, ge=0)
+    min_experience_years: float = Field(default=0, ge=0, le=MAX_YEARS)
     driving_licence: Annotated[LicenceCategory | None, BeforeValidator(_upper)] = None
     shift: _lowered(Shift | None) = None  # type: ignore[valid-type]
     start_date: IsoDate | None = None
-    salary_fcfa_month: int | None = Field(default=None, ge=0)
+    salary_fcfa_month: int | None = Field(default=None, ge=0, le=MAX_SALARY)
     description: Text | None = None
 
 

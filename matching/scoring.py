@@ -52,7 +52,7 @@ class Table:
 
 def factor(keys: NDArray[Any], compute: Callable[[NDArray[np.intp]], NDArray[Any]]) -> Table:
     """Compute `compute(vacancy rows)` once per distinct key instead of once per vacancy."""
-    keys = keys.reshape(len(keys), -1)
+    keys = keys.reshape(len(keys), -1) if len(keys) else np.zeros((0, 1), dtype=np.int64)
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     return Table(inverse.reshape(-1).astype(np.intp), compute(first.astype(np.intp)))
 

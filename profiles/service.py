@@ -72,4 +72,5 @@ def _record_consent(profile: TraineeProfile, consent: bool) -> None:
     # The time is that of the last decision recorded (given or withdrawn), unchanged when it is only repeated.
     if profile.consent_to_share != consent or profile.consent_recorded_at is None:
         profile.consent_recorded_at = utcnow()
+        profile.updated_at = profile.consent_recorded_at  # employers' cached candidate lists key on it
     profile.consent_to_share = consent

@@ -66,6 +66,8 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not is_api(request):  # a malformed page address, e.g. /employer/vacancies/abc
+            return refusal(request, "not_found", 404)
         errors = [{"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]} for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
@@ -84,6 +86,8 @@ def create_app() -> FastAPI:
         start = time.perf_counter()
         response: Response = await call_next(request)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
+        response.headers["X-Frame-Options"] = "DENY"  # no page may be framed by another site (clickjacking)
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
         token = getattr(request.state, "csrf_token", None)
         if token and getattr(request.state, "csrf_new", False):
             response.set_cookie(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -60,10 +61,11 @@ def report_issues(issues: Iterable[Issue], *, warnings: bool = True) -> None:
     """Print issues on standard error, errors first."""
     ordered = sorted(issues, key=lambda i: i.severity != "error")
     for issue in ordered:
+        # The issue quotes the file's own text: escape it, so "[/x]" or ":dog:" is printed as written.
         if issue.severity == "error":
-            err.print(f"[bold red]error[/] {issue}", highlight=False, markup=True, soft_wrap=True)
+            err.print(f"[bold red]error[/] {escape(str(issue))}", highlight=False, emoji=False, soft_wrap=True)
         elif warnings:
-            err.print(f"[yellow]warning[/] {issue}", highlight=False, soft_wrap=True)
+            err.print(f"[yellow]warning[/] {escape(str(issue))}", highlight=False, emoji=False, soft_wrap=True)
 
 
 def load_or_exit(path: Path, kind: exchange.Kind, *, quiet: bool = False) -> LoadResult[Any]:

@@ -49,5 +49,5 @@ async def verify_csrf(request: Request) -> None:
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         sent = str((await request.form()).get(CSRF_FIELD) or "")
-    if not expected or not sent or not secrets.compare_digest(expected, sent):
+    if not expected or not sent or not secrets.compare_digest(expected.encode(), sent.encode()):
         raise CsrfError()

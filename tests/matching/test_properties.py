@@ -107,8 +107,8 @@ def within_mobility(t: Trainee, town: str) -> bool:
     return t.mobility == "region" and home is not None and site is not None and home.region == site.region
 
 
-def failed_rules(v: Vacancy, t: Trainee) -> list[str]:
-    """Return one tag per failed hard rule (each certification and each language separately)."""
+def failed_items(v: Vacancy, t: Trainee) -> list[str]:
+    """Return one tag per failed requirement (each certification and each language separately)."""
     held = held_certifications(t)
     failed = [f"certification:{c}" for c in v.required_certifications if c not in held]
     failed += [
@@ -124,6 +124,11 @@ def failed_rules(v: Vacancy, t: Trainee) -> list[str]:
     if v.min_literacy is not None and LITERACY_LEVELS.index(t.literacy) < LITERACY_LEVELS.index(v.min_literacy):
         failed.append("literacy")
     return failed
+
+
+def failed_rules(v: Vacancy, t: Trainee) -> list[str]:
+    """Return the FORMAT.md rules the trainee fails (a rule about several items counts once)."""
+    return list(dict.fromkeys(tag.partition(":")[0] for tag in failed_items(v, t)))
 
 
 def declared_fit(v: Vacancy, t: Trainee) -> bool:
@@ -478,7 +483,7 @@ class TestReasons:
                 reasons = listed[t.id]
                 assert len(reasons) == len(failed), (v.id, t.id, failed, reasons)
                 assert len(set(reasons)) == len(reasons)
-                for tag in failed:
+                for tag in failed_items(v, t):
                     kind, _, code = tag.partition(":")
                     if kind in ("certification", "language"):
                         assert any(code in reason for reason in reasons), (tag, reasons)

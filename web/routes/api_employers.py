@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from employers import candidates as candidates_engine
 from employers import service as employers_service
-from employers.exceptions import InvalidApplication
+from employers.exceptions import InvalidApplication, VacancyNotOpen
 from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
 from employers.validation import APPLICATION_FIELDS
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
@@ -387,6 +387,8 @@ def close_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_i
 def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> CandidatesPublic:
     """Return the vacancy's eligible trainees, best first, each with its score, components and reasons."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    if not candidates_engine.is_ranked(vacancy):
+        raise VacancyNotOpen(vacancy_id)
     found = candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=get_settings().ranking_top)
     return candidates_public(vacancy, found, set(employers_service.requested(session=session, vacancy_id=vacancy_id)))
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from employers import candidates as candidates_engine
 from employers import service as employers_service
 from employers.exceptions import InvalidFields
-from employers.models import Vacancy, VacancyStatus
+from employers.models import Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS, Problem
 from web.auth import service as auth_service
@@ -161,7 +161,7 @@ def vacancy_page(
 ) -> Response:
     """Show a vacancy with its ranked candidates (pseudonymised), why others are ineligible, and what was asked for."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
-    ranked = vacancy.status in (VacancyStatus.draft, VacancyStatus.open)
+    ranked = candidates_engine.is_ranked(vacancy)
     found = (
         candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=get_settings().ranking_top)
         if ranked
