@@ -102,7 +102,7 @@ class Experience(Record):
 class Training(Record):
     """Results of the programme's training, graded out of 20."""
 
-    cohort: Text | None = None
+    cohort: Annotated[str | None, Field(max_length=64)] = None
     overall: float | None = Field(default=None, ge=0, le=20)
     modules: dict[str, Annotated[float, Field(ge=0, le=20)]] = Field(default_factory=dict)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from employers.models import EmployerStatus
@@ -117,3 +118,35 @@ class TestTraineeSpace:
         page = client.get("/trainee")
         assert page.status_code == 200 and "habite à Ségou." in page.text
         assert "I live in Ségou." in client.get("/trainee?lang=en").text
+
+
+class TestParallelGuesses:
+    def test_parallel_wrong_passwords_cannot_pass_the_limit(self, engine: Engine) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from web.app import create_app
+        from web.db import get_session
+
+        with Session(engine) as setup:
+            login = user(setup, Role.officer).login
+        app = create_app()
+
+        def own_session() -> Iterator[Session]:
+            with Session(engine) as db:
+                yield db
+                db.commit()
+
+        app.dependency_overrides[get_session] = own_session
+        browsers = [Client(app) for _ in range(24)]
+        tokens = [b.csrf() for b in browsers]
+
+        def guess(i: int) -> int:
+            return int(
+                browsers[i].post("/signin", data={"login": login, "secret": f"wrong{i}", "csrf_token": tokens[i]}).status_code
+            )
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            codes = list(pool.map(guess, range(24)))
+        for browser in browsers:
+            browser.close()
+        assert set(codes) <= {401, 429} and codes.count(401) <= 10, codes

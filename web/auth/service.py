@@ -81,18 +81,37 @@ def recent_failures(*, session: Session, login: str, client: str) -> int:
 
 
 def authenticate(*, session: Session, login: str, secret: str, client: str, limit: int) -> User:
-    """Return the user whose login and secret match; record and throttle failures."""
+    """Return the user whose login and secret match; record and throttle failures.
+
+    The attempt is recorded, then counted, *before* the secret is checked, and removed only when it succeeds;
+    on PostgreSQL it is committed at once on its own connection, so parallel guesses count each other and
+    at most `limit` of them within the window are ever checked.
+    """
     login = normalise_login(login)
-    if recent_failures(session=session, login=login, client=client) >= limit:
+    attempt_id = _record_attempt(session, login, client)
+    if recent_failures(session=session, login=login, client=client) > limit:  # this attempt included
         raise TooManyAttempts(login)
     user = session.exec(select(User).where(User.login == login)).first()
     if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None:
-        session.add(SignInAttempt(login=login, client=client))
-        session.flush()
         raise InvalidCredentials(login)
+    session.exec(delete(SignInAttempt).where(col(SignInAttempt.id) == attempt_id))
     if not user.active:
         raise AccountDisabled(login)
     return user
+
+
+def _record_attempt(session: Session, login: str, client: str) -> int:
+    attempt = SignInAttempt(login=login, client=client)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite runs one writer at a time, so the request's own transaction already serialises guesses
+        # (and a second connection could not write while it is open).
+        session.add(attempt)
+        session.flush()
+        return int(attempt.id or 0)
+    with Session(session.get_bind()) as own:
+        own.add(attempt)
+        own.commit()
+        return int(attempt.id or 0)
 
 
 def _digest(token: str) -> str:

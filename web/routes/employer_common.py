@@ -119,7 +119,8 @@ def account_problems(*, session: Session, email: str, password: str) -> list[Pro
     except WeakPassword as weak:
         problems.append(Problem("password", str(weak)))
     login = auth_service.normalise_login(email)
-    if login and session.exec(select(User.id).where(User.login == login)).first() is not None:
+    # Only e-mails are checked: a phone number here must not tell whether a trainee has an account.
+    if "@" in login and session.exec(select(User.id).where(User.login == login)).first() is not None:
         problems.append(Problem("email", "email_taken"))
     return problems
 
