@@ -7,7 +7,9 @@ list each ineligible trainee's failed rules.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -394,6 +396,17 @@ def block_rows(vacancy_count: int, trainee_count: int, pairs: int = BLOCK_PAIRS)
 
 
 def score_blocks(p: Prepared, pairs: int = BLOCK_PAIRS) -> Iterator[Block]:
-    """Score every vacancy, block after block."""
-    for rows in block_rows(len(p.vacancies), len(p.trainees), pairs):
-        yield score_block(p, rows)
+    """Score every vacancy, block after block, the next block scored in a thread while this one is used.
+
+    numpy releases the GIL in its matrix work, so scoring block n+1 overlaps with the Python work the caller
+    does on block n (reasons, output): the machine's second core is used, and at most two blocks are alive.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rdvm-score") as pool:
+        pending: Future[Block] | None = None
+        for rows in block_rows(len(p.vacancies), len(p.trainees), pairs):
+            following = pool.submit(contextvars.copy_context().run, score_block, p, rows)
+            if pending is not None:
+                yield pending.result()
+            pending = following
+        if pending is not None:
+            yield pending.result()
