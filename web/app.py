@@ -15,9 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
-from web.config import get_settings
 from web.csrf import CSRF_COOKIE, CsrfError, signed_cookie_value
-from web.deps import LANG_COOKIE, Forbidden, NotSignedIn
+from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
@@ -91,7 +90,7 @@ def create_app() -> FastAPI:
         token = getattr(request.state, "csrf_token", None)
         if token and getattr(request.state, "csrf_new", False):
             response.set_cookie(
-                CSRF_COOKIE, signed_cookie_value(token), httponly=True, samesite="lax", secure=get_settings().https
+                CSRF_COOKIE, signed_cookie_value(token), httponly=True, samesite="lax", secure=served_over_https(request)
             )
         chosen = request.query_params.get("lang")
         if chosen in LANGUAGES:

@@ -89,3 +89,8 @@ Lang = Annotated[str, Depends(language)]
 def client_address(request: Request) -> str:
     """Return the client's address (for throttling sign-ins)."""
     return request.client.host if request.client else "unknown"
+
+
+def served_over_https(request: Request) -> bool:
+    """Return whether cookies must be Secure: the request came over HTTPS, or RDVM_HTTPS says a proxy ends TLS."""
+    return request.url.scheme == "https" or get_settings().https

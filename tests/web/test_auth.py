@@ -150,3 +150,12 @@ class TestParallelGuesses:
         for browser in browsers:
             browser.close()
         assert set(codes) <= {401, 429} and codes.count(401) <= 10, codes
+
+
+def test_session_cookie_is_secure_over_https(app: object, session: Session) -> None:
+    officer = user(session, Role.officer)
+    with Client(app, base_url="https://rdvm.example") as browser:  # type: ignore[arg-type]
+        response = browser.post(
+            "/signin", data={"login": officer.login, "secret": PASSWORD, "csrf_token": browser.csrf()}, follow_redirects=False
+        )
+    assert response.status_code == 303 and "Secure" in response.headers["set-cookie"]

@@ -15,7 +15,16 @@ from web.auth.models import Role, User
 from web.config import get_settings
 from web.csrf import csrf_token, verify_csrf
 from web.db import SessionDep
-from web.deps import SESSION_COOKIE, CurrentUser, Lang, SignedInUser, client_address, session_serializer, session_token
+from web.deps import (
+    SESSION_COOKIE,
+    CurrentUser,
+    Lang,
+    SignedInUser,
+    client_address,
+    served_over_https,
+    session_serializer,
+    session_token,
+)
 from web.i18n import translator
 from web.messages import MESSAGES
 from web.pages import render
@@ -38,12 +47,12 @@ def sign_in(session: SessionDep, login: str, secret: str, client: str) -> User:
     return user
 
 
-def with_session_cookie(response: Response, token: str) -> Response:
-    """Attach the signed, HttpOnly session cookie to a response."""
+def with_session_cookie(request: Request, response: Response, token: str) -> Response:
+    """Attach the signed, HttpOnly session cookie to a response (Secure when served over HTTPS)."""
     settings = get_settings()
     response.set_cookie(
         SESSION_COOKIE, session_serializer().dumps(token), max_age=settings.session_hours * 3600, httponly=True,
-        samesite="lax", secure=settings.https,
+        samesite="lax", secure=served_over_https(request),
     )  # fmt: skip
     return response
 
@@ -72,7 +81,7 @@ def signin_submit(
         return render(request, "auth/signin.html", {"error": error.code, "login": login, "next": next}, ERROR_STATUS[error.code])
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
     target = next if next.startswith("/") and not next.startswith("//") else HOME[user.role]
-    return with_session_cookie(RedirectResponse(target, status_code=303), token)
+    return with_session_cookie(request, RedirectResponse(target, status_code=303), token)
 
 
 @router.post("/signout")
@@ -107,7 +116,7 @@ def password_submit(
     except AuthError as error:
         return render(request, "auth/password.html", {"error": str(error) if error.code == "weak_password" else error.code}, 400)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
-    return with_session_cookie(render(request, "auth/password.html", {"done": True}), token)
+    return with_session_cookie(request, render(request, "auth/password.html", {"done": True}), token)
 
 
 class SignIn(BaseModel):
@@ -125,7 +134,7 @@ def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) 
     except AuthError as error:
         return JSONResponse({"detail": translator(lang)(MESSAGES[error.code])}, status_code=ERROR_STATUS[error.code])
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
-    return with_session_cookie(JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)
+    return with_session_cookie(request, JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)
 
 
 @api.delete("/session")
