@@ -114,3 +114,87 @@ class VacancyCodeTaken(EmployerError):
     def __init__(self, records: Sequence[UnmatchedRecord]) -> None:
         self.records = list(records)
         super().__init__("; ".join(f"{r.vacancy_id} belongs to another company than {r.employer!r}" for r in self.records))
+
+
+# ---------------------------------------------------------------- offers and placements
+
+
+class OfferNotFound(EmployerError):
+    """No such offer, or not one the user may see (another company's, another trainee's)."""
+
+    code = "not_found"
+
+
+class PlacementNotFound(EmployerError):
+    """No such placement, or not one the user may see."""
+
+    code = "not_found"
+
+
+class ActionNotAllowed(EmployerError):
+    """The user's role may never take this action on an offer (employers.offers.TRANSITIONS)."""
+
+    code = "action_not_allowed"
+
+    def __init__(self, action: str, party: str) -> None:
+        self.action, self.party = action, party
+        super().__init__(f"{party} may not {action} an offer")
+
+
+class InvalidOfferTransition(EmployerError):
+    """The offer's state does not allow this action (e.g. accepting an offer that expired)."""
+
+    code = "invalid_offer_transition"
+
+    def __init__(self, offer_id: int | None, action: str, state: str) -> None:
+        self.offer_id, self.action, self.state = offer_id, action, state
+        super().__init__(f"offer {offer_id} is {state}: cannot {action} it")
+
+
+class TraineeIneligible(EmployerError):
+    """The engine finds the trainee ineligible for the vacancy; only an officer's override with a reason offers it."""
+
+    code = "trainee_ineligible"
+
+    def __init__(self, trainee_id: int, reasons: Sequence[str]) -> None:
+        self.trainee_id, self.reasons = trainee_id, tuple(reasons)
+        super().__init__(f"trainee {trainee_id} is ineligible: {'; '.join(self.reasons)}")
+
+
+class OverrideReasonRequired(InvalidFields):
+    """An override of the engine's eligibility was asked for without a written reason."""
+
+    code = "override_reason_required"
+
+    def __init__(self) -> None:
+        super().__init__([Problem("override_reason", "override_reason_required")])
+
+
+class InvalidPlacement(InvalidFields):
+    """A confirmation's start date or salary is wrong."""
+
+
+class VacancyFull(EmployerError):
+    """Every seat of the vacancy is already filled by a confirmed placement."""
+
+    code = "vacancy_full"
+
+    def __init__(self, vacancy_id: int) -> None:
+        self.vacancy_id = vacancy_id
+        super().__init__(f"vacancy {vacancy_id} has no seat left")
+
+
+class AlreadyPlaced(EmployerError):
+    """The trainee already holds an active placement."""
+
+    code = "already_placed"
+
+    def __init__(self, trainee_id: int) -> None:
+        self.trainee_id = trainee_id
+        super().__init__(f"trainee {trainee_id} already holds an active placement")
+
+
+class PlacementEnded(EmployerError):
+    """The placement has already ended."""
+
+    code = "placement_ended"

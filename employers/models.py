@@ -1,4 +1,4 @@
-"""Employers (licensed security companies), their vacancies, and their requests for candidates."""
+"""Employers (licensed security companies), their vacancies, requests for candidates, offers and placements."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from matching.models import Vacancy as ExchangeVacancy
@@ -56,6 +56,7 @@ class Vacancy(SQLModel, table=True):
     level: str = Field(max_length=16)
     town: str = Field(max_length=120)
     seats: int = 1
+    filled_seats: int = Field(default=0, sa_column_kwargs={"server_default": "0"}, description="confirmed placements not ended")
     required_certifications: list[str] = json_field([])
     preferred_certifications: list[str] = json_field([])
     required_skills: list[str] = json_field([])
@@ -77,7 +78,17 @@ class Vacancy(SQLModel, table=True):
     def to_exchange(self, employer_name: str) -> ExchangeVacancy:
         """Return the vacancy as an exchange-format record."""
         data = self.model_dump(
-            exclude={"id", "code", "employer_id", "status", "created_at", "updated_at", "published_at", "closed_at"}
+            exclude={
+                "id",
+                "code",
+                "employer_id",
+                "status",
+                "filled_seats",
+                "created_at",
+                "updated_at",
+                "published_at",
+                "closed_at",
+            }
         )
         return ExchangeVacancy.model_validate(
             {**{k: v for k, v in data.items() if v is not None}, "id": self.code, "employer": employer_name}
@@ -102,3 +113,126 @@ class CandidateRequest(SQLModel, table=True):
     requested_by: int = Field(foreign_key="user.id")
     note: str | None = None
     created_at: datetime = time_field()
+
+
+class OfferState(StrEnum):
+    """Where an offer of a vacancy to a trainee stands (employers.offers.TRANSITIONS says how it moves)."""
+
+    shortlisted = "shortlisted"
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    confirmed = "confirmed"
+    rejected_by_employer = "rejected_by_employer"
+    expired = "expired"
+    withdrawn = "withdrawn"
+
+
+class OfferOrigin(StrEnum):
+    """Who asked for the offer: an officer of their own accord, or the employer through a candidate request."""
+
+    officer = "officer"
+    employer_request = "employer_request"
+
+
+class DeclineReason(StrEnum):
+    """Why a trainee turned an offer down (optional, one of a short list)."""
+
+    distance = "distance"
+    salary = "salary"
+    schedule = "schedule"
+    other_job = "other_job"
+    other = "other"
+
+
+class Offer(SQLModel, table=True):
+    """A vacancy offered to a trainee, from the officer's shortlist to the employer's confirmation; one per pair."""
+
+    __table_args__ = (UniqueConstraint("vacancy_id", "trainee_id", name="uq_offer_vacancy_trainee"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    state: OfferState = Field(default=OfferState.shortlisted, index=True, max_length=24)
+    origin: OfferOrigin = Field(default=OfferOrigin.officer, max_length=24)
+    candidate_request_id: int | None = Field(default=None, foreign_key="candidate_request.id")
+    override: bool = Field(default=False, description="offered although the engine finds the trainee ineligible")
+    override_reason: str | None = None
+    decline_reason: DeclineReason | None = Field(default=None, max_length=16)
+    reason: str | None = Field(default=None, description="why the employer rejected it or an officer withdrew it")
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = time_field()
+    updated_at: datetime = time_field()
+    offered_at: datetime | None = time_field(nullable=True)
+    expires_at: datetime | None = time_field(nullable=True)
+    reminded_at: datetime | None = time_field(nullable=True)
+    answered_at: datetime | None = time_field(nullable=True)
+
+
+class Placement(SQLModel, table=True):
+    """A confirmed offer: the trainee works for the employer from start_date until ended_at.
+
+    One placement per offer (a double-submitted confirmation makes one), and a trainee holds at most one
+    active placement: a unique index on trainee_id over the rows not ended, which both databases enforce.
+    """
+
+    __table_args__ = (
+        Index(
+            "uq_placement_active_trainee", "trainee_id", unique=True,
+            sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL"),
+        ),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", unique=True)
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id")
+    start_date: date
+    salary_fcfa_month: int
+    confirmed_by: int = Field(foreign_key="user.id")
+    confirmed_at: datetime = time_field()
+    ended_at: datetime | None = time_field(nullable=True)
+    end_reason: str | None = None
+    ended_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """One transition of an offer or a placement: who, when, from which state to which, and why."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = time_field()
+    actor_id: int | None = Field(default=None, foreign_key="user.id", description="none for the system (expiry)")
+    entity: str = Field(max_length=16, description="offer or placement")
+    entity_id: int
+    from_state: str | None = Field(default=None, max_length=24)
+    to_state: str = Field(max_length=24)
+    reason: str | None = None
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notice someone must act on, written with the change it reports and sent later by employers.outbox."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_pending", "id", sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, description="what happened, e.g. offer_made")
+    offer_id: int | None = Field(default=None, foreign_key="offer.id", index=True)
+    recipient_user_id: int | None = Field(default=None, foreign_key="user.id", description="a staff member's account")
+    recipient_phone: str | None = Field(default=None, max_length=32)
+    recipient_email: str | None = Field(default=None, max_length=254)
+    sms_text: str = Field(max_length=160)
+    email_subject: str = Field(max_length=200)
+    email_body: str
+    created_at: datetime = time_field()
+    sent_at: datetime | None = time_field(nullable=True)
+    attempts: int = 0
+    last_error: str | None = None

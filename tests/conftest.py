@@ -99,3 +99,13 @@ def session(engine: Engine) -> Iterator[Session]:
     """Yield a session on the test database (tests commit what they set up)."""
     with Session(engine) as db:
         yield db
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures tests recorded as "concurrency" properties (also from xdist workers, with or without -s)."""
+    reports = terminalreporter.getreports("passed") + terminalreporter.getreports("failed")
+    lines = [f"{report.nodeid}: {value}" for report in reports for name, value in report.user_properties if name == "concurrency"]
+    if lines:
+        terminalreporter.section("concurrency figures")
+        for line in lines:
+            terminalreporter.line(line)

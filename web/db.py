@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, create_engine
 
 from web.config import get_settings
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
-    """Create an engine; SQLite gets WAL mode, a busy timeout and enforced foreign keys."""
+    """Create an engine; SQLite gets WAL mode, a busy timeout, enforced foreign keys and BEGIN IMMEDIATE transactions."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     path = url.split("///", 1)[-1]
@@ -25,11 +25,26 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
+        # Turn off the driver's own (legacy) transaction control, which begins a deferred transaction only
+        # before INSERT/UPDATE/DELETE: SQLAlchemy begins every transaction itself, in _begin below.
+        connection.isolation_level = None
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # In WAL mode a deferred transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT
+        # ("database is locked", whatever the busy timeout) when another connection wrote in between. BEGIN
+        # IMMEDIATE takes the write lock first, waiting up to the busy timeout, so transactions run one after
+        # the other. Work that only reads may ask for a deferred transaction with the execution option
+        # sqlite_begin="DEFERRED". SAVEPOINTs work inside, as the transaction is now a real one.
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
+            raise ValueError(f"sqlite_begin must be IMMEDIATE, DEFERRED or EXCLUSIVE, not {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

@@ -1,14 +1,18 @@
-"""Builders of stored trainee profiles and vacancies for the employers' tests (committed, refreshed)."""
+"""Builders of stored trainee profiles, vacancies, accounts and offers for the employers' tests (committed, refreshed)."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from employers.models import Employer, Vacancy, VacancyStatus
-from profiles.models import TraineeProfile
+from employers.models import Employer, Offer, OfferState, Vacancy, VacancyStatus
+from profiles.models import TraineeProfile, utcnow
 from tests.factories import trainee, vacancy
+from web.auth.models import Role, User
 
 
 def profile(session: Session, *, consent: bool = True, **overrides: Any) -> TraineeProfile:
@@ -35,3 +39,40 @@ def stored_vacancy(
     session.commit()
     session.refresh(row)
     return row
+
+
+def account(session: Session, role: Role, **links: Any) -> User:
+    """Store an account with no usable secret (the workflow's tests act as users, they never sign in)."""
+    row = User(login=f"{role.value}-{uuid.uuid4().hex[:12]}@example.ml", full_name=f"{role.value} test", role=role,
+               password_hash="-", **links)  # fmt: skip
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def offer_in(session: Session, vacancy: Vacancy, trainee: TraineeProfile, state: OfferState, *, by: User, **fields: Any) -> Offer:
+    """Store an offer already in a state, as if the workflow had brought it there (offered a day ago)."""
+    made = utcnow() - timedelta(days=1)
+    offered = {"offered_at": made, "expires_at": made + timedelta(days=7)} if state != OfferState.shortlisted else {}
+    row = Offer(vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0, state=state, created_by=by.id or 0,
+                **{**offered, **fields})  # fmt: skip
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Who:
+    """A user acting in the workflow, as employers.offers.Actor asks for it (picklable, for other processes)."""
+
+    id: int | None
+    role: str
+    employer_id: int | None = None
+    trainee_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Who:
+        """Return the acting part of an account."""
+        return cls(user.id, user.role.value, user.employer_id, user.trainee_id)

@@ -40,11 +40,15 @@ class Client(TestClient):
 
 
 @pytest.fixture
-def app(engine: Engine) -> Iterator[object]:
+def app(engine: Engine, session: Session) -> Iterator[object]:
     """Yield the application, its sessions on the test database."""
     application = create_app()
 
     def test_session() -> Iterator[Session]:
+        # On SQLite a transaction holds the write lock from its BEGIN IMMEDIATE to its end (web.db). The test's
+        # own session, open between requests, holds only committed setup and reads: end its transaction, so
+        # the request can begin its own, and the test's next statement reads what the request wrote.
+        session.commit()
         with Session(engine) as db:
             try:
                 yield db

@@ -277,7 +277,7 @@ class TestUserCreate:
         pin = done.stdout.split("PIN ")[1][:6]
         with Session(db) as session:
             user = auth_service.authenticate(session=session, login="+22376123456", secret=pin, client="t", limit=10)
-            assert user.trainee_id == profile(db, "T-2020-001").id
+        assert user.trainee_id == profile(db, "T-2020-001").id  # one session at a time: each holds SQLite's write lock
 
     def test_links_an_employer_account_to_its_company(self, db: Engine) -> None:
         add_companies(db, COMPANIES[0])

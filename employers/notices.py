@@ -1,0 +1,152 @@
+"""The notices of the placement workflow, in plain French: an SMS and an e-mail (subject and body) for each.
+
+Each notice is keyed "<event>.<audience>". An SMS holds at most 160 characters of the GSM 03.38 alphabet,
+so it always fits in one SMS: the values put in it are clipped (a long company name or job title), letters
+outside that alphabet lose their accent (ê → e; é, è, à, ù and Ç exist in it) and, as a last resort, the
+text is cut. Employers and officers read a trainee's code and initials, never the name or phone number.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+#: Characters of one SMS in the GSM 7-bit alphabet.
+SMS_LIMIT = 160
+#: The GSM 03.38 basic character set: any other character would send the SMS in UCS-2, 70 characters long.
+GSM_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
+                              "\u202f": " ", "…": "..."})  # fmt: skip
+#: The longest a value may be inside an SMS (the e-mail gets it whole).
+SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20, "initials": 12, "vacancy_code": 20,
+                    "reason": 40}  # fmt: skip
+SUBJECT_LIMIT = 200
+
+#: What a trainee's decline reason code reads as.
+DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
+                   "other": "autre raison"}  # fmt: skip
+NO_REASON = "non précisé"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice's texts: the SMS, and the e-mail's subject and body."""
+
+    sms: str
+    subject: str
+    body: str
+
+
+SIGNATURE = "\n\nL'équipe RDV Mali"
+
+NOTICES: dict[str, Notice] = {
+    "offer_made.trainee": Notice(
+        sms="RDV Mali : {employer} vous propose un poste ({title}, {town}). Répondez avant le {deadline} "
+        "dans Mon espace ou appelez votre conseiller.",
+        subject="Proposition de poste : {title} à {town}",
+        body="Bonjour {name},\n\n{employer} vous propose un poste : {title} à {town}.\n\nRépondez avant le {deadline} : "
+        "connectez-vous avec votre numéro de téléphone et votre code, ouvrez Mon espace, puis acceptez ou refusez la "
+        "proposition. Sans réponse à cette date, elle expire. Votre conseiller peut aussi vous aider." + SIGNATURE,
+    ),
+    "offer_expiring.trainee": Notice(
+        sms="RDV Mali : la proposition de {employer} ({title}) expire le {deadline}. Répondez dans Mon espace "
+        "ou appelez votre conseiller.",
+        subject="Rappel : répondez à la proposition de {employer}",
+        body="Bonjour {name},\n\nLa proposition de poste de {employer} ({title} à {town}) attend votre réponse. "
+        "Elle expire le {deadline} : acceptez-la ou refusez-la avant, dans Mon espace." + SIGNATURE,
+    ),
+    "offer_accepted.employer": Notice(
+        sms="RDV Mali : le candidat {trainee_code} ({initials}) accepte votre poste {vacancy_code}. Confirmez l'embauche "
+        "(date de début, salaire) sur le portail.",
+        subject="Candidat {trainee_code} : poste {vacancy_code} accepté",
+        body="Bonjour,\n\nLe candidat {trainee_code} ({initials}) accepte votre poste {vacancy_code} ({title} à {town}).\n\n"
+        "Confirmez l'embauche sur le portail RDV Mali en indiquant la date de début et le salaire mensuel, "
+        "ou refusez la candidature en donnant la raison." + SIGNATURE,
+    ),
+    "offer_accepted.officer": Notice(
+        sms="RDV Mali : {trainee_code} accepte le poste {vacancy_code} chez {employer}. L'employeur doit confirmer l'embauche.",
+        subject="{trainee_code} accepte le poste {vacancy_code}",
+        body="Bonjour,\n\n{trainee_code} ({initials}) accepte le poste {vacancy_code} ({title} à {town}) chez {employer}. "
+        "L'employeur doit maintenant confirmer l'embauche." + SIGNATURE,
+    ),
+    "offer_declined.employer": Notice(
+        sms="RDV Mali : le candidat {trainee_code} ({initials}) décline votre poste {vacancy_code}. Un conseiller vous "
+        "proposera d'autres candidats.",
+        subject="Candidat {trainee_code} : poste {vacancy_code} décliné",
+        body="Bonjour,\n\nLe candidat {trainee_code} ({initials}) décline votre poste {vacancy_code} ({title} à {town}). "
+        "Un conseiller vous proposera d'autres candidats." + SIGNATURE,
+    ),
+    "offer_declined.officer": Notice(
+        sms="RDV Mali : {trainee_code} décline le poste {vacancy_code} chez {employer} (motif : {reason}). Proposez "
+        "un autre candidat.",
+        subject="{trainee_code} décline le poste {vacancy_code}",
+        body="Bonjour,\n\n{trainee_code} ({initials}) décline le poste {vacancy_code} ({title} à {town}) chez {employer}. "
+        "Motif : {reason}.\n\nProposez le poste à un autre candidat." + SIGNATURE,
+    ),
+    "placement_confirmed.trainee": Notice(
+        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}. Félicitations !",
+        subject="Embauche confirmée : {title} chez {employer}",
+        body="Bonjour {name},\n\n{employer} confirme votre embauche : {title} à {town}, à partir du {start_date}, "
+        "pour un salaire de {salary} FCFA par mois.\n\nFélicitations ! Votre conseiller reste à votre écoute." + SIGNATURE,
+    ),
+    "placement_confirmed.officer": Notice(
+        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}.",
+        subject="Embauche confirmée : {trainee_code} chez {employer}",
+        body="Bonjour,\n\n{employer} confirme l'embauche de {trainee_code} ({initials}) au poste {vacancy_code} "
+        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois." + SIGNATURE,
+    ),
+    "offer_expired.officer": Notice(
+        sms="RDV Mali : {trainee_code} n'a pas répondu à temps pour le poste {vacancy_code} chez {employer}. "
+        "La proposition a expiré.",
+        subject="Proposition expirée : {trainee_code}, poste {vacancy_code}",
+        body="Bonjour,\n\n{trainee_code} ({initials}) n'a pas répondu à temps à la proposition du poste {vacancy_code} "
+        "({title} à {town}) chez {employer} : elle a expiré. Proposez le poste à un autre candidat." + SIGNATURE,
+    ),
+    "offer_rejected.officer": Notice(
+        sms="RDV Mali : {employer} refuse la candidature de {trainee_code} au poste {vacancy_code}. Motif : {reason}.",
+        subject="Candidature refusée : {trainee_code}, poste {vacancy_code}",
+        body="Bonjour,\n\n{employer} refuse la candidature de {trainee_code} ({initials}) au poste {vacancy_code} "
+        "({title} à {town}). Motif : {reason}." + SIGNATURE,
+    ),
+    "offer_withdrawn.trainee": Notice(
+        sms="RDV Mali : la proposition de poste de {employer} ({title}) est retirée. Votre conseiller reste à votre écoute.",
+        subject="Proposition retirée : {title} chez {employer}",
+        body="Bonjour {name},\n\nLa proposition de poste de {employer} ({title} à {town}) est retirée : vous n'avez "
+        "plus à y répondre. Votre conseiller reste à votre écoute." + SIGNATURE,
+    ),
+    "placement_ended.officer": Notice(
+        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin. Motif : {reason}.",
+        subject="Fin de placement : {trainee_code} chez {employer}",
+        body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
+        "({title} à {town}), a pris fin. Motif : {reason}." + SIGNATURE,
+    ),
+}
+
+
+def gsm(text: str) -> str:
+    """Return the text in the GSM 03.38 basic alphabet: accents outside it dropped, other characters as "?"."""
+    return "".join(_gsm_char(c) for c in text.translate(_PUNCTUATION))
+
+
+def _gsm_char(char: str) -> str:
+    if char in GSM_BASIC:
+        return char
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base and all(c in GSM_BASIC for c in base) else "?"
+
+
+def clip(text: str, limit: int) -> str:
+    """Return the text cut to `limit` characters, "..." marking a cut."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def render(key: str, values: Mapping[str, str]) -> Notice:
+    """Return a notice filled with its values: the SMS in one GSM message, the e-mail whole."""
+    template = NOTICES[key]
+    short = {name: clip(gsm(value), SMS_FIELD_LIMITS.get(name, 40)) for name, value in values.items()}
+    sms = clip(gsm(template.sms.format_map(short)), SMS_LIMIT)
+    return Notice(sms, clip(template.subject.format_map(values), SUBJECT_LIMIT), template.body.format_map(values))

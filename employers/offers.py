@@ -1,0 +1,675 @@
+"""Offers and placements: shortlist, offer, answer, confirm, end; every move checked, audited and notified.
+
+One table, ``TRANSITIONS``, says which party may move an offer from which states to which:
+
+    shortlisted ──offer──▶ offered ──accept──▶ accepted ──confirm──▶ confirmed (a Placement)
+    (or offered at once)      │                    └──reject──▶ rejected_by_employer
+                              ├──decline──▶ declined
+                              ├──reject───▶ rejected_by_employer
+                              └──expire───▶ expired
+    withdraw (officer): shortlisted, offered or accepted ──▶ withdrawn
+
+Parties: ``officer`` (users with role officer or admin), ``employer`` (users of the vacancy's company),
+``trainee`` (the offer's own trainee) and ``system`` (``expire_offers``). A role outside an action's
+parties gets ActionNotAllowed; another company's or another trainee's offer is OfferNotFound (ids reveal
+nothing); a state outside the action's sources gets InvalidOfferTransition; asking again for the state
+the offer is already in (a double submit) returns it unchanged. A placement ends (officer or employer)
+once; ``PLACEMENT_ENDERS`` says who may end it.
+
+Transactions. Functions flush and never commit: the caller commits once. Each move is a conditional
+UPDATE of the offer's state (``... WHERE id = :id AND state IN (:sources)``), so of two requests racing
+on one offer only one moves it. Confirming takes a seat with ``UPDATE vacancy SET filled_seats =
+filled_seats + 1 WHERE id = :id AND status = 'open' AND filled_seats < seats`` (VacancyFull when no row
+changes; the vacancy becomes filled with its last seat) and inserts the placement, whose partial unique
+index on ``trainee_id`` (rows not ended) refuses a second active placement (AlreadyPlaced); these writes
+share one SAVEPOINT, so a refusal leaves nothing behind. On PostgreSQL (READ COMMITTED) a conditional
+UPDATE waits for a concurrent one's row lock and then re-checks its condition; on SQLite transactions
+begin IMMEDIATE (web.db), so they run one after another (each waiting up to the busy timeout) instead of
+failing with "database is locked" when one read before another wrote.
+
+Every move writes an AuditEvent and, when someone must act on it, outbox messages (employers.outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import case, inspect, literal, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from employers import candidates as candidates_engine
+from employers import outbox
+from employers.exceptions import (
+    ActionNotAllowed,
+    AlreadyPlaced,
+    EmployerError,
+    InvalidOfferTransition,
+    InvalidPlacement,
+    OfferNotFound,
+    OverrideReasonRequired,
+    PlacementEnded,
+    PlacementNotFound,
+    ReasonRequired,
+    TraineeIneligible,
+    VacancyFull,
+    VacancyNotFound,
+    VacancyNotOpen,
+)
+from employers.models import (
+    AuditEvent,
+    CandidateRequest,
+    DeclineReason,
+    Employer,
+    Offer,
+    OfferOrigin,
+    OfferState,
+    Placement,
+    Vacancy,
+    VacancyStatus,
+)
+from employers.notices import DECLINE_REASONS, NO_REASON
+from employers.validation import Problem
+from profiles.exceptions import TraineeNotFound
+from profiles.models import TraineeProfile, utcnow
+
+#: Days a trainee has to answer an offer, unless the caller gives another number.
+ANSWER_DAYS = 7
+#: How long before an offer expires its trainee is reminded.
+REMINDER_BEFORE = timedelta(days=1)
+
+
+class Party(StrEnum):
+    """The part a user plays in the placement workflow."""
+
+    officer = "officer"
+    employer = "employer"
+    trainee = "trainee"
+    system = "system"
+
+
+class Action(StrEnum):
+    """What can be done to an offer."""
+
+    shortlist = "shortlist"
+    offer = "offer"
+    accept = "accept"
+    decline = "decline"
+    confirm = "confirm"
+    reject = "reject"
+    withdraw = "withdraw"
+    expire = "expire"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action's source states (None: the offer does not exist yet), its target state, and who may take it."""
+
+    sources: frozenset[OfferState | None]
+    target: OfferState
+    parties: frozenset[Party]
+
+
+S = OfferState
+TRANSITIONS: dict[Action, Transition] = {
+    Action.shortlist: Transition(frozenset({None}), S.shortlisted, frozenset({Party.officer})),
+    Action.offer: Transition(frozenset({None, S.shortlisted}), S.offered, frozenset({Party.officer})),
+    Action.accept: Transition(frozenset({S.offered}), S.accepted, frozenset({Party.trainee})),
+    Action.decline: Transition(frozenset({S.offered}), S.declined, frozenset({Party.trainee})),
+    Action.confirm: Transition(frozenset({S.accepted}), S.confirmed, frozenset({Party.employer})),
+    Action.reject: Transition(frozenset({S.offered, S.accepted}), S.rejected_by_employer, frozenset({Party.employer})),
+    Action.withdraw: Transition(frozenset({S.shortlisted, S.offered, S.accepted}), S.withdrawn, frozenset({Party.officer})),
+    Action.expire: Transition(frozenset({S.offered}), S.expired, frozenset({Party.system})),
+}
+#: Who may end an active placement.
+PLACEMENT_ENDERS = frozenset({Party.officer, Party.employer})
+#: Placement states as the audit trail records them.
+ACTIVE, ENDED = "active", "ended"
+
+_ROLES = {"officer": Party.officer, "admin": Party.officer, "employer": Party.employer, "trainee": Party.trainee}
+
+
+class Actor(Protocol):
+    """The signed-in user taking an action (web.auth.models.User fits)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def employer_id(self) -> int | None: ...
+
+    @property
+    def trainee_id(self) -> int | None: ...
+
+
+def party_of(actor: Actor) -> Party | None:
+    """Return the part a user plays (an admin acts as an officer); None for a role with no part."""
+    return _ROLES.get(str(actor.role))
+
+
+def allowed(action: Action, party: Party | None, state: OfferState | None) -> bool:
+    """Return whether this party may take this action on an offer in this state (None: no offer yet)."""
+    rule = TRANSITIONS[action]
+    return party in rule.parties and state in rule.sources
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_offer(*, session: Session, offer_id: int, by: Actor) -> Offer:
+    """Return an offer the user may see, or raise OfferNotFound (a trainee does not see a shortlist)."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or not _sees(session, by, offer):
+        raise OfferNotFound(offer_id)
+    return offer
+
+
+def _sees(session: Session, by: Actor, offer: Offer) -> bool:
+    party = party_of(by)
+    if party == Party.officer:
+        return True
+    if party == Party.trainee:
+        return by.trainee_id == offer.trainee_id and offer.state != OfferState.shortlisted
+    if party == Party.employer:
+        vacancy = session.get(Vacancy, offer.vacancy_id)
+        return vacancy is not None and by.employer_id is not None and vacancy.employer_id == by.employer_id
+    return False
+
+
+def list_offers(
+    *, session: Session, by: Actor, vacancy_id: int | None = None, trainee_id: int | None = None,
+    states: Sequence[OfferState] | None = None,
+) -> list[Offer]:  # fmt: skip
+    """Return the offers the user may see, newest first, optionally of one vacancy, one trainee, some states."""
+    query = select(Offer).order_by(col(Offer.created_at).desc(), col(Offer.id).desc())
+    party = party_of(by)
+    if party == Party.trainee:
+        query = query.where(Offer.trainee_id == (by.trainee_id or 0), Offer.state != OfferState.shortlisted)
+    elif party == Party.employer:
+        query = query.join(Vacancy).where(Vacancy.employer_id == (by.employer_id or 0))
+    elif party != Party.officer:
+        return []
+    if vacancy_id is not None:
+        query = query.where(Offer.vacancy_id == vacancy_id)
+    if trainee_id is not None:
+        query = query.where(Offer.trainee_id == trainee_id)
+    if states is not None:
+        query = query.where(col(Offer.state).in_(list(states)))
+    return list(session.exec(query))
+
+
+def get_placement(*, session: Session, placement_id: int, by: Actor) -> Placement:
+    """Return a placement the user may see (officers, the company, the trainee), or raise PlacementNotFound."""
+    placement = session.get(Placement, placement_id)
+    offer = session.get(Offer, placement.offer_id) if placement is not None else None
+    if placement is None or offer is None or not _sees(session, by, offer):
+        raise PlacementNotFound(placement_id)
+    return placement
+
+
+def placement_of(*, session: Session, offer_id: int) -> Placement | None:
+    """Return the placement a confirmed offer became, if any."""
+    return session.exec(select(Placement).where(Placement.offer_id == offer_id)).first()
+
+
+def audit_trail(
+    *, session: Session, trainee_id: int | None = None, employer_id: int | None = None, vacancy_id: int | None = None
+) -> list[AuditEvent]:
+    """Return the recorded transitions, oldest first, of a trainee, a company and/or a vacancy (all when none given)."""
+    query = select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.id))
+    if trainee_id is not None:
+        query = query.where(AuditEvent.trainee_id == trainee_id)
+    if employer_id is not None:
+        query = query.where(AuditEvent.employer_id == employer_id)
+    if vacancy_id is not None:
+        query = query.where(AuditEvent.vacancy_id == vacancy_id)
+    return list(session.exec(query))
+
+
+# ---------------------------------------------------------------- officers
+
+
+def shortlist(*, session: Session, vacancy_id: int, trainee_id: int, by: Actor) -> Offer:
+    """Put a trainee on an open vacancy's shortlist (the officers' working list; the trainee is not told)."""
+    _require(Action.shortlist, by)
+    vacancy, profile = _open_vacancy(session, vacancy_id), _profile(session, trainee_id)
+    existing = _offer_of(session, vacancy_id, trainee_id)
+    if existing is not None:
+        return _again(existing, Action.shortlist)
+    offer = _insert(session, _new_offer(session, vacancy, profile, by, OfferState.shortlisted))
+    if offer is None:  # a racing request made the pair's offer first
+        return _again(_existing(session, vacancy_id, trainee_id), Action.shortlist)
+    _audit_offer(session, offer, None, _actor_id(by))
+    return offer
+
+
+def propose_offer(
+    *, session: Session, vacancy_id: int, trainee_id: int, by: Actor, override: bool = False,
+    override_reason: str | None = None, answer_days: int = ANSWER_DAYS, lang: str = "fr",
+) -> Offer:  # fmt: skip
+    """Offer an open vacancy to a trainee (shortlisted or not); an ineligible one only by override, with a reason.
+
+    The trainee is told to answer before ``expires_at``, `answer_days` from now: give the number of days that
+    expire_offers is given. An override is recorded only when the engine finds the trainee ineligible.
+    """
+    _require(Action.offer, by)
+    reason = (override_reason or "").strip()
+    if override and not reason:
+        raise OverrideReasonRequired()
+    vacancy, profile = _open_vacancy(session, vacancy_id), _profile(session, trainee_id)
+    existing = _offer_of(session, vacancy_id, trainee_id)
+    if existing is not None and existing.state != OfferState.shortlisted:
+        return _again(existing, Action.offer)
+    if _active_placement(session, trainee_id) is not None:
+        raise AlreadyPlaced(trainee_id)
+    found = candidates_engine.eligibility(session=session, vacancy=vacancy, profile=profile, lang=lang)
+    if not found.eligible and not override:
+        raise TraineeIneligible(trainee_id, found.reasons)
+    now = utcnow()
+    terms: dict[str, Any] = {"offered_at": now, "expires_at": now + timedelta(days=answer_days), "override": not found.eligible,
+                             "override_reason": None if found.eligible else reason}  # fmt: skip
+    audit_reason = None if found.eligible else reason
+    if existing is not None:
+        if not _move(session, existing, Action.offer, _actor_id(by), reason=audit_reason, **terms):
+            return existing
+        offer = existing
+    else:
+        made = _insert(session, _new_offer(session, vacancy, profile, by, OfferState.offered, **terms))
+        if made is None:
+            return _again(_existing(session, vacancy_id, trainee_id), Action.offer)
+        offer = made
+        _audit_offer(session, offer, None, _actor_id(by), reason=audit_reason)
+    _notify(session, offer, "offer_made", trainee=True)
+    return offer
+
+
+def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -> Offer:
+    """Withdraw an offer not yet confirmed, saying why (the trainee is told if they had heard of it)."""
+    offer = _visible(session, offer_id, by, Action.withdraw)
+    reason = _reason(reason)
+    told = offer.state in (OfferState.offered, OfferState.accepted)
+    if _move(session, offer, Action.withdraw, _actor_id(by), reason=reason, reason_text=reason) and told:
+        _notify(session, offer, "offer_withdrawn", trainee=True)
+    return offer
+
+
+# ---------------------------------------------------------------- trainees
+
+
+def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
+    """Accept an offer made to you (the trainee); the employer then confirms the placement."""
+    offer = _visible(session, offer_id, by, Action.accept)
+    if _move(session, offer, Action.accept, _actor_id(by), answered_at=utcnow()):
+        _notify(session, offer, "offer_accepted", employer=True, officer=True, actor_id=_actor_id(by))
+    return offer
+
+
+def decline(*, session: Session, offer_id: int, by: Actor, reason: DeclineReason | None = None) -> Offer:
+    """Decline an offer made to you (the trainee), optionally saying why from a short list."""
+    offer = _visible(session, offer_id, by, Action.decline)
+    code = DeclineReason(reason) if reason is not None else None
+    audit_reason = code.value if code else None
+    if _move(session, offer, Action.decline, _actor_id(by), reason=audit_reason, answered_at=utcnow(), decline_reason=code):
+        _notify(session, offer, "offer_declined", employer=True, officer=True, actor_id=_actor_id(by))
+    return offer
+
+
+# ---------------------------------------------------------------- employers
+
+
+def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date: date, salary_fcfa_month: int) -> Placement:
+    """Confirm the hiring of a trainee who accepted: the offer becomes a placement and takes a seat of the vacancy."""
+    offer = _visible(session, offer_id, by, Action.confirm)
+    _check_terms(start_date, salary_fcfa_month)
+    if offer.state == OfferState.confirmed:  # a double submit: the first one made the placement
+        return _placement(session, offer)
+    try:
+        with session.begin_nested():
+            if not _move(session, offer, Action.confirm, _actor_id(by)):
+                return _placement(session, offer)
+            if _active_placement(session, offer.trainee_id) is not None:
+                raise AlreadyPlaced(offer.trainee_id)
+            _take_seat(session, offer.vacancy_id)
+            placement = Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
+                                  start_date=start_date, salary_fcfa_month=salary_fcfa_month,
+                                  confirmed_by=_actor_id(by))  # fmt: skip
+            session.add(placement)
+            session.flush()  # the partial unique index refuses a second active placement of the trainee here
+    except IntegrityError as exc:
+        session.refresh(offer)
+        raise AlreadyPlaced(offer.trainee_id) from exc
+    except EmployerError:
+        session.refresh(offer)
+        raise
+    _audit(session, offer, "placement", placement.id or 0, None, ACTIVE, placement.confirmed_by)
+    _notify(session, offer, "placement_confirmed", trainee=True, officer=True, placement=placement, actor_id=_actor_id(by))
+    return placement
+
+
+def reject_by_employer(*, session: Session, offer_id: int, by: Actor, reason: str) -> Offer:
+    """Turn down a trainee offered or who accepted (the company), saying why."""
+    offer = _visible(session, offer_id, by, Action.reject)
+    reason = _reason(reason)
+    if _move(session, offer, Action.reject, _actor_id(by), reason=reason, reason_text=reason):
+        _notify(session, offer, "offer_rejected", officer=True, actor_id=_actor_id(by))
+    return offer
+
+
+def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str) -> Placement:
+    """End an active placement (an officer or the company), saying why; its seat opens again."""
+    if party_of(by) not in PLACEMENT_ENDERS:
+        raise ActionNotAllowed("end", str(party_of(by)))
+    placement = get_placement(session=session, placement_id=placement_id, by=by)
+    reason = _reason(reason)
+    now = utcnow()
+    ended = session.exec(
+        update(Placement)
+        .where(col(Placement.id) == placement_id, col(Placement.ended_at).is_(None))
+        .values(ended_at=now, end_reason=reason, ended_by=_actor_id(by))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(placement)
+    if ended != 1:
+        raise PlacementEnded(placement_id)
+    _release_seat(session, placement.vacancy_id)
+    offer = session.get(Offer, placement.offer_id)
+    assert offer is not None  # a placement's offer is a foreign key
+    _audit(session, offer, "placement", placement_id, ACTIVE, ENDED, _actor_id(by), reason)
+    _notify(session, offer, "placement_ended", officer=True, placement=placement, actor_id=_actor_id(by))
+    return placement
+
+
+# ---------------------------------------------------------------- the system
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    """What one run of expire_offers did: the offers expired and the offers whose trainee was reminded."""
+
+    expired: tuple[int, ...]
+    reminded: tuple[int, ...]
+
+
+def expire_offers(*, session: Session, now: datetime, days: int) -> ExpiryRun:
+    """Expire offers unanswered `days` days after they were made; remind their trainees a day before.
+
+    Run it regularly (every hour, say), `now` being the current time; a run does nothing twice: an offer is
+    reminded once, and one the job missed the reminder window of simply expires.
+    """
+    period = timedelta(days=days)
+    waiting = select(Offer).where(Offer.state == OfferState.offered).order_by(col(Offer.id))
+    expired = [o.id or 0 for o in session.exec(waiting.where(col(Offer.offered_at) <= now - period)).all() if _expire(session, o)]
+    due = waiting.where(col(Offer.offered_at) <= now - period + REMINDER_BEFORE, col(Offer.reminded_at).is_(None))
+    reminded = [o.id or 0 for o in session.exec(due).all() if _remind(session, o, now, period)]
+    return ExpiryRun(tuple(expired), tuple(reminded))
+
+
+def _expire(session: Session, offer: Offer) -> bool:
+    try:
+        moved = _move(session, offer, Action.expire, None)
+    except InvalidOfferTransition:  # answered meanwhile
+        return False
+    if moved:
+        _notify(session, offer, "offer_expired", officer=True)
+    return moved
+
+
+def _remind(session: Session, offer: Offer, now: datetime, period: timedelta) -> bool:
+    marked = session.exec(
+        update(Offer)
+        .where(col(Offer.id) == offer.id, col(Offer.state) == OfferState.offered, col(Offer.reminded_at).is_(None))
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(offer)
+    if marked == 1:
+        deadline = _aware(offer.offered_at or now) + period
+        _notify(session, offer, "offer_expiring", trainee=True, deadline=deadline)
+    return marked == 1
+
+
+# ---------------------------------------------------------------- moving an offer
+
+
+def _require(action: Action, by: Actor) -> Party:
+    """Return the user's party, or raise ActionNotAllowed when it may never take this action."""
+    party = party_of(by)
+    if party not in TRANSITIONS[action].parties:
+        raise ActionNotAllowed(action.value, str(party))
+    assert party is not None
+    return party
+
+
+def _visible(session: Session, offer_id: int, by: Actor, action: Action) -> Offer:
+    _require(action, by)
+    return get_offer(session=session, offer_id=offer_id, by=by)
+
+
+def _again(offer: Offer, action: Action) -> Offer:
+    """Return the offer when it is already where the action leads (a double submit), else refuse."""
+    if offer.state != TRANSITIONS[action].target:
+        raise InvalidOfferTransition(offer.id, action.value, offer.state.value)
+    return offer
+
+
+def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, *, reason: str | None = None,
+          reason_text: str | None = None, **values: Any) -> bool:  # fmt: skip
+    """Move an existing offer by a conditional UPDATE on its state and audit it; False when it already was there."""
+    rule = TRANSITIONS[action]
+    if offer.state == rule.target:
+        return False
+    sources = [s for s in rule.sources if s is not None]
+    if offer.state not in sources:
+        raise InvalidOfferTransition(offer.id, action.value, offer.state.value)
+    before = offer.state
+    if reason_text is not None:
+        values["reason"] = reason_text
+    moved = session.exec(
+        update(Offer)
+        .where(col(Offer.id) == offer.id, col(Offer.state).in_(sources))
+        .values(state=rule.target, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(offer)
+    if moved != 1:  # another request moved it first: fine only when it made the same move
+        _again(offer, action)
+        return False
+    _audit_offer(session, offer, before, actor_id, reason=reason)
+    return True
+
+
+def _insert(session: Session, offer: Offer) -> Offer | None:
+    """Insert a new offer in a savepoint; None when the pair already has one (a racing request)."""
+    try:
+        with session.begin_nested():
+            session.add(offer)
+    except IntegrityError:
+        return None
+    return offer
+
+
+def _new_offer(session: Session, vacancy: Vacancy, profile: TraineeProfile, by: Actor, state: OfferState, **terms: Any) -> Offer:
+    request = session.exec(
+        select(CandidateRequest).where(CandidateRequest.vacancy_id == vacancy.id, CandidateRequest.trainee_id == profile.id)
+    ).first()
+    origin = OfferOrigin.employer_request if request is not None else OfferOrigin.officer
+    return Offer(vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, state=state, origin=origin,
+                 candidate_request_id=request.id if request else None, created_by=_actor_id(by), **terms)  # fmt: skip
+
+
+def _offer_of(session: Session, vacancy_id: int, trainee_id: int) -> Offer | None:
+    return session.exec(select(Offer).where(Offer.vacancy_id == vacancy_id, Offer.trainee_id == trainee_id)).first()
+
+
+def _existing(session: Session, vacancy_id: int, trainee_id: int) -> Offer:
+    offer = _offer_of(session, vacancy_id, trainee_id)
+    assert offer is not None  # the unique constraint refused ours because this one exists
+    return offer
+
+
+def _open_vacancy(session: Session, vacancy_id: int) -> Vacancy:
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        raise VacancyNotFound(vacancy_id)
+    if vacancy.status != VacancyStatus.open:
+        raise VacancyNotOpen(vacancy_id)
+    return vacancy
+
+
+def _profile(session: Session, trainee_id: int) -> TraineeProfile:
+    profile = session.get(TraineeProfile, trainee_id)
+    if profile is None:
+        raise TraineeNotFound(str(trainee_id))
+    return profile
+
+
+def _actor_id(by: Actor) -> int:
+    if by.id is None:
+        raise ValueError("the acting user has no id (not saved)")
+    return by.id
+
+
+def _reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ReasonRequired()
+    return reason.strip()
+
+
+# ---------------------------------------------------------------- placements and seats
+
+
+def _check_terms(start_date: date, salary_fcfa_month: int) -> None:
+    problems = []
+    if not isinstance(start_date, date):
+        problems.append(Problem("start_date", "field_date"))
+    if not isinstance(salary_fcfa_month, int) or salary_fcfa_month < 1:
+        problems.append(Problem("salary_fcfa_month", "field_at_least", {"limit": "1"}))
+    if problems:
+        raise InvalidPlacement(problems)
+
+
+def _active_placement(session: Session, trainee_id: int) -> Placement | None:
+    query = select(Placement).where(Placement.trainee_id == trainee_id, col(Placement.ended_at).is_(None))
+    return session.exec(query).first()
+
+
+def _placement(session: Session, offer: Offer) -> Placement:
+    placement = placement_of(session=session, offer_id=offer.id or 0)
+    assert placement is not None  # a confirmed offer has its placement, written in the same transaction
+    return placement
+
+
+def _take_seat(session: Session, vacancy_id: int) -> None:
+    """Count one more filled seat, atomically, or raise VacancyFull (VacancyNotOpen when closed); the last seat fills it."""
+    filled, seats, status = col(Vacancy.filled_seats), col(Vacancy.seats), col(Vacancy.status)
+    last_seat = filled + 1 >= seats  # SET reads the row as it was: this is the seat being taken
+    taken = session.exec(
+        update(Vacancy)
+        .where(col(Vacancy.id) == vacancy_id, status == VacancyStatus.open, filled < seats)
+        .values(
+            filled_seats=filled + 1,
+            status=case((last_seat, _status(VacancyStatus.filled)), else_=status),
+            updated_at=case((last_seat, utcnow()), else_=col(Vacancy.updated_at)),
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    vacancy = session.get(Vacancy, vacancy_id)
+    assert vacancy is not None  # an offer's vacancy is a foreign key
+    session.refresh(vacancy)
+    if taken != 1 and vacancy.status in (VacancyStatus.draft, VacancyStatus.closed):
+        raise VacancyNotOpen(vacancy_id)
+    if taken != 1:
+        raise VacancyFull(vacancy_id)
+
+
+def _release_seat(session: Session, vacancy_id: int) -> None:
+    """Count one filled seat fewer; a filled vacancy opens again."""
+    filled, status = col(Vacancy.filled_seats), col(Vacancy.status)
+    was_filled = status == VacancyStatus.filled
+    session.exec(
+        update(Vacancy)
+        .where(col(Vacancy.id) == vacancy_id, filled > 0)
+        .values(
+            filled_seats=filled - 1,
+            status=case((was_filled, _status(VacancyStatus.open)), else_=status),
+            updated_at=case((was_filled, utcnow()), else_=col(Vacancy.updated_at)),
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    )
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is not None:
+        session.refresh(vacancy)
+
+
+def _status(status: VacancyStatus) -> Any:
+    """Return a vacancy status as a literal of the column's type (PostgreSQL's enum, in a CASE)."""
+    return literal(status, inspect(Vacancy).columns["status"].type)
+
+
+# ---------------------------------------------------------------- audit and notices
+
+
+def _audit_offer(
+    session: Session, offer: Offer, before: OfferState | None, actor_id: int | None, reason: str | None = None
+) -> None:
+    _audit(session, offer, "offer", offer.id or 0, before.value if before else None, offer.state.value, actor_id, reason)
+
+
+def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: str | None, after: str, actor_id: int | None,
+           reason: str | None = None) -> None:  # fmt: skip
+    vacancy = session.get(Vacancy, offer.vacancy_id)
+    assert vacancy is not None  # an offer's vacancy is a foreign key
+    session.add(AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, from_state=before, to_state=after,
+                           reason=reason, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
+                           employer_id=vacancy.employer_id))  # fmt: skip
+    session.flush()
+
+
+def _notify(
+    session: Session, offer: Offer, event: str, *, trainee: bool = False, employer: bool = False, officer: bool = False,
+    placement: Placement | None = None, deadline: datetime | None = None, actor_id: int | None = None,
+) -> None:  # fmt: skip
+    """Write the event's notice for each audience named (never to the staff member who acted)."""
+    vacancy, profile = session.get(Vacancy, offer.vacancy_id), session.get(TraineeProfile, offer.trainee_id)
+    company = session.get(Employer, vacancy.employer_id) if vacancy else None
+    assert vacancy is not None and profile is not None and company is not None  # foreign keys
+    values = _values(offer, vacancy, profile, company, placement, deadline)
+    recipients: list[tuple[str, outbox.Recipient]] = []
+    if trainee:
+        recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
+    if employer:
+        recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
+    if officer and offer.created_by != actor_id:
+        recipients.append(("officer", outbox.Recipient(user_id=offer.created_by)))
+    for audience, recipient in recipients:
+        outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=values, offer_id=offer.id)
+    session.flush()
+
+
+def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,
+            deadline: datetime | None) -> dict[str, str]:  # fmt: skip
+    due = deadline or (_aware(offer.expires_at) if offer.expires_at else None)
+    reason = offer.reason or (DECLINE_REASONS[offer.decline_reason.value] if offer.decline_reason else NO_REASON)
+    return {
+        "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
+        "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
+        "deadline": _day(due) if due else "", "reason": (placement.end_reason or reason) if placement else reason,
+        "start_date": _day(placement.start_date) if placement else "",
+        "salary": f"{placement.salary_fcfa_month:,}".replace(",", " ") if placement else "",
+    }  # fmt: skip
+
+
+def _day(moment: date) -> str:
+    return moment.strftime("%d/%m/%Y")
+
+
+def _aware(moment: datetime) -> datetime:
+    """Return a stored time as UTC (SQLite gives it back without its time zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
