@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, create_engine
 
@@ -56,9 +56,19 @@ def get_engine() -> Engine:
     return make_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
 
-def get_session() -> Iterator[Session]:
-    """Yield a session for one request; commit when it succeeds, roll back when it fails."""
-    with Session(get_engine()) as session:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a session for one request; commit when it succeeds, roll back when it fails.
+
+    Pages that only read (GET) start a deferred SQLite transaction, so a page that re-ranks every vacancy for
+    seconds never holds the write lock that other requests' writes wait for.
+    """
+    engine = get_engine()
+    if request.method in SAFE_METHODS:
+        engine = engine.execution_options(sqlite_begin="DEFERRED")  # ignored by PostgreSQL
+    with Session(engine) as session:
         try:
             yield session
             session.commit()
