@@ -33,7 +33,8 @@ def postgres_available() -> bool:
         probe.dispose()
 
 
-def _postgres_engine() -> Iterator[Engine]:
+def _empty_postgres_url() -> Iterator[str]:
+    """Yield the URL of a new, empty PostgreSQL schema, dropped afterwards (skip or fail without a server)."""
     if not postgres_available():
         if os.environ.get("RDVM_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required (RDVM_REQUIRE_POSTGRES=1) but does not answer at {POSTGRES_URL}")
@@ -42,16 +43,31 @@ def _postgres_engine() -> Iterator[Engine]:
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'create schema "{schema}"'))
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    upgrade(url)
-    engine = make_engine(url)
     try:
-        yield engine
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
-        engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    for url in _empty_postgres_url():
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of a database with no table yet, once per database kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        yield from _empty_postgres_url()
 
 
 def _sqlite_engine(folder: Path) -> Iterator[Engine]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,7 +47,6 @@ from employers.models import (
 )
 from profiles.exceptions import TraineeNotFound
 from profiles.models import TraineeProfile, utcnow
-from tests.conftest import POSTGRES_URL, postgres_available
 from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User
@@ -672,26 +671,6 @@ class TestOutbox:
 
 
 # ---------------------------------------------------------------- the migration
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield the URL of an empty database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    if not postgres_available():
-        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}")
-    schema = f"rdvm_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'create schema "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
 
 
 def test_the_migration_goes_down_and_up_again(fresh_url: str) -> None:

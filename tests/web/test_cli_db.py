@@ -6,20 +6,18 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect
 from sqlmodel import Session, SQLModel, col, func, select
 from typer.testing import CliRunner, Result
 
 from employers.models import Employer, EmployerStatus, Vacancy, VacancyStatus
 from matching import exchange
 from profiles.models import TraineeProfile
-from tests.conftest import POSTGRES_URL, postgres_available
 from web import demo as demo_data
 from web.auth import service as auth_service
 from web.auth.models import Role, User
@@ -103,25 +101,6 @@ def bad_trainees_csv(folder: Path) -> Path:
 
 
 class TestDbUpgrade:
-    @pytest.fixture(params=["sqlite", "postgresql"])
-    def fresh_url(self, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-        """Yield the URL of a database with no table yet."""
-        if request.param == "sqlite":
-            yield f"sqlite:///{tmp_path / 'fresh.db'}"
-            return
-        if not postgres_available():
-            pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}")
-        schema = f"rdvm_test_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'create schema "{schema}"'))
-        try:
-            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'drop schema "{schema}" cascade'))
-            admin.dispose()
-
     def test_creates_every_table_and_can_run_again(self, fresh_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
         use_database(monkeypatch, fresh_url)
         try:
