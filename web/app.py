@@ -20,7 +20,7 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
-from web.routes import api_employers, employers, home, officer, trainee
+from web.routes import api_employers, employers, home, officer, officer_records, officer_trainees, officer_vacancies, trainee
 
 STATIC = Path(__file__).parent / "static"
 
@@ -75,7 +75,9 @@ def create_app() -> FastAPI:
     """Build the application."""
     app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (home.router, auth_router, auth_api, employers.router, officer.router, api_employers.router, trainee.router):
+    routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
+               officer_vacancies.router, officer_trainees.router, officer_records.router, trainee.router)  # fmt: skip
+    for router in routers:
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 5000
     default_language: str = "fr"
     ranking_top: int = 50
+    offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")
+    outbox_file: str = Field(default="", description="JSON-lines file the outbox is sent to; empty: printed on the console")
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""

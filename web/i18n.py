@@ -1,4 +1,8 @@
-"""Translations: French is the source language; other languages come from web/locales/<lang>/LC_MESSAGES/messages.po."""
+"""Translations: French is the source language; other languages come from web/locales/<lang>/LC_MESSAGES/*.po.
+
+A language's catalogue may be split into several .po files (one per area of the application); they are
+read as one catalogue.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from gettext import GNUTranslations, NullTranslations
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -16,14 +21,28 @@ LANGUAGES = ("fr", "en")
 Translate = Callable[[str], str]
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """Return the .po files of a language, in name order."""
+    return sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalogue(lang: str) -> Catalog:
+    """Return the messages of every .po file of a language as one catalogue."""
+    merged = Catalog(locale=lang)
+    for path in catalogue_files(lang):
+        with path.open("rb") as po:
+            for message in read_po(po, locale=lang):
+                if message.id:
+                    merged[message.id] = message
+    return merged
+
+
 @cache
 def translations(lang: str) -> NullTranslations:
-    """Return the catalogue of a language, compiled in memory from its .po file (French needs none)."""
-    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    if lang == "fr" or not path.exists():
+    """Return the catalogue of a language, compiled in memory from its .po files (French needs none)."""
+    if lang == "fr" or not catalogue_files(lang):
         return NullTranslations()
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=lang)
+    catalog = read_catalogue(lang)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+
+from web.i18n import read_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "web" / "locales" / "en" / "LC_MESSAGES" / "messages.po"
 METHODS = [
     ("web/templates/**.html", "jinja2"),
     ("web/**.py", "python"),
@@ -24,11 +24,10 @@ def source_messages() -> set[str]:
 
 
 def test_every_message_has_an_english_translation() -> None:
-    with CATALOGUE.open("rb") as po:
-        catalogue = read_po(po, locale="en")
+    catalogue = read_catalogue("en")
     translated = {str(m.id) for m in catalogue if m.id and m.string}
     missing = sorted(source_messages() - translated)
-    assert not missing, "add these to web/locales/en/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+    assert not missing, "add these to a .po file of web/locales/en/LC_MESSAGES/:\n" + "\n".join(missing)
 
 
 def test_the_catalogue_finds_messages() -> None:

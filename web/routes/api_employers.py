@@ -26,7 +26,7 @@ from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import EmployerUser, Lang, OfficerUser, language
-from web.routes.employer_common import CompanyId, EmployerRoute, account_problems, field_messages
+from web.routes.employer_common import CompanyId, DomainRoute, account_problems, field_messages
 
 
 class FieldErrors(BaseModel):
@@ -45,7 +45,7 @@ router = APIRouter(
     prefix="/api/v1",
     dependencies=[Depends(verify_csrf), Depends(language)],
     tags=["employers"],
-    route_class=EmployerRoute,
+    route_class=DomainRoute,
     responses={
         401: {"model": Refusal, "description": "Not signed in."},
         403: {"model": Refusal, "description": "The account's role may not do this, or the CSRF token is missing."},

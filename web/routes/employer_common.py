@@ -1,7 +1,7 @@
 """What the employer pages, the officer pages and the employer API share.
 
-* ``EmployerRoute``: the one place where the employers domain's refusals become HTTP answers (a page or
-  JSON, through the application's own handlers), so the routes only call services;
+* ``DomainRoute``: the one place where the domain's refusals (employers and profiles) become HTTP answers (a
+  page or JSON, through the application's own handlers), so the routes only call services;
 * ``field_messages``: problems (field, code) → {field: sentence}, in the page's language, for forms and API;
 * ``VacancyForm``: the vacancy form's fields ↔ a vacancy's exchange fields;
 * ``Labels``: names of levels, skills, languages… in the page's language, for forms and candidate lists.
@@ -31,6 +31,7 @@ from matching.messages import label, number
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from matching.normalise import fold
 from matching.taxonomy import get_taxonomy
+from profiles import exceptions as profile_errors
 from web.auth import service as auth_service
 from web.auth.exceptions import WeakPassword
 from web.auth.models import Role, User
@@ -40,15 +41,21 @@ from web.messages import MESSAGES
 from web.pages import page_language
 
 #: HTTP status of each refusal; any other refusal of the domain is a conflict with the current state (409).
-STATUS: dict[type[employer_errors.EmployerError], int] = {
+STATUS: dict[type[Exception], int] = {
     employer_errors.EmployerNotFound: 404,
     employer_errors.VacancyNotFound: 404,
+    employer_errors.OfferNotFound: 404,
+    employer_errors.PlacementNotFound: 404,
+    profile_errors.TraineeNotFound: 404,
+    employer_errors.ActionNotAllowed: 403,
     employer_errors.InvalidFields: 422,
     employer_errors.UnknownEmployers: 422,
 }
+#: The refusals of the domain that DomainRoute answers.
+DomainError = employer_errors.EmployerError | profile_errors.ProfileError
 
 
-def status_of(error: employer_errors.EmployerError) -> int:
+def status_of(error: DomainError) -> int:
     """Return the HTTP status that answers a refusal."""
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 409)
 
@@ -75,7 +82,7 @@ def sentences(problems: Iterable[Problem], lang: str) -> list[str]:
     return [message(p.code, lang, p.values) for p in problems]
 
 
-def refusal(request: Request, error: employer_errors.EmployerError | RequestValidationError) -> HTTPException:
+def refusal(request: Request, error: DomainError | RequestValidationError) -> HTTPException:
     """Return the HTTP exception answering a refusal; the application's handlers make it a page or JSON."""
     lang = page_language(request)
     if isinstance(error, RequestValidationError):
@@ -87,7 +94,7 @@ def refusal(request: Request, error: employer_errors.EmployerError | RequestVali
     return HTTPException(status_of(error), detail=message(error.code, lang))
 
 
-class EmployerRoute(APIRoute):
+class DomainRoute(APIRoute):
     """A route whose domain refusals (and, on the API, invalid input) are answered in the user's language.
 
     The refusal is raised again as an HTTPException rather than returned, so the request's session sees
@@ -101,7 +108,7 @@ class EmployerRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
-            except employer_errors.EmployerError as error:
+            except (employer_errors.EmployerError, profile_errors.ProfileError) as error:
                 raise refusal(request, error) from error
             except RequestValidationError as error:
                 if not request.url.path.startswith("/api/"):

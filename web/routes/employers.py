@@ -22,7 +22,7 @@ from web.deps import EmployerUser, Lang
 from web.pages import render
 from web.routes.employer_common import (
     CompanyId,
-    EmployerRoute,
+    DomainRoute,
     Labels,
     Submitted,
     VacancyForm,
@@ -33,7 +33,7 @@ from web.routes.employer_common import (
     sentences,
 )
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=EmployerRoute)
+router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 
 def to_vacancy(vacancy_id: int, done: str = "") -> RedirectResponse:

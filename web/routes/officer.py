@@ -12,9 +12,9 @@ from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser
 from web.pages import render
-from web.routes.employer_common import EmployerRoute, Labels, Submitted, done_message, message
+from web.routes.employer_common import DomainRoute, Labels, Submitted, done_message, message
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=EmployerRoute)
+router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 
 @router.get("/officer", response_class=HTMLResponse)
