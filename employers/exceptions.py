@@ -151,6 +151,16 @@ class InvalidOfferTransition(EmployerError):
         super().__init__(f"offer {offer_id} is {state}: cannot {action} it")
 
 
+class OfferExpired(EmployerError):
+    """The time to answer the offer has passed (the expiry job may not have marked it yet)."""
+
+    code = "offer_expired"
+
+    def __init__(self, offer_id: int) -> None:
+        self.offer_id = offer_id
+        super().__init__(f"offer {offer_id} is past its answer deadline")
+
+
 class TraineeIneligible(EmployerError):
     """The engine finds the trainee ineligible for the vacancy; only an officer's override with a reason offers it."""
 

@@ -3,11 +3,17 @@
 One table, ``TRANSITIONS``, says which party may move an offer from which states to which:
 
     shortlisted ──offer──▶ offered ──accept──▶ accepted ──confirm──▶ confirmed (a Placement)
-    (or offered at once)      │                    └──reject──▶ rejected_by_employer
+    (or offered at once,      │                    └──reject──▶ rejected_by_employer
+     or again once expired    │
+     or withdrawn)            │
                               ├──decline──▶ declined
                               ├──reject───▶ rejected_by_employer
                               └──expire───▶ expired
     withdraw (officer): shortlisted, offered or accepted ──▶ withdrawn
+
+The system also withdraws the offers still open (shortlisted, offered, accepted) of a vacancy its company
+closes, and of a trainee whose placement is confirmed elsewhere. An offered trainee cannot accept once the
+answer's deadline has passed (OfferExpired), even before the expiry job has run.
 
 Parties: ``officer`` (users with role officer or admin), ``employer`` (users of the vacancy's company),
 ``trainee`` (the offer's own trainee) and ``system`` (``expire_offers``). A role outside an action's
@@ -50,6 +56,7 @@ from employers.exceptions import (
     EmployerError,
     InvalidOfferTransition,
     InvalidPlacement,
+    OfferExpired,
     OfferNotFound,
     OverrideReasonRequired,
     PlacementEnded,
@@ -117,7 +124,7 @@ class Transition:
 S = OfferState
 TRANSITIONS: dict[Action, Transition] = {
     Action.shortlist: Transition(frozenset({None}), S.shortlisted, frozenset({Party.officer})),
-    Action.offer: Transition(frozenset({None, S.shortlisted}), S.offered, frozenset({Party.officer})),
+    Action.offer: Transition(frozenset({None, S.shortlisted, S.expired, S.withdrawn}), S.offered, frozenset({Party.officer})),
     Action.accept: Transition(frozenset({S.offered}), S.accepted, frozenset({Party.trainee})),
     Action.decline: Transition(frozenset({S.offered}), S.declined, frozenset({Party.trainee})),
     Action.confirm: Transition(frozenset({S.accepted}), S.confirmed, frozenset({Party.employer})),
@@ -125,6 +132,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.withdraw: Transition(frozenset({S.shortlisted, S.offered, S.accepted}), S.withdrawn, frozenset({Party.officer})),
     Action.expire: Transition(frozenset({S.offered}), S.expired, frozenset({Party.system})),
 }
+#: States in which an offer is still open: the system withdraws them when they can no longer lead to a placement.
+OPEN_STATES = (S.shortlisted, S.offered, S.accepted)
+#: Why the system withdrew an offer (recorded in the audit trail and on the offer).
+VACANCY_CLOSED = "offre fermée par la société"
+PLACED_ELSEWHERE = "agent placé sur un autre poste"
 #: Who may end an active placement.
 PLACEMENT_ENDERS = frozenset({Party.officer, Party.employer})
 #: Placement states as the audit trail records them.
@@ -179,7 +191,8 @@ def _sees(session: Session, by: Actor, offer: Offer) -> bool:
         return by.trainee_id == offer.trainee_id and offer.state != OfferState.shortlisted
     if party == Party.employer:
         vacancy = session.get(Vacancy, offer.vacancy_id)
-        return vacancy is not None and by.employer_id is not None and vacancy.employer_id == by.employer_id
+        mine = vacancy is not None and by.employer_id is not None and vacancy.employer_id == by.employer_id
+        return mine and offer.state != OfferState.shortlisted  # the shortlist is the officers' working list
     return False
 
 
@@ -193,7 +206,7 @@ def list_offers(
     if party == Party.trainee:
         query = query.where(Offer.trainee_id == (by.trainee_id or 0), Offer.state != OfferState.shortlisted)
     elif party == Party.employer:
-        query = query.join(Vacancy).where(Vacancy.employer_id == (by.employer_id or 0))
+        query = query.join(Vacancy).where(Vacancy.employer_id == (by.employer_id or 0), Offer.state != OfferState.shortlisted)
     elif party != Party.officer:
         return []
     if vacancy_id is not None:
@@ -265,7 +278,7 @@ def propose_offer(
         raise OverrideReasonRequired()
     vacancy, profile = _open_vacancy(session, vacancy_id), _profile(session, trainee_id)
     existing = _offer_of(session, vacancy_id, trainee_id)
-    if existing is not None and existing.state != OfferState.shortlisted:
+    if existing is not None and existing.state not in TRANSITIONS[Action.offer].sources:
         return _again(existing, Action.offer)
     if _active_placement(session, trainee_id) is not None:
         raise AlreadyPlaced(trainee_id)
@@ -275,9 +288,10 @@ def propose_offer(
     now = utcnow()
     terms: dict[str, Any] = {"offered_at": now, "expires_at": now + timedelta(days=answer_days), "override": not found.eligible,
                              "override_reason": None if found.eligible else reason}  # fmt: skip
+    again = {"reminded_at": None, "answered_at": None, "reason": None, "decline_reason": None}  # an expired or withdrawn one
     audit_reason = None if found.eligible else reason
     if existing is not None:
-        if not _move(session, existing, Action.offer, _actor_id(by), reason=audit_reason, **terms):
+        if not _move(session, existing, Action.offer, _actor_id(by), audit_reason=audit_reason, **terms, **again):
             return existing
         offer = existing
     else:
@@ -295,7 +309,7 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
     offer = _visible(session, offer_id, by, Action.withdraw)
     reason = _reason(reason)
     told = offer.state in (OfferState.offered, OfferState.accepted)
-    if _move(session, offer, Action.withdraw, _actor_id(by), reason=reason, reason_text=reason) and told:
+    if _move(session, offer, Action.withdraw, _actor_id(by), audit_reason=reason, reason_text=reason) and told:
         _notify(session, offer, "offer_withdrawn", trainee=True)
     return offer
 
@@ -306,6 +320,8 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
 def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
     """Accept an offer made to you (the trainee); the employer then confirms the placement."""
     offer = _visible(session, offer_id, by, Action.accept)
+    if offer.state == OfferState.offered and offer.expires_at is not None and _aware(offer.expires_at) <= utcnow():
+        raise OfferExpired(offer_id)
     if _move(session, offer, Action.accept, _actor_id(by), answered_at=utcnow()):
         _notify(session, offer, "offer_accepted", employer=True, officer=True, actor_id=_actor_id(by))
     return offer
@@ -316,7 +332,7 @@ def decline(*, session: Session, offer_id: int, by: Actor, reason: DeclineReason
     offer = _visible(session, offer_id, by, Action.decline)
     code = DeclineReason(reason) if reason is not None else None
     audit_reason = code.value if code else None
-    if _move(session, offer, Action.decline, _actor_id(by), reason=audit_reason, answered_at=utcnow(), decline_reason=code):
+    if _move(session, offer, Action.decline, _actor_id(by), audit_reason=audit_reason, answered_at=utcnow(), decline_reason=code):
         _notify(session, offer, "offer_declined", employer=True, officer=True, actor_id=_actor_id(by))
     return offer
 
@@ -328,6 +344,7 @@ def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date:
     """Confirm the hiring of a trainee who accepted: the offer becomes a placement and takes a seat of the vacancy."""
     offer = _visible(session, offer_id, by, Action.confirm)
     _check_terms(start_date, salary_fcfa_month)
+    _lock_trainee(session, offer)
     if offer.state == OfferState.confirmed:  # a double submit: the first one made the placement
         return _placement(session, offer)
     try:
@@ -345,10 +362,17 @@ def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date:
     except IntegrityError as exc:
         session.refresh(offer)
         raise AlreadyPlaced(offer.trainee_id) from exc
+    except InvalidOfferTransition as exc:
+        session.refresh(offer)
+        if offer.reason == PLACED_ELSEWHERE:  # a racing confirmation of another of the trainee's offers won
+            raise AlreadyPlaced(offer.trainee_id) from exc
+        raise
     except EmployerError:
         session.refresh(offer)
         raise
     _audit(session, offer, "placement", placement.id or 0, None, ACTIVE, placement.confirmed_by)
+    others = select(Offer).where(Offer.trainee_id == offer.trainee_id, Offer.id != offer.id)
+    _withdraw_open(session, others, PLACED_ELSEWHERE, tell_trainee=False)
     _notify(session, offer, "placement_confirmed", trainee=True, officer=True, placement=placement, actor_id=_actor_id(by))
     return placement
 
@@ -357,7 +381,7 @@ def reject_by_employer(*, session: Session, offer_id: int, by: Actor, reason: st
     """Turn down a trainee offered or who accepted (the company), saying why."""
     offer = _visible(session, offer_id, by, Action.reject)
     reason = _reason(reason)
-    if _move(session, offer, Action.reject, _actor_id(by), reason=reason, reason_text=reason):
+    if _move(session, offer, Action.reject, _actor_id(by), audit_reason=reason, reason_text=reason):
         _notify(session, offer, "offer_rejected", officer=True, actor_id=_actor_id(by))
     return offer
 
@@ -387,6 +411,23 @@ def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str
 
 
 # ---------------------------------------------------------------- the system
+
+
+def withdraw_for_closed_vacancy(*, session: Session, vacancy_id: int) -> list[int]:
+    """Withdraw the offers still open of a vacancy its company closed (trainees who had heard of it are told)."""
+    return _withdraw_open(session, select(Offer).where(Offer.vacancy_id == vacancy_id), VACANCY_CLOSED, tell_trainee=True)
+
+
+def _withdraw_open(session: Session, query: Any, reason: str, *, tell_trainee: bool) -> list[int]:
+    """Withdraw, as the system, the open offers the query selects; return their ids."""
+    withdrawn = []
+    for offer in session.exec(query.where(col(Offer.state).in_(OPEN_STATES)).order_by(col(Offer.id))).all():
+        told = offer.state in (OfferState.offered, OfferState.accepted)
+        if _move(session, offer, Action.withdraw, None, audit_reason=reason, reason_text=reason):
+            withdrawn.append(offer.id or 0)
+            if told and tell_trainee:
+                _notify(session, offer, "offer_withdrawn", trainee=True)
+    return withdrawn
 
 
 @dataclass(frozen=True)
@@ -459,7 +500,7 @@ def _again(offer: Offer, action: Action) -> Offer:
     return offer
 
 
-def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, *, reason: str | None = None,
+def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, *, audit_reason: str | None = None,
           reason_text: str | None = None, **values: Any) -> bool:  # fmt: skip
     """Move an existing offer by a conditional UPDATE on its state and audit it; False when it already was there."""
     rule = TRANSITIONS[action]
@@ -481,7 +522,7 @@ def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, 
     if moved != 1:  # another request moved it first: fine only when it made the same move
         _again(offer, action)
         return False
-    _audit_offer(session, offer, before, actor_id, reason=reason)
+    _audit_offer(session, offer, before, actor_id, reason=audit_reason)
     return True
 
 
@@ -553,6 +594,17 @@ def _check_terms(start_date: date, salary_fcfa_month: int) -> None:
         problems.append(Problem("salary_fcfa_month", "field_at_least", {"limit": "1"}))
     if problems:
         raise InvalidPlacement(problems)
+
+
+def _lock_trainee(session: Session, offer: Offer) -> None:
+    """Make confirmations of one trainee's offers wait for each other, then re-read the offer.
+
+    On PostgreSQL a confirmation withdraws the trainee's other offers; two confirmations of the same trainee
+    would each hold the row of an offer the other one withdraws (a deadlock) without this row lock on the
+    trainee, always taken first. SQLite's transactions already run one at a time (BEGIN IMMEDIATE).
+    """
+    session.exec(select(TraineeProfile.id).where(TraineeProfile.id == offer.trainee_id).with_for_update()).first()
+    session.refresh(offer)
 
 
 def _active_placement(session: Session, trainee_id: int) -> Placement | None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from employers import candidates as candidates_engine
+from employers import offers
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -149,7 +150,10 @@ def update_vacancy(*, session: Session, vacancy_id: int, employer_id: int, chang
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
     if vacancy.status not in EDITABLE:
         raise InvalidTransition(vacancy_id)
-    vacancy.apply_exchange(_valid({**exchange_fields(vacancy), **changes}))
+    record = _valid({**exchange_fields(vacancy), **changes})
+    if record.seats < vacancy.filled_seats:
+        raise InvalidVacancy([Problem("seats", "seats_below_filled", {"filled": str(vacancy.filled_seats)})])
+    vacancy.apply_exchange(record)
     session.add(vacancy)
     session.flush()
     return vacancy
@@ -191,10 +195,11 @@ def publish(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
 
 
 def close(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
-    """Close a draft or open vacancy: it no longer receives candidates."""
+    """Close a draft or open vacancy: it no longer receives candidates, and its offers still open are withdrawn."""
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
     if vacancy.status not in CLOSABLE:
         raise InvalidTransition(vacancy_id)
+    offers.withdraw_for_closed_vacancy(session=session, vacancy_id=vacancy_id)
     return _set_status(session, vacancy, VacancyStatus.closed)
 
 

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "field_at_least": N_("Écrivez un nombre au moins égal à {limit}."),
     "field_at_most": N_("Écrivez un nombre au plus égal à {limit}."),
     "field_too_long": N_("Ce texte est trop long : {limit} caractères au plus."),
+    "seats_below_filled": N_("{filled} places sont déjà pourvues : le nombre de places ne peut pas être plus petit."),
     "field_date": N_("Écrivez une vraie date sous la forme AAAA-MM-JJ, par exemple 2026-03-01."),
     "field_invalid": N_("Cette valeur n'est pas valable."),
     "unknown_town": N_("« {value} » n'est pas dans notre liste de villes : seuls les agents de cette ville seront proposés."),
@@ -82,6 +83,7 @@ MESSAGES: dict[str, str] = {
         "Cet agent ne remplit pas les exigences de l'offre. Seul un agent de placement peut passer outre, avec une raison écrite."
     ),
     "override_reason_required": N_("Écrivez pourquoi vous passez outre aux exigences de l'offre."),
+    "offer_expired": N_("Le délai pour répondre à cette proposition est passé. Parlez-en à votre conseiller."),
     "vacancy_full": N_("Toutes les places de cette offre sont déjà pourvues."),
     "already_placed": N_("Cet agent a déjà un poste confirmé."),
     "placement_ended": N_("Ce placement est déjà terminé."),

@@ -14,15 +14,19 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from employers import notices, offers, outbox
+from employers import service as employers_service
 from employers.exceptions import (
     ActionNotAllowed,
     AlreadyPlaced,
     EmployerError,
     InvalidOfferTransition,
     InvalidPlacement,
+    InvalidVacancy,
+    OfferExpired,
     OfferNotFound,
     OverrideReasonRequired,
     PlacementEnded,
@@ -115,7 +119,7 @@ def trail(session: Session, **where: Any) -> list[tuple[str, str | None, str]]:
 #: action: (the states it moves an offer from — None: no offer yet —, the state it leads to, the one party allowed).
 EXPECTED = {
     "shortlist": ({None}, "shortlisted", "officer"),
-    "offer": ({None, "shortlisted"}, "offered", "officer"),
+    "offer": ({None, "shortlisted", "expired", "withdrawn"}, "offered", "officer"),
     "accept": ({"offered"}, "accepted", "trainee"),
     "decline": ({"offered"}, "declined", "trainee"),
     "confirm": ({"accepted"}, "confirmed", "employer"),
@@ -161,8 +165,8 @@ def expected_outcome(action: str, party: str, state: OfferState | None) -> str |
     sources, target, allowed_party = EXPECTED[action]
     if party != allowed_party:
         return ActionNotAllowed
-    if party == "trainee" and state == OfferState.shortlisted:
-        return OfferNotFound  # a trainee does not see the officers' shortlist
+    if party in ("trainee", "employer") and state == OfferState.shortlisted:
+        return OfferNotFound  # only officers see their shortlist
     if (state.value if state else None) in sources:
         return target
     if state is not None and state.value == target:
@@ -252,7 +256,7 @@ class TestVisibility:
 
         assert seen(scene.officer) == {listed.id, shortlisted.id, someone_elses.id}
         assert seen(scene.boss, vacancy_id=scene.vacancy.id) == {listed.id, someone_elses.id}
-        assert seen(scene.boss, states=[OfferState.shortlisted]) == {shortlisted.id}
+        assert seen(scene.boss, states=[OfferState.shortlisted]) == set()  # the shortlist is the officers' own
         assert seen(trainee_user) == {listed.id}  # not the shortlist
         assert seen(scene.rival) == set() and seen(Who(scene.officer.id, "auditor")) == set()
         assert seen(scene.officer, trainee_id=trainee.id) == {listed.id, shortlisted.id}
@@ -451,7 +455,7 @@ class TestConfirmPlacement:
         with pytest.raises(AlreadyPlaced):
             self.confirm(session, scene, there)
         session.refresh(there)
-        assert there.state == OfferState.accepted and len(ids(session, Placement)) == 1
+        assert there.state == OfferState.withdrawn and len(ids(session, Placement)) == 1
 
     def test_the_database_refuses_a_second_active_placement(self, session: Session, scene: Scene) -> None:
         """The partial unique index itself: a second active placement fails, an ended one does not count."""
@@ -699,3 +703,93 @@ def test_the_migration_goes_down_and_up_again(fresh_url: str) -> None:
         assert indexes["uq_placement_active_trainee"]["unique"]
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------- what the system settles on its own
+
+
+class TestSettledBySystem:
+    def test_an_expired_or_withdrawn_offer_can_be_made_again_afresh(self, session: Session, scene: Scene) -> None:
+        trainee, trainee_user = scene.trainee(session)
+        expired = offer_in(session, scene.vacancy, trainee, OfferState.expired, by=scene.officer)
+        session.exec(update_offer(expired.id or 0, reminded_at=utcnow(), answered_at=utcnow(), reason="vieux motif"))
+        again = offers.propose_offer(
+            session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=scene.officer
+        )
+        assert again.id == expired.id and again.state == OfferState.offered
+        assert (again.reminded_at, again.answered_at, again.reason) == (None, None, None)
+        assert trail(session, trainee_id=trainee.id)[-1] == ("offer", "expired", "offered")
+        assert offers.accept(session=session, offer_id=again.id or 0, by=trainee_user).state == OfferState.accepted
+
+    def test_declined_and_turned_down_offers_stay_final(self, session: Session, scene: Scene) -> None:
+        for state in (OfferState.declined, OfferState.rejected_by_employer):
+            trainee, _ = scene.trainee(session)
+            offer_in(session, scene.vacancy, trainee, state, by=scene.officer)
+            with pytest.raises(InvalidOfferTransition):
+                offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0,
+                                     by=scene.officer)  # fmt: skip
+
+    def test_an_offer_past_its_deadline_cannot_be_accepted_even_before_the_expiry_job(
+        self, session: Session, scene: Scene
+    ) -> None:
+        trainee, trainee_user = scene.trainee(session)
+        offer = offer_in(session, scene.vacancy, trainee, OfferState.offered, by=scene.officer)
+        session.exec(update_offer(offer.id or 0, expires_at=utcnow() - timedelta(minutes=1)))
+        session.commit()
+        with pytest.raises(OfferExpired):
+            offers.accept(session=session, offer_id=offer.id or 0, by=trainee_user)
+        assert offers.decline(session=session, offer_id=offer.id or 0, by=trainee_user).state == OfferState.declined
+
+    def test_closing_a_vacancy_withdraws_its_open_offers_and_tells_the_trainees_who_knew(
+        self, session: Session, scene: Scene
+    ) -> None:
+        states = (OfferState.shortlisted, OfferState.offered, OfferState.accepted, OfferState.declined)
+        made = {state: offer_in(session, scene.vacancy, scene.trainee(session)[0], state, by=scene.officer) for state in states}
+        employers_service.close(session=session, vacancy_id=scene.vacancy.id or 0, employer_id=scene.company.id or 0)
+        session.expire_all()
+        after = {state: session.get(Offer, offer.id) for state, offer in made.items()}
+        assert {state: o.state for state, o in after.items() if o} == {
+            OfferState.shortlisted: OfferState.withdrawn, OfferState.offered: OfferState.withdrawn,
+            OfferState.accepted: OfferState.withdrawn, OfferState.declined: OfferState.declined,
+        }  # fmt: skip
+        assert after[OfferState.offered].reason == offers.VACANCY_CLOSED  # type: ignore[union-attr]
+        assert "offer_withdrawn.trainee" in kinds(session, made[OfferState.offered].id or 0)
+        assert kinds(session, made[OfferState.shortlisted].id or 0) == []
+        events = offers.audit_trail(session=session, vacancy_id=scene.vacancy.id)
+        assert [(e.actor_id, e.reason) for e in events if e.to_state == "withdrawn"] == [(None, offers.VACANCY_CLOSED)] * 3
+
+    def test_a_confirmed_placement_withdraws_the_trainees_other_open_offers(self, session: Session, scene: Scene) -> None:
+        trainee, _ = scene.trainee(session)
+        elsewhere = stored_vacancy(session, scene.company, seats=2)
+        third = stored_vacancy(session, scene.company, seats=2)
+        chosen = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
+        other = offer_in(session, elsewhere, trainee, OfferState.accepted, by=scene.officer)
+        done = offer_in(session, third, trainee, OfferState.declined, by=scene.officer)
+        offers.confirm_placement(session=session, offer_id=chosen.id or 0, by=scene.boss, start_date=START,
+                                 salary_fcfa_month=SALARY)  # fmt: skip
+        session.expire_all()
+        assert session.get(Offer, other.id).state == OfferState.withdrawn  # type: ignore[union-attr]
+        assert session.get(Offer, done.id).state == OfferState.declined  # type: ignore[union-attr]
+        with pytest.raises(AlreadyPlaced):  # its employer, confirming now, is told why plainly
+            offers.confirm_placement(session=session, offer_id=other.id or 0, by=scene.boss, start_date=START,
+                                     salary_fcfa_month=SALARY)  # fmt: skip
+
+    def test_seats_cannot_be_cut_below_the_placements_confirmed(self, session: Session, scene: Scene) -> None:
+        two = stored_vacancy(session, scene.company, seats=2)
+        for _ in range(2):
+            accepted = offer_in(session, two, scene.trainee(session)[0], OfferState.accepted, by=scene.officer)
+            offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss, start_date=START,
+                                     salary_fcfa_month=SALARY)  # fmt: skip
+        session.commit()
+        two.status = VacancyStatus.open  # reopened by hand: editable again
+        session.add(two)
+        session.commit()
+        with pytest.raises(InvalidVacancy) as refused:
+            employers_service.update_vacancy(session=session, vacancy_id=two.id or 0, employer_id=scene.company.id or 0,
+                                             changes={"seats": 1})  # fmt: skip
+        assert [(p.field, p.code) for p in refused.value.problems] == [("seats", "seats_below_filled")]
+
+
+def update_offer(offer_id: int, **values: Any) -> Any:
+    """Return an UPDATE of one offer's columns (to put it in a state the clock would)."""
+    return sql_update(Offer).where(col(Offer.id) == offer_id).values(**values)
