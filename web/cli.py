@@ -508,6 +508,43 @@ def linked_trainee(session: Session, code: str | None) -> int | None:
 
 
 @app.command()
+def jobs(
+    every: Annotated[
+        int, typer.Option("--every", min=0, help="Run again every N seconds until stopped (0: run once, for cron).")
+    ] = 0,
+    outbox_file: Annotated[
+        Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
+    ] = None,
+) -> None:
+    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, and send the outbox's messages."""
+    import time
+
+    from web.config import get_settings
+
+    settings = get_settings()
+    chosen = outbox_file or (Path(settings.outbox_file) if settings.outbox_file else None)
+    while True:
+        run_jobs(days=settings.offer_answer_days, outbox_file=chosen)
+        if not every:
+            return
+        time.sleep(every)
+
+
+def run_jobs(*, days: int, outbox_file: Path | None) -> None:
+    """Run the periodic jobs once, each in its own transaction, and print what they did."""
+    from employers import offers, outbox
+    from profiles.models import utcnow
+
+    with transaction() as session:
+        expiry = offers.expire_offers(session=session, now=utcnow(), days=days)
+    sender = outbox.FileSender(outbox_file) if outbox_file else outbox.ConsoleSender()
+    with transaction() as session:
+        delivery = outbox.deliver_pending(session=session, sender=sender)
+    err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
+              f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,

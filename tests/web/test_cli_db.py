@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,12 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import Session, SQLModel, col, func, select
 from typer.testing import CliRunner, Result
 
-from employers.models import Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.models import Employer, EmployerStatus, Offer, OfferState, OutboxMessage, Vacancy, VacancyStatus
 from matching import exchange
-from profiles.models import TraineeProfile
+from profiles.models import TraineeProfile, utcnow
+from tests.employers.factories import account, offer_in, stored_vacancy
+from tests.employers.factories import profile as stored_profile
+from tests.web.factories import employer
 from web import demo as demo_data
 from web.auth import service as auth_service
 from web.auth.models import Role, User
@@ -336,3 +340,29 @@ class TestDemo:
     def sign_ins() -> list[Any]:
         companies = [demo_data.SignIn(Role.employer, c.login, c.password, c.name) for c in demo_data.COMPANIES]
         return [*demo_data.STAFF, *companies]
+
+
+class TestJobs:
+    def test_expires_overdue_offers_and_sends_the_outbox_once(self, db: Engine, tmp_path: Path) -> None:
+        with Session(db) as session:
+            company, officer = employer(session), account(session, Role.officer)
+            vacancy = stored_vacancy(session, company)
+            late = offer_in(session, vacancy, stored_profile(session, phone="+22376111111"), OfferState.offered, by=officer,
+                            offered_at=utcnow() - timedelta(days=8))  # fmt: skip
+            fresh = offer_in(session, vacancy, stored_profile(session, phone="+22376222222"), OfferState.offered, by=officer,
+                             offered_at=utcnow() - timedelta(hours=1))  # fmt: skip
+            late_id, fresh_id = late.id, fresh.id
+        sent = tmp_path / "outbox.jsonl"
+        first = rdvm("jobs", "--outbox-file", sent)
+        assert first.exit_code == 0, first.output
+        assert "offers: 1 expired, 0 reminded; outbox: 1 sent, 0 failed" in first.stderr
+        with Session(db) as session:
+            assert session.get(Offer, late_id).state == OfferState.expired  # type: ignore[union-attr]
+            assert session.get(Offer, fresh_id).state == OfferState.offered  # type: ignore[union-attr]
+            unsent = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+            assert session.exec(unsent).one() == 0
+        lines = [json.loads(line) for line in sent.read_text("utf-8").splitlines()]
+        assert [(m["kind"], m["offer_id"]) for m in lines] == [("offer_expired.officer", late_id)]
+        again = rdvm("jobs", "--outbox-file", sent)
+        assert "offers: 0 expired, 0 reminded; outbox: 0 sent, 0 failed" in again.stderr
+        assert len(sent.read_text("utf-8").splitlines()) == 1
