@@ -1,4 +1,4 @@
-"""The demo: a database seeded with companies, accounts, trainees and open vacancies, for trying the application.
+"""The demo: a database seeded with companies, accounts, trainees, open vacancies and one offer, for trying the application.
 
 Every demo password and PIN is fixed and printed in the README; no default account exists outside the demo. Seeding
 refuses a database that holds accounts but not the demo's, so it cannot plant known passwords in a real one.
@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from employers import candidates as candidates_engine
+from employers import offers
 from employers import service as employers_service
-from employers.models import Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.models import Employer, EmployerStatus, Offer, Vacancy, VacancyStatus
 from matching import exchange, synth
 from matching.exchange import Issue
 from profiles import service as profiles_service
-from profiles.models import utcnow
+from profiles.models import TraineeProfile, utcnow
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 
@@ -97,7 +99,25 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     reopen(session=session, codes=[v.id for v in vacancies])
     staff = staff_accounts(session=session, companies=companies)
     result.sign_ins = staff + trainee_accounts(session=session, codes=[t.id for t in trainees])
+    first_trainee = next(s for s in result.sign_ins if s.role == Role.trainee)
+    offer_to_first_trainee(session=session, login=first_trainee.login, vacancy_codes=sorted(v.id for v in vacancies))
     return result
+
+
+def offer_to_first_trainee(*, session: Session, login: str, vacancy_codes: list[str]) -> Offer | None:
+    """Offer the first demo trainee a vacancy they are eligible for, so their page has an offer to answer.
+
+    Nothing is done when the trainee already has an offer (the demo is run again) or fits no demo vacancy.
+    """
+    trainee = session.exec(select(User).where(User.login == auth_service.normalise_login(login))).one()
+    officer = session.exec(select(User).where(User.login == STAFF[1].login)).one()
+    profile = session.get(TraineeProfile, trainee.trainee_id)
+    if profile is None or offers.list_offers(session=session, by=officer, trainee_id=profile.id):
+        return None
+    for vacancy in session.exec(select(Vacancy).where(col(Vacancy.code).in_(vacancy_codes)).order_by(col(Vacancy.code))):
+        if candidates_engine.eligibility(session=session, vacancy=vacancy, profile=profile).eligible:
+            return offers.propose_offer(session=session, vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, by=officer)
+    return None
 
 
 def is_demo_database(*, session: Session) -> bool:

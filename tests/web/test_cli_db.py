@@ -289,9 +289,13 @@ class TestDemo:
         assert seeded == {"TraineeProfile": 30, "Vacancy": 8, "Employer": 3, "User": 8}
         assert "trainees 30 created, 0 updated; vacancies 8 created, 0 updated" in first.stdout
         assert (tmp_path / "trainees.json").exists() and (tmp_path / "vacancies.csv").exists()
+        with Session(db) as session:  # the first demo trainee has an offer to answer
+            [offered] = session.exec(select(Offer)).all()
+            assert offered.state == OfferState.offered
+            assert session.exec(select(User).where(User.trainee_id == offered.trainee_id)).one().login in first.stdout
         again = rdvm("demo", "--folder", tmp_path)
         assert again.exit_code == 0, again.output
-        assert counts(db) == seeded
+        assert counts(db) == seeded and count(db, Offer) == 1
         assert "trainees 0 created, 30 updated; vacancies 0 created, 8 updated" in again.stdout
         for sign_in in [*demo_data.STAFF, *demo_data.TRAINEE_PINS]:
             assert (sign_in.login if isinstance(sign_in, demo_data.SignIn) else sign_in) in again.stdout
