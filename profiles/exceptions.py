@@ -1,5 +1,9 @@
 """What profiles' services refuse, by code (the web layer and the command line show the message of each code)."""
 
+from __future__ import annotations
+
+from employers.exceptions import InvalidFields
+
 
 class ProfileError(Exception):
     """Base of the profiles domain's refusals."""
@@ -17,3 +21,13 @@ class DuplicateCode(ProfileError):
     """The same trainee code appears twice in one import."""
 
     code = "duplicate_code"
+
+
+class InvalidProfile(ProfileError, InvalidFields):
+    """A profile's fields are wrong (as an import would find them), or its code is another trainee's.
+
+    It is also an employers.exceptions.InvalidFields, so forms and the web layer treat both domains' field
+    errors alike: `problems` lists every error, to show next to each field.
+    """
+
+    code = "invalid_form"

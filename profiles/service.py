@@ -1,14 +1,20 @@
-"""Trainee profiles' services: import and export in the exchange format, consent (services flush, callers commit)."""
+"""Trainee profiles' services: import and export in the exchange format, the officers' profile form, lists and
+cohorts, consent (services flush, callers commit)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
+from employers.validation import Problem
 from matching.models import Trainee as ExchangeTrainee
-from profiles.exceptions import DuplicateCode, TraineeNotFound
+from matching.normalise import fold
+from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
+from profiles.forms import check_trainee, trainee_warnings
 from profiles.models import TraineeProfile, utcnow
 
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
@@ -74,3 +80,121 @@ def _record_consent(profile: TraineeProfile, consent: bool) -> None:
         profile.consent_recorded_at = utcnow()
         profile.updated_at = profile.consent_recorded_at  # employers' cached candidate lists key on it
     profile.consent_to_share = consent
+
+
+# ---------------------------------------------------------------- the officers' profile form
+
+
+def get_profile(*, session: Session, profile_id: int) -> TraineeProfile:
+    """Return a profile by its database id, or raise TraineeNotFound."""
+    profile = session.get(TraineeProfile, profile_id)
+    if profile is None:
+        raise TraineeNotFound(str(profile_id))
+    return profile
+
+
+def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool = False) -> TraineeProfile:
+    """Check a trainee's exchange fields as an import does and save a new profile; raise InvalidProfile listing every error.
+
+    `consent` records that the trainee agrees to share the profile; a new profile without it has no decision recorded.
+    """
+    record = _valid(data)
+    _check_code_free(session, record.id, profile_id=None)
+    profile = TraineeProfile(code=record.id, full_name=record.full_name, home_town=record.home_town)
+    _apply(profile, record)
+    if consent:
+        _record_consent(profile, True)
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def update_profile(*, session: Session, profile_id: int, data: Mapping[str, Any], consent: bool) -> TraineeProfile:
+    """Replace a profile's exchange fields, cohort and consent (a changed consent is recorded with its time)."""
+    profile = get_profile(session=session, profile_id=profile_id)
+    record = _valid(data)
+    _check_code_free(session, record.id, profile_id=profile_id)
+    _apply(profile, record)
+    if consent != profile.consent_to_share:
+        _record_consent(profile, consent)
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def profile_warnings(profile: TraineeProfile) -> list[Problem]:
+    """Return what deserves the officer's attention in a saved profile: values that match nothing in the taxonomy."""
+    return trainee_warnings(profile.to_exchange())
+
+
+def _valid(data: Mapping[str, Any]) -> ExchangeTrainee:
+    checked = check_trainee(data)
+    if checked.record is None:
+        raise InvalidProfile(checked.errors)
+    return checked.record
+
+
+def _check_code_free(session: Session, code: str, *, profile_id: int | None) -> None:
+    other = get_by_code(session=session, code=code)
+    if other is not None and other.id != profile_id:
+        raise InvalidProfile([Problem("id", "trainee_code_taken")])
+
+
+def _apply(profile: TraineeProfile, record: ExchangeTrainee) -> None:
+    profile.code = record.id
+    profile.apply_exchange(record)
+    # The form is the whole profile: an empty cohort clears it (an import without one keeps the stored one).
+    profile.cohort = record.training.cohort if record.training else None
+
+
+# ---------------------------------------------------------------- lists and cohorts
+
+#: The cohort filter's value for profiles without a cohort.
+NO_COHORT = "-"
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """One page of a filtered list of profiles, and how many profiles the filter finds in all."""
+
+    profiles: list[TraineeProfile]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_profiles(*, session: Session, cohort: str = "", search: str = "", page: int = 1, per_page: int = 50) -> ProfilePage:
+    """Return a page of profiles by code, of one cohort (NO_COHORT: none) and whose code or name contains `search`.
+
+    The search ignores case and accents ("traore" finds "Traoré"); a page number past the end gives the last page.
+    """
+    ids = _matching_ids(session, cohort, search)
+    page = min(max(page, 1), max(1, -(-len(ids) // per_page)))
+    shown = ids[(page - 1) * per_page : page * per_page]
+    found = {p.id: p for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.id).in_(shown)))} if shown else {}
+    return ProfilePage([found[pid] for pid in shown], len(ids), page, per_page)
+
+
+def _matching_ids(session: Session, cohort: str, search: str) -> list[int]:
+    """Return the ids of the profiles of the cohort whose code or name contains the search, by code."""
+    query = select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name).order_by(col(TraineeProfile.code))
+    if cohort == NO_COHORT:
+        query = query.where(col(TraineeProfile.cohort).is_(None))
+    elif cohort:
+        query = query.where(TraineeProfile.cohort == cohort)
+    # Folding happens here, not in SQL, so that accents are ignored alike on SQLite and PostgreSQL.
+    wanted = fold(search)
+    rows = [(pid, code, name) for pid, code, name in session.exec(query) if pid is not None]
+    return [pid for pid, code, name in rows if not wanted or wanted in fold(f"{code} {name}")]
+
+
+def cohort_counts(*, session: Session) -> list[tuple[str | None, int]]:
+    """Return each cohort (None: profiles without one, last) with its number of profiles, by name."""
+    query = select(TraineeProfile.cohort, func.count()).group_by(col(TraineeProfile.cohort))
+    counts = [(cohort, int(n)) for cohort, n in session.exec(query)]
+    return sorted(counts, key=lambda row: (row[0] is None, row[0] or ""))

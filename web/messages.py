@@ -89,6 +89,17 @@ MESSAGES: dict[str, str] = {
     "placement_ended": N_("Ce placement est déjà terminé."),
     "duplicate_code": N_("Le même code d'agent apparaît plusieurs fois."),
     "profile_error": N_("Cette action n'est pas possible sur ce profil."),
+    # trainee profiles and imports
+    "trainee_code_taken": N_("Un autre agent a déjà ce code."),
+    "unknown_place": N_(
+        "« {value} » n'est pas dans notre liste de villes : il est gardé tel quel, mais la distance aux postes ne peut pas "
+        "être calculée."
+    ),
+    "invalid_country": N_("Écrivez le pays en deux lettres, par exemple ML ou FR."),
+    "no_phone": N_("Ajoutez d'abord un numéro de téléphone au profil : c'est l'identifiant de l'agent pour se connecter."),
+    "import_no_file": N_("Choisissez un fichier .csv ou .json."),
+    "import_too_large": N_("Ce fichier dépasse {limit} Mo. Découpez-le en plusieurs fichiers."),
+    "import_tampered": N_("Le fichier à importer n'a pas pu être vérifié (modifié ou trop ancien). Chargez-le de nouveau."),
     "offer_state_shortlisted": N_("Présélectionné"),
     "offer_state_offered": N_("Proposée"),
     "offer_state_accepted": N_("Acceptée"),

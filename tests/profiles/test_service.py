@@ -10,7 +10,8 @@ from sqlmodel import Session, func, select
 from matching import exchange, synth
 from matching.models import Trainee
 from profiles import service
-from profiles.exceptions import DuplicateCode, TraineeNotFound
+from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
+from profiles.forms import TraineeForm, check_trainee, form_field
 from profiles.models import TraineeProfile
 from tests import factories
 
@@ -107,3 +108,134 @@ class TestSetConsent:
     def test_refuses_an_unknown_code(self, session: Session) -> None:
         with pytest.raises(TraineeNotFound):
             service.set_consent(session=session, code="T-0000-000", consent=True)
+
+
+def form_data(**overrides: object) -> dict[str, object]:
+    """Return a valid trainee's exchange fields, as the profile form gives them."""
+    return {"id": "T-2026-001", "full_name": "Awa Traoré", "home_town": "bamako", "phone": "76 12 34 56",
+            "training": {"cohort": "2026-A"}, **overrides}  # fmt: skip
+
+
+class TestCreateProfile:
+    def test_saves_the_record_normalised_as_an_import_would(self, session: Session) -> None:
+        data = form_data(certifications=["s.s.i.a.p. 1"], languages=[{"language": "Bambara", "level": "native"}])
+        created = service.create_profile(session=session, data=data)
+        session.commit()
+        session.refresh(created)
+        imported = exchange.parse_text(
+            "id,full_name,home_town,phone,certifications,languages,training_cohort\n"
+            "T-2026-001,Awa Traoré,bamako,76 12 34 56,s.s.i.a.p. 1,Bambara:native,2026-A\n",
+            kind="trainees", source="t.csv", fmt="csv",
+        ).records  # fmt: skip
+        assert created.to_exchange() == imported[0]
+        assert (created.phone, created.home_town, created.cohort) == ("+22376123456", "Bamako", "2026-A")
+        assert not created.consent_to_share and created.consent_recorded_at is None
+
+    def test_records_consent_when_given(self, session: Session) -> None:
+        created = service.create_profile(session=session, data=form_data(), consent=True)
+        assert created.consent_to_share and created.consent_recorded_at is not None
+
+    def test_refuses_every_wrong_field_at_once_and_writes_nothing(self, session: Session) -> None:
+        data = form_data(phone="12", literacy="expert", birth_date="1990-13-01", languages=[{"language": "bm", "level": None}])
+        with pytest.raises(InvalidProfile) as refused:
+            service.create_profile(session=session, data=data)
+        codes = {p.field: p.code for p in refused.value.problems}
+        assert codes == {"phone": "invalid_phone", "literacy": "field_choice", "birth_date": "field_date",
+                         "languages.0.level": "field_required"}  # fmt: skip
+        assert profile_count(session) == 0
+
+    def test_refuses_a_code_already_used(self, session: Session) -> None:
+        service.create_profile(session=session, data=form_data())
+        with pytest.raises(InvalidProfile) as refused:
+            service.create_profile(session=session, data=form_data(full_name="Another"))
+        assert [(p.field, p.code) for p in refused.value.problems] == [("id", "trainee_code_taken")]
+        assert profile_count(session) == 1
+
+
+class TestUpdateProfile:
+    def test_replaces_the_fields_and_clears_an_emptied_cohort(self, session: Session) -> None:
+        created = service.create_profile(session=session, data=form_data(skills=["patrol"]))
+        updated = service.update_profile(session=session, profile_id=created.id or 0,
+                                         data=form_data(full_name="Awa Diarra", training=None), consent=False)  # fmt: skip
+        session.commit()
+        assert (updated.full_name, updated.skills, updated.cohort, updated.training) == ("Awa Diarra", [], None, None)
+
+    def test_records_a_change_of_consent_only(self, session: Session) -> None:
+        created = service.create_profile(session=session, data=form_data())
+        service.update_profile(session=session, profile_id=created.id or 0, data=form_data(), consent=False)
+        assert created.consent_recorded_at is None  # nothing was decided
+        service.update_profile(session=session, profile_id=created.id or 0, data=form_data(), consent=True)
+        given = created.consent_recorded_at
+        assert created.consent_to_share and given is not None
+        service.update_profile(session=session, profile_id=created.id or 0, data=form_data(summary="x"), consent=True)
+        assert created.consent_recorded_at == given
+
+    def test_may_change_the_code_but_not_to_another_trainees(self, session: Session) -> None:
+        first = service.create_profile(session=session, data=form_data())
+        second = service.create_profile(session=session, data=form_data(id="T-2026-002"))
+        with pytest.raises(InvalidProfile):
+            service.update_profile(session=session, profile_id=second.id or 0, data=form_data(), consent=False)
+        service.update_profile(session=session, profile_id=first.id or 0, data=form_data(id="T-2026-009"), consent=False)
+        session.commit()
+        assert {p.code for p in session.exec(select(TraineeProfile))} == {"T-2026-009", "T-2026-002"}
+
+    def test_refuses_an_unknown_profile(self, session: Session) -> None:
+        with pytest.raises(TraineeNotFound):
+            service.update_profile(session=session, profile_id=404, data=form_data(), consent=False)
+
+
+class TestListProfiles:
+    @pytest.fixture
+    def pool(self, session: Session) -> None:
+        records = [factories.trainee(id=f"T-A-{n}", full_name=f"Agent {n}") for n in range(3)]
+        records += [factories.trainee(id="T-B-0", full_name="Awa Traoré", training={"cohort": "2026-B"}),
+                    factories.trainee(id="T-X-0", full_name="Sans Promotion", training=None)]  # fmt: skip
+        service.import_trainees(session=session, records=records)
+        session.commit()
+
+    @pytest.mark.usefixtures("pool")
+    def test_filters_by_cohort_and_searches_codes_and_names_without_accents(self, session: Session) -> None:
+        def codes(**filters: str) -> list[str]:
+            return [p.code for p in service.list_profiles(session=session, **filters).profiles]  # type: ignore[arg-type]
+
+        assert codes() == ["T-A-0", "T-A-1", "T-A-2", "T-B-0", "T-X-0"]
+        assert codes(cohort="2026-B") == ["T-B-0"]
+        assert codes(cohort=service.NO_COHORT) == ["T-X-0"]
+        assert codes(search="TRAORE") == ["T-B-0"] and codes(search="t-a-1") == ["T-A-1"]
+        assert codes(cohort="2026-A", search="awa") == []
+
+    @pytest.mark.usefixtures("pool")
+    def test_pages_through_and_keeps_to_the_last_page(self, session: Session) -> None:
+        second = service.list_profiles(session=session, page=2, per_page=2)
+        assert [p.code for p in second.profiles] == ["T-A-2", "T-B-0"] and (second.total, second.pages) == (5, 3)
+        beyond = service.list_profiles(session=session, page=99, per_page=2)
+        assert beyond.page == 3 and [p.code for p in beyond.profiles] == ["T-X-0"]
+        assert service.list_profiles(session=session, search="nobody").pages == 1
+
+    @pytest.mark.usefixtures("pool")
+    def test_counts_the_profiles_of_each_cohort(self, session: Session) -> None:
+        assert service.cohort_counts(session=session) == [("2026-A", 3), ("2026-B", 1), (None, 1)]
+
+
+class TestProfileForm:
+    def test_a_saved_profile_fills_a_form_that_gives_it_back(self) -> None:
+        for record in sample_trainees():
+            form = TraineeForm.from_profile(record, cohort=record.training.cohort if record.training else None, consent=True)
+            checked = check_trainee(form.data())
+            assert checked.record == record, record.id
+
+    def test_problems_are_filed_under_the_forms_fields(self) -> None:
+        assert [form_field(p) for p in ("phone", "languages.0.level", "experience.1.country", "training.overall",
+                                        "training.cohort", "training.modules.secourisme")] == [
+            "phone", "languages", "experience", "training_overall", "training_cohort", "training_modules"]  # fmt: skip
+
+    def test_warns_of_values_the_import_keeps_as_written(self) -> None:
+        data = form_data(home_town="Tokyo", extra_towns=["Kati", "Atlantis"], skills=["rondes", "jonglage"],
+                         certifications=["SST", "BTS"], languages=[{"language": "klingon", "level": "basic"}])  # fmt: skip
+        checked = check_trainee(data)
+        assert checked.record is not None and not checked.errors
+        assert [(p.field, p.code, p.values["value"]) for p in checked.warnings] == [
+            ("home_town", "unknown_place", "Tokyo"), ("extra_towns", "unknown_place", "Atlantis"),
+            ("languages.0.language", "unknown_language", "klingon"), ("skills", "unknown_skill", "jonglage"),
+            ("certifications", "unknown_certification", "BTS"),
+        ]  # fmt: skip

@@ -180,3 +180,30 @@ def set_active(*, session: Session, user: User, active: bool) -> None:
 def new_pin() -> str:
     """Return a random 6-digit PIN for an officer to hand to a trainee."""
     return f"{secrets.randbelow(10**6):06d}"
+
+
+def trainee_account(*, session: Session, trainee_id: int) -> User | None:
+    """Return the account linked to a trainee's profile, if any."""
+    return session.exec(select(User).where(User.trainee_id == trainee_id)).first()
+
+
+def issue_trainee_pin(*, session: Session, trainee_id: int, full_name: str, phone: str) -> tuple[User, str]:
+    """Give a trainee's account a new 6-digit PIN and return the account and the PIN (to hand over once).
+
+    The account is created when the profile has none. Its login is the trainee's phone, normalised: a phone
+    changed on the profile since the last PIN becomes the new login. A new PIN signs the trainee out everywhere,
+    so the old PIN and every open session stop working. Raise LoginTaken when another account has this phone.
+    """
+    login = normalise_login(phone)
+    pin = new_pin()
+    user = trainee_account(session=session, trainee_id=trainee_id)
+    if user is None:
+        created = create_user(session=session, login=login, full_name=full_name, role=Role.trainee, secret=pin,
+                              trainee_id=trainee_id)  # fmt: skip
+        return created, pin
+    if user.login != login:
+        if session.exec(select(User.id).where(User.login == login, User.id != user.id)).first() is not None:
+            raise LoginTaken(login)
+        user.login = login
+    set_secret(session=session, user=user, new=pin)
+    return user, pin
