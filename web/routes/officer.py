@@ -1,10 +1,14 @@
-"""The placement officers' pages: their home, and companies' applications to approve or reject."""
+"""The placement officers' pages: their dashboard, and companies' applications to approve or reject."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from employers import dashboard as dashboard_service
 from employers import service as employers_service
 from employers.exceptions import ReasonRequired
 from employers.models import EmployerStatus
@@ -16,12 +20,36 @@ from web.routes.employer_common import DomainRoute, Labels, Submitted, done_mess
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
+#: The dashboard lists that "see all" can show whole.
+DASHBOARD_LISTS = ("vacancies", "trainees", "offers", "overdue")
+
+
+def when(moment: datetime | None) -> str:
+    """Return a time as the officers read it: date and hour, in UTC (Mali's time)."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def day(moment: datetime | None) -> str:
+    """Return the date of a time."""
+    return moment.strftime("%Y-%m-%d") if moment else ""
+
+
+def officer_context(lang: str) -> dict[str, Any]:
+    """Return what every officer page uses: labels, offer state names and time formats."""
+    return {
+        "labels": Labels(lang),
+        "state_label": lambda state: message(f"offer_state_{getattr(state, 'value', state)}", lang),
+        "when": when,
+        "day": day,
+    }
+
 
 @router.get("/officer", response_class=HTMLResponse)
-def officer_home(request: Request, session: SessionDep, lang: Lang, user: OfficerUser) -> Response:
-    """Show the officer's home: what is waiting for a decision."""
-    pending = employers_service.list_applications(session=session, status=EmployerStatus.pending)
-    return render(request, "officer/home.html", {"pending": len(pending)})
+def officer_home(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, full: str = "") -> Response:
+    """Show the officer's dashboard: open vacancies, trainees to place, offers waiting, overdue work, applications."""
+    unlimited = [full] if full in DASHBOARD_LISTS else []
+    board = dashboard_service.dashboard(session=session, unlimited=unlimited)
+    return render(request, "officer/home.html", {**officer_context(lang), "board": board, "full": full})
 
 
 def applications_page(request: Request, session: SessionDep, lang: str, *, done: str = "", errors: dict[int, str] | None = None,

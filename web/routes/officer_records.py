@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 
+from employers import dashboard as records
+from employers.dashboard import AuditSearch
 from web.csrf import verify_csrf
+from web.db import SessionDep
+from web.deps import Lang, OfficerUser
+from web.messages import N_
+from web.pages import render
 from web.routes.employer_common import DomainRoute
+from web.routes.officer import officer_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
+
+#: Names of what an audit event is about, and of a placement's states.
+ENTITIES = {"offer": N_("Proposition"), "placement": N_("Placement")}
+PLACEMENT_STATES = {"active": N_("En poste"), "ended": N_("Placement terminé")}
+#: A trainee's reasons for declining, as the audit trail records them (codes).
+DECLINE_REASONS = {"distance": N_("Trop loin"), "salary": N_("Salaire"), "schedule": N_("Horaires"),
+                   "other_job": N_("A trouvé un autre emploi"), "other": N_("Autre raison")}  # fmt: skip
+#: The outbox filters: which messages each one shows.
+OUTBOX_FILTERS = {"": None, "pending": False, "sent": True}
+
+
+@router.get("/officer/audit", response_class=HTMLResponse)
+def audit(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, page: int = 1) -> Response:
+    """Show the audit trail, newest first, searched by trainee (code or name), company (name) and vacancy (code)."""
+    search = AuditSearch.of(request.query_params)
+    found = records.search_audit(session=session, search=search, page=page)
+    context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES,
+               "placement_states": PLACEMENT_STATES, "decline_reasons": DECLINE_REASONS}  # fmt: skip
+    return render(request, "officer/audit.html", context)
+
+
+@router.get("/officer/outbox", response_class=HTMLResponse)
+def outbox(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, show: str = "", page: int = 1) -> Response:
+    """Show the outbox, newest first: every message, or the pending or sent ones."""
+    chosen = show if show in OUTBOX_FILTERS else ""
+    found = records.outbox(session=session, sent=OUTBOX_FILTERS[chosen], page=page)
+    context = {**officer_context(lang), "found": found, "show": chosen, "counts": records.outbox_counts(session=session)}
+    return render(request, "officer/outbox.html", context)

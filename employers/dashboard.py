@@ -1,0 +1,370 @@
+"""What the placement officers watch: the work waiting on the dashboard, the audit trail searched, the outbox.
+
+Every function takes the session and reads; none writes. Lists are short (``limit``) with their full count,
+so a page shows the first few and says how many there are.
+
+Overdue work is of two kinds: offers still ``offered`` past their ``expires_at`` (the expiry job has not
+run since), and offers ``accepted`` that the company has not confirmed for ``CONFIRMATION_DAYS`` days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Integer, String, column, func, table
+from sqlmodel import Session, col, select
+
+from employers.models import (
+    AuditEvent,
+    Employer,
+    EmployerStatus,
+    Offer,
+    OfferState,
+    OutboxMessage,
+    Placement,
+    Vacancy,
+    VacancyStatus,
+)
+from matching.normalise import fold
+from profiles.models import TraineeProfile, utcnow
+
+T = TypeVar("T")
+
+#: The accounts' table, for their names (web.auth owns the model; the domain reads two columns).
+USERS = table("user", column("id", Integer), column("full_name", String))
+
+#: Rows each dashboard list shows before "see all".
+LIST_LIMIT = 20
+#: Days an accepted offer may wait for the company's confirmation before it is overdue.
+CONFIRMATION_DAYS = 3
+#: Rows per page of the audit trail and the outbox.
+PER_PAGE = 50
+#: Offer states still in progress (neither answered for good nor ended).
+IN_PROGRESS = (OfferState.shortlisted, OfferState.offered, OfferState.accepted)
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """A dashboard list: how many items there are, and the first ones."""
+
+    count: int
+    rows: tuple[T, ...]
+
+    @property
+    def more(self) -> bool:
+        """Return whether some items are not listed."""
+        return self.count > len(self.rows)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a long list, newest first."""
+
+    rows: tuple[T, ...]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(math.ceil(self.total / self.per_page), 1)
+
+
+@dataclass(frozen=True)
+class OpenVacancy:
+    """An open vacancy, its company's name and its free seats."""
+
+    vacancy: Vacancy
+    employer_name: str
+
+    @property
+    def free_seats(self) -> int:
+        """Return the seats not yet filled."""
+        return max(self.vacancy.seats - self.vacancy.filled_seats, 0)
+
+
+@dataclass(frozen=True)
+class WaitingTrainee:
+    """A trainee with no active placement, and how many of their offers are in progress."""
+
+    trainee: TraineeProfile
+    in_progress: int
+
+
+@dataclass(frozen=True)
+class OfferItem:
+    """An offer with its vacancy, company name and trainee; times UTC-aware."""
+
+    offer: Offer
+    vacancy: Vacancy
+    employer_name: str
+    trainee: TraineeProfile
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """Return when the offer expires unanswered."""
+        return aware(self.offer.expires_at)
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """Return when the trainee answered."""
+        return aware(self.offer.answered_at)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The officers' waiting work."""
+
+    open_vacancies: Section[OpenVacancy]
+    not_placed: Section[WaitingTrainee]
+    waiting_answer: Section[OfferItem]
+    past_expiry: Section[OfferItem]
+    unconfirmed: Section[OfferItem]
+    pending_applications: int
+    confirmation_days: int
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """Return a stored time as UTC-aware (SQLite gives back naive times, which are UTC)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def dashboard(*, session: Session, now: datetime | None = None, limit: int | None = LIST_LIMIT,
+              unlimited: Sequence[str] = (), confirmation_days: int = CONFIRMATION_DAYS) -> Dashboard:  # fmt: skip
+    """Return the officers' waiting work; lists named in `unlimited` are given whole."""
+    now = now or utcnow()
+
+    def cap(name: str) -> int | None:
+        return None if name in unlimited else limit
+
+    return Dashboard(
+        open_vacancies=open_vacancies(session=session, limit=cap("vacancies")),
+        not_placed=trainees_not_placed(session=session, limit=cap("trainees")),
+        waiting_answer=offers_waiting_answer(session=session, limit=cap("offers")),
+        past_expiry=offers_past_expiry(session=session, now=now, limit=cap("overdue")),
+        unconfirmed=acceptances_unconfirmed(session=session, now=now, days=confirmation_days, limit=cap("overdue")),
+        pending_applications=pending_applications(session=session),
+        confirmation_days=confirmation_days,
+    )
+
+
+def _count(session: Session, query: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one())
+
+
+def _limited(query: Any, limit: int | None) -> Any:
+    return query if limit is None else query.limit(limit)
+
+
+def open_vacancies(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OpenVacancy]:
+    """Return the open vacancies, longest open first, with their free seats."""
+    since = func.coalesce(Vacancy.published_at, Vacancy.created_at)
+    query = (
+        select(Vacancy, Employer.name).join(Employer).where(Vacancy.status == VacancyStatus.open).order_by(since, col(Vacancy.id))
+    )
+    rows = tuple(OpenVacancy(vacancy, name) for vacancy, name in session.exec(_limited(query, limit)))
+    return Section(_count(session, query), rows)
+
+
+def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[WaitingTrainee]:
+    """Return the trainees without an active placement: those with no offer in progress first, then by code."""
+    active = select(Placement.trainee_id).where(col(Placement.ended_at).is_(None))
+    going = (
+        select(Offer.trainee_id, func.count().label("n"))
+        .where(col(Offer.state).in_(IN_PROGRESS))
+        .group_by(col(Offer.trainee_id))
+        .subquery()
+    )
+    in_progress = func.coalesce(going.c.n, 0)
+    query = (
+        select(TraineeProfile, in_progress)
+        .outerjoin(going, going.c.trainee_id == TraineeProfile.id)
+        .where(col(TraineeProfile.id).not_in(active))
+        .order_by(in_progress > 0, col(TraineeProfile.code))
+    )
+    rows = tuple(WaitingTrainee(profile, int(n)) for profile, n in session.exec(_limited(query, limit)))
+    return Section(_count(session, query), rows)
+
+
+def _offer_items() -> Any:
+    return (
+        select(Offer, Vacancy, Employer.name, TraineeProfile)
+        .join(Vacancy, col(Vacancy.id) == Offer.vacancy_id)
+        .join(Employer, col(Employer.id) == Vacancy.employer_id)
+        .join(TraineeProfile, col(TraineeProfile.id) == Offer.trainee_id)
+    )
+
+
+def _items(session: Session, query: Any, limit: int | None) -> Section[OfferItem]:
+    rows = tuple(OfferItem(*row) for row in session.exec(_limited(query, limit)))
+    return Section(_count(session, query), rows)
+
+
+def offers_waiting_answer(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
+    """Return the offers waiting for the trainee's answer, the soonest to expire first."""
+    query = _offer_items().where(Offer.state == OfferState.offered).order_by(col(Offer.expires_at), col(Offer.id))
+    return _items(session, query, limit)
+
+
+def offers_past_expiry(*, session: Session, now: datetime, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
+    """Return the offers still waiting for an answer after their expiry time, the oldest first."""
+    query = (
+        _offer_items()
+        .where(Offer.state == OfferState.offered, col(Offer.expires_at) < now)
+        .order_by(col(Offer.expires_at), col(Offer.id))
+    )
+    return _items(session, query, limit)
+
+
+def acceptances_unconfirmed(*, session: Session, now: datetime, days: int = CONFIRMATION_DAYS,
+                            limit: int | None = LIST_LIMIT) -> Section[OfferItem]:  # fmt: skip
+    """Return the offers accepted more than `days` days ago that the company has not confirmed, the oldest first."""
+    query = (
+        _offer_items()
+        .where(Offer.state == OfferState.accepted, col(Offer.answered_at) < now - timedelta(days=days))
+        .order_by(col(Offer.answered_at), col(Offer.id))
+    )
+    return _items(session, query, limit)
+
+
+def pending_applications(*, session: Session) -> int:
+    """Return how many companies wait for a decision on their application."""
+    query = select(func.count()).select_from(Employer).where(Employer.status == EmployerStatus.pending)
+    return int(session.exec(query).one())
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+@dataclass(frozen=True)
+class AuditSearch:
+    """What to look for in the audit trail: a trainee (code or name), a company (name), a vacancy (code)."""
+
+    trainee: str = ""
+    employer: str = ""
+    vacancy: str = ""
+
+    @classmethod
+    def of(cls, values: Any) -> AuditSearch:
+        """Read the search from a mapping of strings (query parameters)."""
+        return cls(**{name: str(values.get(name) or "").strip() for name in ("trainee", "employer", "vacancy")})
+
+    def active(self) -> dict[str, str]:
+        """Return the search fields filled in, by name."""
+        return {name: value for name, value in vars(self).items() if value}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An audit event with who made it (None: the system) and what it is about."""
+
+    event: AuditEvent
+    actor_name: str | None
+    trainee: TraineeProfile
+    vacancy: Vacancy
+    employer_name: str
+
+    @property
+    def at(self) -> datetime:
+        """Return when it happened (UTC)."""
+        return aware(self.event.at) or self.event.at
+
+
+def matching_ids(candidates: Iterable[tuple[Any, str, str]], typed: str) -> list[int]:
+    """Return the ids whose code is `typed` (accents and case aside); when none, those whose code or name contains it.
+
+    `candidates` are (id, code, name); a code match wins so that "V-1" does not also find "V-10".
+    """
+    wanted, rows = fold(typed), list(candidates)
+    exact = [int(id_) for id_, code, _ in rows if code and fold(code) == wanted]
+    return exact or [int(id_) for id_, code, name in rows if wanted in fold(code) or wanted in fold(name)]
+
+
+def search_audit(*, session: Session, search: AuditSearch, page: int = 1, per_page: int = PER_PAGE) -> Page[AuditLine]:
+    """Return one page of the audit trail, newest first, narrowed to the trainee, company and vacancy searched."""
+    query = (
+        select(AuditEvent, TraineeProfile, Vacancy, Employer.name)
+        .join(TraineeProfile, col(TraineeProfile.id) == AuditEvent.trainee_id)
+        .join(Vacancy, col(Vacancy.id) == AuditEvent.vacancy_id)
+        .join(Employer, col(Employer.id) == AuditEvent.employer_id)
+    )
+    if search.trainee:
+        trainees = session.exec(select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name)).all()
+        query = query.where(col(AuditEvent.trainee_id).in_(matching_ids(trainees, search.trainee)))
+    if search.employer:
+        companies = session.exec(select(Employer.id, Employer.name)).all()
+        query = query.where(col(AuditEvent.employer_id).in_(matching_ids(((i, "", n) for i, n in companies), search.employer)))
+    if search.vacancy:
+        vacancies = session.exec(select(Vacancy.id, Vacancy.code)).all()
+        query = query.where(col(AuditEvent.vacancy_id).in_(matching_ids(((i, c, "") for i, c in vacancies), search.vacancy)))
+    total = _count(session, query)
+    number = _page_number(page, total, per_page)
+    ordered = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(per_page).offset((number - 1) * per_page)
+    found = list(session.exec(ordered))
+    names = user_names(session, {event.actor_id for event, *_ in found if event.actor_id is not None})
+    rows = tuple(
+        AuditLine(event, names.get(event.actor_id or 0), trainee, vacancy, name) for event, trainee, vacancy, name in found
+    )
+    return Page(rows, total, number, per_page)
+
+
+def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Return the full names of some accounts, by id."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {int(i): str(n) for i, n in session.execute(select(USERS.c.id, USERS.c.full_name).where(USERS.c.id.in_(wanted)))}
+
+
+def _page_number(page: int, total: int, per_page: int) -> int:
+    return min(max(page, 1), max(math.ceil(total / per_page), 1))
+
+
+# ---------------------------------------------------------------- the outbox
+
+
+@dataclass(frozen=True)
+class OutboxLine:
+    """An outbox message, the staff account it is for (if any) and the vacancy it is about (if any)."""
+
+    message: OutboxMessage
+    recipient_name: str | None
+    vacancy_id: int | None
+
+    @property
+    def sent_at(self) -> datetime | None:
+        """Return when it was sent (UTC), or None while pending."""
+        return aware(self.message.sent_at)
+
+    @property
+    def created_at(self) -> datetime:
+        """Return when it was written (UTC)."""
+        return aware(self.message.created_at) or self.message.created_at
+
+
+def outbox_counts(*, session: Session) -> dict[str, int]:
+    """Return how many messages are pending and how many were sent."""
+    pending = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+    done = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_not(None))
+    return {"pending": int(session.exec(pending).one()), "sent": int(session.exec(done).one())}
+
+
+def outbox(*, session: Session, sent: bool | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page[OutboxLine]:
+    """Return one page of the outbox, newest first: pending messages (sent=False), sent ones (True) or all (None)."""
+    query = select(OutboxMessage, Offer.vacancy_id).outerjoin(Offer, col(Offer.id) == OutboxMessage.offer_id)
+    if sent is not None:
+        query = query.where(col(OutboxMessage.sent_at).is_not(None) if sent else col(OutboxMessage.sent_at).is_(None))
+    total = _count(session, query)
+    number = _page_number(page, total, per_page)
+    ordered = query.order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+    found = list(session.exec(ordered.limit(per_page).offset((number - 1) * per_page)))
+    names = user_names(session, {m.recipient_user_id for m, _ in found if m.recipient_user_id is not None})
+    rows = tuple(OutboxLine(m, names.get(m.recipient_user_id or 0), vacancy_id) for m, vacancy_id in found)
+    return Page(rows, total, number, per_page)
