@@ -46,6 +46,8 @@ MESSAGES: dict[str, str] = {
     "email_taken": N_("Un compte utilise déjà cette adresse e-mail."),
     "not_pending": N_("Cette demande a déjà été traitée."),
     "reason_required": N_("Indiquez la raison du refus."),
+    "end_reason_required": N_("Indiquez pourquoi le contrat prend fin."),
+    "withdraw_reason_required": N_("Écrivez pourquoi vous retirez cette proposition."),
     "invalid_transition": N_("Cette action n'est pas possible pour une offre dans cet état."),
     "vacancy_not_open": N_("Publiez l'offre avant de demander un candidat."),
     "candidate_unavailable": N_("Cet agent ne figure pas parmi les candidats proposés pour cette offre."),

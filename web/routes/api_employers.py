@@ -1,4 +1,4 @@
-"""The employers' JSON API (/api/v1): applications, vacancies, candidates.
+"""The employers' JSON API (/api/v1): applications, vacancies, candidates, offers and hirings.
 
 Same permissions and the same validation messages as the pages: fields are checked by the employers
 services, and every problem comes back as {"detail": {field: message}} with status 422, in French unless
@@ -8,16 +8,17 @@ services, and every problem comes back as {"detail": {field: message}} with stat
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation
 
 from employers import candidates as candidates_engine
+from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import InvalidApplication, VacancyNotOpen
-from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.exceptions import InvalidApplication, ReasonRequired, VacancyNotOpen
+from employers.models import CandidateRequest, Employer, EmployerStatus, OfferState, Placement, Vacancy, VacancyStatus
 from employers.validation import APPLICATION_FIELDS
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from web.auth import service as auth_service
@@ -26,7 +27,17 @@ from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import EmployerUser, Lang, OfficerUser, language
-from web.routes.employer_common import CompanyId, DomainRoute, account_problems, field_messages
+from web.routes.employer_common import (
+    CompanyId,
+    DomainRoute,
+    OfferView,
+    account_problems,
+    ending_reason_required,
+    field_messages,
+    offer_views,
+    placement_terms,
+    vacancy_offers,
+)
 
 
 class FieldErrors(BaseModel):
@@ -254,6 +265,73 @@ class CandidateRequestPublic(BaseModel):
     created_at: datetime
 
 
+def _in_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+#: A stored time, always with its time zone (SQLite gives it back without).
+UtcTime = Annotated[datetime, AfterValidator(_in_utc)]
+
+
+class PlacementPublic(BaseModel):
+    """A hiring: from when, for how much, and whether (and why) it ended."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    offer_id: int
+    vacancy_id: int
+    start_date: date
+    salary_fcfa_month: int
+    confirmed_at: UtcTime
+    ended_at: UtcTime | None
+    end_reason: str | None
+
+
+class OfferPublic(BaseModel):
+    """An offer of one of the company's vacancies: the trainee's name and phone only once they accepted."""
+
+    id: int
+    vacancy_id: int
+    state: OfferState
+    trainee_code: str
+    initials: str
+    full_name: str | None = Field(description="Only once the trainee accepted (states accepted and confirmed).")
+    phone: str | None = Field(description="Only once the trainee accepted (states accepted and confirmed).")
+    override: bool = Field(description="Offered by an officer although the trainee does not meet every requirement.")
+    override_reason: str | None
+    rejection_reason: str | None = Field(description="Why the company turned the trainee down.")
+    offered_at: UtcTime | None
+    expires_at: UtcTime | None = Field(description="The trainee must answer before this time.")
+    answered_at: UtcTime | None
+    placement: PlacementPublic | None = Field(description="The hiring, once the company confirmed it.")
+
+
+class PlacementConfirmation(BaseModel):
+    """The hiring's terms: the first day of work and the monthly salary."""
+
+    model_config = _required("start_date", "salary_fcfa_month")
+
+    start_date: SkipValidation[str | None] = Field(default=None, description="YYYY-MM-DD.", json_schema_extra={"format": "date"})
+    salary_fcfa_month: SkipValidation[int | None] = Field(default=None, description="FCFA a month, 1 or more.")
+
+
+class OfferRejection(BaseModel):
+    """Why the company turns the candidate down (required)."""
+
+    model_config = _required("reason")
+
+    reason: SkipValidation[str] = Field(default="", description="Sent to the placement officer; must not be empty.")
+
+
+class PlacementEnding(BaseModel):
+    """Why the contract ends (required)."""
+
+    model_config = _required("reason")
+
+    reason: SkipValidation[str] = Field(default="", description="Sent to the placement officer; must not be empty.")
+
+
 # ---------------------------------------------------------------- conversions
 
 
@@ -291,6 +369,23 @@ def candidates_public(vacancy: Vacancy, found: candidates_engine.VacancyCandidat
         vacancy_id=vacancy.id or 0, eligible_count=found.eligible_count, ineligible_count=found.ineligible_count,
         ineligible_reasons=reasons, candidates=rows,
     )  # fmt: skip
+
+
+def offer_public(view: OfferView) -> OfferPublic:
+    """Return an offer as the API shows it to the company."""
+    offer = view.offer
+    rejected = offer.reason if offer.state == OfferState.rejected_by_employer else None
+    return OfferPublic(
+        id=offer.id or 0, vacancy_id=offer.vacancy_id, state=offer.state, trainee_code=view.code, initials=view.initials,
+        full_name=view.name, phone=view.phone, override=offer.override, override_reason=offer.override_reason,
+        rejection_reason=rejected, offered_at=offer.offered_at, expires_at=offer.expires_at, answered_at=offer.answered_at,
+        placement=PlacementPublic.model_validate(view.placement) if view.placement else None,
+    )  # fmt: skip
+
+
+def placement_public(placement: Placement) -> PlacementPublic:
+    """Return a hiring as the API shows it."""
+    return PlacementPublic.model_validate(placement)
 
 
 # ---------------------------------------------------------------- applications
@@ -403,3 +498,44 @@ def request_candidate(
         top=get_settings().ranking_top,
     )  # fmt: skip
     return CandidateRequestPublic(id=asked.id or 0, vacancy_id=asked.vacancy_id, trainee_code=code, created_at=asked.created_at)
+
+
+# ---------------------------------------------------------------- offers and hirings
+
+
+@router.get("/vacancies/{vacancy_id}/offers", summary="A vacancy's offers and hirings")
+def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: int) -> list[OfferPublic]:
+    """Return the trainees offered the vacancy: hirings first (current ones first), then offers waiting for the company."""
+    employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    found = vacancy_offers(session=session, by=user, vacancy_id=vacancy_id)
+    return [offer_public(view) for view in [*found.placements, *found.offers]]
+
+
+@router.post("/offers/{offer_id}/confirm", summary="Confirm a hiring")
+def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: PlacementConfirmation) -> PlacementPublic:
+    """Hire a trainee who accepted, from a start date at a monthly salary; it takes a seat (confirming twice hires once)."""
+    offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    terms = placement_terms({"start_date": body.start_date, "salary_fcfa_month": body.salary_fcfa_month})
+    placement = offers_service.confirm_placement(session=session, offer_id=offer_id, by=user, start_date=terms.start_date,
+                                                 salary_fcfa_month=terms.salary_fcfa_month)  # fmt: skip
+    return placement_public(placement)
+
+
+@router.post("/offers/{offer_id}/reject", summary="Turn a candidate down")
+def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: OfferRejection) -> OfferPublic:
+    """Turn down a trainee offered the vacancy or who accepted it, saying why."""
+    offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user, reason=str(body.reason or ""))
+    [view] = offer_views(session, [offer])
+    return offer_public(view)
+
+
+@router.post("/placements/{placement_id}/end", summary="End a hiring")
+def end_placement(
+    session: SessionDep, lang: Lang, user: EmployerUser, placement_id: int, body: PlacementEnding
+) -> PlacementPublic:
+    """End a current hiring, saying why; its seat opens again."""
+    try:
+        ended = offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=str(body.reason or ""))
+    except ReasonRequired as missing:
+        raise HTTPException(422, detail={"reason": ending_reason_required(lang)}) from missing
+    return placement_public(ended)

@@ -4,34 +4,42 @@
   page or JSON, through the application's own handlers), so the routes only call services;
 * ``field_messages``: problems (field, code) → {field: sentence}, in the page's language, for forms and API;
 * ``VacancyForm``: the vacancy form's fields ↔ a vacancy's exchange fields;
-* ``Labels``: names of levels, skills, languages… in the page's language, for forms and candidate lists.
+* ``Labels``: names of levels, skills, languages… in the page's language, for forms and candidate lists;
+* ``placement_terms`` and ``vacancy_offers``: a confirmation's terms read from a form or a body, and a
+  vacancy's offers as its company sees them (name and phone only once the trainee accepted).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, ValidationError
+from pydantic import Field as Checked
 from pydantic_core import ErrorDetails
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
+from employers import candidates as candidates_engine
 from employers import exceptions as employer_errors
-from employers.models import Vacancy
+from employers import offers as offers_service
+from employers.models import Offer, OfferState, Placement, Vacancy
 from employers.service import exchange_fields
 from employers.validation import Problem, problems_from_errors
 from matching.config import COMPONENTS
 from matching.messages import label, number
-from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
+from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, MAX_SALARY, SHIFTS, IsoDate
 from matching.normalise import fold
 from matching.taxonomy import get_taxonomy
 from profiles import exceptions as profile_errors
+from profiles.models import TraineeProfile
 from web.auth import service as auth_service
 from web.auth.exceptions import WeakPassword
 from web.auth.models import Role, User
@@ -181,6 +189,20 @@ class Labels:
         """Return the name of a vacancy's or an application's status."""
         return message(f"{kind}_status_{value}", self.lang)
 
+    def offer_state(self, state: str) -> str:
+        """Return the name of an offer's state."""
+        return message(f"offer_state_{state}", self.lang)
+
+    def day(self, moment: date) -> str:
+        """Return a date, or the day of a time in UTC (Mali's time), as 31/01/2027."""
+        if isinstance(moment, datetime) and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        return moment.strftime("%d/%m/%Y")
+
+    def amount(self, value: int) -> str:
+        """Return a whole amount with its thousands apart: 65 000."""
+        return f"{value:,}".replace(",", "\u202f")
+
     def choices(self) -> dict[str, list[tuple[str, str]]]:
         """Return the options of the vacancy form's selects, checkbox groups and suggestions."""
         taxonomy = get_taxonomy()
@@ -293,6 +315,93 @@ def _value(name: str, typed: str) -> Any:
 
 def _items(text: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;\n]", text) if item.strip()]
+
+
+# ---------------------------------------------------------------- offers and placements, as the company sees them
+
+
+PLACEMENT_FIELDS = ("start_date", "salary_fcfa_month")
+#: States in which the company sees who the trainee is (name and phone): once the trainee accepted.
+REVEALED = frozenset({OfferState.accepted, OfferState.confirmed})
+#: The offers a company sees: never the officers' shortlist.
+EMPLOYER_STATES = tuple(state for state in OfferState if state != OfferState.shortlisted)
+#: Where an offer comes in the company's list: those waiting for the company first, then for the trainee.
+_ORDER = {OfferState.accepted: 0, OfferState.offered: 1}
+
+
+class PlacementTerms(BaseModel):
+    """A confirmation's start date and monthly salary, checked like the same fields of a vacancy."""
+
+    start_date: IsoDate
+    salary_fcfa_month: int = Checked(ge=1, le=MAX_SALARY)
+
+
+def placement_terms(values: Mapping[str, Any]) -> PlacementTerms:
+    """Read a confirmation's terms as typed in a form ("65 000") or sent in a body; InvalidPlacement names each wrong field."""
+    given = {name: _value(name, value) if isinstance(value, str) else value for name, value in values.items()}
+    try:
+        return PlacementTerms.model_validate({name: given.get(name) for name in PLACEMENT_FIELDS})
+    except ValidationError as invalid:
+        raise employer_errors.InvalidPlacement(problems_from_errors(invalid.errors(include_url=False))) from None
+
+
+def typed_terms(vacancy: Vacancy) -> dict[str, str]:
+    """Return the confirmation form's fields filled with the vacancy's own start date and salary."""
+    return {"start_date": _shown(vacancy.start_date), "salary_fcfa_month": _shown(vacancy.salary_fcfa_month)}
+
+
+def ending_reason_required(lang: str) -> str:
+    """Return the message asking why a placement ends."""
+    return message("end_reason_required", lang)
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """An offer as its company sees it: the trainee's code and initials, the name and phone once accepted, the placement."""
+
+    offer: Offer
+    code: str
+    initials: str
+    name: str | None
+    phone: str | None
+    placement: Placement | None
+
+
+@dataclass(frozen=True)
+class VacancyOffers:
+    """A vacancy's offers for its company: the hirings (placements, current first) and the other offers."""
+
+    placements: list[OfferView]
+    offers: list[OfferView]
+
+    def states(self) -> dict[int, str]:
+        """Return the state of each trainee's offer, by trainee id."""
+        return {view.offer.trainee_id: view.offer.state.value for view in [*self.placements, *self.offers]}
+
+
+def offer_views(session: Session, offers: Sequence[Offer]) -> list[OfferView]:
+    """Return the offers with what their company may see of each trainee, in the same order."""
+    trainee_ids = {o.trainee_id for o in offers}
+    offer_ids = [o.id for o in offers if o.id is not None]
+    profiles = {p.id: p for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.id).in_(trainee_ids)))}
+    placements = {p.offer_id: p for p in session.exec(select(Placement).where(col(Placement.offer_id).in_(offer_ids)))}
+    return [_view(o, profiles[o.trainee_id], placements.get(o.id or 0)) for o in offers]
+
+
+def _view(offer: Offer, profile: TraineeProfile, placement: Placement | None) -> OfferView:
+    shown = offer.state in REVEALED
+    return OfferView(offer=offer, code=profile.code, initials=candidates_engine.initials(profile.full_name),
+                     name=profile.full_name if shown else None, phone=profile.phone if shown else None,
+                     placement=placement)  # fmt: skip
+
+
+def vacancy_offers(*, session: Session, by: User, vacancy_id: int) -> VacancyOffers:
+    """Return a vacancy's offers as its company sees them: hirings (current first), then offers waiting for the company."""
+    offers = offers_service.list_offers(session=session, by=by, vacancy_id=vacancy_id, states=EMPLOYER_STATES)
+    views = offer_views(session, offers)
+    hired = sorted((v for v in views if v.placement), key=lambda v: v.placement is not None and v.placement.ended_at is not None)
+    others = sorted((v for v in views if not v.placement), key=lambda v: _ORDER.get(v.offer.state, len(_ORDER)))
+    return VacancyOffers(placements=hired, offers=others)
 
 
 # ---------------------------------------------------------------- dependencies

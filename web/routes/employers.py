@@ -1,16 +1,17 @@
-"""The employer portal: applying for access, the company's vacancies, their candidates (plain HTML forms)."""
+"""The employer portal: applying for access, the company's vacancies, their candidates and hirings (plain HTML forms)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from employers import candidates as candidates_engine
+from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import InvalidFields
-from employers.models import Vacancy
+from employers.exceptions import AlreadyPlaced, InvalidFields, ReasonRequired, VacancyFull
+from employers.models import Offer, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS, Problem
 from web.auth import service as auth_service
@@ -21,6 +22,7 @@ from web.db import SessionDep
 from web.deps import EmployerUser, Lang
 from web.pages import render
 from web.routes.employer_common import (
+    PLACEMENT_FIELDS,
     CompanyId,
     DomainRoute,
     Labels,
@@ -29,8 +31,14 @@ from web.routes.employer_common import (
     account_problems,
     components_shown,
     done_message,
+    ending_reason_required,
     field_messages,
+    message,
+    offer_views,
+    placement_terms,
     sentences,
+    typed_terms,
+    vacancy_offers,
 )
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
@@ -157,9 +165,9 @@ def close(session: SessionDep, company: CompanyId, vacancy_id: int) -> Response:
 
 @router.get("/employer/vacancies/{vacancy_id}", response_class=HTMLResponse)
 def vacancy_page(
-    request: Request, session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int, done: str = ""
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, done: str = ""
 ) -> Response:
-    """Show a vacancy with its ranked candidates (pseudonymised), why others are ineligible, and what was asked for."""
+    """Show a vacancy with its hirings and offers, its ranked candidates (pseudonymised), and what was asked for."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     ranked = candidates_engine.is_ranked(vacancy)
     found = (
@@ -172,6 +180,7 @@ def vacancy_page(
         "vacancy": vacancy, "found": found, "asked": asked, "labels": Labels(lang), "done": done_message(done, lang),
         "shown": components_shown(vacancy),
         "warnings": sentences(employers_service.warnings_of(vacancy), lang),
+        "hiring": vacancy_offers(session=session, by=user, vacancy_id=vacancy_id), "terms": typed_terms(vacancy),
     }  # fmt: skip
     return render(request, "employers/vacancy.html", context)
 
@@ -184,3 +193,84 @@ def request_candidate(
     employers_service.request_candidate(session=session, vacancy_id=vacancy_id, employer_id=company, trainee_code=code,
                                         by=user.id or 0, lang=lang, top=get_settings().ranking_top)  # fmt: skip
     return RedirectResponse(f"/employer/vacancies/{vacancy_id}?done=requested#{code}", status_code=303)
+
+
+# ---------------------------------------------------------------- offers and placements
+
+
+def offer_page(
+    request: Request,
+    session: SessionDep,
+    lang: str,
+    company: int,
+    offer: Offer,
+    *,
+    typed: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    refusal: str | None = None,
+    status: int = 200,
+) -> Response:
+    """Render one offer with its forms: the values as typed, each error next to its field, a refusal above them."""
+    vacancy = employers_service.get_vacancy(session=session, vacancy_id=offer.vacancy_id, employer_id=company)
+    [view] = offer_views(session, [offer])
+    context = {"vacancy": vacancy, "view": view, "labels": Labels(lang), "terms": {**typed_terms(vacancy), **(typed or {})},
+               "errors": errors or {}, "refusal": refusal}  # fmt: skip
+    return render(request, "employers/offer.html", context, status)
+
+
+@router.get("/employer/offers/{offer_id}", response_class=HTMLResponse)
+def offer_detail(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int
+) -> Response:
+    """Show one of the company's offers: the candidate, where the offer stands, and what the company can do."""
+    return offer_page(request, session, lang, company, offers_service.get_offer(session=session, offer_id=offer_id, by=user))
+
+
+@router.post("/employer/offers/{offer_id}/confirm", response_class=HTMLResponse)
+def confirm(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int, form: Submitted
+) -> Response:
+    """Confirm the hiring of a trainee who accepted, on a start date and a monthly salary (a double submit hires once)."""
+    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    typed = {name: str(form.get(name) or "") for name in PLACEMENT_FIELDS}
+    try:
+        terms = placement_terms(typed)
+        offers_service.confirm_placement(session=session, offer_id=offer_id, by=user, start_date=terms.start_date,
+                                         salary_fcfa_month=terms.salary_fcfa_month)  # fmt: skip
+    except InvalidFields as invalid:
+        errors = field_messages(invalid.problems, lang)
+        return offer_page(request, session, lang, company, offer, typed=typed, errors=errors, status=422)
+    except (VacancyFull, AlreadyPlaced) as refused:  # the confirmation's writes were undone (employers.offers)
+        return offer_page(request, session, lang, company, offer, typed=typed, refusal=message(refused.code, lang), status=409)
+    return to_vacancy(offer.vacancy_id, "confirmed")
+
+
+@router.post("/employer/offers/{offer_id}/reject", response_class=HTMLResponse)
+def turn_down(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int, form: Submitted
+) -> Response:
+    """Turn down a candidate offered or who accepted, saying why."""
+    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    reason = str(form.get("reason") or "")
+    try:
+        offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user, reason=reason)
+    except ReasonRequired as missing:
+        errors = {"reason": message(missing.code, lang)}
+        return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
+    return to_vacancy(offer.vacancy_id, "turned_down")
+
+
+@router.post("/employer/placements/{placement_id}/end", response_class=HTMLResponse)
+def end(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, placement_id: int, form: Submitted
+) -> Response:
+    """End a hiring (the contract is over), saying why; its seat opens again."""
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user)
+    reason = str(form.get("reason") or "")
+    try:
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=reason)
+    except ReasonRequired:
+        offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user)
+        errors = {"reason": ending_reason_required(lang)}
+        return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
+    return to_vacancy(placement.vacancy_id, "ended")

@@ -28,8 +28,6 @@ from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser
-from web.i18n import translator
-from web.messages import N_
 from web.pages import render
 from web.routes.employer_common import DomainRoute, Submitted, components_shown, done_message, message
 from web.routes.officer import officer_context
@@ -38,7 +36,6 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 #: Vacancies per page of the list.
 PER_PAGE = 100
-WITHDRAW_REASON_REQUIRED = N_("Écrivez pourquoi vous retirez cette proposition.")
 
 
 # ---------------------------------------------------------------- the list
@@ -141,7 +138,7 @@ def withdraw(request: Request, session: SessionDep, lang: Lang, user: OfficerUse
     try:
         workflow.withdraw_offer(session=session, offer_id=offer_id, by=user, reason=reason)
     except ReasonRequired:
-        errors = {"withdraw": {offer_id: translator(lang)(WITHDRAW_REASON_REQUIRED)}}
+        errors = {"withdraw": {offer_id: message("withdraw_reason_required", lang)}}
         return review_page(request, session, lang, user, found.vacancy_id, Filters.of(form), errors=errors,
                            typed={"withdraw": {offer_id: reason}}, status=422)  # fmt: skip
     return back_to(found.vacancy_id, "withdrawn", Filters.of(form), f"offer-{offer_id}")
