@@ -25,7 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import EmployerError, UnknownEmployers, UnmatchedRecord, VacancyCodeTaken
+from employers.exceptions import EmployerError, ReasonRequired, UnknownEmployers, UnmatchedRecord, VacancyCodeTaken
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from employers.validation import Problem
 from matching import exchange
@@ -273,6 +273,20 @@ def issue_pin(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
     except AuthError as refused:
         return profile_page(request, session, lang, user, profile, refusal=message(refused.code, lang), status=409)
     return profile_page(request, session, lang, user, profile, done="pin_issued", pin=pin)
+
+
+@router.post("/officer/placements/{placement_id}/end", response_class=HTMLResponse)
+def end_placement(
+    request: Request, session: SessionDep, lang: Lang, user: OfficerUser, placement_id: int, form: Submitted
+) -> Response:
+    """End a trainee's active placement, saying why; its seat opens again."""
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user)
+    try:
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=str(form.get("reason") or ""))
+    except ReasonRequired:
+        profile = profiles_service.get_profile(session=session, profile_id=placement.trainee_id)
+        return profile_page(request, session, lang, user, profile, refusal=message("end_reason_required", lang), status=422)
+    return to_profile(placement.trainee_id, "ended")
 
 
 # ---------------------------------------------------------------- importing a file
