@@ -3,13 +3,18 @@
 A route added without an entry in EXPECTED fails `test_every_route_has_an_entry`. Outcomes:
 - "ok": let through (any answer but the refusals below: a page, a redirect elsewhere, a validation error);
 - "signin": refused for want of a session (a redirect to /signin for pages, 401 for the API);
-- 403: refused for the role; 404: the object belongs to another company, so it does not exist for this user.
+- 403: refused for the role; 404: the object belongs to another company (or the offer to another trainee), so it
+  does not exist for this user.
+
+The world's objects: company A's open vacancy; trainee A (the "trainee" role) with an accepted offer of it;
+another trainee's confirmed placement on it; trainee B (the "trainee_b" role) with no offer at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,13 +22,13 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from employers.models import EmployerStatus
-from tests.employers.factories import profile, stored_vacancy
+from employers.models import EmployerStatus, OfferState, Placement
+from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role
 
-ROLES = ("anonymous", "trainee", "employer_a", "employer_b", "officer", "admin")
+ROLES = ("anonymous", "trainee", "trainee_b", "employer_a", "employer_b", "officer", "admin")
 Outcome = str | int
 
 PUBLIC: dict[str, Outcome] = dict.fromkeys(ROLES, "ok")
@@ -31,6 +36,8 @@ SIGNED_IN: dict[str, Outcome] = {**dict.fromkeys(ROLES, "ok"), "anonymous": "sig
 EMPLOYERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "employer_a": "ok", "employer_b": "ok"}
 OWN_VACANCY: dict[str, Outcome] = {**EMPLOYERS, "employer_b": 404}
 OFFICERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "officer": "ok", "admin": "ok"}
+TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok", "trainee_b": "ok"}
+OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 
 EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
@@ -63,11 +70,44 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/api/v1/vacancies/{vacancy_id}/close"): OWN_VACANCY,
     ("GET", "/api/v1/vacancies/{vacancy_id}/candidates"): OWN_VACANCY,
     ("POST", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/request"): OWN_VACANCY,
-    ("GET", "/trainee"): {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok"},
+    ("GET", "/api/v1/vacancies/{vacancy_id}/offers"): OWN_VACANCY,
+    ("GET", "/employer/offers/{offer_id}"): OWN_VACANCY,
+    ("POST", "/employer/offers/{offer_id}/confirm"): OWN_VACANCY,
+    ("POST", "/employer/offers/{offer_id}/reject"): OWN_VACANCY,
+    ("POST", "/employer/placements/{placement_id}/end"): OWN_VACANCY,
+    ("POST", "/api/v1/offers/{offer_id}/confirm"): OWN_VACANCY,
+    ("POST", "/api/v1/offers/{offer_id}/reject"): OWN_VACANCY,
+    ("POST", "/api/v1/placements/{placement_id}/end"): OWN_VACANCY,
+    ("GET", "/trainee"): TRAINEES,
+    ("GET", "/trainee/profile"): TRAINEES,
+    ("GET", "/trainee/availability"): TRAINEES,
+    ("POST", "/trainee/availability"): TRAINEES,
+    ("GET", "/trainee/offers/{offer_id}"): OWN_OFFER,
+    ("GET", "/trainee/offers/{offer_id}/decline"): OWN_OFFER,
+    ("POST", "/trainee/offers/{offer_id}/accept"): OWN_OFFER,
+    ("POST", "/trainee/offers/{offer_id}/decline"): OWN_OFFER,
     ("GET", "/officer"): OFFICERS,
     ("GET", "/officer/applications"): OFFICERS,
     ("POST", "/officer/applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/officer/applications/{employer_id}/reject"): OFFICERS,
+    ("GET", "/officer/vacancies"): OFFICERS,
+    ("GET", "/officer/vacancies/{vacancy_id}"): OFFICERS,
+    ("POST", "/officer/vacancies/{vacancy_id}/trainees/{trainee_id}/shortlist"): OFFICERS,
+    ("POST", "/officer/vacancies/{vacancy_id}/trainees/{trainee_id}/offer"): OFFICERS,
+    ("POST", "/officer/offers/{offer_id}/withdraw"): OFFICERS,
+    ("POST", "/officer/placements/{placement_id}/end"): OFFICERS,
+    ("GET", "/officer/trainees"): OFFICERS,
+    ("GET", "/officer/trainees/new"): OFFICERS,
+    ("POST", "/officer/trainees/new"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/pin"): OFFICERS,
+    ("GET", "/officer/import"): OFFICERS,
+    ("POST", "/officer/import/preview"): OFFICERS,
+    ("POST", "/officer/import/confirm"): OFFICERS,
+    ("GET", "/officer/audit"): OFFICERS,
+    ("GET", "/officer/outbox"): OFFICERS,
     ("GET", "/api/v1/employer-applications"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
@@ -102,18 +142,27 @@ class World:
 def world(session: Session) -> World:
     company_a, company_b = employer(session), employer(session)
     pending = employer(session, status=EmployerStatus.pending)
-    vacancy_a = stored_vacancy(session, company_a)
+    vacancy_a = stored_vacancy(session, company_a, seats=3)
     stored_vacancy(session, company_b)
-    candidate = profile(session)
+    candidate, placed, other = profile(session), profile(session), profile(session)
+    officer = user(session, Role.officer)
+    offer = offer_in(session, vacancy_a, candidate, OfferState.accepted, by=officer)
+    confirmed = offer_in(session, vacancy_a, placed, OfferState.confirmed, by=officer)
+    placement = Placement(offer_id=confirmed.id or 0, vacancy_id=vacancy_a.id or 0, trainee_id=placed.id or 0,
+                          start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
+    session.add(placement)
+    session.commit()
     accounts = {
         "trainee": user(session, Role.trainee, secret="123456", trainee_id=candidate.id),
+        "trainee_b": user(session, Role.trainee, secret="123456", trainee_id=other.id),
         "employer_a": user(session, Role.employer, employer_id=company_a.id),
         "employer_b": user(session, Role.employer, employer_id=company_b.id),
-        "officer": user(session, Role.officer),
+        "officer": officer,
         "admin": user(session, Role.admin),
     }
-    logins = {role: (account.login, "123456" if role == "trainee" else PASSWORD) for role, account in accounts.items()}
-    params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id)}
+    logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
+    params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
+              "placement_id": str(placement.id), "trainee_id": str(candidate.id)}  # fmt: skip
     return World(params, logins)
 
 
