@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -26,6 +26,8 @@ from matching.models import Vacancy as ExchangeVacancy
 from matching.models import normalise_phone
 from matching.normalise import get_vocabularies
 from matching.taxonomy import get_taxonomy
+
+Record = TypeVar("Record")
 
 Severity = Literal["error", "warning"]
 
@@ -68,10 +70,10 @@ class Problem:
 
 
 @dataclass
-class VacancyCheck:
-    """The outcome of checking vacancy fields: the normalised record (when valid) and every problem."""
+class RecordCheck(Generic[Record]):
+    """The outcome of checking a record's fields (a form, an API body): the normalised record when valid, every problem."""
 
-    record: ExchangeVacancy | None
+    record: Record | None
     problems: list[Problem]
 
     @property
@@ -81,8 +83,11 @@ class VacancyCheck:
 
     @property
     def warnings(self) -> list[Problem]:
-        """Return the problems that are only shown."""
+        """Return the problems that are only shown (values kept as written)."""
         return [p for p in self.problems if p.severity == "warning"]
+
+
+VacancyCheck = RecordCheck[ExchangeVacancy]
 
 
 def problems_from_errors(errors: Iterable[ErrorDetails], *, skip: Sequence[str] = ()) -> list[Problem]:

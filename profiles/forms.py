@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from employers.validation import Problem, problems_from_errors
+from employers.validation import Problem, RecordCheck, problems_from_errors
 from matching.exchange import normalise_records
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import Vocabulary, get_vocabularies
@@ -179,22 +179,7 @@ def _training(cohort: str | None, overall: str | None, modules: Sequence[Row]) -
 # ---------------------------------------------------------------- checking
 
 
-@dataclass
-class TraineeCheck:
-    """The outcome of checking a trainee's fields: the normalised record (when valid) and every problem."""
-
-    record: ExchangeTrainee | None
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Return the problems that prevent saving."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Return the problems that are only shown (values kept as written)."""
-        return [p for p in self.problems if p.severity == "warning"]
+TraineeCheck = RecordCheck[ExchangeTrainee]
 
 
 def check_trainee(data: Mapping[str, Any]) -> TraineeCheck:

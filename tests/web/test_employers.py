@@ -259,6 +259,14 @@ class TestCandidates:
         for secret in ("Awa", "Diarra", "76123456", "1990"):
             assert secret not in page and secret not in listed.text
 
+    def test_the_vacancy_page_details_its_requirements_and_terms(self, client: Client, session: Session) -> None:
+        company = signed_in_employer(client, session)
+        vacancy = stored_vacancy(session, company, required_skills=["patrol"], salary_fcfa_month=85_000, shift="night")
+        page = client.get(f"/employer/vacancies/{vacancy.id}").text
+        facts = page.split("<summary>Détail de l&#39;offre</summary>", 1)[1].split("</details>", 1)[0]
+        assert "Compétences demandées" in facts and "Salaire mensuel (FCFA)" in facts and "85\u202f000" in facts
+        assert "Horaires" in facts
+
     def test_ineligible_trainees_are_counted_with_the_commonest_reasons(self, client: Client, session: Session) -> None:
         company = signed_in_employer(client, session)
         profile(session)
