@@ -1,15 +1,16 @@
 """The matching engine on stored data: a vacancy's ranked candidates, pseudonymised, for its employer.
 
-The pool is every trainee profile whose owner consented to share it (``consent_to_share``), converted
-with ``TraineeProfile.to_exchange()``. Employers see a candidate as a code, initials, home town, preferred
-levels, certifications, skills and years of security experience, never a name, phone or birth date.
+The pool is every trainee profile whose owner consented to share it (``consent_to_share``) and who holds no
+active placement (someone in a job is not a candidate), converted with ``TraineeProfile.to_exchange()``.
+Employers see a candidate as a code, initials, home town, preferred levels, certifications, skills and years
+of security experience, never a name, phone or birth date.
 
 Speed. A vacancy page must answer in well under 200 ms with 10,000 trainees and 500 open vacancies, but
 one engine pass over them takes seconds, and the engine is fastest in bulk (ranking one vacancy alone
 costs most of what ranking all of them does). So results are cached in this process:
 
-* the **pool** (exchange records and pseudonymised facts) is keyed by the database and the consenting
-  profiles' count and latest ``updated_at``;
+* the **pool** (exchange records and pseudonymised facts) is keyed by the database, the consenting
+  profiles' count and latest ``updated_at``, and the placements' count, latest id and latest end;
 * the **rankings of all open vacancies** are computed together in one engine pass and kept, keyed by the
   pool's key, the open vacancies' count and latest ``updated_at``, the language and the list length. Any
   change to a consenting profile or an open vacancy (an edit, a publication, a closing) changes the key,
@@ -33,9 +34,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import ValidationError
+from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
-from employers.models import Employer, Vacancy, VacancyStatus
+from employers.models import Employer, Placement, Vacancy, VacancyStatus
 from matching.messages import Lang
 from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
@@ -110,8 +112,9 @@ def facts_of(profile: TraineeProfile, record: ExchangeTrainee) -> TraineeFacts:
 
 
 def load_pool(session: Session) -> Pool:
-    """Read every consenting profile and convert it for the engine (a profile that no longer validates is left out)."""
-    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share)).order_by(col(TraineeProfile.code))
+    """Read every consenting profile not placed and convert it for the engine (one that no longer validates is left out)."""
+    placed = exists().where(col(Placement.trainee_id) == col(TraineeProfile.id), col(Placement.ended_at).is_(None))
+    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share), ~placed).order_by(col(TraineeProfile.code))
     converted = [(p, _exchange(p)) for p in session.exec(query)]
     usable = [(p, r) for p, r in converted if r is not None]
     return Pool(tuple(r for _, r in usable), {p.code: facts_of(p, r) for p, r in usable})
@@ -198,9 +201,9 @@ def _database(session: Session) -> str:
 
 
 def _pool_version() -> Any:
-    return select(func.count(col(TraineeProfile.id)), func.max(TraineeProfile.updated_at)).where(
-        col(TraineeProfile.consent_to_share)
-    )
+    profiles = (func.count(col(TraineeProfile.id)), func.max(TraineeProfile.updated_at))
+    placements = (func.count(col(Placement.id)), func.max(Placement.id), func.max(Placement.ended_at))
+    return select(*profiles, *(select(f).scalar_subquery() for f in placements)).where(col(TraineeProfile.consent_to_share))
 
 
 def _open_version() -> Any:

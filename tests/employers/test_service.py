@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,9 +24,10 @@ from employers.exceptions import (
     VacancyNotFound,
     VacancyNotOpen,
 )
-from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.models import CandidateRequest, Employer, EmployerStatus, OfferState, Placement, Vacancy, VacancyStatus
 from employers.rules import SMIG_FCFA_MONTH
-from tests.employers.factories import profile, stored_vacancy
+from profiles.models import utcnow
+from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.factories import vacancy as exchange_vacancy
 from tests.web.factories import employer, user
 from web.auth.models import Role
@@ -352,6 +354,24 @@ class TestCandidates:
                                          changes={"required_certifications": ["CYNO"]})  # fmt: skip
         session.commit()
         assert candidates.candidates_for(session=session, vacancy=post).eligible_count == 0
+
+    def test_a_trainee_in_a_job_is_no_candidate_until_the_placement_ends(self, session: Session) -> None:
+        company = employer(session)
+        post, other = stored_vacancy(session, company), stored_vacancy(session, company)
+        placed, free = profile(session), profile(session)
+        assert candidates.candidates_for(session=session, vacancy=post).eligible_count == 2
+        officer = account(session, Role.officer)
+        offer = offer_in(session, other, placed, OfferState.confirmed, by=officer)
+        placement = Placement(offer_id=offer.id or 0, vacancy_id=other.id or 0, trainee_id=placed.id or 0,
+                              start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
+        session.add(placement)
+        session.commit()
+        found = candidates.candidates_for(session=session, vacancy=post)
+        assert [row.trainee.code for row in found.candidates] == [free.code] and found.ineligible_count == 0
+        placement.ended_at = utcnow()
+        session.add(placement)
+        session.commit()
+        assert candidates.candidates_for(session=session, vacancy=post).eligible_count == 2
 
     def test_a_draft_is_ranked_alone_and_in_english_on_request(self, session: Session) -> None:
         company = employer(session)
