@@ -196,7 +196,7 @@ class TestHome:
     def assert_cards(self, scene: Scene, expected: dict[str, str]) -> None:
         """Check the home page: nothing waits for an answer, and each job's card (by title) says where its offer stands."""
         page = scene.client.get("/trainee").text
-        assert "Travail proposé Pas de proposition pour le moment." in text_of(page)
+        assert "Travail proposé Aucune autre proposition à répondre pour le moment." in text_of(page)
         cards = {title: next(c for c in page.split("<article") if f">{title}<" in c) for title in expected}
         for title, sentence in expected.items():
             assert sentence in text_of(cards[title]), title
