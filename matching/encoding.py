@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -97,24 +98,27 @@ def _rows_matrix(rows: Sequence[Iterable[int]], width: int) -> sparse.csr_matrix
     return sparse.csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), shape=(len(rows), width))
 
 
-def _flags(rows: Sequence[Iterable[int]], width: int, empty_means_all: bool = False) -> NDArray[np.bool_]:
+def _flags(rows: Sequence[Sequence[int]], width: int, empty_means_all: bool = False) -> NDArray[np.bool_]:
+    lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+    columns = np.fromiter(chain.from_iterable(rows), dtype=np.intp, count=int(lengths.sum()))
     out = np.zeros((len(rows), width), dtype=bool)
-    for i, row in enumerate(rows):
-        cols = list(row)
-        if cols:
-            out[i, cols] = True
-        elif empty_means_all:
-            out[i, :] = True
+    out[np.repeat(np.arange(len(rows)), lengths), columns] = True
+    if empty_means_all:
+        out[lengths == 0] = True
     return out
+
+
+_LANGUAGE_RANKS: dict[str, int] = {level: rank for rank, level in enumerate(LANGUAGE_LEVELS, start=1)}
 
 
 def _language_levels(items: Sequence[Sequence[tuple[str, str]]], space: Space) -> NDArray[np.int8]:
     """Return levels 1 (basic) … 4 (native), 0 where the language is absent."""
+    positions = space.languages.positions
+    cells = [(i, positions[language], _LANGUAGE_RANKS[level]) for i, row in enumerate(items) for language, level in row]
     out = np.zeros((len(items), len(space.languages)), dtype=np.int8)
-    for i, row in enumerate(items):
-        for language, level in row:
-            col = space.languages.positions[language]
-            out[i, col] = max(out[i, col], LANGUAGE_LEVELS.index(level) + 1)
+    if cells:
+        rows, columns, levels = np.array(cells, dtype=np.intp).T
+        np.maximum.at(out, (rows, columns), levels.astype(np.int8))
     return out
 
 

@@ -19,6 +19,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matching.gcpause import paused_gc
 from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
 from matching.normalise import Vocabularies, Vocabulary, get_vocabularies
 
@@ -397,12 +398,13 @@ def detect_format(path: Path) -> Literal["json", "csv"]:
 
 def parse_text(text: str, *, kind: Kind, source: str, fmt: Literal["json", "csv"]) -> LoadResult[Any]:
     """Parse, validate and normalise the text of an exchange file."""
-    raw, issues = read_raw(text, source=source, fmt=fmt, kind=kind)
-    model = MODELS[kind]
-    records, errors = validate(raw, model=model, source=source, fmt=fmt)  # type: ignore[type-var]
-    issues += errors + unknown_fields(raw, model=model, source=source)
-    wheres = {str(r.data.get("id", "")).strip(): r.where for r in raw}
-    issues += normalise_records(records, source=source, wheres=[wheres.get(r.id, "") for r in records])
+    with paused_gc():
+        raw, issues = read_raw(text, source=source, fmt=fmt, kind=kind)
+        model = MODELS[kind]
+        records, errors = validate(raw, model=model, source=source, fmt=fmt)  # type: ignore[type-var]
+        issues += errors + unknown_fields(raw, model=model, source=source)
+        wheres = {str(r.data.get("id", "")).strip(): r.where for r in raw}
+        issues += normalise_records(records, source=source, wheres=[wheres.get(r.id, "") for r in records])
     return LoadResult(records=records if not [i for i in issues if i.severity == "error"] else [], issues=issues)
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matching.config import COMPONENTS
+from matching.encoding import NO_DATE, VacancyArrays
 from matching.messages import Lang, label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
-from matching.scoring import Block, Floats, Prepared
+from matching.scoring import Block, Bools, Floats, Prepared
 
 #: A component at or above this value can be named as raising the score; at or below LOW, lowering it.
 HIGH, LOW = 0.7, 0.4
@@ -18,11 +22,77 @@ MAX_RAISED, MAX_LOWERED = 2, 1
 _LEVEL, _SHIFT = COMPONENTS.index("level"), COMPONENTS.index("shift")
 
 
-def _strongest(strength: Floats, count: int) -> list[list[int]]:
-    """Return, per row, the columns of the `count` largest non-negative values, largest first."""
+def _strongest(strength: Floats, count: int) -> tuple[NDArray[np.intp], Bools]:
+    """Return, per row, the columns of the `count` largest values, largest first, and which of them are non-negative."""
     order = np.argsort(-strength, axis=1, kind="stable")[:, :count]
-    keep = (np.take_along_axis(strength, order, axis=1) >= 0).tolist()
-    return [[c for c, k in zip(o, ks, strict=True) if k] for o, ks in zip(order.tolist(), keep, strict=True)]
+    return order, np.take_along_axis(strength, order, axis=1) >= 0
+
+
+@dataclass
+class _Listed:
+    """One list of every vacancy (its required skills, say) and which of its items each trainee holds."""
+
+    columns: NDArray[np.intp]  # [vacancy, position in its list] column of `held`; -1 past the list's end
+    held: Bools  # [trainee, column]
+
+    @classmethod
+    def build(cls, lists: Sequence[Sequence[str]], positions: dict[str, int], held: Bools) -> _Listed:
+        """Index each vacancy's list (codes) by the columns of `held`."""
+        columns = np.full((len(lists), max(map(len, lists), default=0)), -1, dtype=np.intp)
+        for row, codes in enumerate(lists):
+            columns[row, : len(codes)] = [positions[code] for code in codes]
+        return cls(columns, held)
+
+    def pattern(self, vacancies: NDArray[np.intp], trainees: NDArray[np.intp]) -> NDArray[np.int64]:
+        """Return a number per pair that tells which items of the vacancy's list the trainee holds.
+
+        Bit i is set when the trainee holds item i. Lists too long for 62 bits give the trainee instead
+        (as -1 - trainee), which tells it as well: it just groups fewer pairs.
+        """
+        columns = self.columns[vacancies]
+        if columns.shape[1] > 62:
+            return -1 - trainees.astype(np.int64)
+        hits = self.held[trainees[:, None], np.maximum(columns, 0)] & (columns >= 0)
+        return hits.astype(np.int64) @ (np.int64(1) << np.arange(columns.shape[1], dtype=np.int64))
+
+
+Keys = tuple[NDArray[Any], ...]
+#: What a component's sentence depends on, for (vacancy, trainee) pairs: equal keys, equal sentences.
+FactKeys = Callable[[NDArray[np.intp], NDArray[np.intp]], Keys]
+
+
+def _ids(items: Sequence[Hashable]) -> NDArray[np.intp]:
+    """Return a number per item, equal for equal items."""
+    seen: dict[Hashable, int] = {}
+    return np.array([seen.setdefault(x, len(seen)) for x in items], dtype=np.intp)
+
+
+def _distinct(columns: Keys) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Group the pairs with equal values in every column: return one pair of each group, and each pair's group."""
+    order = np.lexsort(columns)
+    starts = np.zeros(len(order), dtype=bool)
+    starts[:1] = True
+    for column in columns:
+        ordered = column[order]
+        starts[1:] |= ordered[1:] != ordered[:-1]
+    inverse = np.empty_like(order)
+    inverse[order] = np.cumsum(starts) - 1
+    return order[starts], inverse
+
+
+def _applies(v: VacancyArrays) -> Floats:
+    """Return, per vacancy, 1 for each component it gives content to and 0 for those it leaves empty."""
+    empty = {
+        "skills": np.diff(v.required_skills.indptr) == 0,
+        "preferred_skills": np.diff(v.preferred_skills.indptr) == 0,
+        "certifications": ~v.preferred_certifications.any(axis=1),
+        "availability": v.start_date == NO_DATE,
+        "shift": v.shift < 0,
+    }
+    out = np.ones((len(v), len(COMPONENTS)))
+    for name, rows in empty.items():
+        out[rows, COMPONENTS.index(name)] = 0.0
+    return out
 
 
 class Explainer:
@@ -31,7 +101,6 @@ class Explainer:
     def __init__(self, prepared: Prepared, lang: Lang = "fr") -> None:
         self.p = prepared
         self.lang = lang
-        self._memo: dict[tuple[object, ...], str] = {}
         # A component the trainee left empty (no preferred level or shift) is never a reason.
         self._vacuous = np.zeros((len(prepared.trainees), len(COMPONENTS)), dtype=bool)
         self._vacuous[:, _LEVEL] = [not t.preferred_levels for t in prepared.trainees.records]
@@ -39,6 +108,10 @@ class Explainer:
         taxonomy = prepared.space.taxonomy
         self.skill_names = {s.code: (s.fr if lang == "fr" else s.en) for s in taxonomy.skills}
         self.language_names = {x.code: (x.fr if lang == "fr" else x.en) for x in taxonomy.languages}
+        self._weights = prepared.weights[None, :] * _applies(prepared.vacancies)
+        self._keys = self._fact_keys()
+        self._memo: dict[tuple[int, bool], dict[tuple[int, ...], str]] = defaultdict(dict)
+        self._heads: dict[int, list[str]] = {}
 
     # ------------------------------------------------------------ ineligible
 
@@ -121,53 +194,107 @@ class Explainer:
 
         `values` holds the candidates' components (rows: candidates, columns: COMPONENTS order).
         """
-        v = self.p.vacancies.records[block.rows.start + row]
-        weights = self.p.weights * self._applies(v)
-        usable = (weights > 0)[None, :] & ~self._vacuous[trainees]
-        up = _strongest(np.where(usable & (values >= HIGH), values * weights, -1.0), MAX_RAISED)
-        down = _strongest(np.where(usable & (values <= LOW), (1 - values) * weights, -1.0), MAX_LOWERED)
-        head = [say("holds_required", self.lang, codes=", ".join(v.required_certifications))] if v.required_certifications else []
-        records = self.p.trainees.records
-        reason = self._reason
-        return [
-            [*head, *(reason(c, True, v, records[t]) for c in ups), *(reason(c, False, v, records[t]) for c in downs)]
-            for t, ups, downs in zip(trainees.tolist(), up, down, strict=True)
-        ]
+        return self.block_reasons(block, np.full(len(trainees), row, dtype=np.intp), trainees, values)
 
-    def _reason(self, component: int, high: bool, v: Vacancy, t: Trainee) -> str:
-        name = COMPONENTS[component]
-        key = (name, high, *self._facts(name, v, t))
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._component_reason(name, high, v, t)
+    def block_reasons(self, block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp], values: Floats) -> list[list[str]]:
+        """Return, for each candidate (a row of the block and a trainee), what raised and what lowered its score.
+
+        `values` holds the candidates' components (rows: candidates, columns: COMPONENTS order). The
+        components named are chosen for all candidates at once; each distinct sentence is written once.
+        """
+        vacancies = block.rows.start + rows
+        weights = self._weights[vacancies]
+        usable = (weights > 0) & ~self._vacuous[trainees]
+        raised = _strongest(np.where(usable & (values >= HIGH), values * weights, -1.0), MAX_RAISED)
+        lowered = _strongest(np.where(usable & (values <= LOW), (1 - values) * weights, -1.0), MAX_LOWERED)
+        named = np.full((len(trainees), MAX_RAISED + MAX_LOWERED), None, dtype=object)
+        self._name(named[:, :MAX_RAISED], *raised, True, vacancies, trainees)
+        self._name(named[:, MAX_RAISED:], *lowered, False, vacancies, trainees)
+        heads = {v: self._head(v) for v in np.unique(vacancies).tolist()}
+        return [heads[v] + [x for x in row if x is not None] for v, row in zip(vacancies.tolist(), named.tolist(), strict=True)]
+
+    def _name(
+        self,
+        out: NDArray[np.object_],
+        order: NDArray[np.intp],
+        keep: Bools,
+        high: bool,
+        vacancies: NDArray[np.intp],
+        trainees: NDArray[np.intp],
+    ) -> None:
+        """Write into `out` (candidates × slots) the sentence of each kept component of `order` (same shape)."""
+        rows, slots = np.nonzero(keep)
+        components = order[rows, slots]
+        for component in np.unique(components).tolist():
+            chosen = components == component
+            r = rows[chosen]
+            out[r, slots[chosen]] = self._sentences(component, high, vacancies[r], trainees[r])
+
+    def _sentences(
+        self, component: int, high: bool, vacancies: NDArray[np.intp], trainees: NDArray[np.intp]
+    ) -> NDArray[np.object_]:
+        """Return one component's sentence for each (vacancy, trainee) pair, writing each distinct one once."""
+        keys = self._keys[COMPONENTS[component]](vacancies, trainees)
+        first, inverse = _distinct(keys)
+        facts = zip(*(k[first].tolist() for k in keys), strict=True)
+        vs, ts = vacancies[first].tolist(), trainees[first].tolist()
+        memo = self._memo[component, high]
+        written = [memo.get(f) or self._write(component, high, f, v, t) for f, v, t in zip(facts, vs, ts, strict=True)]
+        return np.array(written, dtype=object)[inverse]
+
+    def _write(self, component: int, high: bool, facts: tuple[int, ...], vacancy: int, trainee: int) -> str:
+        """Write the sentence of a component for a pair with these facts, and remember it."""
+        v, t = self.p.vacancies.records[vacancy], self.p.trainees.records[trainee]
+        found = self._memo[component, high][facts] = self._component_reason(COMPONENTS[component], high, v, t)
         return found
 
-    @staticmethod
-    def _facts(name: str, v: Vacancy, t: Trainee) -> tuple[object, ...]:
-        """Return what a component's sentence depends on, so equal sentences are written once."""
-        if name in ("experience", "training"):
-            return (t.id,)
-        if name == "proximity":
-            return (t.home_town, v.town, v.town in t.extra_towns)
-        if name in ("level", "shift"):
-            return (v.level, v.shift, tuple(t.preferred_levels), tuple(t.preferred_shifts))
-        if name in ("text", "languages"):
-            return (v.id,)
-        if name == "availability":
-            return (t.available_from, v.start_date)
-        return (v.id, t.id)
+    def _head(self, vacancy: int) -> list[str]:
+        """Return the reasons every candidate of a vacancy shares: the required certifications it holds."""
+        found = self._heads.get(vacancy)
+        if found is None:
+            codes = self.p.vacancies.records[vacancy].required_certifications
+            found = self._heads[vacancy] = [say("holds_required", self.lang, codes=", ".join(codes))] if codes else []
+        return found
 
-    @staticmethod
-    def _applies(v: Vacancy) -> NDArray[np.float64]:
-        """Return 1 for each component the vacancy gives content to, 0 for those it leaves empty."""
-        empty = {
-            "skills": not v.required_skills,
-            "preferred_skills": not v.preferred_skills,
-            "certifications": not v.preferred_certifications,
-            "availability": v.start_date is None,
-            "shift": v.shift is None,
+    def _fact_keys(self) -> dict[str, FactKeys]:
+        """Return, per component, what its sentence depends on, as numbers per (vacancy, trainee) pair.
+
+        Pairs with equal numbers get equal sentences, so a sentence is written once per distinct numbers.
+        """
+        t, v, space = self.p.trainees, self.p.vacancies, self.p.space
+        skills_held = np.asarray(t.skills.toarray() > 0)
+        skills, certifications = space.skills.positions, space.certifications.positions
+        required = _Listed.build([r.required_skills for r in v.records], skills, skills_held)
+        preferred = _Listed.build([r.preferred_skills for r in v.records], skills, skills_held)
+        certified = _Listed.build([r.preferred_certifications for r in v.records], certifications, t.certifications)
+        preferences = _ids([(tuple(x.preferred_levels), tuple(x.preferred_shifts)) for x in t.records])
+
+        def trainee(_: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
+            return (ts,)
+
+        def vacancy(vs: NDArray[np.intp], _: NDArray[np.intp]) -> Keys:
+            return (vs,)
+
+        def proximity(vs: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
+            site = v.town[vs]
+            return t.home[ts], site, np.asarray(t.extra_towns[ts, site]).reshape(-1) > 0
+
+        def preferred_fit(vs: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
+            return v.level[vs], v.shift[vs], preferences[ts]
+
+        return {
+            "skills": lambda vs, ts: (vs, required.pattern(vs, ts)),
+            "preferred_skills": lambda vs, ts: (vs, preferred.pattern(vs, ts)),
+            "certifications": lambda vs, ts: (vs, certified.pattern(vs, ts)),
+            "text": vacancy,
+            "experience": trainee,
+            "training": trainee,
+            "proximity": proximity,
+            "availability": lambda vs, ts: (t.available_from[ts], v.start_date[vs]),
+            "level": preferred_fit,
+            "shift": preferred_fit,
+            "languages": vacancy,
         }
-        return np.array([0.0 if empty.get(c, False) else 1.0 for c in COMPONENTS])
 
     def _names(self, codes: Sequence[str]) -> str:
         return ", ".join(self.skill_names.get(c, c) for c in codes)

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from matching.config import COMPONENTS, ScoringConfig
 from matching.explain import Explainer
+from matching.gcpause import paused_gc
 from matching.messages import Lang
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, Block, Prepared, prepare, score_blocks
@@ -72,9 +73,14 @@ def top_k(score: NDArray[np.float64], k: int, decimals: int) -> list[NDArray[np.
         return [np.empty(0, dtype=np.intp) for _ in range(rows)]
     # One unique integer key per pair: higher score first, then lower column (= lower trainee id).
     key = np.rint(score * 10**decimals).astype(np.int64) * cols - np.arange(cols, dtype=np.int64)[None, :]
-    part = np.argpartition(-key, k - 1, axis=1)[:, :k]
-    order = np.take_along_axis(part, np.argsort(-np.take_along_axis(key, part, axis=1), axis=1), axis=1)
-    return [r[score[i, r] >= 0] for i, r in enumerate(order)]
+    # Each of k disjoint sets of columns has its largest key, so a row's k largest keys are all at least the
+    # smallest of those: only the few pairs above it need sorting. Ineligible pairs (score -1) rank last.
+    bound = key[:, : cols - cols % k].reshape(rows, cols // k, k).max(axis=1).min(axis=1)
+    r, c = np.nonzero((key >= bound[:, None]) & (score >= 0))
+    order = np.lexsort((-key[r, c], r))
+    r, c = r[order], c[order]
+    starts, ends = np.searchsorted(r, np.arange(rows)).tolist(), np.searchsorted(r, np.arange(rows), side="right").tolist()
+    return [c[start : min(end, start + k)] for start, end in zip(starts, ends, strict=True)]
 
 
 def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOCK_PAIRS) -> Iterator[VacancyRanking]:
@@ -86,18 +92,16 @@ def rank_prepared(p: Prepared, *, top: int, lang: Lang = "fr", pairs: int = BLOC
 
 def rank_block(block: Block, explainer: Explainer, *, top: int) -> Iterator[VacancyRanking]:
     """Yield the ranking of each vacancy of one scored block."""
-    p, decimals = block.p, block.p.config.decimals
+    p = block.p
     eligible_counts = block.eligible.sum(axis=1)
     with stage("topk"):
-        chosen_rows = top_k(block.score, top, decimals)
-    for row, chosen in enumerate(chosen_rows):
-        with stage("reasons"):
-            values = block.pick(row, chosen)
-            reasons = explainer.candidate_reasons(block, row, chosen, values)
-            candidates = _candidates(p, block.score[row, chosen], np.round(values, decimals), chosen, reasons)
+        chosen_rows = top_k(block.score, top, p.config.decimals)
+    with stage("reasons"), paused_gc():
+        candidates = block_candidates(block, explainer, chosen_rows)
+    for row, listed in enumerate(candidates):
         yield VacancyRanking(
             vacancy_id=p.vacancies.ids[block.rows.start + row],
-            candidates=candidates,
+            candidates=listed,
             eligible_count=int(eligible_counts[row]),
             ineligible_count=int(len(p.trainees) - eligible_counts[row]),
             _block=block,
@@ -106,14 +110,26 @@ def rank_block(block: Block, explainer: Explainer, *, top: int) -> Iterator[Vaca
         )
 
 
-def _candidates(
-    p: Prepared, scores: NDArray[np.float64], values: NDArray[np.float64], chosen: NDArray[np.intp], reasons: list[list[str]]
-) -> list[Candidate]:
-    ids = p.trainees.ids
-    return [
+def block_candidates(block: Block, explainer: Explainer, chosen_rows: Sequence[NDArray[np.intp]]) -> list[list[Candidate]]:
+    """Return, per row of the block, its chosen trainees as candidates with components and reasons."""
+    counts = [len(chosen) for chosen in chosen_rows]
+    rows = np.repeat(np.arange(len(chosen_rows), dtype=np.intp), counts)
+    trainees = np.concatenate([np.empty(0, dtype=np.intp), *chosen_rows]).astype(np.intp, copy=False)
+    values = block.pick_pairs(rows, trainees)
+    reasons = explainer.block_reasons(block, rows, trainees, values)
+    ids = block.p.trainees.ids
+    listed = [
         Candidate(trainee_id=ids[t], score=score, components=dict(zip(COMPONENTS, parts, strict=True)), reasons=why)
-        for t, score, parts, why in zip(chosen.tolist(), scores.tolist(), values.tolist(), reasons, strict=True)
+        for t, score, parts, why in zip(
+            trainees.tolist(),
+            block.score[rows, trainees].tolist(),
+            np.round(values, block.p.config.decimals).tolist(),
+            reasons,
+            strict=True,
+        )
     ]
+    ends = np.cumsum(counts).tolist()
+    return [listed[end - count : end] for end, count in zip(ends, counts, strict=True)]
 
 
 def rank(

@@ -27,6 +27,7 @@ from matching.encoding import (
     encode_trainees,
     encode_vacancies,
 )
+from matching.gcpause import paused_gc
 from matching.models import Trainee, Vacancy
 from matching.text import tfidf_matrices
 from matching.timing import stage
@@ -79,7 +80,11 @@ class Prepared:
 
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:
     """Encode the records and precompute what every block shares."""
-    config = config or ScoringConfig()
+    with paused_gc():
+        return _prepare(trainees, vacancies, config or ScoringConfig())
+
+
+def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig) -> Prepared:
     space = build_space(trainees, vacancies)
     with stage("encode"):
         t = encode_trainees(trainees, space)
@@ -190,11 +195,20 @@ def hard_failures(p: Prepared, rows: Rows) -> Failures:
 
 
 def _missing_columns(required: Bools, held: Bools) -> dict[int, Bools]:
-    return {int(k): required[:, k, None] & ~held[None, :, k] for k in np.flatnonzero(required.any(axis=0))}
+    out = {}
+    for k in np.flatnonzero(required.any(axis=0)):
+        out[int(k)] = missing = np.zeros((len(required), len(held)), dtype=bool)
+        missing[required[:, k]] = ~held[:, k]  # only the vacancies that ask for it: most rows stay False
+    return out
 
 
 def _languages_below(required: NDArray[np.int8], spoken: NDArray[np.int8]) -> dict[int, Bools]:
-    return {int(k): spoken[None, :, k] < required[:, k, None] for k in np.flatnonzero(required.any(axis=0))}
+    out = {}
+    for k in np.flatnonzero(required.any(axis=0)):
+        asking = np.flatnonzero(required[:, k] > 0)  # no level is below "not asked"
+        out[int(k)] = below = np.zeros((len(required), len(spoken)), dtype=bool)
+        below[asking] = spoken[None, :, k] < required[asking, k, None]
+    return out
 
 
 def _within_mobility(t: TraineeArrays, accepts: Bools, site: NDArray[np.int32]) -> Bools:
@@ -316,21 +330,27 @@ class Block:
 
     def pick(self, row: int, trainees: NDArray[np.intp]) -> Floats:
         """Return every component (columns, in COMPONENTS order) of some trainees for one row."""
+        return self.pick_pairs(np.full(len(trainees), row, dtype=np.intp), trainees)
+
+    def pick_pairs(self, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> Floats:
+        """Return every component (columns, in COMPONENTS order) of some (row, trainee) pairs of the block."""
         out = np.empty((len(trainees), len(COMPONENTS)))
-        vacancy = self.rows.start + row
+        vacancies = self.rows.start + rows
         for c, name in enumerate(COMPONENTS):
             if name in self.computed:
-                out[:, c] = self.computed[name][row, trainees]
+                out[:, c] = self.computed[name][rows, trainees]
             elif name == "training":
                 out[:, c] = training_component(self.p)[trainees]
             else:
                 table = self.p.tables[name]
-                out[:, c] = table.values[table.inverse[vacancy], trainees]
+                out[:, c] = table.values[table.inverse[vacancies], trainees]
         return out
 
 
 #: Distinct joint values up to which shared components are summed into one table (one gather per block).
 JOINT_LIMIT = 512
+#: Rows of a shared table summed at a time.
+SUM_ROWS = 16
 
 
 def weighted_tables(p: Prepared) -> list[Table]:
@@ -348,12 +368,14 @@ def weighted_tables(p: Prepared) -> list[Table]:
 
 def _weighted_group(p: Prepared, names: list[str], weight: dict[str, float]) -> Table:
     keys = np.stack([p.tables[n].inverse for n in names], axis=1)
+    weighted = [(p.tables[n].inverse, weight[n] * p.tables[n].values) for n in names]
 
     def total(rows: NDArray[np.intp]) -> Floats:
         out = np.zeros((len(rows), len(p.trainees)))
-        for name in names:
-            table = p.tables[name]
-            out += weight[name] * table.values[table.inverse[rows]]
+        for start in range(0, len(rows), SUM_ROWS):  # a few rows at a time: the partial sums stay in the cache
+            part, chunk = out[start : start + SUM_ROWS], rows[start : start + SUM_ROWS]
+            for inverse, values in weighted:
+                part += values[inverse[chunk]]
         return out
 
     return factor(keys, total)
@@ -376,7 +398,7 @@ def score_block(p: Prepared, rows: slice) -> Block:
     """Score one block of vacancies against every trainee."""
     with stage("constraints"):
         failures = hard_failures(p, rows)
-        eligible = ~failures.any()
+        failed = failures.any()
     with stage("text"):
         text = text_similarity(p, rows)
     with stage("scoring"):
@@ -384,8 +406,8 @@ def score_block(p: Prepared, rows: slice) -> Block:
         score = weighted_sum(p, rows, computed)
         np.clip(score, 0.0, 1.0, out=score)
         np.round(score, p.config.decimals, out=score)
-        score[~eligible] = -1.0
-    return Block(p, rows, failures, eligible, computed, score)
+        np.putmask(score, failed, -1.0)
+    return Block(p, rows, failures, ~failed, computed, score)
 
 
 def block_rows(vacancy_count: int, trainee_count: int, pairs: int = BLOCK_PAIRS) -> Iterator[slice]:

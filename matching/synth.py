@@ -14,14 +14,12 @@ date so that a seed always gives the same records.
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import json
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -33,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching import exchange
+from matching.gcpause import paused_gc
 from matching.models import LEVELS, LITERACY_LEVELS, MOBILITIES, SHIFTS
 from matching.normalise import Vocabulary, get_vocabularies
 from matching.taxonomy import Taxonomy, get_taxonomy
@@ -1373,18 +1372,6 @@ def generate(*, trainees: int, vacancies: int, seed: int, seats: int | None = No
             generate_trainees(trainees, trainee_rng, Dice(trainee_dice)),
             generate_vacancies(vacancies, vacancy_rng, Dice(vacancy_dice), seats),
         )
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector: the records hold no cycles, and collecting while building them costs ~20%."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def json_text(records: Sequence[Record], kind: exchange.Kind) -> str:

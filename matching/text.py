@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -21,21 +22,52 @@ def french_stop_words() -> tuple[str, ...]:
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _skill_labels(codes: Sequence[str], taxonomy: Taxonomy) -> list[str]:
-    labels = {s.code: s.fr for s in taxonomy.skills}
-    return [labels.get(code, code) for code in codes]
+def _skill_labels(taxonomy: Taxonomy) -> dict[str, str]:
+    """Return the French label of each skill code."""
+    return {s.code: s.fr for s in taxonomy.skills}
 
 
 def vacancy_text(vacancy: Vacancy, taxonomy: Taxonomy) -> str:
     """Return the text a vacancy is compared on: title, description and skills."""
-    skills = _skill_labels([*vacancy.required_skills, *vacancy.preferred_skills], taxonomy)
-    return " ".join([vacancy.title, vacancy.description or "", *skills])
+    return _vacancy_text(vacancy, _skill_labels(taxonomy))
 
 
 def trainee_text(trainee: Trainee, taxonomy: Taxonomy) -> str:
     """Return the text a trainee is compared on: summary, skills and experience titles."""
+    return _trainee_text(trainee, _skill_labels(taxonomy))
+
+
+def _vacancy_text(vacancy: Vacancy, labels: dict[str, str]) -> str:
+    skills = [labels.get(code, code) for code in (*vacancy.required_skills, *vacancy.preferred_skills)]
+    return " ".join([vacancy.title, vacancy.description or "", *skills])
+
+
+def _trainee_text(trainee: Trainee, labels: dict[str, str]) -> str:
     titles = [e.title for e in trainee.experience]
-    return " ".join([trainee.summary or "", *_skill_labels(trainee.skills, taxonomy), *titles])
+    return " ".join([trainee.summary or "", *(labels.get(code, code) for code in trainee.skills), *titles])
+
+
+class _Combining(dict[int, int | None]):
+    """A `str.translate` table that deletes combining characters, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_COMBINING = _Combining()
+
+
+def strip_accents(text: str) -> str:
+    """Return the text decomposed (NFKD) without its combining characters.
+
+    The same result as scikit-learn's `strip_accents_unicode`, a character loop in Python, in one
+    `str.translate` call.
+    """
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING)
 
 
 def tfidf_matrices(
@@ -47,10 +79,11 @@ def tfidf_matrices(
     Unlike a cosine, it never drops when a profile gains a word (a skill, a job title), and the
     weights depend on the vacancies only, so one trainee's profile never moves another's score.
     """
-    vacancy_docs = [vacancy_text(v, taxonomy) for v in vacancies]
-    trainee_docs = [trainee_text(t, taxonomy) for t in trainees]
+    labels = _skill_labels(taxonomy)
+    vacancy_docs = [_vacancy_text(v, labels) for v in vacancies]
+    trainee_docs = [_trainee_text(t, labels) for t in trainees]
     vectorizer = TfidfVectorizer(
-        strip_accents="unicode",
+        strip_accents=strip_accents,
         lowercase=True,
         stop_words=list(french_stop_words()),
         sublinear_tf=True,
@@ -64,7 +97,7 @@ def tfidf_matrices(
     terms = CountVectorizer(
         vocabulary=vectorizer.vocabulary_,
         binary=True,
-        strip_accents="unicode",
+        strip_accents=strip_accents,
         lowercase=True,
         token_pattern=r"(?u)\b\w\w+\b",
         dtype=np.float64,

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching import exchange
 from matching.config import COMPONENTS, ScoringConfig
 from matching.models import Trainee, Vacancy
-from matching.ranking import rank, ranking_document
+from matching.ranking import rank, ranking_document, top_k
 from tests.factories import trainee, vacancy
 
 DATA = Path(__file__).parent.parent / "data"
@@ -126,3 +129,26 @@ def test_failure_counts_show_which_requirement_excludes_most() -> None:
         ("Bamako is outside their mobility", 2),  # equal counts: alphabetical
         ("missing required certification SST", 2),
     ]
+
+
+def sorted_top(score: np.ndarray, k: int) -> list[list[int]]:
+    """Return, per row, the columns of the k best eligible scores by a plain sort (score down, column up)."""
+    return [[c for c in sorted(range(len(row)), key=lambda c: (-row[c], c))[:k] if row[c] >= 0] for row in score.tolist()]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.integers(0, 5),
+    st.integers(0, 40),
+    st.sampled_from((0.0, 0.5, 0.5, 0.5, 1.0, 1.0)),
+    st.sampled_from((0, 1, 3)),
+    st.integers(0, 60),
+    st.integers(0, 2**32 - 1),
+)
+def test_top_k_equals_a_plain_sort(rows: int, cols: int, ineligible: float, ties: int, k: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    score = np.round(rng.random((rows, cols)), 4) if ties == 0 else rng.integers(0, ties + 1, (rows, cols)) / max(ties, 1)
+    score[rng.random((rows, cols)) < ineligible * rng.random()] = -1.0
+    found = top_k(score, k, 4)
+    assert [list(map(int, f)) for f in found] == sorted_top(score, k)
+    assert all(f.dtype == np.intp for f in found)
