@@ -11,9 +11,11 @@ One table, ``TRANSITIONS``, says which party may move an offer from which states
                               └──expire───▶ expired
     withdraw (officer): shortlisted, offered or accepted ──▶ withdrawn
 
-The system also withdraws the offers still open (shortlisted, offered, accepted) of a vacancy its company
-closes, and of a trainee whose placement is confirmed elsewhere. An offered trainee cannot accept once the
-answer's deadline has passed (OfferExpired), even before the expiry job has run.
+An employer's "ask for this candidate" puts the trainee on the shortlist too (``shortlist_requested``),
+recorded as the employer's move. The system also withdraws the offers still open (shortlisted, offered,
+accepted) of a vacancy its company closes, and of a trainee whose placement is confirmed elsewhere. An
+offered trainee cannot accept once the answer's deadline has passed (OfferExpired), even before the expiry
+job has run.
 
 Parties: ``officer`` (users with role officer or admin), ``employer`` (users of the vacancy's company),
 ``trainee`` (the offer's own trainee) and ``system`` (``expire_offers``). A role outside an action's
@@ -137,6 +139,7 @@ OPEN_STATES = (S.shortlisted, S.offered, S.accepted)
 #: Why the system withdrew an offer (recorded in the audit trail and on the offer).
 VACANCY_CLOSED = "offre fermée par la société"
 PLACED_ELSEWHERE = "agent placé sur un autre poste"
+ASKED_BY_EMPLOYER = "demandé par la société"
 #: Who may end an active placement.
 PLACEMENT_ENDERS = frozenset({Party.officer, Party.employer})
 #: Placement states as the audit trail records them.
@@ -261,6 +264,20 @@ def shortlist(*, session: Session, vacancy_id: int, trainee_id: int, by: Actor) 
         return _again(_existing(session, vacancy_id, trainee_id), Action.shortlist)
     _audit_offer(session, offer, None, _actor_id(by))
     return offer
+
+
+def shortlist_requested(*, session: Session, request: CandidateRequest) -> Offer | None:
+    """Put the trainee a company asked for on the vacancy's shortlist, as the requester's move (None: the pair has an offer)."""
+    if _offer_of(session, request.vacancy_id, request.trainee_id) is not None:
+        return None
+    _open_vacancy(session, request.vacancy_id)
+    _profile(session, request.trainee_id)
+    made = _insert(session, Offer(vacancy_id=request.vacancy_id, trainee_id=request.trainee_id, state=OfferState.shortlisted,
+                                  origin=OfferOrigin.employer_request, candidate_request_id=request.id,
+                                  created_by=request.requested_by))  # fmt: skip
+    if made is not None:
+        _audit_offer(session, made, None, request.requested_by, reason=ASKED_BY_EMPLOYER)
+    return made
 
 
 def propose_offer(

@@ -329,7 +329,7 @@ def request_candidate(
     lang: str = "fr",
     top: int = candidates_engine.DEFAULT_TOP,
 ) -> CandidateRequest:
-    """Ask for a trainee listed among an open vacancy's candidates; asking again returns the same request."""
+    """Ask for a trainee listed among an open vacancy's candidates, who joins its shortlist; asking again changes nothing."""
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
     shared = select(TraineeProfile).where(TraineeProfile.code == trainee_code, col(TraineeProfile.consent_to_share))
     profile = session.exec(shared).first()
@@ -349,6 +349,7 @@ def request_candidate(
             session.add(request)
     except IntegrityError:
         return requested(session=session, vacancy_id=vacancy_id)[profile.id]
+    offers.shortlist_requested(session=session, request=request)
     return request
 
 

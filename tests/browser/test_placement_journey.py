@@ -317,7 +317,7 @@ def officer_proposes(page: Page, base: str, login: str, trainee: Trainee) -> str
     expect(requests.get_by_role("listitem").get_by_text("Proposée", exact=True)).to_be_visible()
     offers = section(page, "Propositions et présélection (1)").get_by_role("listitem")
     expect(offers).to_contain_text(re.compile(rf"{re.escape(trainee.name)} {trainee.code}\s+Proposée\s+demandé par la société"))
-    expect(offers).to_contain_text(f"par {OFFICER_NAME}")
+    expect(offers).to_contain_text(f"par {EMPLOYER_NAME}")  # the company's request put it on the shortlist
     waiting = card.get_by_text(re.compile(r"^réponse attendue avant le \d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
     deadline = datetime.strptime(waiting.inner_text().removeprefix("réponse attendue avant le "), "%Y-%m-%d %H:%M")
     shot(page, "issue4-05-officer-proposed", card)
@@ -438,16 +438,17 @@ def officer_sees_placement(page: Page, base: str, trainee: Trainee) -> None:
     page.get_by_label("Agent (code ou nom)").fill(trainee.code)
     page.get_by_role("button", name="Rechercher").click()
     expect(page).to_have_url(re.compile(rf"/officer/audit\?trainee={trainee.code}&"))
-    expect(page.get_by_text("4 événements, du plus récent au plus ancien.", exact=True)).to_be_visible()
+    expect(page.get_by_text("5 événements, du plus récent au plus ancien.", exact=True)).to_be_visible()
     rows = page.get_by_role("table").get_by_role("row")
-    expect(rows).to_have_count(1 + 4)
+    expect(rows).to_have_count(1 + 5)
     # Who, what, which trainee, which vacancy and company, which change — newest first (the time is left aside).
-    lines = [cells[1:6] for cells in (rows.nth(i).get_by_role("cell").all_inner_texts() for i in range(1, 5))]
+    lines = [cells[1:6] for cells in (rows.nth(i).get_by_role("cell").all_inner_texts() for i in range(1, 6))]
     whats = [what.split()[0] for _, what, *_ in lines]
     changes = [change for *_, change in lines]
-    assert whats == ["Placement", "Proposition", "Proposition", "Proposition"], lines
-    assert changes == ["— → En poste", "Acceptée → Embauche confirmée", "Proposée → Acceptée", "— → Proposée"], lines
-    assert [who for who, *_ in lines] == [EMPLOYER_NAME, EMPLOYER_NAME, trainee.name, OFFICER_NAME], lines
+    assert whats == ["Placement", "Proposition", "Proposition", "Proposition", "Proposition"], lines
+    assert changes == ["— → En poste", "Acceptée → Embauche confirmée", "Proposée → Acceptée", "Présélectionné → Proposée",
+                       "— → Présélectionné"], lines  # fmt: skip
+    assert [who for who, *_ in lines] == [EMPLOYER_NAME, EMPLOYER_NAME, trainee.name, OFFICER_NAME, EMPLOYER_NAME], lines
     assert all(agent.split("\n") == [trainee.name, trainee.code] for _, _, agent, _, _ in lines), lines
     assert all(offer.split("\n")[1] == COMPANY for *_, offer, _ in lines), lines
     shot(page, "issue4-14-officer-audit")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, func, select
 
-from employers import candidates
+from employers import candidates, offers
 from employers import service as employers_service
 from employers.exceptions import (
     CandidateUnavailable,
@@ -24,7 +24,17 @@ from employers.exceptions import (
     VacancyNotFound,
     VacancyNotOpen,
 )
-from employers.models import CandidateRequest, Employer, EmployerStatus, OfferState, Placement, Vacancy, VacancyStatus
+from employers.models import (
+    CandidateRequest,
+    Employer,
+    EmployerStatus,
+    Offer,
+    OfferOrigin,
+    OfferState,
+    Placement,
+    Vacancy,
+    VacancyStatus,
+)
 from employers.rules import SMIG_FCFA_MONTH
 from profiles.models import utcnow
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
@@ -271,6 +281,11 @@ class TestRequestCandidate:
         second = employers_service.request_candidate(**ask)
         assert first.id == second.id and first.trainee_id == trainee.id
         assert session.exec(select(func.count()).select_from(CandidateRequest)).one() == 1
+        [listed] = session.exec(select(Offer)).all()  # the request put the trainee on the officers' shortlist
+        assert (listed.state, listed.origin) == (OfferState.shortlisted, OfferOrigin.employer_request)
+        assert listed.candidate_request_id == first.id
+        [event] = offers.audit_trail(session=session, trainee_id=trainee.id)
+        assert (event.actor_id, event.to_state, event.reason) == (boss.id, "shortlisted", offers.ASKED_BY_EMPLOYER)
 
     def test_a_racing_double_click_is_one_request(self, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
         company = employer(session)
