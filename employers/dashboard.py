@@ -23,6 +23,7 @@ from employers.models import (
     Employer,
     EmployerStatus,
     Offer,
+    OfferOrigin,
     OfferState,
     OutboxMessage,
     Placement,
@@ -121,6 +122,7 @@ class Dashboard:
     """The officers' waiting work."""
 
     open_vacancies: Section[OpenVacancy]
+    requested: Section[OfferItem]
     not_placed: Section[WaitingTrainee]
     waiting_answer: Section[OfferItem]
     past_expiry: Section[OfferItem]
@@ -146,6 +148,7 @@ def dashboard(*, session: Session, now: datetime | None = None, limit: int | Non
 
     return Dashboard(
         open_vacancies=open_vacancies(session=session, limit=cap("vacancies")),
+        requested=requested_by_companies(session=session, limit=cap("requested")),
         not_placed=trainees_not_placed(session=session, limit=cap("trainees")),
         waiting_answer=offers_waiting_answer(session=session, limit=cap("offers")),
         past_expiry=offers_past_expiry(session=session, now=now, limit=cap("overdue")),
@@ -205,6 +208,16 @@ def _offer_items() -> Any:
 def _items(session: Session, query: Any, limit: int | None) -> Section[OfferItem]:
     rows = tuple(OfferItem(*row) for row in session.exec(_limited(query, limit)))
     return Section(_count(session, query), rows)
+
+
+def requested_by_companies(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
+    """Return the trainees companies asked for that no officer has offered the job to yet, the oldest request first."""
+    query = (
+        _offer_items()
+        .where(Offer.state == OfferState.shortlisted, Offer.origin == OfferOrigin.employer_request)
+        .order_by(col(Offer.created_at), col(Offer.id))
+    )
+    return _items(session, query, limit)
 
 
 def offers_waiting_answer(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:

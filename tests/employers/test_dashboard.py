@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from employers import dashboard, review
 from employers import offers as workflow
+from employers import service as employers_service
 from employers.models import AuditEvent, OfferState, OutboxMessage, Placement, VacancyStatus
 from employers.review import Filters
 from profiles.models import TraineeProfile, utcnow
@@ -189,3 +190,20 @@ def test_vacancy_lines_count_offers_in_progress_and_requests(session: Session) -
     assert (line.employer_name, line.offers, line.in_progress, line.requests, line.free_seats) == ("Sahel Garde", 2, 1, 0, 1)
     assert review.status_counts(session) == {"draft": 0, "open": 1, "filled": 0, "closed": 1}
     assert review.vacancy_count(session) == 2
+
+
+def test_the_trainees_companies_asked_for_wait_until_an_officer_acts(session: Session) -> None:
+    firm = employer(session)
+    boss, officer = account(session, Role.employer, employer_id=firm.id), account(session, Role.officer)
+    post = stored_vacancy(session, firm, seats=5)
+    asked, also_asked, by_officer = (profile(session, full_name=n) for n in ("Demandé", "Aussi demandé", "Présélection"))
+    for trainee in (asked, also_asked):
+        employers_service.request_candidate(session=session, vacancy_id=post.id or 0, employer_id=firm.id or 0,
+                                            trainee_code=trainee.code, by=boss.id or 0)  # fmt: skip
+    workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=by_officer.id or 0, by=officer)
+    session.commit()
+    listed = dashboard.dashboard(session=session).requested
+    assert [item.trainee.full_name for item in listed.rows] == ["Demandé", "Aussi demandé"]  # not the officer's shortlist
+    workflow.propose_offer(session=session, vacancy_id=post.id or 0, trainee_id=asked.id or 0, by=officer)
+    session.commit()
+    assert [item.trainee.full_name for item in dashboard.dashboard(session=session).requested.rows] == ["Aussi demandé"]

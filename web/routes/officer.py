@@ -21,7 +21,7 @@ from web.routes.employer_common import DomainRoute, Labels, Submitted, done_mess
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 #: The dashboard lists that "see all" can show whole.
-DASHBOARD_LISTS = ("vacancies", "trainees", "offers", "overdue")
+DASHBOARD_LISTS = ("vacancies", "requested", "trainees", "offers", "overdue")
 
 
 def when(moment: datetime | None) -> str:
