@@ -23,8 +23,9 @@ from pydantic import ValidationError
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from employers import service as employers_service
 from employers.dashboard import IN_PROGRESS
-from employers.models import CandidateRequest, Employer, Offer, Placement, Vacancy, VacancyStatus
+from employers.models import Employer, Offer, Placement, Vacancy, VacancyStatus
 from matching.messages import Lang
 from matching.models import LEVELS
 from matching.models import Trainee as ExchangeTrainee
@@ -208,7 +209,7 @@ def vacancy_lines(
         query = query.where(Vacancy.status == status)
     found = list(session.exec(query.limit(limit).offset(offset)))
     ids = [v.id or 0 for v, _ in found]
-    offers, requests = _offer_counts(session, ids), _request_counts(session, ids)
+    offers, requests = _offer_counts(session, ids), employers_service.request_counts(session=session, vacancy_ids=ids)
     lines = []
     for vacancy, name in found:
         total, in_progress = offers.get(vacancy.id or 0, (0, 0))
@@ -234,14 +235,3 @@ def _offer_counts(session: Session, vacancy_ids: Sequence[int]) -> dict[int, tup
         .group_by(col(Offer.vacancy_id))
     )
     return {vacancy_id: (int(total), int(in_progress or 0)) for vacancy_id, total, in_progress in session.exec(query)}
-
-
-def _request_counts(session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
-    if not vacancy_ids:
-        return {}
-    query = (
-        select(CandidateRequest.vacancy_id, func.count())
-        .where(col(CandidateRequest.vacancy_id).in_(vacancy_ids))
-        .group_by(col(CandidateRequest.vacancy_id))
-    )
-    return {vacancy_id: int(n) for vacancy_id, n in session.exec(query)}

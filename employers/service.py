@@ -232,12 +232,13 @@ def list_vacancies(
     query = select(Vacancy).where(Vacancy.employer_id == employer_id).order_by(*newest_first)
     vacancies = list(session.exec(query))
     eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top) if vacancies else {}
-    requested = _request_counts(session, [v.id for v in vacancies if v.id is not None])
+    requested = request_counts(session=session, vacancy_ids=[v.id for v in vacancies if v.id is not None])
     return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0))
             for v in vacancies]  # fmt: skip
 
 
-def _request_counts(session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
+def request_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
+    """Return how many candidates companies asked for, by vacancy id (vacancies without a request left out)."""
     if not vacancy_ids:
         return {}
     query = (

@@ -91,14 +91,16 @@ def postgres_engine() -> Iterator[Engine]:
 
 
 def empty_tables(engine: Engine) -> None:
-    """Delete every row of every application table (children first)."""
+    """Delete every row of every application table (children first), and forget the candidates ranked from them."""
     from sqlmodel import SQLModel
 
     import web.tables  # noqa: F401
+    from employers import candidates
 
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
+    candidates.invalidate()  # its keys (row counts, latest times) could match the next test's data
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -16,14 +15,6 @@ from tests.employers.factories import profile, stored_vacancy
 from tests.web.factories import employer
 
 TODAY = date(2026, 11, 29)
-
-
-@pytest.fixture(autouse=True)
-def fresh_candidates() -> Iterator[None]:
-    """Forget cached pools and rankings around each test."""
-    candidates.invalidate()
-    yield
-    candidates.invalidate()
 
 
 class TestParseDay:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from employers import candidates, offers
+from employers import offers
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy, VacancyStatus
 from profiles.models import TraineeProfile
 from tests.employers.factories import profile, stored_vacancy
@@ -22,14 +22,6 @@ from web.auth.models import Role, User
 NAME, PHONE = "Moussa Traoré", "+22365432198"
 START, SALARY = "2027-01-04", 65_000
 PIN = "123456"
-
-
-@pytest.fixture(autouse=True)
-def fresh_candidates() -> Iterator[None]:
-    """Start every test with an empty candidate cache."""
-    candidates.invalidate()
-    yield
-    candidates.invalidate()
 
 
 @dataclass

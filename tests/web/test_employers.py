@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlmodel import Session, func, select
 
-from employers import candidates
 from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
 from tests.employers.factories import profile, stored_vacancy
 from tests.web.conftest import Client
@@ -22,14 +20,6 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 APPLICATION = {"name": "Sahel Garde", "licence_number": "MSPC-2024-017", "town": "Bamako", "contact_name": "Awa Diarra",
                "phone": "+223 76 12 34 56", "email": "rh@sahelgarde.ml", "password": "un mot de passe solide"}  # fmt: skip
 VACANCY_FORM = {"title": "Agent de nuit", "level": "guard", "town": "Bamako", "seats": "1", "min_experience_years": "0"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_candidates() -> Iterator[None]:
-    """Start every test with an empty candidate cache."""
-    candidates.invalidate()
-    yield
-    candidates.invalidate()
 
 
 def signed_in_employer(client: Client, session: Session, **company: Any) -> Employer:
