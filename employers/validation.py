@@ -69,6 +69,15 @@ class Problem:
     severity: Severity = "error"
 
 
+def form_text(value: Any) -> str:
+    """Return a stored value as a form field shows it: nothing for None, 2 rather than 2.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass
 class RecordCheck(Generic[Record]):
     """The outcome of checking a record's fields (a form, an API body): the normalised record when valid, every problem."""

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from employers.validation import Problem, RecordCheck, problems_from_errors
+from employers.validation import Problem, RecordCheck, form_text, problems_from_errors
 from matching.exchange import normalise_records
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import Vocabulary, get_vocabularies
@@ -78,16 +78,16 @@ class TraineeForm:
         """Fill the form with a saved profile: taxonomy values ticked, the others in the "other" fields."""
         stored = record.model_dump(mode="json")
         training = stored.get("training") or {}
-        text = {name: _shown(stored.get(name)) for name in TEXT_FIELDS}
+        text = {name: form_text(stored.get(name)) for name in TEXT_FIELDS}
         text |= {"extra_towns": ", ".join(record.extra_towns), "training_cohort": cohort or training.get("cohort") or "",
-                 "training_overall": _shown(training.get("overall"))}  # fmt: skip
+                 "training_overall": form_text(training.get("overall"))}  # fmt: skip
         known = {name: _known_codes(name) for name in TAXONOMY_LISTS}
         ticked = {name: [v for v in stored[name] if v in known[name]] for name in TAXONOMY_LISTS}
         ticked |= {name: list(stored[name]) for name in CHOICE_LISTS}
         rows = {
             "language": [{"language": x["language"], "level": x["level"]} for x in stored["languages"]],
-            "experience": [{cell: _shown(x.get(cell)) for cell in EXPERIENCE_CELLS} for x in stored["experience"]],
-            "module": [{"name": name, "grade": _shown(grade)} for name, grade in (training.get("modules") or {}).items()],
+            "experience": [{cell: form_text(x.get(cell)) for cell in EXPERIENCE_CELLS} for x in stored["experience"]],
+            "module": [{"name": name, "grade": form_text(grade)} for name, grade in (training.get("modules") or {}).items()],
         }
         return cls(
             text=text,
@@ -137,14 +137,6 @@ def _known_codes(name: str) -> frozenset[str]:
 def _vocabulary(name: str) -> Vocabulary:
     vocabularies = get_vocabularies()
     return {"skills": vocabularies.skills, "certifications": vocabularies.certifications}[name]
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _number(typed: str) -> str | None:

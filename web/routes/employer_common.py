@@ -32,7 +32,7 @@ from employers import exceptions as employer_errors
 from employers import offers as offers_service
 from employers.models import Offer, OfferState, Placement, Vacancy
 from employers.service import exchange_fields
-from employers.validation import Problem, problems_from_errors
+from employers.validation import Problem, form_text, problems_from_errors
 from matching.config import COMPONENTS
 from matching.messages import label, number
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, MAX_SALARY, SHIFTS, IsoDate
@@ -272,7 +272,7 @@ class VacancyForm:
         known = {name: _known_codes(name) for name in LIST_FIELDS}
         languages = [(x["language"], x["level"]) for x in stored["required_languages"]]
         return cls(
-            text={name: _shown(stored[name]) for name in TEXT_FIELDS},
+            text={name: form_text(stored[name]) for name in TEXT_FIELDS},
             ticked={name: [v for v in stored[name] if v in known[name]] for name in LIST_FIELDS},
             other={name: ", ".join(v for v in stored[name] if v not in known[name]) for name in LIST_FIELDS},
             languages=languages + [("", "")] * max(LANGUAGE_ROWS - len(languages), 1),
@@ -294,14 +294,6 @@ def _known_codes(name: str) -> frozenset[str]:
         if "certification" in name
         else frozenset(s.code for s in taxonomy.skills)
     )
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _value(name: str, typed: str) -> Any:
@@ -347,7 +339,7 @@ def placement_terms(values: Mapping[str, Any]) -> PlacementTerms:
 
 def typed_terms(vacancy: Vacancy) -> dict[str, str]:
     """Return the confirmation form's fields filled with the vacancy's own start date and salary."""
-    return {"start_date": _shown(vacancy.start_date), "salary_fcfa_month": _shown(vacancy.salary_fcfa_month)}
+    return {"start_date": form_text(vacancy.start_date), "salary_fcfa_month": form_text(vacancy.salary_fcfa_month)}
 
 
 def ending_reason_required(lang: str) -> str:
