@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Integer, String, column, func, table
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from employers.models import (
     AuditEvent,
     Employer,
@@ -31,7 +32,7 @@ from employers.models import (
     VacancyStatus,
 )
 from matching.normalise import fold
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 
 T = TypeVar("T")
 
@@ -109,12 +110,12 @@ class OfferItem:
     @property
     def expires_at(self) -> datetime | None:
         """Return when the offer expires unanswered."""
-        return aware(self.offer.expires_at)
+        return self.offer.expires_at
 
     @property
     def answered_at(self) -> datetime | None:
         """Return when the trainee answered."""
-        return aware(self.offer.answered_at)
+        return self.offer.answered_at
 
 
 @dataclass(frozen=True)
@@ -129,13 +130,6 @@ class Dashboard:
     unconfirmed: Section[OfferItem]
     pending_applications: int
     confirmation_days: int
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """Return a stored time as UTC-aware (SQLite gives back naive times, which are UTC)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def dashboard(*, session: Session, now: datetime | None = None, limit: int | None = LIST_LIMIT,
@@ -287,7 +281,7 @@ class AuditLine:
     @property
     def at(self) -> datetime:
         """Return when it happened (UTC)."""
-        return aware(self.event.at) or self.event.at
+        return self.event.at
 
 
 def matching_ids(candidates: Iterable[tuple[Any, str, str]], typed: str) -> list[int]:
@@ -354,12 +348,12 @@ class OutboxLine:
     @property
     def sent_at(self) -> datetime | None:
         """Return when it was sent (UTC), or None while pending."""
-        return aware(self.message.sent_at)
+        return self.message.sent_at
 
     @property
     def created_at(self) -> datetime:
         """Return when it was written (UTC)."""
-        return aware(self.message.created_at) or self.message.created_at
+        return self.message.created_at
 
 
 def outbox_counts(*, session: Session) -> dict[str, int]:

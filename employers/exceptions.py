@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from employers.validation import Problem
+from core import problems
+from core.problems import Problem
 
 
 class EmployerError(Exception):
@@ -50,14 +51,10 @@ class CandidateUnavailable(EmployerError):
     code = "candidate_unavailable"
 
 
-class InvalidFields(EmployerError):
+class InvalidFields(EmployerError, problems.InvalidFields):
     """Some fields are wrong; `problems` lists every one (errors only), to show next to each field."""
 
     code = "invalid_form"
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(f"{p.field}: {p.code}" for p in self.problems))
 
 
 class ReasonRequired(InvalidFields):

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from core.clock import utcnow
+from core.columns import json_field, time_field
 from matching.models import Vacancy as ExchangeVacancy
-from profiles.models import json_field, time_field, utcnow
 
 
 class EmployerStatus(StrEnum):

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -50,6 +50,9 @@ from sqlalchemy import case, inspect, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
+from core.formats import day, money
+from core.problems import Problem
 from employers import candidates as candidates_engine
 from employers import outbox
 from employers.exceptions import (
@@ -82,9 +85,8 @@ from employers.models import (
     VacancyStatus,
 )
 from employers.notices import DECLINE_REASONS, NO_REASON
-from employers.validation import Problem
 from profiles.exceptions import TraineeNotFound
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 
 #: Days a trainee has to answer an offer, unless the caller gives another number.
 ANSWER_DAYS = 7
@@ -337,7 +339,7 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
 def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
     """Accept an offer made to you (the trainee); the employer then confirms the placement."""
     offer = _visible(session, offer_id, by, Action.accept)
-    if offer.state == OfferState.offered and offer.expires_at is not None and _aware(offer.expires_at) <= utcnow():
+    if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
         raise OfferExpired(offer_id)
     if _move(session, offer, Action.accept, _actor_id(by), answered_at=utcnow()):
         _notify(session, offer, "offer_accepted", employer=True, officer=True, actor_id=_actor_id(by))
@@ -488,7 +490,7 @@ def _remind(session: Session, offer: Offer, now: datetime, period: timedelta) ->
     ).rowcount
     session.refresh(offer)
     if marked == 1:
-        deadline = _aware(offer.offered_at or now) + period
+        deadline = (offer.offered_at or now) + period
         _notify(session, offer, "offer_expiring", trainee=True, deadline=deadline)
     return marked == 1
 
@@ -724,21 +726,12 @@ def _notify(
 
 def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,
             deadline: datetime | None) -> dict[str, str]:  # fmt: skip
-    due = deadline or (_aware(offer.expires_at) if offer.expires_at else None)
+    due = deadline or offer.expires_at
     reason = offer.reason or (DECLINE_REASONS[offer.decline_reason.value] if offer.decline_reason else NO_REASON)
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
         "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
-        "deadline": _day(due) if due else "", "reason": (placement.end_reason or reason) if placement else reason,
-        "start_date": _day(placement.start_date) if placement else "",
-        "salary": f"{placement.salary_fcfa_month:,}".replace(",", " ") if placement else "",
+        "deadline": day(due), "reason": (placement.end_reason or reason) if placement else reason,
+        "start_date": day(placement.start_date) if placement else "",
+        "salary": money(placement.salary_fcfa_month) if placement else "",
     }  # fmt: skip
-
-
-def _day(moment: date) -> str:
-    return moment.strftime("%d/%m/%Y")
-
-
-def _aware(moment: datetime) -> datetime:
-    """Return a stored time as UTC (SQLite gives it back without its time zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -45,9 +45,9 @@ from typing import Any, Protocol, TextIO
 
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from employers import notices
 from employers.models import OutboxMessage
-from profiles.models import utcnow
 
 log = logging.getLogger(__name__)
 

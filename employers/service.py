@@ -12,11 +12,13 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from core.clock import utcnow
+from core.problems import Problem
 from employers import candidates as candidates_engine
 from employers import offers
 from employers.exceptions import (
@@ -36,10 +38,10 @@ from employers.exceptions import (
 )
 from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
 from employers.rules import VACANCY_CODE
-from employers.validation import VACANCY_FIELDS, Problem, check_application, check_vacancy, vacancy_warnings
+from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
 from matching.models import Vacancy as ExchangeVacancy
 from matching.normalise import fold
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,29 @@ def apply(*, session: Session, name: str, licence_number: str, town: str, contac
     session.add(employer)
     session.flush()
     return employer
+
+
+class ContactAccounts(Protocol):
+    """The accounts a company's contact signs in with (kept by the application, outside this domain)."""
+
+    def problems(self, *, session: Session, email: str, password: str) -> list[Problem]:
+        """Return what is wrong with the account the contact would get (a weak password, an e-mail in use)."""
+        ...
+
+    def create(self, *, session: Session, company: Employer, password: str) -> None:
+        """Create the contact's account, linked to the company."""
+        ...
+
+
+def register_company(*, session: Session, fields: Mapping[str, str], accounts: ContactAccounts) -> Employer:
+    """Record a company's application and its contact's account; InvalidApplication lists every problem at once."""
+    problems = application_problems(session=session, fields=fields)
+    problems += accounts.problems(session=session, email=fields.get("email") or "", password=fields.get("password") or "")
+    if problems:
+        raise InvalidApplication(problems)
+    company = apply(session=session, **{name: fields.get(name) or "" for name in APPLICATION_FIELDS})
+    accounts.create(session=session, company=company, password=fields.get("password") or "")
+    return company
 
 
 def get_employer(*, session: Session, employer_id: int) -> Employer:

@@ -10,15 +10,14 @@ below the SMIG) are shown and the save goes on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as default
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
+from core.formats import money
+from core.problems import Problem, RecordCheck, problems_from_errors
 from employers.models import Employer, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from matching.exchange import normalise_records
@@ -27,101 +26,12 @@ from matching.models import normalise_phone
 from matching.normalise import get_vocabularies
 from matching.taxonomy import get_taxonomy
 
-Record = TypeVar("Record")
-
-Severity = Literal["error", "warning"]
-
 #: Exchange fields an employer fills in (the id and the company's name come from the application).
 VACANCY_FIELDS: tuple[str, ...] = tuple(name for name in ExchangeVacancy.model_fields if name not in ("id", "employer"))
 DATE_FIELDS = frozenset({"start_date"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
-# pydantic error type → message code (the web catalogue holds the sentences).
-_CODES = {
-    "missing": "field_required",
-    "too_short": "field_required",
-    "string_too_short": "field_required",
-    "literal_error": "field_choice",
-    "enum": "field_choice",
-    "int_parsing": "field_whole_number",
-    "int_from_float": "field_whole_number",
-    "int_type": "field_whole_number",
-    "float_parsing": "field_number",
-    "float_type": "field_number",
-    "greater_than_equal": "field_at_least",
-    "greater_than": "field_at_least",
-    "less_than_equal": "field_at_most",
-    "too_long": "field_too_long",
-    "string_too_long": "field_too_long",
-    "date_parsing": "field_date",
-    "date_type": "field_date",
-    "date_from_datetime_parsing": "field_date",
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or worth a look) in one field: the field, a message code and the message's values."""
-
-    field: str
-    code: str
-    values: Mapping[str, str] = default(default_factory=dict)
-    severity: Severity = "error"
-
-
-def form_text(value: Any) -> str:
-    """Return a stored value as a form field shows it: nothing for None, 2 rather than 2.0."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-@dataclass
-class RecordCheck(Generic[Record]):
-    """The outcome of checking a record's fields (a form, an API body): the normalised record when valid, every problem."""
-
-    record: Record | None
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Return the problems that prevent saving."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Return the problems that are only shown (values kept as written)."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-
 VacancyCheck = RecordCheck[ExchangeVacancy]
-
-
-def problems_from_errors(errors: Iterable[ErrorDetails], *, skip: Sequence[str] = ()) -> list[Problem]:
-    """Turn pydantic's validation errors into problems, one per field (the first error of a field wins)."""
-    problems: dict[str, Problem] = {}
-    for error in errors:
-        path = ".".join(str(part) for part in error["loc"])
-        if path and path.split(".")[0] not in skip and path not in problems:
-            problems[path] = _problem(path, error)
-    return list(problems.values())
-
-
-def _problem(path: str, error: ErrorDetails) -> Problem:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if error.get("input") is None and kind not in ("greater_than_equal", "greater_than", "less_than_equal"):
-        return Problem(path, "field_required")
-    if kind == "value_error":
-        return Problem(path, "field_date" if path.split(".")[0] in DATE_FIELDS else "field_invalid")
-    code = _CODES.get(kind, "field_invalid")
-    limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("max_length"))))
-    return Problem(path, code, {"limit": _plain(limit)} if limit is not None else {})
-
-
-def _plain(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 # ---------------------------------------------------------------- vacancies
@@ -133,7 +43,9 @@ def check_vacancy(data: Mapping[str, Any]) -> VacancyCheck:
     try:
         record = ExchangeVacancy.model_validate({**payload, "id": "V-CHECK", "employer": "-"})
     except ValidationError as exc:
-        return VacancyCheck(None, problems_from_errors(exc.errors(include_url=False), skip=("id", "employer")))
+        return VacancyCheck(
+            None, problems_from_errors(exc.errors(include_url=False), skip=("id", "employer"), date_fields=DATE_FIELDS)
+        )
     too_long = _too_long(Vacancy, {"title": record.title, "town": record.town})
     if too_long:
         return VacancyCheck(None, too_long)
@@ -155,8 +67,7 @@ def vacancy_warnings(record: ExchangeVacancy) -> list[Problem]:
         if x.language not in known["language"]
     ]
     if record.salary_fcfa_month is not None and record.salary_fcfa_month < SMIG_FCFA_MONTH:
-        smig = f"{SMIG_FCFA_MONTH:,}".replace(",", "\u202f")  # 40 000, with the French thin space
-        found.append(Problem("salary_fcfa_month", "below_smig", {"smig": smig}, "warning"))
+        found.append(Problem("salary_fcfa_month", "below_smig", {"smig": money(SMIG_FCFA_MONTH)}, "warning"))
     return found
 
 

@@ -84,11 +84,9 @@ class RawRecord:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass
-class LoadResult(Generic[RecordT]):
-    """The valid records of a file and every issue found in it."""
+class WithIssues:
+    """Something that found issues (a file read, an import): its errors and warnings apart."""
 
-    records: list[RecordT]
     issues: list[Issue]
 
     @property
@@ -105,6 +103,14 @@ class LoadResult(Generic[RecordT]):
     def ok(self) -> bool:
         """Return whether the file has no error."""
         return not self.errors
+
+
+@dataclass
+class LoadResult(WithIssues, Generic[RecordT]):
+    """The valid records of a file and every issue found in it."""
+
+    records: list[RecordT]
+    issues: list[Issue]
 
 
 class ExchangeError(Exception):
@@ -388,12 +394,20 @@ def normalise_records(
 # ---------------------------------------------------------------- whole files
 
 
-def detect_format(path: Path) -> Literal["json", "csv"]:
-    """Return the file's format from its extension (.json or .csv)."""
-    suffix = path.suffix.lower()
+def detect_format(path: str | Path) -> Literal["json", "csv"]:
+    """Return the file's format from its name's extension (.json or .csv)."""
+    suffix = Path(path).suffix.lower()
     if suffix not in {".json", ".csv"}:
         raise ExchangeError([Issue(str(path), "file", "", "must end in .json or .csv")])
     return "json" if suffix == ".json" else "csv"
+
+
+def decode(data: bytes, *, source: str) -> tuple[str, list[Issue]]:
+    """Return a file's bytes as text, or no text and the issue saying it is not UTF-8."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return "", [Issue(source, f"byte {exc.start}", "", "is not UTF-8 text; save the file as UTF-8")]
 
 
 def parse_text(text: str, *, kind: Kind, source: str, fmt: Literal["json", "csv"]) -> LoadResult[Any]:
@@ -416,11 +430,8 @@ def load(path: str | Path, kind: Kind) -> LoadResult[Any]:
         data = path.read_bytes()
     except OSError as exc:
         return LoadResult([], [Issue(str(path), "file", "", f"cannot be read: {exc.strerror}")])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return LoadResult([], [Issue(str(path), f"byte {exc.start}", "", "is not UTF-8 text; save the file as UTF-8")])
-    return parse_text(text, kind=kind, source=str(path), fmt=fmt)
+    text, unreadable = decode(data, source=str(path))
+    return LoadResult([], unreadable) if unreadable else parse_text(text, kind=kind, source=str(path), fmt=fmt)
 
 
 def load_trainees(path: str | Path) -> LoadResult[Trainee]:
@@ -436,8 +447,14 @@ def load_vacancies(path: str | Path) -> LoadResult[Vacancy]:
 def guess_kind(path: str | Path) -> Kind:
     """Guess whether a file holds trainees or vacancies from its content."""
     path = Path(path)
-    text = path.read_text("utf-8", errors="replace").removeprefix("\ufeff")
-    if path.suffix.lower() == ".csv":
+    fmt: Literal["json", "csv"] = "csv" if path.suffix.lower() == ".csv" else "json"
+    return guess_kind_of_text(path.read_text("utf-8", errors="replace"), fmt=fmt)
+
+
+def guess_kind_of_text(text: str, *, fmt: Literal["json", "csv"]) -> Kind:
+    """Guess whether the text of a file holds trainees or vacancies."""
+    text = text.removeprefix("\ufeff")
+    if fmt == "csv":
         header = text.splitlines()[0] if text else ""
         return "vacancies" if "employer" in header else "trainees"
     stripped = text.lstrip()

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from core.clock import utcnow
 from matching.models import SHIFTS
 from profiles.exceptions import ProfileError, TraineeNotFound
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 
 #: How far back a start date may lie (an old date means "available now"; older ones are typing mistakes).
 EARLIEST = timedelta(days=365)

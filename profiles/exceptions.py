@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from employers.exceptions import InvalidFields
+from core.problems import InvalidFields
 
 
 class ProfileError(Exception):
@@ -26,7 +26,7 @@ class DuplicateCode(ProfileError):
 class InvalidProfile(ProfileError, InvalidFields):
     """A profile's fields are wrong (as an import would find them), or its code is another trainee's.
 
-    It is also an employers.exceptions.InvalidFields, so forms and the web layer treat both domains' field
+    It is also a core.problems.InvalidFields, so forms and the web layer treat both domains' field
     errors alike: `problems` lists every error, to show next to each field.
     """
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from employers.validation import Problem, RecordCheck, form_text, problems_from_errors
+from core.problems import Problem, RecordCheck, form_text, problems_from_errors
 from matching.exchange import normalise_records
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import Vocabulary, get_vocabularies

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
+from core.clock import utcnow
+from core.columns import json_field, time_field
 from matching.models import Trainee as ExchangeTrainee
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
-def json_field(default: Any = None) -> Any:
-    """Return a JSON column (lists and objects), portable between SQLite and PostgreSQL."""
-    if isinstance(default, list):
-        return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    return Field(default=default, sa_column=Column(JSON, nullable=True))
-
-
-def time_field(*, nullable: bool = False) -> Any:
-    """Return a timezone-aware timestamp column; set to now unless nullable."""
-    if nullable:
-        return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
-
 
 #: Exchange fields stored as they are (lists and objects in JSON columns).
 LIST_FIELDS = (

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from employers.validation import Problem
+from core.clock import utcnow
+from core.problems import Problem
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import fold
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
 LOOKUP_CHUNK = 500

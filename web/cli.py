@@ -330,16 +330,6 @@ def db_upgrade() -> None:
     err.print(f"database {database_label()} is up to date", highlight=False)
 
 
-def store_records(session: Session, kind: Kind, records: list[Any], consent: bool) -> tuple[int, int]:
-    """Create or update the records in the database; return (created, updated)."""
-    from employers import service as employers_service
-    from profiles import service as profiles_service
-
-    if kind == Kind.trainees:
-        return profiles_service.import_trainees(session=session, records=records, consent=consent)
-    return employers_service.import_vacancies(session=session, records=records)
-
-
 @app.command("import")
 def import_(
     kind: KindArg,
@@ -355,45 +345,33 @@ def import_(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Create or update (by id) trainees or vacancies from a file, in one transaction: nothing is written on any error."""
-    from employers.exceptions import EmployerError
-    from profiles.exceptions import ProfileError
+    from employers.imports import import_text
 
     if consent and kind != Kind.trainees:
         raise typer.BadParameter("applies to trainees only", param_hint="--consent")
-    result = load_or_exit(file, kind.value, quiet=quiet)
-    if not result.ok:
-        err.print(f"[bold red]{len(result.errors)} error(s): nothing was imported.[/]")
-        raise typer.Exit(EXIT_BAD_INPUT)
     try:
-        with transaction() as session:
-            created, updated = store_records(session, kind, result.records, consent)
-    except (ProfileError, EmployerError) as exc:
-        issues = unmatched_issues(exc, file, kind)
-        report_issues(issues)
-        err.print(f"[bold red]{len(issues) or 1} error(s): nothing was imported.[/]")
-        if not issues:
-            refuse(exc, status=EXIT_BAD_INPUT)
+        fmt = exchange.detect_format(file)
+        data = file.read_bytes()
+    except exchange.ExchangeError as exc:
+        report_issues(exc.issues)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    typer.echo(f"{file}: {created} {kind.value} created, {updated} updated")
-
-
-def unmatched_issues(exc: Exception, file: Path, kind: Kind) -> list[Issue]:
-    """Return, for each vacancy the database refused (unknown company, code of another company), where it is in the file."""
-    from employers.exceptions import UnknownEmployers, VacancyCodeTaken
-
-    if not isinstance(exc, UnknownEmployers | VacancyCodeTaken):
-        return []
-    raw, _ = exchange.read_raw(file.read_text("utf-8"), source=str(file), fmt=exchange.detect_format(file), kind=kind.value)
-    places = {str(r.data.get("id", "")).strip(): r.where for r in raw}
-    issues = []
-    for r in exc.records:
-        where = places.get(r.vacancy_id, f"index {r.index}")
-        if isinstance(exc, VacancyCodeTaken):
-            issues.append(Issue(str(file), where, "id", "is the id of another company's vacancy", r.vacancy_id))
-        else:
-            problem = "several companies have" if r.ambiguous else "no company has"
-            issues.append(Issue(str(file), where, "employer", f"{problem} the name {r.employer!r}", r.vacancy_id))
-    return issues
+    except OSError as exc:
+        err.print(f"[bold red]error[/] {file}: cannot be read: {exc.strerror}", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    text, unreadable = exchange.decode(data, source=str(file))
+    if unreadable:
+        report_issues(unreadable)
+        err.print("[bold red]1 error(s): nothing was imported.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    with transaction() as session:  # a refused file stored nothing: its savepoint was rolled back
+        outcome = import_text(session=session, text=text, source=str(file), fmt=fmt, kind=kind.value, consent=consent)
+    report_issues(outcome.issues, warnings=not quiet)
+    if not outcome.ok:
+        err.print(f"[bold red]{len(outcome.errors) or 1} error(s): nothing was imported.[/]")
+        if outcome.refusal is not None:
+            refuse(outcome.refusal, status=EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    typer.echo(f"{file}: {outcome.created} {kind.value} created, {outcome.updated} updated")
 
 
 def exported_records(session: Session, kind: Kind) -> list[Any]:
@@ -532,8 +510,8 @@ def jobs(
 
 def run_jobs(*, days: int, outbox_file: Path | None) -> None:
     """Run the periodic jobs once, each in its own transaction, and print what they did."""
+    from core.clock import utcnow
     from employers import offers, outbox
-    from profiles.models import utcnow
 
     with transaction() as session:
         expiry = offers.expire_offers(session=session, now=utcnow(), days=days)

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     session_hours: int = 12
     https: bool = Field(default=False, description="serve cookies with the Secure flag")
     failed_signins_per_minute: int = 10
-    sqlite_busy_timeout_ms: int = 5000
+    sqlite_busy_timeout_ms: int = 15000
     default_language: str = "fr"
     ranking_top: int = 50
     offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")

@@ -14,7 +14,7 @@ from sqlmodel import Session, create_engine
 from web.config import get_settings
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
     """Create an engine; SQLite gets WAL mode, a busy timeout, enforced foreign keys and BEGIN IMMEDIATE transactions."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from core.clock import utcnow
 from employers import candidates as candidates_engine
 from employers import offers
 from employers import service as employers_service
@@ -19,7 +20,7 @@ from employers.models import Employer, EmployerStatus, Offer, Vacancy, VacancySt
 from matching import exchange, synth
 from matching.exchange import Issue
 from profiles import service as profiles_service
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from itsdangerous import URLSafeSerializer
+from starlette.datastructures import FormData
 
+from employers import exceptions as employer_errors
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 from web.config import get_settings
@@ -94,3 +96,21 @@ def client_address(request: Request) -> str:
 def served_over_https(request: Request) -> bool:
     """Return whether cookies must be Secure: the request came over HTTPS, or RDVM_HTTPS says a proxy ends TLS."""
     return request.url.scheme == "https" or get_settings().https
+
+
+def employer_company(user: EmployerUser) -> int:
+    """Return the id of the signed-in employer's company."""
+    if user.employer_id is None:
+        raise employer_errors.EmployerNotFound(user.id)
+    return user.employer_id
+
+
+CompanyId = Annotated[int, Depends(employer_company)]
+
+
+async def submitted_form(request: Request) -> FormData:
+    """Return the submitted form (read once, and kept, by the CSRF check)."""
+    return await request.form()
+
+
+Submitted = Annotated[FormData, Depends(submitted_form)]

@@ -5,6 +5,11 @@ Templates and the API both look codes up here, so a refusal reads the same on a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from core.problems import Problem
+from web.i18n import translator
+
 
 def N_(text: str) -> str:  # noqa: N802  (the gettext marker: extracted by pybabel, translated when shown)
     """Mark a French message for the catalogue without translating it yet."""
@@ -123,3 +128,30 @@ MESSAGES: dict[str, str] = {
     "done_imported": N_("Le fichier est importé."),
     "done_availability": N_("Votre disponibilité est enregistrée."),
 }
+
+
+def message(code: str, lang: str, values: Mapping[str, str] | None = None) -> str:
+    """Return the sentence of a message code in a language, filled with its values."""
+    text = translator(lang)(MESSAGES.get(code, MESSAGES["employer_error"]))
+    return text.format(**values) if values else text
+
+
+def field_messages(problems: Iterable[Problem], lang: str, *, top_level: bool = False) -> dict[str, str]:
+    """Return {field: sentences} for problems; `top_level` gathers "required_languages.0.level" under "required_languages"."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        key = problem.field.split(".")[0] if top_level else problem.field
+        sentence = message(problem.code, lang, problem.values)
+        if sentence not in found.setdefault(key, []):
+            found[key].append(sentence)
+    return {key: " ".join(sentences) for key, sentences in found.items()}
+
+
+def sentences(problems: Iterable[Problem], lang: str) -> list[str]:
+    """Return the sentence of each problem."""
+    return [message(p.code, lang, p.values) for p in problems]
+
+
+def done_message(done: str, lang: str) -> str | None:
+    """Return the confirmation named by a redirect's ?done=, or None."""
+    return message(f"done_{done}", lang) if f"done_{done}" in MESSAGES else None

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from core import formats
 from web.csrf import CSRF_FIELD, csrf_token
 from web.i18n import translator
 from web.messages import MESSAGES
@@ -32,5 +33,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "csrf_token": csrf_token(request),
         "user": getattr(request.state, "user", None),
         "messages": MESSAGES,
+        # One way to write dates, times and amounts on every page, in the page's language.
+        "day": lambda moment: formats.day(moment, lang),
+        "when": lambda moment: formats.day_and_hour(moment, lang),
+        "money": lambda amount: formats.money(amount, lang),
     }
     return templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)

@@ -48,6 +48,7 @@ TYPED = {
 }
 #: The hiring's terms, as the employer types them on confirming (they differ from the vacancy's own).
 HIRED_ON, HIRED_SALARY = "2027-02-15", "80 000"
+HIRED_SALARY_SHOWN = "80\u202f000"  # amounts are shown with a narrow no-break space
 #: The browsers' language, as in Mali (navigator.language and Accept-Language; Chromium still draws date fields
 #: in its own UI language, en-US here).
 LOCALE = "fr-FR"
@@ -300,7 +301,7 @@ def officer_proposes(page: Page, base: str, login: str, trainee: Trainee) -> str
     request = requests.get_by_role("listitem")
     expect(request).to_have_count(1)
     expect(request).to_contain_text(f"{trainee.name} {trainee.code}")
-    expect(request).to_contain_text(re.compile(rf"demandé le \d{{4}}-\d{{2}}-\d{{2}} par {EMPLOYER_NAME}"))
+    expect(request).to_contain_text(re.compile(rf"demandé le \d{{2}}/\d{{2}}/\d{{4}} par {EMPLOYER_NAME}"))
     expect(request.get_by_text("à traiter", exact=True)).to_be_visible()
     card = page.get_by_role("listitem").filter(
         has=page.get_by_role("heading", level=3, name=re.compile(rf"^\d+\. {re.escape(trainee.name)} {trainee.code}$"))
@@ -318,8 +319,8 @@ def officer_proposes(page: Page, base: str, login: str, trainee: Trainee) -> str
     offers = section(page, "Propositions et présélection (1)").get_by_role("listitem")
     expect(offers).to_contain_text(re.compile(rf"{re.escape(trainee.name)} {trainee.code}\s+Proposée\s+demandé par la société"))
     expect(offers).to_contain_text(f"par {EMPLOYER_NAME}")  # the company's request put it on the shortlist
-    waiting = card.get_by_text(re.compile(r"^réponse attendue avant le \d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
-    deadline = datetime.strptime(waiting.inner_text().removeprefix("réponse attendue avant le "), "%Y-%m-%d %H:%M")
+    waiting = card.get_by_text(re.compile(r"^réponse attendue avant le \d{2}/\d{2}/\d{4} \d{2}:\d{2}$"))
+    deadline = datetime.strptime(waiting.inner_text().removeprefix("réponse attendue avant le "), "%d/%m/%Y %H:%M")
     shot(page, "issue4-05-officer-proposed", card)
     return deadline.strftime("%d/%m/%Y")
 
@@ -344,7 +345,7 @@ def trainee_accepts(page: Page, base: str, trainee: Trainee, deadline: str) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {trainee.name}")
     card = page.get_by_role("article")
     expect(card).to_have_count(1)
-    facts = [TITLE, COMPANY, "Bamako", "Travail de nuit", "75 000 FCFA par mois", "Début le 01/02/2027"]
+    facts = [TITLE, COMPANY, "Bamako", "Travail de nuit", "75\u202f000 FCFA par mois", "Début le 01/02/2027"]
     expect(card.get_by_role("listitem")).to_have_text([re.compile(rf"^\W*{re.escape(fact)}$") for fact in facts])  # icon, words
     expect(card.get_by_text(f"Répondez avant le {deadline}")).to_be_visible()
     light(page)
@@ -393,7 +394,7 @@ def employer_confirms(page: Page, vacancy_url: str, trainee: Trainee) -> None:
     hired = hiring.get_by_role("listitem").filter(has_text=trainee.code)
     expect(hired).to_have_count(1)
     expect(hired.get_by_text("Embauche confirmée", exact=True)).to_be_visible()
-    expect(hired).to_contain_text(f"Début : 15/02/2027 · {HIRED_SALARY} FCFA par mois")
+    expect(hired).to_contain_text(f"Début : 15/02/2027 · {HIRED_SALARY_SHOWN} FCFA par mois")
     expect(hired.get_by_text("En poste", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Confirmer l'embauche")).to_have_count(0)
     shot(page, "issue4-10-employer-confirmed", page.get_by_role("status"))
@@ -409,7 +410,7 @@ def trainee_is_hired(page: Page) -> None:
     expect(answered).to_contain_text(re.compile(r"Vous êtes embauché(?:e|·e)?\. Début le 15/02/2027\."))
     press(answered.get_by_role("link", name=TITLE), touch=True)
     expect(page.get_by_role("article").get_by_role("listitem")).to_contain_text(
-        [f"{HIRED_SALARY} FCFA par mois", "Début le 15/02/2027"]
+        [f"{HIRED_SALARY_SHOWN} FCFA par mois", "Début le 15/02/2027"]
     )
     expect(page.get_by_role("button", name="J'accepte")).to_have_count(0)
     light(page)

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.clock import utcnow
 from employers.models import Employer, Offer, OfferState, Vacancy, VacancyStatus
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from tests.factories import trainee, vacancy
 from web.auth.models import Role, User
 

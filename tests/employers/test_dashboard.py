@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from core.clock import utcnow
 from employers import dashboard, review
 from employers import offers as workflow
 from employers import service as employers_service
 from employers.models import AuditEvent, OfferState, OutboxMessage, Placement, VacancyStatus
 from employers.review import Filters
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role

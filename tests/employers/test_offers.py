@@ -17,6 +17,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from employers import notices, offers, outbox
 from employers import service as employers_service
 from employers.exceptions import (
@@ -50,7 +51,7 @@ from employers.models import (
     VacancyStatus,
 )
 from profiles.exceptions import TraineeNotFound
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User

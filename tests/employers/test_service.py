@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, func, select
 
+from core.clock import utcnow
 from employers import candidates, offers
 from employers import service as employers_service
 from employers.exceptions import (
@@ -36,7 +37,6 @@ from employers.models import (
     VacancyStatus,
 )
 from employers.rules import SMIG_FCFA_MONTH
-from profiles.models import utcnow
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.factories import vacancy as exchange_vacancy
 from tests.web.factories import employer, user

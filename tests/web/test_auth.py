@@ -65,6 +65,11 @@ class TestCsrf:
         )
         assert response.status_code == 200 and response.json()["role"] == "officer"
 
+    def test_a_bad_sign_in_body_answers_each_field_in_french_like_every_route(self, client: Client) -> None:
+        response = client.post("/api/v1/session", json={"login": 12}, headers={"X-CSRF-Token": client.csrf()})
+        assert response.status_code == 422
+        assert response.json() == {"detail": {"login": "Cette valeur n'est pas valable.", "secret": "Ce champ est obligatoire."}}
+
 
 class TestThrottle:
     def test_eleventh_failed_sign_in_within_a_minute_gets_429(self, client: Client, session: Session) -> None:

@@ -16,9 +16,10 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import Session, SQLModel, col, func, select
 from typer.testing import CliRunner, Result
 
+from core.clock import utcnow
 from employers.models import Employer, EmployerStatus, Offer, OfferState, OutboxMessage, Vacancy, VacancyStatus
 from matching import exchange
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from tests.employers.factories import account, offer_in, stored_vacancy
 from tests.employers.factories import profile as stored_profile
 from tests.web.factories import employer

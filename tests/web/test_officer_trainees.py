@@ -249,7 +249,7 @@ class TestProfilePage:
         assert "Awa Traoré" in page and "+22376123456" in page and "bambara (langue maternelle)" in page
         offers = page[page.index('id="offers"') :]
         assert "Agent de nuit" in offers and "Sahel Garde" in offers and "Embauche confirmée" in offers
-        assert "début le 2026-12-01, 60000 FCFA par mois" in offers
+        assert "début le 01/12/2026, 60\u202f000 FCFA par mois" in offers
 
 
 class TestPin:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from core.clock import utcnow
 from employers import candidates
 from employers import offers as workflow
 from employers.models import (
@@ -26,7 +27,7 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user

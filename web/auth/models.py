@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from profiles.models import time_field
+from core.columns import time_field
 
 
 class Role(StrEnum):

@@ -25,12 +25,13 @@ from web.deps import (
     session_serializer,
     session_token,
 )
+from web.errors import DomainRoute
 from web.i18n import translator
 from web.messages import MESSAGES
 from web.pages import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
-api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"])
+router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"], route_class=DomainRoute)
 
 HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee"}
 ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401, "account_disabled": 403}
@@ -132,6 +133,7 @@ def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) 
     try:
         user = sign_in(session, body.login, body.secret, client_address(request))
     except AuthError as error:
+        # Answered, not raised: the failed attempt must be committed with the request, to count towards the throttle.
         return JSONResponse({"detail": translator(lang)(MESSAGES[error.code])}, status_code=ERROR_STATUS[error.code])
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
     return with_session_cookie(request, JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, delete, func, select
 
+from core.clock import utcnow
+from core.problems import Problem
+from employers.models import Employer
 from matching.models import normalise_phone
-from profiles.models import utcnow
 from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
@@ -130,15 +132,10 @@ def start_session(*, session: Session, user: User, hours: int) -> str:
 def user_for_token(*, session: Session, token: str) -> User | None:
     """Return the active user of a live session token, or None."""
     auth = session.get(AuthSession, _digest(token))
-    if auth is None or _aware(auth.expires_at) <= utcnow():
+    if auth is None or auth.expires_at <= utcnow():
         return None
     user = session.get(User, auth.user_id)
     return user if user is not None and user.active else None
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives naive datetimes back; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def end_session(*, session: Session, token: str) -> None:
@@ -207,3 +204,25 @@ def issue_trainee_pin(*, session: Session, trainee_id: int, full_name: str, phon
         user.login = login
     set_secret(session=session, user=user, new=pin)
     return user, pin
+
+
+class EmployerContactAccounts:
+    """The accounts of applying companies' contacts: the e-mail is the login; signs in once an officer approves."""
+
+    def problems(self, *, session: Session, email: str, password: str) -> list[Problem]:
+        """Return what is wrong with the contact's future account: a weak password, an e-mail already in use."""
+        problems = []
+        try:
+            check_secret_rules(Role.employer, password)
+        except WeakPassword as weak:
+            problems.append(Problem("password", str(weak)))
+        login = normalise_login(email)
+        # Only e-mails are checked: a phone number here must not tell whether a trainee has an account.
+        if "@" in login and session.exec(select(User.id).where(User.login == login)).first() is not None:
+            problems.append(Problem("email", "email_taken"))
+        return problems
+
+    def create(self, *, session: Session, company: Employer, password: str) -> None:
+        """Create the contact's employer account, linked to the company."""
+        create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
+                    secret=password, employer_id=company.id)  # fmt: skip

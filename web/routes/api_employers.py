@@ -8,36 +8,27 @@ services, and every problem comes back as {"detail": {field: message}} with stat
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from employers import candidates as candidates_engine
 from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import InvalidApplication, ReasonRequired, VacancyNotOpen
+from employers.company_offers import OfferView, offer_views, vacancy_offers
+from employers.exceptions import ReasonRequired, VacancyNotOpen
 from employers.models import CandidateRequest, Employer, EmployerStatus, OfferState, Placement, Vacancy, VacancyStatus
-from employers.validation import APPLICATION_FIELDS
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from web.auth import service as auth_service
-from web.auth.models import Role
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import EmployerUser, Lang, OfficerUser, language
-from web.routes.employer_common import (
-    CompanyId,
-    DomainRoute,
-    OfferView,
-    account_problems,
-    ending_reason_required,
-    field_messages,
-    offer_views,
-    placement_terms,
-    vacancy_offers,
-)
+from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, language
+from web.errors import DomainRoute
+from web.forms import placement_terms
+from web.messages import field_messages, message
 
 
 class FieldErrors(BaseModel):
@@ -265,14 +256,6 @@ class CandidateRequestPublic(BaseModel):
     created_at: datetime
 
 
-def _in_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-#: A stored time, always with its time zone (SQLite gives it back without).
-UtcTime = Annotated[datetime, AfterValidator(_in_utc)]
-
-
 class PlacementPublic(BaseModel):
     """A hiring: from when, for how much, and whether (and why) it ended."""
 
@@ -283,8 +266,8 @@ class PlacementPublic(BaseModel):
     vacancy_id: int
     start_date: date
     salary_fcfa_month: int
-    confirmed_at: UtcTime
-    ended_at: UtcTime | None
+    confirmed_at: datetime
+    ended_at: datetime | None
     end_reason: str | None
 
 
@@ -301,9 +284,9 @@ class OfferPublic(BaseModel):
     override: bool = Field(description="Offered by an officer although the trainee does not meet every requirement.")
     override_reason: str | None
     rejection_reason: str | None = Field(description="Why the company turned the trainee down.")
-    offered_at: UtcTime | None
-    expires_at: UtcTime | None = Field(description="The trainee must answer before this time.")
-    answered_at: UtcTime | None
+    offered_at: datetime | None
+    expires_at: datetime | None = Field(description="The trainee must answer before this time.")
+    answered_at: datetime | None
     placement: PlacementPublic | None = Field(description="The hiring, once the company confirmed it.")
 
 
@@ -394,15 +377,8 @@ def placement_public(placement: Placement) -> PlacementPublic:
 @router.post("/employer-applications", status_code=201, summary="Apply for access (a security company)")
 def create_application(session: SessionDep, lang: Lang, body: EmployerApplicationCreate) -> EmployerPublic:
     """Record a company's application and its contact's account; the account signs in once an officer approves it."""
-    fields = body.texts()
-    problems = employers_service.application_problems(session=session, fields=fields)
-    problems += account_problems(session=session, email=fields["email"], password=fields["password"])
-    if problems:
-        raise InvalidApplication(problems)
-    company = employers_service.apply(session=session, **{name: fields[name] for name in APPLICATION_FIELDS})
-    auth_service.create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
-                             secret=fields["password"], employer_id=company.id)  # fmt: skip
-    return employer_public(company)
+    accounts = auth_service.EmployerContactAccounts()
+    return employer_public(employers_service.register_company(session=session, fields=body.texts(), accounts=accounts))
 
 
 @router.get("/employer-applications", summary="List applications (officers)")
@@ -537,5 +513,5 @@ def end_placement(
     try:
         ended = offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=str(body.reason or ""))
     except ReasonRequired as missing:
-        raise HTTPException(422, detail={"reason": ending_reason_required(lang)}) from missing
+        raise HTTPException(422, detail={"reason": message("end_reason_required", lang)}) from missing
     return placement_public(ended)

@@ -7,39 +7,25 @@ from collections.abc import Mapping, Sequence
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from core.problems import Problem
 from employers import candidates as candidates_engine
 from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import AlreadyPlaced, InvalidFields, ReasonRequired, VacancyFull
+from employers.company_offers import offer_views, vacancy_offers
+from employers.exceptions import AlreadyPlaced, InvalidApplication, InvalidFields, ReasonRequired, VacancyFull
 from employers.models import Offer, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
-from employers.validation import APPLICATION_FIELDS, Problem
+from employers.validation import APPLICATION_FIELDS
 from web.auth import service as auth_service
-from web.auth.models import Role
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import EmployerUser, Lang
+from web.deps import CompanyId, EmployerUser, Lang, Submitted
+from web.errors import DomainRoute
+from web.forms import PLACEMENT_FIELDS, VacancyForm, placement_terms, typed_terms
+from web.labels import Labels, components_shown
+from web.messages import done_message, field_messages, message, sentences
 from web.pages import render
-from web.routes.employer_common import (
-    PLACEMENT_FIELDS,
-    CompanyId,
-    DomainRoute,
-    Labels,
-    Submitted,
-    VacancyForm,
-    account_problems,
-    components_shown,
-    done_message,
-    ending_reason_required,
-    field_messages,
-    message,
-    offer_views,
-    placement_terms,
-    sentences,
-    typed_terms,
-    vacancy_offers,
-)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
@@ -62,18 +48,15 @@ def apply_page(request: Request, lang: Lang) -> Response:
 def apply_submit(request: Request, session: SessionDep, lang: Lang, form: Submitted) -> Response:
     """Record the application and the contact's account (which can sign in once an officer approves)."""
     typed = {name: str(form.get(name) or "") for name in (*APPLICATION_FIELDS, "password")}
-    problems = employers_service.application_problems(session=session, fields=typed)
-    problems += account_problems(session=session, email=typed["email"], password=typed["password"])
-    if problems:
+    try:
+        employers_service.register_company(session=session, fields=typed, accounts=auth_service.EmployerContactAccounts())
+    except InvalidApplication as invalid:
         context = {
             "form": {**typed, "password": ""},
-            "errors": field_messages(problems, lang),
+            "errors": field_messages(invalid.problems, lang),
             "towns": Labels(lang).choices()["town"],
         }
         return render(request, "employers/apply.html", context, 422)
-    company = employers_service.apply(session=session, **{name: typed[name] for name in APPLICATION_FIELDS})
-    auth_service.create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
-                             secret=typed["password"], employer_id=company.id)  # fmt: skip
     return RedirectResponse("/employer/apply/sent", status_code=303)
 
 
@@ -271,6 +254,6 @@ def end(
         offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=reason)
     except ReasonRequired:
         offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user)
-        errors = {"reason": ending_reason_required(lang)}
+        errors = {"reason": message("end_reason_required", lang)}
         return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
     return to_vacancy(placement.vacancy_id, "ended")

@@ -7,9 +7,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web.auth.routes import HOME
 from web.deps import CurrentUser, Lang
+from web.errors import DomainRoute
 from web.pages import render
 
-router = APIRouter()
+router = APIRouter(route_class=DomainRoute)
 
 
 @router.get("/", response_class=HTMLResponse)

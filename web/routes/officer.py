@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,9 +13,11 @@ from employers.exceptions import ReasonRequired
 from employers.models import EmployerStatus
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, OfficerUser
+from web.deps import Lang, OfficerUser, Submitted
+from web.errors import DomainRoute
+from web.labels import Labels
+from web.messages import done_message, message
 from web.pages import render
-from web.routes.employer_common import DomainRoute, Labels, Submitted, done_message, message
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
@@ -24,23 +25,11 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 DASHBOARD_LISTS = ("vacancies", "requested", "trainees", "offers", "overdue")
 
 
-def when(moment: datetime | None) -> str:
-    """Return a time as the officers read it: date and hour, in UTC (Mali's time)."""
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def day(moment: datetime | None) -> str:
-    """Return the date of a time."""
-    return moment.strftime("%Y-%m-%d") if moment else ""
-
-
 def officer_context(lang: str) -> dict[str, Any]:
-    """Return what every officer page uses: labels, offer state names and time formats."""
+    """Return what every officer page uses: labels and offer state names."""
     return {
         "labels": Labels(lang),
         "state_label": lambda state: message(f"offer_state_{getattr(state, 'value', state)}", lang),
-        "when": when,
-        "day": day,
     }
 
 

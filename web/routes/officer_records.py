@@ -10,9 +10,9 @@ from employers.dashboard import AuditSearch
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser
+from web.errors import DomainRoute
 from web.messages import N_
 from web.pages import render
-from web.routes.employer_common import DomainRoute
 from web.routes.officer import officer_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)

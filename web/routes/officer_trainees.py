@@ -9,11 +9,10 @@ confirmation signed (web.signing), and is checked again there before it is impor
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PureWindowsPath
+from dataclasses import dataclass
+from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,17 +22,17 @@ from itsdangerous import BadSignature
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
+from core.problems import Problem
 from employers import offers as offers_service
-from employers import service as employers_service
-from employers.exceptions import EmployerError, ReasonRequired, UnknownEmployers, UnmatchedRecord, VacancyCodeTaken
+from employers.exceptions import ReasonRequired
+from employers.imports import ImportOutcome, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
-from employers.validation import Problem
 from matching import exchange
 from matching.exchange import Issue
 from matching.models import LITERACY_LEVELS, MOBILITIES
 from matching.taxonomy import get_taxonomy
 from profiles import service as profiles_service
-from profiles.exceptions import InvalidProfile, ProfileError
+from profiles.exceptions import InvalidProfile
 from profiles.forms import TraineeForm, by_form_field
 from profiles.models import TraineeProfile
 from web.auth import service as auth_service
@@ -41,11 +40,12 @@ from web.auth.exceptions import AuthError
 from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, OfficerUser
+from web.deps import Lang, OfficerUser, Submitted
+from web.errors import DomainRoute
 from web.i18n import translator
-from web.messages import N_
+from web.labels import Labels
+from web.messages import N_, done_message, field_messages, message, sentences
 from web.pages import render
-from web.routes.employer_common import DomainRoute, Labels, Submitted, done_message, field_messages, message, sentences
 from web.signing import signer
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
@@ -313,23 +313,10 @@ class Upload:
 
 @dataclass
 class ImportCheck:
-    """What importing a file gives or meets: every issue (as `rdvm import` prints them) and the records' counts."""
+    """An uploaded file and what importing it gives or meets (the same outcome `rdvm import` prints)."""
 
     upload: Upload
-    issues: list[Issue] = field(default_factory=list)
-    records: int = 0
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Return the issues that stop the import."""
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """Return the issues shown only."""
-        return [i for i in self.issues if i.severity == "warning"]
+    outcome: ImportOutcome
 
 
 def received_file(form: FormData) -> Upload:
@@ -344,13 +331,13 @@ def received_file(form: FormData) -> Upload:
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRefused("import_too_large", 413)
     name = PureWindowsPath(sent.filename).name  # "C:\\...\\stagiaires.csv" from some browsers, a bare name from others
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:  # as exchange.load says it
-        unreadable = Issue(name, f"byte {exc.start}", "", "is not UTF-8 text; save the file as UTF-8")
-        return Upload(name, "trainees", False, "", unreadable)
+    text, unreadable = exchange.decode(data, source=name)
+    if unreadable:
+        return Upload(name, "trainees", False, "", unreadable[0])
     chosen = str(form.get("kind") or "")
-    kind: exchange.Kind = "vacancies" if chosen == "vacancies" else "trainees" if chosen == "trainees" else guess_kind(name, text)
+    kind: exchange.Kind = "vacancies" if chosen == "vacancies" else "trainees"
+    if chosen not in ("vacancies", "trainees"):
+        kind = exchange.guess_kind_of_text(text, fmt="csv" if name.lower().endswith(".csv") else "json")
     return Upload(name, kind, kind == "trainees" and bool(form.get("consent")), text)
 
 
@@ -361,58 +348,19 @@ def close_files(form: FormData) -> None:
             value.file.close()
 
 
-def guess_kind(name: str, text: str) -> exchange.Kind:
-    """Guess whether a file holds trainees or vacancies, as `rdvm validate` does (exchange.guess_kind reads a path)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{Path(name).suffix.lower()}"
-        path.write_text(text, "utf-8")
-        return exchange.guess_kind(path)
-
-
 def check_upload(session: Session, upload: Upload, *, lang: str, keep: bool) -> ImportCheck:
     """Check a file as `rdvm import` does and import it inside a savepoint, kept only when `keep` (and nothing is wrong)."""
     if upload.unreadable is not None:
-        return ImportCheck(upload, [upload.unreadable])
+        return ImportCheck(upload, ImportOutcome([upload.unreadable]))
     try:
-        fmt = exchange.detect_format(Path(upload.name))
+        fmt = exchange.detect_format(upload.name)
     except exchange.ExchangeError as exc:  # neither .csv nor .json
-        return ImportCheck(upload, exc.issues)
-    loaded = exchange.parse_text(upload.text, kind=upload.kind, source=upload.name, fmt=fmt)
-    checked = ImportCheck(upload, list(loaded.issues), len(loaded.records))
-    if loaded.errors:
-        return checked
-    try:
-        with session.begin_nested() as savepoint:
-            checked.created, checked.updated = store_records(session, upload, loaded.records)
-            if not keep:
-                savepoint.rollback()
-    except (ProfileError, EmployerError) as refused:
-        checked.issues += refused_issues(refused, upload, lang)
-    return checked
-
-
-def store_records(session: Session, upload: Upload, records: Sequence[Any]) -> tuple[int, int]:
-    """Create or update the file's records (as the command line's store_records does); return (created, updated)."""
-    if upload.kind == "trainees":
-        return profiles_service.import_trainees(session=session, records=records, consent=upload.consent)
-    return employers_service.import_vacancies(session=session, records=records)
-
-
-def refused_issues(refused: ProfileError | EmployerError, upload: Upload, lang: str) -> list[Issue]:
-    """Return the database's refusal of an import as issues, each at its place in the file (as web.cli.unmatched_issues)."""
-    if not isinstance(refused, UnknownEmployers | VacancyCodeTaken):
-        return [Issue(upload.name, "file", "", message(refused.code, lang))]
-    raw, _ = exchange.read_raw(upload.text, source=upload.name, fmt=exchange.detect_format(Path(upload.name)), kind=upload.kind)
-    places = {str(r.data.get("id", "")).strip(): r.where for r in raw}
-    return [_unmatched(upload.name, places, record, taken=isinstance(refused, VacancyCodeTaken)) for record in refused.records]
-
-
-def _unmatched(source: str, places: dict[str, str], record: UnmatchedRecord, *, taken: bool) -> Issue:
-    where = places.get(record.vacancy_id, f"index {record.index}")
-    if taken:
-        return Issue(source, where, "id", "is the id of another company's vacancy", record.vacancy_id)
-    problem = "several companies have" if record.ambiguous else "no company has"
-    return Issue(source, where, "employer", f"{problem} the name {record.employer!r}", record.vacancy_id)
+        return ImportCheck(upload, ImportOutcome(exc.issues))
+    outcome = import_text(session=session, text=upload.text, source=upload.name, fmt=fmt, kind=upload.kind,
+                          consent=upload.consent, keep=keep)  # fmt: skip
+    if outcome.refusal is not None:
+        outcome.issues.append(Issue(upload.name, "file", "", message(outcome.refusal.code, lang)))
+    return ImportCheck(upload, outcome)
 
 
 def sealed(upload: Upload, user_id: int) -> list[str]:
@@ -444,7 +392,7 @@ def import_page(request: Request, lang: str, *, refusal: UploadRefused | None = 
 
 def preview_page(request: Request, checked: ImportCheck, user: User, *, status: int = 200) -> Response:
     """Render what an import would do: every error and warning, the counts, and the confirmation form when possible."""
-    payload = sealed(checked.upload, user.id or 0) if not checked.errors else []
+    payload = sealed(checked.upload, user.id or 0) if not checked.outcome.errors else []
     return render(request, "officer/import_preview.html", {"checked": checked, "payload": payload}, status)
 
 
@@ -465,7 +413,7 @@ def import_preview(request: Request, session: SessionDep, lang: Lang, user: Offi
     except UploadRefused as refused:
         return import_page(request, lang, refusal=refused)
     checked = check_upload(session, upload, lang=lang, keep=False)
-    return preview_page(request, checked, user, status=422 if checked.errors else 200)
+    return preview_page(request, checked, user, status=422 if checked.outcome.errors else 200)
 
 
 @router.post("/officer/import/confirm", response_class=HTMLResponse)
@@ -476,7 +424,9 @@ def import_confirm(request: Request, session: SessionDep, lang: Lang, user: Offi
     except UploadRefused as refused:
         return import_page(request, lang, refusal=refused)
     checked = check_upload(session, upload, lang=lang, keep=True)
-    if checked.errors:
+    if checked.outcome.errors:
         return preview_page(request, checked, user, status=422)
-    query = urlencode({"done": "imported", "kind": upload.kind, "created": checked.created, "updated": checked.updated})
+    query = urlencode(
+        {"done": "imported", "kind": upload.kind, "created": checked.outcome.created, "updated": checked.outcome.updated}
+    )
     return RedirectResponse(f"/officer/import?{query}", status_code=303)

@@ -27,9 +27,11 @@ from web.auth.models import User
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, OfficerUser
+from web.deps import Lang, OfficerUser, Submitted
+from web.errors import DomainRoute
+from web.labels import components_shown
+from web.messages import done_message, message
 from web.pages import render
-from web.routes.employer_common import DomainRoute, Submitted, components_shown, done_message, message
 from web.routes.officer import officer_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)

@@ -6,28 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from employers import offers as offers_service
 from employers.exceptions import InvalidOfferTransition, OfferExpired
 from employers.models import DeclineReason, Employer, Offer, OfferState, Placement, Vacancy
 from matching.models import SHIFTS
 from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
-from profiles.models import TraineeProfile, utcnow
+from profiles.models import TraineeProfile
 from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, TraineeUser
+from web.deps import Lang, Submitted, TraineeUser
+from web.errors import DomainRoute
 from web.i18n import translator
-from web.messages import N_
+from web.labels import Labels
+from web.messages import N_, done_message
 from web.pages import render
-from web.routes.employer_common import DomainRoute, Labels, Submitted, done_message
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
@@ -82,7 +84,7 @@ class OfferCard:
     def late(self) -> bool:
         """Return whether the time to answer has passed (the expiry job may not have marked the offer yet)."""
         expires = self.offer.expires_at
-        return expires is not None and (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) <= utcnow()
+        return expires is not None and expires <= utcnow()
 
     @property
     def situation(self) -> str:
@@ -100,20 +102,6 @@ class OfferCard:
 # ---------------------------------------------------------------- showing values
 
 
-def money(amount: int, lang: str) -> str:
-    """Return an amount with its thousands grouped: "85 000" in French, "85,000" in English."""
-    return f"{amount:,}".replace(",", "," if lang == "en" else " ")
-
-
-def day(moment: date | datetime | None) -> str:
-    """Return a day as 12/12/2026 (a stored time is in UTC, Mali's time)."""
-    if moment is None:
-        return ""
-    if isinstance(moment, datetime):
-        moment = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
-    return moment.strftime("%d/%m/%Y")
-
-
 def security_years(profile: TraineeProfile) -> float:
     """Return the trainee's years of experience in security."""
     return sum(float(item.get("years") or 0) for item in profile.experience if item.get("sector") == "security")
@@ -121,7 +109,7 @@ def security_years(profile: TraineeProfile) -> float:
 
 def helpers(lang: str) -> dict[str, Any]:
     """Return what the trainee's templates use to show values."""
-    return {"money": lambda amount: money(amount, lang), "day": day, "shift_words": SHIFT_WORDS, "labels": Labels(lang)}
+    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang)}
 
 
 # ---------------------------------------------------------------- reading
@@ -157,7 +145,7 @@ def placements_of(session: Session, offer_ids: list[int]) -> dict[int, Placement
 def by_deadline(card: OfferCard) -> datetime:
     """Sort key: the offer to answer first comes first."""
     expires = card.offer.expires_at
-    return expires.replace(tzinfo=None) if expires is not None else datetime.max
+    return expires if expires is not None else datetime.max.replace(tzinfo=UTC)
 
 
 @router.get("/trainee", response_class=HTMLResponse)

@@ -1,0 +1,29 @@
+"""How dates, times and amounts are written for people: one way per language, used by pages and messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+#: Thousands separator of each language; French uses the narrow no-break space, so "40 000" never wraps.
+_THOUSANDS = {"fr": "\u202f", "en": ","}
+
+
+def money(amount: int, lang: str = "fr") -> str:
+    """Return an amount with its thousands grouped: "85 000" in French, "85,000" in English."""
+    return f"{amount:,}".replace(",", _THOUSANDS.get(lang, _THOUSANDS["fr"]))
+
+
+def day(moment: date | datetime | None, lang: str = "fr") -> str:
+    """Return a day as 31/01/2027; a stored time is read in UTC (Mali's time). Nothing for None."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    return moment.strftime("%d/%m/%Y")
+
+
+def day_and_hour(moment: datetime | None, lang: str = "fr") -> str:
+    """Return a time as 31/01/2027 14:05, in UTC (Mali's time). Nothing for None."""
+    if moment is None:
+        return ""
+    return f"{day(moment, lang)} {(moment.astimezone(UTC) if moment.tzinfo else moment).strftime('%H:%M')}"

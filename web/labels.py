@@ -1,0 +1,96 @@
+"""Names shown for codes (levels, skills, languages, statuses, score components), in the page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from employers.models import Vacancy
+from matching.config import COMPONENTS
+from matching.messages import label, number
+from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
+from matching.normalise import fold
+from matching.taxonomy import get_taxonomy
+from web.messages import message
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names shown for codes, in one language: the taxonomy's own labels, the engine's for scales."""
+
+    lang: str
+
+    @property
+    def _english(self) -> bool:
+        return self.lang == "en"
+
+    def scale(self, value: str | None) -> str:
+        """Return the label of a level, shift, language level or literacy level."""
+        return label(value, "en" if self._english else "fr") if value else ""
+
+    def skill(self, code: str) -> str:
+        """Return a skill's label (the code itself when it is not in the taxonomy)."""
+        found = get_taxonomy().skill(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def certification(self, code: str) -> str:
+        """Return a certification's full name."""
+        found = get_taxonomy().certification(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def language(self, code: str) -> str:
+        """Return a language's name."""
+        found = get_taxonomy().language(code)
+        return (found.en if self._english else found.fr) if found else code
+
+    def names(self, kind: str, values: Iterable[str]) -> str:
+        """Return the labels of several values of one kind ("skill", "certification", "language", "scale"), comma-separated."""
+        name: Callable[[str], str] = getattr(self, kind)
+        return ", ".join(name(v) for v in values)
+
+    def number(self, value: float) -> str:
+        """Return a number with at most one decimal (a decimal comma in French)."""
+        return number(value, "en" if self._english else "fr")
+
+    def component(self, name: str) -> str:
+        """Return the name of a score component."""
+        return message(f"component_{name}", self.lang)
+
+    def status(self, kind: str, value: str) -> str:
+        """Return the name of a vacancy's or an application's status."""
+        return message(f"{kind}_status_{value}", self.lang)
+
+    def offer_state(self, state: str) -> str:
+        """Return the name of an offer's state."""
+        return message(f"offer_state_{state}", self.lang)
+
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Return the options of the vacancy form's selects, checkbox groups and suggestions."""
+        taxonomy = get_taxonomy()
+        return {
+            "level": [(v, self.scale(v)) for v in LEVELS],
+            "shift": [(v, self.scale(v)) for v in SHIFTS],
+            "min_literacy": [(v, self.scale(v)) for v in LITERACY_LEVELS if v != "none"],
+            "language_level": [(v, self.scale(v)) for v in LANGUAGE_LEVELS],
+            "driving_licence": [(v, v) for v in LICENCE_CATEGORIES],
+            "language": sorted(((x.code, self.language(x.code)) for x in taxonomy.languages), key=_by_name),
+            "certification": [(c.code, self.certification(c.code)) for c in taxonomy.certifications if c.valid_in_mali],
+            "skill": sorted(((s.code, self.skill(s.code)) for s in taxonomy.skills), key=_by_name),
+            "town": sorted(((t.name, t.name) for t in taxonomy.towns), key=_by_name),
+        }
+
+
+def components_shown(vacancy: Vacancy) -> list[str]:
+    """Return the score components a vacancy gives content to, in the engine's order.
+
+    The others are 1 for everyone ("no preferred skill asked"): the engine never gives them as reasons
+    (matching.explain), and the page leaves their bars out too.
+    """
+    empty = {"skills": not vacancy.required_skills, "preferred_skills": not vacancy.preferred_skills,
+             "certifications": not vacancy.preferred_certifications, "availability": vacancy.start_date is None,
+             "shift": vacancy.shift is None}  # fmt: skip
+    return [name for name in COMPONENTS if not empty.get(name, False)]
+
+
+def _by_name(option: tuple[str, str]) -> str:
+    return fold(option[1])  # "Ségou" between "San" and "Sikasso", not after "Syama"
