@@ -280,6 +280,7 @@ def transaction() -> Iterator[Session]:
     from sqlalchemy.exc import OperationalError, ProgrammingError
     from sqlmodel import Session
 
+    import web.tables  # noqa: F401  (every table known, so foreign keys resolve whichever command runs)
     from web.db import get_engine
 
     with Session(get_engine()) as session:

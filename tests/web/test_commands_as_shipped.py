@@ -1,0 +1,48 @@
+"""Shipped commands run as a user runs them: the installed `rdvm` entry point, a fresh interpreter, a fresh database.
+
+A test that calls the command's function in this process would see every model the test suite imported; a
+fresh process sees only what the command itself imports (`rdvm jobs` once crashed that way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def entry_point() -> str:
+    """Return the installed `rdvm` script of this environment."""
+    found = shutil.which("rdvm", path=str(Path(sys.executable).parent)) or shutil.which("rdvm")
+    assert found, "the rdvm entry point is not installed"
+    return found
+
+
+@pytest.fixture
+def fresh_sqlite(tmp_path: Path) -> dict[str, str]:
+    """Return the environment of a command on a new SQLite file."""
+    return {**os.environ, "RDVM_DATABASE_URL": f"sqlite:///{tmp_path / 'shipped.db'}", "RDVM_SECRET_KEY": "test-only-key"}
+
+
+def run(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `rdvm ARGS` in a fresh process."""
+    return subprocess.run([entry_point(), *map(str, args)], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_jobs_on_the_demo_send_each_message_once(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+    seeded = run(fresh_sqlite, "demo", "--folder", tmp_path / "demo")
+    assert seeded.returncode == 0, seeded.stderr
+    outbox = tmp_path / "outbox.jsonl"
+    first = run(fresh_sqlite, "jobs", "--outbox-file", outbox)
+    assert first.returncode == 0, first.stderr
+    sent = [json.loads(line) for line in outbox.read_text("utf-8").splitlines()]
+    assert sent and all(message["kind"] for message in sent)  # the demo's offer was announced
+    second = run(fresh_sqlite, "jobs", "--outbox-file", outbox)
+    assert second.returncode == 0, second.stderr
+    assert "outbox: 0 sent, 0 failed" in second.stderr
+    assert len(outbox.read_text("utf-8").splitlines()) == len(sent)
