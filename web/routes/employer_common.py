@@ -30,6 +30,7 @@ from starlette.datastructures import FormData
 from employers import candidates as candidates_engine
 from employers import exceptions as employer_errors
 from employers import offers as offers_service
+from employers.lifecycle import Actor
 from employers.models import Offer, OfferState, Placement, Vacancy
 from employers.service import exchange_fields
 from employers.validation import Problem, form_text, problems_from_errors
@@ -387,7 +388,7 @@ def _view(offer: Offer, profile: TraineeProfile, placement: Placement | None) ->
                      placement=placement)  # fmt: skip
 
 
-def vacancy_offers(*, session: Session, by: User, vacancy_id: int) -> VacancyOffers:
+def vacancy_offers(*, session: Session, by: Actor, vacancy_id: int) -> VacancyOffers:
     """Return a vacancy's offers as its company sees them: hirings (current first), then offers waiting for the company."""
     offers = offers_service.list_offers(session=session, by=by, vacancy_id=vacancy_id, states=EMPLOYER_STATES)
     views = offer_views(session, offers)
