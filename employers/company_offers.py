@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from employers import candidates as candidates_engine
 from employers import offers as offers_service
+from employers.lifecycle import Actor
 from employers.models import Offer, OfferState, Placement
 from profiles.models import TraineeProfile
 
@@ -64,7 +65,7 @@ def _view(offer: Offer, profile: TraineeProfile, placement: Placement | None) ->
                      placement=placement)  # fmt: skip
 
 
-def vacancy_offers(*, session: Session, by: offers_service.Actor, vacancy_id: int) -> VacancyOffers:
+def vacancy_offers(*, session: Session, by: Actor, vacancy_id: int) -> VacancyOffers:
     """Return a vacancy's offers as its company sees them: hirings (current first), then offers waiting for the company."""
     offers = offers_service.list_offers(session=session, by=by, vacancy_id=vacancy_id, states=EMPLOYER_STATES)
     views = offer_views(session, offers)

@@ -38,6 +38,10 @@ class InvalidTransition(EmployerError):
 
     code = "invalid_transition"
 
+    def __init__(self, vacancy_id: int | None, action: str, status: str) -> None:
+        self.vacancy_id, self.action, self.status = vacancy_id, action, status
+        super().__init__(f"vacancy {vacancy_id} is {status}: cannot {action} it")
+
 
 class VacancyNotOpen(EmployerError):
     """Candidates can be asked for only on a published (open) vacancy."""
@@ -129,13 +133,13 @@ class PlacementNotFound(EmployerError):
 
 
 class ActionNotAllowed(EmployerError):
-    """The user's role may never take this action on an offer (employers.offers.TRANSITIONS)."""
+    """The actor's party may never take this action (the tables of employers.offers and employers.vacancy_status)."""
 
     code = "action_not_allowed"
 
-    def __init__(self, action: str, party: str) -> None:
-        self.action, self.party = action, party
-        super().__init__(f"{party} may not {action} an offer")
+    def __init__(self, action: str, party: str, subject: str = "an offer") -> None:
+        self.action, self.party, self.subject = action, party, subject
+        super().__init__(f"{party} may not {action} {subject}")
 
 
 class InvalidOfferTransition(EmployerError):

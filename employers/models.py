@@ -146,6 +146,14 @@ class DeclineReason(StrEnum):
     other = "other"
 
 
+class OfferCause(StrEnum):
+    """Why an offer moved when no person wrote the reason: a code, worded only where it is shown."""
+
+    vacancy_closed = "vacancy_closed"
+    placed_elsewhere = "placed_elsewhere"
+    asked_by_employer = "asked_by_employer"
+
+
 class Offer(SQLModel, table=True):
     """A vacancy offered to a trainee, from the officer's shortlist to the employer's confirmation; one per pair."""
 
@@ -161,6 +169,7 @@ class Offer(SQLModel, table=True):
     override_reason: str | None = None
     decline_reason: DeclineReason | None = Field(default=None, max_length=16)
     reason: str | None = Field(default=None, description="why the employer rejected it or an officer withdrew it")
+    cause: OfferCause | None = Field(default=None, max_length=24, description="why the system withdrew it")
     created_by: int = Field(foreign_key="user.id")
     created_at: datetime = time_field()
     updated_at: datetime = time_field()
@@ -205,12 +214,13 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = time_field()
-    actor_id: int | None = Field(default=None, foreign_key="user.id", description="none for the system (expiry)")
+    actor_id: int | None = Field(default=None, foreign_key="user.id", description="none for the system")
     entity: str = Field(max_length=16, description="offer or placement")
     entity_id: int
     from_state: str | None = Field(default=None, max_length=24)
     to_state: str = Field(max_length=24)
-    reason: str | None = None
+    reason: str | None = Field(default=None, description="as written by the actor (a decline: its DeclineReason code)")
+    cause: OfferCause | None = Field(default=None, max_length=24, description="the move's cause when nobody wrote one")
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)

@@ -30,6 +30,9 @@ SUBJECT_LIMIT = 200
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
+#: What the cause of a move made by the system (models.OfferCause) reads as.
+CAUSES = {"vacancy_closed": "offre fermée par la société", "placed_elsewhere": "agent placé sur un autre poste",
+          "asked_by_employer": "demandé par la société"}  # fmt: skip
 
 
 @dataclass(frozen=True)

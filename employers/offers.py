@@ -17,23 +17,31 @@ accepted) of a vacancy its company closes, and of a trainee whose placement is c
 offered trainee cannot accept once the answer's deadline has passed (OfferExpired), even before the expiry
 job has run.
 
-Parties: ``officer`` (users with role officer or admin), ``employer`` (users of the vacancy's company),
-``trainee`` (the offer's own trainee) and ``system`` (``expire_offers``). A role outside an action's
-parties gets ActionNotAllowed; another company's or another trainee's offer is OfferNotFound (ids reveal
-nothing); a state outside the action's sources gets InvalidOfferTransition; asking again for the state
-the offer is already in (a double submit) returns it unchanged. A placement ends (officer or employer)
-once; ``PLACEMENT_ENDERS`` says who may end it.
+A placement has its own table, ``PLACEMENT_TRANSITIONS``: confirming an offer makes it active, and an
+officer or the company ends it, once (its ``ended_at`` is its state: NULL while active).
+
+Who acts is an employers.lifecycle.Actor, whose party is what the tables name: ``officer`` (users with role
+officer or admin), ``employer`` (users of the vacancy's company), ``trainee`` (the offer's own trainee) and
+``system`` (``expire_offers``, the withdrawals above). A party outside an action's row gets
+ActionNotAllowed; another company's or another trainee's offer is OfferNotFound (ids reveal nothing); a
+state outside the action's sources gets InvalidOfferTransition; asking again for the state the offer is
+already in (a double submit) returns it unchanged.
+
+Why an offer moved is ``reason`` when a person wrote it (a rejection, a withdrawal) and ``cause``, an
+OfferCause, when the system moved it (the offer and its audit event both record it); the words shown for a
+cause belong to the pages' catalogue and employers.notices, never to the code that compares it.
 
 Transactions. Functions flush and never commit: the caller commits once. Each move is a conditional
 UPDATE of the offer's state (``... WHERE id = :id AND state IN (:sources)``), so of two requests racing
 on one offer only one moves it. Confirming takes a seat with ``UPDATE vacancy SET filled_seats =
-filled_seats + 1 WHERE id = :id AND status = 'open' AND filled_seats < seats`` (VacancyFull when no row
-changes; the vacancy becomes filled with its last seat) and inserts the placement, whose partial unique
-index on ``trainee_id`` (rows not ended) refuses a second active placement (AlreadyPlaced); these writes
-share one SAVEPOINT, so a refusal leaves nothing behind. On PostgreSQL (READ COMMITTED) a conditional
-UPDATE waits for a concurrent one's row lock and then re-checks its condition; on SQLite transactions
-begin IMMEDIATE (web.db), so they run one after another (each waiting up to the busy timeout) instead of
-failing with "database is locked" when one read before another wrote.
+filled_seats + 1 WHERE id = :id AND status = 'open' AND filled_seats < seats`` (employers.vacancy_status;
+VacancyFull when no row changes; the vacancy becomes filled with its last seat) and inserts the
+placement, whose partial unique index on ``trainee_id`` (rows not ended) refuses a second active
+placement (AlreadyPlaced); these writes share one SAVEPOINT, so a refusal leaves nothing behind. On
+PostgreSQL (READ COMMITTED) a conditional UPDATE waits for a concurrent one's row lock and then re-checks
+its condition; on SQLite transactions begin IMMEDIATE (web.db), so they run one after another (each
+waiting up to the busy timeout) instead of failing with "database is locked" when one read before another
+wrote.
 
 Every move writes an AuditEvent and, when someone must act on it, outbox messages (employers.outbox).
 """
@@ -44,9 +52,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import case, inspect, literal, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -54,9 +62,8 @@ from core.clock import utcnow
 from core.formats import day, money
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import outbox
+from employers import outbox, vacancy_status
 from employers.exceptions import (
-    ActionNotAllowed,
     AlreadyPlaced,
     EmployerError,
     InvalidOfferTransition,
@@ -68,23 +75,24 @@ from employers.exceptions import (
     PlacementNotFound,
     ReasonRequired,
     TraineeIneligible,
-    VacancyFull,
     VacancyNotFound,
     VacancyNotOpen,
 )
+from employers.lifecycle import SYSTEM, Actor, Party, Transition
 from employers.models import (
     AuditEvent,
     CandidateRequest,
     DeclineReason,
     Employer,
     Offer,
+    OfferCause,
     OfferOrigin,
     OfferState,
     Placement,
     Vacancy,
     VacancyStatus,
 )
-from employers.notices import DECLINE_REASONS, NO_REASON
+from employers.notices import CAUSES, DECLINE_REASONS, NO_REASON
 from profiles.exceptions import TraineeNotFound
 from profiles.models import TraineeProfile
 
@@ -92,15 +100,6 @@ from profiles.models import TraineeProfile
 ANSWER_DAYS = 7
 #: How long before an offer expires its trainee is reminded.
 REMINDER_BEFORE = timedelta(days=1)
-
-
-class Party(StrEnum):
-    """The part a user plays in the placement workflow."""
-
-    officer = "officer"
-    employer = "employer"
-    trainee = "trainee"
-    system = "system"
 
 
 class Action(StrEnum):
@@ -116,17 +115,8 @@ class Action(StrEnum):
     expire = "expire"
 
 
-@dataclass(frozen=True)
-class Transition:
-    """An action's source states (None: the offer does not exist yet), its target state, and who may take it."""
-
-    sources: frozenset[OfferState | None]
-    target: OfferState
-    parties: frozenset[Party]
-
-
 S = OfferState
-TRANSITIONS: dict[Action, Transition] = {
+TRANSITIONS: dict[Action, Transition[OfferState]] = {
     Action.shortlist: Transition(frozenset({None}), S.shortlisted, frozenset({Party.officer})),
     Action.offer: Transition(frozenset({None, S.shortlisted, S.expired, S.withdrawn}), S.offered, frozenset({Party.officer})),
     Action.accept: Transition(frozenset({S.offered}), S.accepted, frozenset({Party.trainee})),
@@ -138,43 +128,30 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 #: States in which an offer is still open: the system withdraws them when they can no longer lead to a placement.
 OPEN_STATES = (S.shortlisted, S.offered, S.accepted)
-#: Why the system withdrew an offer (recorded in the audit trail and on the offer).
-VACANCY_CLOSED = "offre fermée par la société"
-PLACED_ELSEWHERE = "agent placé sur un autre poste"
-ASKED_BY_EMPLOYER = "demandé par la société"
-#: Who may end an active placement.
-PLACEMENT_ENDERS = frozenset({Party.officer, Party.employer})
-#: Placement states as the audit trail records them.
-ACTIVE, ENDED = "active", "ended"
-
-_ROLES = {"officer": Party.officer, "admin": Party.officer, "employer": Party.employer, "trainee": Party.trainee}
 
 
-class Actor(Protocol):
-    """The signed-in user taking an action (web.auth.models.User fits)."""
+class PlacementState(StrEnum):
+    """Where a placement stands, as the audit trail records it: active until it ends."""
 
-    @property
-    def id(self) -> int | None: ...
-
-    @property
-    def role(self) -> str: ...
-
-    @property
-    def employer_id(self) -> int | None: ...
-
-    @property
-    def trainee_id(self) -> int | None: ...
+    active = "active"
+    ended = "ended"
 
 
-def party_of(actor: Actor) -> Party | None:
-    """Return the part a user plays (an admin acts as an officer); None for a role with no part."""
-    return _ROLES.get(str(actor.role))
+class PlacementAction(StrEnum):
+    """What can be done to a placement (confirming an offer is what starts it)."""
+
+    end = "end"
 
 
-def allowed(action: Action, party: Party | None, state: OfferState | None) -> bool:
+P = PlacementState
+PLACEMENT_TRANSITIONS: dict[PlacementAction, Transition[PlacementState]] = {
+    PlacementAction.end: Transition(frozenset({P.active}), P.ended, frozenset({Party.officer, Party.employer})),
+}
+
+
+def allowed(action: Action, party: Party, state: OfferState | None) -> bool:
     """Return whether this party may take this action on an offer in this state (None: no offer yet)."""
-    rule = TRANSITIONS[action]
-    return party in rule.parties and state in rule.sources
+    return TRANSITIONS[action].allows(party, state)
 
 
 # ---------------------------------------------------------------- reading
@@ -189,7 +166,7 @@ def get_offer(*, session: Session, offer_id: int, by: Actor) -> Offer:
 
 
 def _sees(session: Session, by: Actor, offer: Offer) -> bool:
-    party = party_of(by)
+    party = by.party
     if party == Party.officer:
         return True
     if party == Party.trainee:
@@ -207,7 +184,7 @@ def list_offers(
 ) -> list[Offer]:  # fmt: skip
     """Return the offers the user may see, newest first, optionally of one vacancy, one trainee, some states."""
     query = select(Offer).order_by(col(Offer.created_at).desc(), col(Offer.id).desc())
-    party = party_of(by)
+    party = by.party
     if party == Party.trainee:
         query = query.where(Offer.trainee_id == (by.trainee_id or 0), Offer.state != OfferState.shortlisted)
     elif party == Party.employer:
@@ -264,7 +241,7 @@ def shortlist(*, session: Session, vacancy_id: int, trainee_id: int, by: Actor) 
     offer = _insert(session, _new_offer(session, vacancy, profile, by, OfferState.shortlisted))
     if offer is None:  # a racing request made the pair's offer first
         return _again(_existing(session, vacancy_id, trainee_id), Action.shortlist)
-    _audit_offer(session, offer, None, _actor_id(by))
+    _audit_offer(session, offer, None, by.account())
     return offer
 
 
@@ -278,7 +255,7 @@ def shortlist_requested(*, session: Session, request: CandidateRequest) -> Offer
                                   origin=OfferOrigin.employer_request, candidate_request_id=request.id,
                                   created_by=request.requested_by))  # fmt: skip
     if made is not None:
-        _audit_offer(session, made, None, request.requested_by, reason=ASKED_BY_EMPLOYER)
+        _audit_offer(session, made, None, request.requested_by, cause=OfferCause.asked_by_employer)
     return made
 
 
@@ -307,10 +284,10 @@ def propose_offer(
     now = utcnow()
     terms: dict[str, Any] = {"offered_at": now, "expires_at": now + timedelta(days=answer_days), "override": not found.eligible,
                              "override_reason": None if found.eligible else reason}  # fmt: skip
-    again = {"reminded_at": None, "answered_at": None, "reason": None, "decline_reason": None}  # an expired or withdrawn one
+    again = {"reminded_at": None, "answered_at": None, "reason": None, "cause": None, "decline_reason": None}  # made again
     audit_reason = None if found.eligible else reason
     if existing is not None:
-        if not _move(session, existing, Action.offer, _actor_id(by), audit_reason=audit_reason, **terms, **again):
+        if not _move(session, existing, Action.offer, by, audit_reason=audit_reason, **terms, **again):
             return existing
         offer = existing
     else:
@@ -318,7 +295,7 @@ def propose_offer(
         if made is None:
             return _again(_existing(session, vacancy_id, trainee_id), Action.offer)
         offer = made
-        _audit_offer(session, offer, None, _actor_id(by), reason=audit_reason)
+        _audit_offer(session, offer, None, by.account(), reason=audit_reason)
     _notify(session, offer, "offer_made", trainee=True)
     return offer
 
@@ -328,7 +305,7 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
     offer = _visible(session, offer_id, by, Action.withdraw)
     reason = _reason(reason)
     told = offer.state in (OfferState.offered, OfferState.accepted)
-    if _move(session, offer, Action.withdraw, _actor_id(by), audit_reason=reason, reason_text=reason) and told:
+    if _move(session, offer, Action.withdraw, by, audit_reason=reason, reason=reason) and told:
         _notify(session, offer, "offer_withdrawn", trainee=True)
     return offer
 
@@ -341,8 +318,8 @@ def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
     offer = _visible(session, offer_id, by, Action.accept)
     if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
         raise OfferExpired(offer_id)
-    if _move(session, offer, Action.accept, _actor_id(by), answered_at=utcnow()):
-        _notify(session, offer, "offer_accepted", employer=True, officer=True, actor_id=_actor_id(by))
+    if _move(session, offer, Action.accept, by, answered_at=utcnow()):
+        _notify(session, offer, "offer_accepted", employer=True, officer=True, by=by)
     return offer
 
 
@@ -351,8 +328,8 @@ def decline(*, session: Session, offer_id: int, by: Actor, reason: DeclineReason
     offer = _visible(session, offer_id, by, Action.decline)
     code = DeclineReason(reason) if reason is not None else None
     audit_reason = code.value if code else None
-    if _move(session, offer, Action.decline, _actor_id(by), audit_reason=audit_reason, answered_at=utcnow(), decline_reason=code):
-        _notify(session, offer, "offer_declined", employer=True, officer=True, actor_id=_actor_id(by))
+    if _move(session, offer, Action.decline, by, audit_reason=audit_reason, answered_at=utcnow(), decline_reason=code):
+        _notify(session, offer, "offer_declined", employer=True, officer=True, by=by)
     return offer
 
 
@@ -368,14 +345,14 @@ def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date:
         return _placement(session, offer)
     try:
         with session.begin_nested():
-            if not _move(session, offer, Action.confirm, _actor_id(by)):
+            if not _move(session, offer, Action.confirm, by):
                 return _placement(session, offer)
             if _active_placement(session, offer.trainee_id) is not None:
                 raise AlreadyPlaced(offer.trainee_id)
-            _take_seat(session, offer.vacancy_id)
+            vacancy_status.take_seat(session=session, vacancy_id=offer.vacancy_id)
             placement = Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
                                   start_date=start_date, salary_fcfa_month=salary_fcfa_month,
-                                  confirmed_by=_actor_id(by))  # fmt: skip
+                                  confirmed_by=by.account())  # fmt: skip
             session.add(placement)
             session.flush()  # the partial unique index refuses a second active placement of the trainee here
     except IntegrityError as exc:
@@ -383,16 +360,16 @@ def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date:
         raise AlreadyPlaced(offer.trainee_id) from exc
     except InvalidOfferTransition as exc:
         session.refresh(offer)
-        if offer.reason == PLACED_ELSEWHERE:  # a racing confirmation of another of the trainee's offers won
+        if offer.cause == OfferCause.placed_elsewhere:  # a racing confirmation of another of the trainee's offers won
             raise AlreadyPlaced(offer.trainee_id) from exc
         raise
     except EmployerError:
         session.refresh(offer)
         raise
-    _audit(session, offer, "placement", placement.id or 0, None, ACTIVE, placement.confirmed_by)
+    _audit(session, offer, "placement", placement.id or 0, None, PlacementState.active, placement.confirmed_by)
     others = select(Offer).where(Offer.trainee_id == offer.trainee_id, Offer.id != offer.id)
-    _withdraw_open(session, others, PLACED_ELSEWHERE, tell_trainee=False)
-    _notify(session, offer, "placement_confirmed", trainee=True, officer=True, placement=placement, actor_id=_actor_id(by))
+    _withdraw_open(session, others, OfferCause.placed_elsewhere, tell_trainee=False)
+    _notify(session, offer, "placement_confirmed", trainee=True, officer=True, placement=placement, by=by)
     return placement
 
 
@@ -400,32 +377,31 @@ def reject_by_employer(*, session: Session, offer_id: int, by: Actor, reason: st
     """Turn down a trainee offered or who accepted (the company), saying why."""
     offer = _visible(session, offer_id, by, Action.reject)
     reason = _reason(reason)
-    if _move(session, offer, Action.reject, _actor_id(by), audit_reason=reason, reason_text=reason):
-        _notify(session, offer, "offer_rejected", officer=True, actor_id=_actor_id(by))
+    if _move(session, offer, Action.reject, by, audit_reason=reason, reason=reason):
+        _notify(session, offer, "offer_rejected", officer=True, by=by)
     return offer
 
 
 def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str) -> Placement:
     """End an active placement (an officer or the company), saying why; its seat opens again."""
-    if party_of(by) not in PLACEMENT_ENDERS:
-        raise ActionNotAllowed("end", str(party_of(by)))
+    rule = PLACEMENT_TRANSITIONS[PlacementAction.end]
+    rule.require(PlacementAction.end.value, by, "a placement")
     placement = get_placement(session=session, placement_id=placement_id, by=by)
     reason = _reason(reason)
-    now = utcnow()
-    ended = session.exec(
+    ended = session.exec(  # an active placement is one not ended: the UPDATE's condition on its state
         update(Placement)
         .where(col(Placement.id) == placement_id, col(Placement.ended_at).is_(None))
-        .values(ended_at=now, end_reason=reason, ended_by=_actor_id(by))
+        .values(ended_at=utcnow(), end_reason=reason, ended_by=by.account())
         .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(placement)
     if ended != 1:
         raise PlacementEnded(placement_id)
-    _release_seat(session, placement.vacancy_id)
+    vacancy_status.release_seat(session=session, vacancy_id=placement.vacancy_id)
     offer = session.get(Offer, placement.offer_id)
     assert offer is not None  # a placement's offer is a foreign key
-    _audit(session, offer, "placement", placement_id, ACTIVE, ENDED, _actor_id(by), reason)
-    _notify(session, offer, "placement_ended", officer=True, placement=placement, actor_id=_actor_id(by))
+    _audit(session, offer, "placement", placement_id, PlacementState.active, rule.target, by.account(), reason)
+    _notify(session, offer, "placement_ended", officer=True, placement=placement, by=by)
     return placement
 
 
@@ -434,15 +410,16 @@ def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str
 
 def withdraw_for_closed_vacancy(*, session: Session, vacancy_id: int) -> list[int]:
     """Withdraw the offers still open of a vacancy its company closed (trainees who had heard of it are told)."""
-    return _withdraw_open(session, select(Offer).where(Offer.vacancy_id == vacancy_id), VACANCY_CLOSED, tell_trainee=True)
+    query = select(Offer).where(Offer.vacancy_id == vacancy_id)
+    return _withdraw_open(session, query, OfferCause.vacancy_closed, tell_trainee=True)
 
 
-def _withdraw_open(session: Session, query: Any, reason: str, *, tell_trainee: bool) -> list[int]:
+def _withdraw_open(session: Session, query: Any, cause: OfferCause, *, tell_trainee: bool) -> list[int]:
     """Withdraw, as the system, the open offers the query selects; return their ids."""
     withdrawn = []
     for offer in session.exec(query.where(col(Offer.state).in_(OPEN_STATES)).order_by(col(Offer.id))).all():
         told = offer.state in (OfferState.offered, OfferState.accepted)
-        if _move(session, offer, Action.withdraw, None, audit_reason=reason, reason_text=reason):
+        if _move(session, offer, Action.withdraw, SYSTEM, cause=cause):
             withdrawn.append(offer.id or 0)
             if told and tell_trainee:
                 _notify(session, offer, "offer_withdrawn", trainee=True)
@@ -473,7 +450,7 @@ def expire_offers(*, session: Session, now: datetime, days: int) -> ExpiryRun:
 
 def _expire(session: Session, offer: Offer) -> bool:
     try:
-        moved = _move(session, offer, Action.expire, None)
+        moved = _move(session, offer, Action.expire, SYSTEM)
     except InvalidOfferTransition:  # answered meanwhile
         return False
     if moved:
@@ -498,13 +475,9 @@ def _remind(session: Session, offer: Offer, now: datetime, period: timedelta) ->
 # ---------------------------------------------------------------- moving an offer
 
 
-def _require(action: Action, by: Actor) -> Party:
-    """Return the user's party, or raise ActionNotAllowed when it may never take this action."""
-    party = party_of(by)
-    if party not in TRANSITIONS[action].parties:
-        raise ActionNotAllowed(action.value, str(party))
-    assert party is not None
-    return party
+def _require(action: Action, by: Actor) -> None:
+    """Raise ActionNotAllowed unless the actor's party may ever take this action on an offer."""
+    TRANSITIONS[action].require(action.value, by, "an offer")
 
 
 def _visible(session: Session, offer_id: int, by: Actor, action: Action) -> Offer:
@@ -519,18 +492,19 @@ def _again(offer: Offer, action: Action) -> Offer:
     return offer
 
 
-def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, *, audit_reason: str | None = None,
-          reason_text: str | None = None, **values: Any) -> bool:  # fmt: skip
-    """Move an existing offer by a conditional UPDATE on its state and audit it; False when it already was there."""
+def _move(session: Session, offer: Offer, action: Action, by: Actor, *, audit_reason: str | None = None,
+          **values: Any) -> bool:  # fmt: skip
+    """Move an existing offer by a conditional UPDATE on its state and audit it; False when it already was there.
+
+    `values` are the offer's other columns to set (a `cause` is recorded on the audit event too).
+    """
     rule = TRANSITIONS[action]
     if offer.state == rule.target:
         return False
-    sources = [s for s in rule.sources if s is not None]
+    sources = rule.stored_sources()
     if offer.state not in sources:
         raise InvalidOfferTransition(offer.id, action.value, offer.state.value)
     before = offer.state
-    if reason_text is not None:
-        values["reason"] = reason_text
     moved = session.exec(
         update(Offer)
         .where(col(Offer.id) == offer.id, col(Offer.state).in_(sources))
@@ -541,7 +515,7 @@ def _move(session: Session, offer: Offer, action: Action, actor_id: int | None, 
     if moved != 1:  # another request moved it first: fine only when it made the same move
         _again(offer, action)
         return False
-    _audit_offer(session, offer, before, actor_id, reason=audit_reason)
+    _audit_offer(session, offer, before, by.recorded(), reason=audit_reason, cause=values.get("cause"))
     return True
 
 
@@ -561,7 +535,7 @@ def _new_offer(session: Session, vacancy: Vacancy, profile: TraineeProfile, by: 
     ).first()
     origin = OfferOrigin.employer_request if request is not None else OfferOrigin.officer
     return Offer(vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, state=state, origin=origin,
-                 candidate_request_id=request.id if request else None, created_by=_actor_id(by), **terms)  # fmt: skip
+                 candidate_request_id=request.id if request else None, created_by=by.account(), **terms)  # fmt: skip
 
 
 def _offer_of(session: Session, vacancy_id: int, trainee_id: int) -> Offer | None:
@@ -588,12 +562,6 @@ def _profile(session: Session, trainee_id: int) -> TraineeProfile:
     if profile is None:
         raise TraineeNotFound(str(trainee_id))
     return profile
-
-
-def _actor_id(by: Actor) -> int:
-    if by.id is None:
-        raise ValueError("the acting user has no id (not saved)")
-    return by.id
 
 
 def _reason(reason: str) -> str:
@@ -637,75 +605,27 @@ def _placement(session: Session, offer: Offer) -> Placement:
     return placement
 
 
-def _take_seat(session: Session, vacancy_id: int) -> None:
-    """Count one more filled seat, atomically, or raise VacancyFull (VacancyNotOpen when closed); the last seat fills it."""
-    filled, seats, status = col(Vacancy.filled_seats), col(Vacancy.seats), col(Vacancy.status)
-    last_seat = filled + 1 >= seats  # SET reads the row as it was: this is the seat being taken
-    taken = session.exec(
-        update(Vacancy)
-        .where(col(Vacancy.id) == vacancy_id, status == VacancyStatus.open, filled < seats)
-        .values(
-            filled_seats=filled + 1,
-            status=case((last_seat, _status(VacancyStatus.filled)), else_=status),
-            updated_at=case((last_seat, utcnow()), else_=col(Vacancy.updated_at)),
-        )  # fmt: skip
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    vacancy = session.get(Vacancy, vacancy_id)
-    assert vacancy is not None  # an offer's vacancy is a foreign key
-    session.refresh(vacancy)
-    if taken != 1 and vacancy.status in (VacancyStatus.draft, VacancyStatus.closed):
-        raise VacancyNotOpen(vacancy_id)
-    if taken != 1:
-        raise VacancyFull(vacancy_id)
-
-
-def _release_seat(session: Session, vacancy_id: int) -> None:
-    """Count one filled seat fewer; a filled vacancy opens again."""
-    filled, status = col(Vacancy.filled_seats), col(Vacancy.status)
-    was_filled = status == VacancyStatus.filled
-    session.exec(
-        update(Vacancy)
-        .where(col(Vacancy.id) == vacancy_id, filled > 0)
-        .values(
-            filled_seats=filled - 1,
-            status=case((was_filled, _status(VacancyStatus.open)), else_=status),
-            updated_at=case((was_filled, utcnow()), else_=col(Vacancy.updated_at)),
-        )  # fmt: skip
-        .execution_options(synchronize_session=False)
-    )
-    vacancy = session.get(Vacancy, vacancy_id)
-    if vacancy is not None:
-        session.refresh(vacancy)
-
-
-def _status(status: VacancyStatus) -> Any:
-    """Return a vacancy status as a literal of the column's type (PostgreSQL's enum, in a CASE)."""
-    return literal(status, inspect(Vacancy).columns["status"].type)
-
-
 # ---------------------------------------------------------------- audit and notices
 
 
-def _audit_offer(
-    session: Session, offer: Offer, before: OfferState | None, actor_id: int | None, reason: str | None = None
-) -> None:
-    _audit(session, offer, "offer", offer.id or 0, before.value if before else None, offer.state.value, actor_id, reason)
+def _audit_offer(session: Session, offer: Offer, before: OfferState | None, actor_id: int | None, *,
+                 reason: str | None = None, cause: OfferCause | None = None) -> None:  # fmt: skip
+    _audit(session, offer, "offer", offer.id or 0, before, offer.state, actor_id, reason, cause)
 
 
-def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: str | None, after: str, actor_id: int | None,
-           reason: str | None = None) -> None:  # fmt: skip
+def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: StrEnum | None, after: StrEnum,
+           actor_id: int | None, reason: str | None = None, cause: OfferCause | None = None) -> None:  # fmt: skip
     vacancy = session.get(Vacancy, offer.vacancy_id)
     assert vacancy is not None  # an offer's vacancy is a foreign key
-    session.add(AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, from_state=before, to_state=after,
-                           reason=reason, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
-                           employer_id=vacancy.employer_id))  # fmt: skip
+    session.add(AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, from_state=before.value if before else None,
+                           to_state=after.value, reason=reason, cause=cause, vacancy_id=offer.vacancy_id,
+                           trainee_id=offer.trainee_id, employer_id=vacancy.employer_id))  # fmt: skip
     session.flush()
 
 
 def _notify(
     session: Session, offer: Offer, event: str, *, trainee: bool = False, employer: bool = False, officer: bool = False,
-    placement: Placement | None = None, deadline: datetime | None = None, actor_id: int | None = None,
+    placement: Placement | None = None, deadline: datetime | None = None, by: Actor = SYSTEM,
 ) -> None:  # fmt: skip
     """Write the event's notice for each audience named (never to the staff member who acted)."""
     vacancy, profile = session.get(Vacancy, offer.vacancy_id), session.get(TraineeProfile, offer.trainee_id)
@@ -717,7 +637,7 @@ def _notify(
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
     if employer:
         recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
-    if officer and offer.created_by != actor_id:
+    if officer and offer.created_by != by.user_id:
         recipients.append(("officer", outbox.Recipient(user_id=offer.created_by)))
     for audience, recipient in recipients:
         outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=values, offer_id=offer.id)
@@ -727,7 +647,7 @@ def _notify(
 def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,
             deadline: datetime | None) -> dict[str, str]:  # fmt: skip
     due = deadline or offer.expires_at
-    reason = offer.reason or (DECLINE_REASONS[offer.decline_reason.value] if offer.decline_reason else NO_REASON)
+    reason = offer.reason or _words(offer)
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
         "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
@@ -735,3 +655,10 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
         "start_date": day(placement.start_date) if placement else "",
         "salary": money(placement.salary_fcfa_month) if placement else "",
     }  # fmt: skip
+
+
+def _words(offer: Offer) -> str:
+    """Return, in the notices' French, why an offer moved when nobody wrote it: its cause, or the trainee's decline reason."""
+    if offer.cause is not None:
+        return CAUSES[offer.cause.value]
+    return DECLINE_REASONS[offer.decline_reason.value] if offer.decline_reason else NO_REASON

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import offers
+from employers import offers, vacancy_status
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -36,8 +36,10 @@ from employers.exceptions import (
     VacancyNotFound,
     VacancyNotOpen,
 )
+from employers.lifecycle import Actor
 from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
 from employers.rules import VACANCY_CODE
+from employers.vacancy_status import VacancyAction
 from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
 from matching.models import Vacancy as ExchangeVacancy
 from matching.normalise import fold
@@ -45,8 +47,8 @@ from profiles.models import TraineeProfile
 
 log = logging.getLogger(__name__)
 
+#: The statuses in which a company may change its vacancy's fields (employers.vacancy_status moves the status).
 EDITABLE = frozenset({VacancyStatus.draft, VacancyStatus.open})
-CLOSABLE = frozenset({VacancyStatus.draft, VacancyStatus.open})
 
 
 # ---------------------------------------------------------------- companies
@@ -121,12 +123,12 @@ def list_applications(*, session: Session, status: EmployerStatus = EmployerStat
     return list(session.exec(query))
 
 
-def approve(*, session: Session, employer_id: int, by: int) -> Employer:
+def approve(*, session: Session, employer_id: int, by: Actor) -> Employer:
     """Approve a pending application: the company's accounts may sign in from now on."""
     return _decide(session, _pending(session, employer_id), by, EmployerStatus.approved, None)
 
 
-def reject(*, session: Session, employer_id: int, by: int, reason: str) -> Employer:
+def reject(*, session: Session, employer_id: int, by: Actor, reason: str) -> Employer:
     """Reject a pending application, saying why (the reason is required)."""
     employer = _pending(session, employer_id)
     if not reason.strip():
@@ -141,11 +143,11 @@ def _pending(session: Session, employer_id: int) -> Employer:
     return employer
 
 
-def _decide(session: Session, employer: Employer, by: int, status: EmployerStatus, reason: str | None) -> Employer:
+def _decide(session: Session, employer: Employer, by: Actor, status: EmployerStatus, reason: str | None) -> Employer:
     employer.status, employer.decision_reason, employer.decided_at = status, reason, utcnow()
     session.add(employer)
     session.flush()
-    log.info("application of company %s %s by user %s", employer.id, status.value, by)
+    log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
     return employer
 
 
@@ -174,7 +176,7 @@ def update_vacancy(*, session: Session, vacancy_id: int, employer_id: int, chang
     """Change some fields of a draft or open vacancy (the others are kept); raise InvalidVacancy listing every error."""
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
     if vacancy.status not in EDITABLE:
-        raise InvalidTransition(vacancy_id)
+        raise InvalidTransition(vacancy_id, "edit", vacancy.status.value)
     record = _valid({**exchange_fields(vacancy), **changes})
     if record.seats < vacancy.filled_seats:
         raise InvalidVacancy([Problem("seats", "seats_below_filled", {"filled": str(vacancy.filled_seats)})])
@@ -211,33 +213,23 @@ def _new_code(session: Session, employer_id: int) -> str:
             return code
 
 
-def publish(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
-    """Open a draft vacancy to candidates."""
-    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
-    if vacancy.status != VacancyStatus.draft:
-        raise InvalidTransition(vacancy_id)
-    return _set_status(session, vacancy, VacancyStatus.open)
+def publish(*, session: Session, vacancy_id: int, by: Actor) -> Vacancy:
+    """Open a draft vacancy to candidates (its company does)."""
+    return _move(session, vacancy_id, VacancyAction.publish, by)
 
 
-def close(*, session: Session, vacancy_id: int, employer_id: int) -> Vacancy:
-    """Close a draft or open vacancy: it no longer receives candidates, and its offers still open are withdrawn."""
-    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
-    if vacancy.status not in CLOSABLE:
-        raise InvalidTransition(vacancy_id)
+def close(*, session: Session, vacancy_id: int, by: Actor) -> Vacancy:
+    """Close a draft or open vacancy (its company does): no more candidates, and its offers still open are withdrawn."""
+    vacancy = _move(session, vacancy_id, VacancyAction.close, by)
     offers.withdraw_for_closed_vacancy(session=session, vacancy_id=vacancy_id)
-    return _set_status(session, vacancy, VacancyStatus.closed)
-
-
-def _set_status(session: Session, vacancy: Vacancy, status: VacancyStatus) -> Vacancy:
-    now = utcnow()
-    vacancy.status, vacancy.updated_at = status, now
-    if status == VacancyStatus.open:
-        vacancy.published_at = now
-    if status == VacancyStatus.closed:
-        vacancy.closed_at = now
-    session.add(vacancy)
-    session.flush()
     return vacancy
+
+
+def _move(session: Session, vacancy_id: int, action: VacancyAction, by: Actor) -> Vacancy:
+    """Take an action on one of the actor's company's vacancies (ActionNotAllowed before anything is read)."""
+    vacancy_status.require(action, by)
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
+    return vacancy_status.move(session=session, vacancy=vacancy, action=action)
 
 
 @dataclass(frozen=True)
@@ -349,14 +341,16 @@ def request_candidate(
     *,
     session: Session,
     vacancy_id: int,
-    employer_id: int,
     trainee_code: str,
-    by: int,
+    by: Actor,
     lang: str = "fr",
     top: int = candidates_engine.DEFAULT_TOP,
 ) -> CandidateRequest:
-    """Ask for a trainee listed among an open vacancy's candidates, who joins its shortlist; asking again changes nothing."""
-    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
+    """Ask, for the actor's company, for a trainee listed among an open vacancy's candidates, who joins its shortlist.
+
+    Asking again changes nothing.
+    """
+    vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
     shared = select(TraineeProfile).where(TraineeProfile.code == trainee_code, col(TraineeProfile.consent_to_share))
     profile = session.exec(shared).first()
     if profile is None or profile.id is None:
@@ -369,7 +363,7 @@ def request_candidate(
     listed = candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=top)
     if trainee_code not in {row.trainee.code for row in listed.candidates}:
         raise CandidateUnavailable(trainee_code)
-    request = CandidateRequest(vacancy_id=vacancy_id, trainee_id=profile.id, requested_by=by)
+    request = CandidateRequest(vacancy_id=vacancy_id, trainee_id=profile.id, requested_by=by.account())
     try:
         with session.begin_nested():  # a savepoint: a double click racing this one must not fail the request
             session.add(request)

@@ -113,11 +113,11 @@ def offer_to_first_trainee(*, session: Session, login: str, vacancy_codes: list[
     trainee = session.exec(select(User).where(User.login == auth_service.normalise_login(login))).one()
     officer = session.exec(select(User).where(User.login == STAFF[1].login)).one()
     profile = session.get(TraineeProfile, trainee.trainee_id)
-    if profile is None or offers.list_offers(session=session, by=officer, trainee_id=profile.id):
+    if profile is None or offers.list_offers(session=session, by=officer.actor, trainee_id=profile.id):
         return None
     for vacancy in session.exec(select(Vacancy).where(col(Vacancy.code).in_(vacancy_codes)).order_by(col(Vacancy.code))):
         if candidates_engine.eligibility(session=session, vacancy=vacancy, profile=profile).eligible:
-            return offers.propose_offer(session=session, vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, by=officer)
+            return offers.propose_offer(session=session, vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, by=officer.actor)
     return None
 
 

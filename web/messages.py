@@ -115,6 +115,10 @@ MESSAGES: dict[str, str] = {
     "offer_state_rejected_by_employer": N_("Refusée par la société"),
     "offer_state_expired": N_("Expirée"),
     "offer_state_withdrawn": N_("Retirée"),
+    # why the system moved an offer (employers.models.OfferCause)
+    "offer_cause_vacancy_closed": N_("offre fermée par la société"),
+    "offer_cause_placed_elsewhere": N_("agent placé sur un autre poste"),
+    "offer_cause_asked_by_employer": N_("demandé par la société"),
     "done_shortlisted": N_("L'agent est ajouté à la présélection."),
     "done_offered": N_("La proposition est envoyée à l'agent."),
     "done_withdrawn": N_("La proposition est retirée."),

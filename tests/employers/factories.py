@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -62,18 +61,3 @@ def offer_in(session: Session, vacancy: Vacancy, trainee: TraineeProfile, state:
     session.commit()
     session.refresh(row)
     return row
-
-
-@dataclass(frozen=True)
-class Who:
-    """A user acting in the workflow, as employers.offers.Actor asks for it (picklable, for other processes)."""
-
-    id: int | None
-    role: str
-    employer_id: int | None = None
-    trainee_id: int | None = None
-
-    @classmethod
-    def of(cls, user: User) -> Who:
-        """Return the acting part of an account."""
-        return cls(user.id, user.role.value, user.employer_id, user.trainee_id)

@@ -25,8 +25,9 @@ from sqlmodel import Session, col, func, select
 
 from employers import offers
 from employers.exceptions import AlreadyPlaced, VacancyFull
+from employers.lifecycle import Actor
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy, VacancyStatus
-from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
+from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User
 from web.db import make_engine
@@ -42,7 +43,7 @@ START = date(2027, 1, 4)
 Outcome = str
 
 
-def confirm(engine: Engine, offer_id: int, by: Who, ready: Callable[[], Any]) -> Outcome:
+def confirm(engine: Engine, offer_id: int, by: Actor, ready: Callable[[], Any]) -> Outcome:
     """Confirm one offer in a session of its own, starting when every competitor is ready; return what happened."""
     with Session(engine) as session:
         ready()
@@ -88,7 +89,7 @@ class Figures:
                 f"{self.slowest_round * 1000:.0f} ms")  # fmt: skip
 
 
-def race(engine: Engine, offer_ids: Sequence[int], by: Who) -> tuple[list[Outcome], float]:
+def race(engine: Engine, offer_ids: Sequence[int], by: Actor) -> tuple[list[Outcome], float]:
     """Confirm these offers in as many threads, released together; return the outcomes and the time taken."""
     barrier = threading.Barrier(len(offer_ids))
     with ThreadPoolExecutor(len(offer_ids)) as pool:
@@ -102,7 +103,7 @@ class Cast:
     """A company, its employer, an officer: ids only, usable from any thread or process."""
 
     employer_id: int
-    boss: Who
+    boss: Actor
     officer_id: int
 
 
@@ -110,7 +111,7 @@ def cast(engine: Engine) -> Cast:
     with Session(engine) as session:
         company = employer(session)
         boss, officer = account(session, Role.employer, employer_id=company.id), account(session, Role.officer)
-        return Cast(company.id or 0, Who.of(boss), officer.id or 0)
+        return Cast(company.id or 0, boss.actor, officer.id or 0)
 
 
 def accepted_offers(engine: Engine, who: Cast, *, vacancies: int, trainees: int, seats: int) -> list[int]:
@@ -186,7 +187,7 @@ def test_a_double_submitted_confirmation_makes_one_placement(engine: Engine, rec
 # ---------------------------------------------------------------- processes
 
 
-def _in_process(url: str, by: Who, offer_ids: list[int], barrier: Any, results: Any) -> None:
+def _in_process(url: str, by: Actor, offer_ids: list[int], barrier: Any, results: Any) -> None:
     """Confirm one offer per round with an engine of this process's own, in step with the other processes."""
     engine = make_engine(url)
     released = [0.0]

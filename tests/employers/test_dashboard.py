@@ -13,7 +13,7 @@ from employers import service as employers_service
 from employers.models import AuditEvent, OfferState, OutboxMessage, Placement, VacancyStatus
 from employers.review import Filters
 from profiles.models import TraineeProfile
-from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
+from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role
 
@@ -90,7 +90,7 @@ def test_the_audit_search_pages_newest_first_and_keeps_to_the_last_page(session:
     post = stored_vacancy(session, firm)
     for n in range(5):
         trainee = profile(session, full_name=f"Agent {n}")
-        workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=trainee.id or 0, by=Who.of(officer))
+        workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=trainee.id or 0, by=officer.actor)
     session.commit()
 
     first = dashboard.search_audit(session=session, search=dashboard.AuditSearch(), per_page=2)
@@ -199,12 +199,11 @@ def test_the_trainees_companies_asked_for_wait_until_an_officer_acts(session: Se
     post = stored_vacancy(session, firm, seats=5)
     asked, also_asked, by_officer = (profile(session, full_name=n) for n in ("Demandé", "Aussi demandé", "Présélection"))
     for trainee in (asked, also_asked):
-        employers_service.request_candidate(session=session, vacancy_id=post.id or 0, employer_id=firm.id or 0,
-                                            trainee_code=trainee.code, by=boss.id or 0)  # fmt: skip
-    workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=by_officer.id or 0, by=officer)
+        employers_service.request_candidate(session=session, vacancy_id=post.id or 0, trainee_code=trainee.code, by=boss.actor)
+    workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=by_officer.id or 0, by=officer.actor)
     session.commit()
     listed = dashboard.dashboard(session=session).requested
     assert [item.trainee.full_name for item in listed.rows] == ["Demandé", "Aussi demandé"]  # not the officer's shortlist
-    workflow.propose_offer(session=session, vacancy_id=post.id or 0, trainee_id=asked.id or 0, by=officer)
+    workflow.propose_offer(session=session, vacancy_id=post.id or 0, trainee_id=asked.id or 0, by=officer.actor)
     session.commit()
     assert [item.trainee.full_name for item in dashboard.dashboard(session=session).requested.rows] == ["Aussi demandé"]

@@ -38,11 +38,13 @@ from employers.exceptions import (
     VacancyNotFound,
     VacancyNotOpen,
 )
+from employers.lifecycle import SYSTEM, Actor, Party
 from employers.models import (
     CandidateRequest,
     DeclineReason,
     Employer,
     Offer,
+    OfferCause,
     OfferOrigin,
     OfferState,
     OutboxMessage,
@@ -52,7 +54,7 @@ from employers.models import (
 )
 from profiles.exceptions import TraineeNotFound
 from profiles.models import TraineeProfile
-from tests.employers.factories import Who, account, offer_in, profile, stored_vacancy
+from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User
 from web.db import make_engine
@@ -74,10 +76,10 @@ class Scene:
     admin: User
     trainee_account: User
 
-    def trainee(self, session: Session, **overrides: Any) -> tuple[TraineeProfile, Who]:
+    def trainee(self, session: Session, **overrides: Any) -> tuple[TraineeProfile, Actor]:
         """Store a consenting, eligible trainee (unless overridden) and return it with its user."""
         row = profile(session, phone=f"+2237{uuid.uuid4().int % 10**7:07d}", **overrides)
-        return row, Who(self.trainee_account.id, Role.trainee, trainee_id=row.id)
+        return row, Actor(Party.trainee, user_id=self.trainee_account.id, trainee_id=row.id)
 
 
 @pytest.fixture
@@ -138,9 +140,46 @@ def test_the_table_of_transitions_is_the_documented_one() -> None:
         for action, rule in offers.TRANSITIONS.items()
     }
     assert found == EXPECTED
-    assert offers.allowed(offers.Action.confirm, offers.Party.employer, OfferState.accepted)
-    assert not offers.allowed(offers.Action.confirm, offers.Party.officer, OfferState.accepted)
-    assert not offers.allowed(offers.Action.accept, offers.Party.trainee, OfferState.accepted)
+    assert offers.allowed(offers.Action.confirm, Party.employer, OfferState.accepted)
+    assert not offers.allowed(offers.Action.confirm, Party.officer, OfferState.accepted)
+    assert not offers.allowed(offers.Action.accept, Party.trainee, OfferState.accepted)
+
+
+#: The placements' table: action: (the states it moves a placement from, the state it leads to, the parties allowed).
+PLACEMENT_EXPECTED = {"end": ({"active"}, "ended", {"officer", "employer"})}
+
+
+def test_the_table_of_placements_is_the_documented_one() -> None:
+    found = {
+        action.value: ({s.value for s in rule.sources if s}, rule.target.value, {p.value for p in rule.parties})
+        for action, rule in offers.PLACEMENT_TRANSITIONS.items()
+    }
+    assert found == PLACEMENT_EXPECTED
+
+
+@pytest.mark.parametrize("party", ["officer", "employer", "trainee", "system"])
+def test_every_state_of_a_placement_for_each_party_ending_it(session: Session, scene: Scene, party: str) -> None:
+    sources, target, parties = PLACEMENT_EXPECTED["end"]
+    for state in offers.PlacementState:
+        trainee, trainee_user = scene.trainee(session)
+        accepted = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
+        terms = {"start_date": START, "salary_fcfa_month": SALARY}
+        placed = offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, **terms)
+        if state == offers.PlacementState.ended:
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="fin")
+        session.commit()
+        by = {"officer": scene.officer.actor, "employer": scene.boss.actor, "trainee": trainee_user, "system": SYSTEM}[party]
+        before, case = trail(session, trainee_id=trainee.id), f"end by {party} on {state.value}"
+        if party in parties and state.value in sources:
+            ended = offers.end_placement(session=session, placement_id=placed.id or 0, by=by, reason="démission")
+            session.commit()
+            assert ended.ended_at is not None and ended.ended_by == by.user_id, case
+            assert trail(session, trainee_id=trainee.id) == [*before, ("placement", state.value, target)], case
+            continue
+        with pytest.raises(ActionNotAllowed if party not in parties else PlacementEnded):
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=by, reason="démission")
+        session.rollback()
+        assert trail(session, trainee_id=trainee.id) == before, case
 
 
 def act(action: str, session: Session, scene: Scene, trainee: TraineeProfile, offer: Offer | None, by: Any) -> Offer:
@@ -188,7 +227,7 @@ def test_every_state_and_party_for_each_action(session: Session, scene: Scene, a
                 session.add(Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
                                       start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0))  # fmt: skip
                 session.commit()
-            by = {"officer": scene.officer, "employer": scene.boss, "trainee": trainee_user}[party]
+            by = {"officer": scene.officer.actor, "employer": scene.boss.actor, "trainee": trainee_user}[party]
             expected, case = expected_outcome(action, party, state), f"{action} by {party} on {state}"
             if isinstance(expected, str):
                 moved = act(action, session, scene, trainee, offer, by)
@@ -212,18 +251,20 @@ def test_every_state_and_party_for_each_action(session: Session, scene: Scene, a
 
 def test_an_admin_acts_as_an_officer(session: Session, scene: Scene) -> None:
     trainee, trainee_user = scene.trainee(session)
-    made = offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=scene.admin)
+    made = offers.propose_offer(
+        session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=scene.admin.actor
+    )
     assert made.state == OfferState.offered and made.created_by == scene.admin.id
     with pytest.raises(ActionNotAllowed):
-        offers.accept(session=session, offer_id=made.id or 0, by=scene.admin)
-    withdrawn = offers.withdraw_offer(session=session, offer_id=made.id or 0, by=scene.admin, reason="erreur de saisie")
+        offers.accept(session=session, offer_id=made.id or 0, by=scene.admin.actor)
+    withdrawn = offers.withdraw_offer(session=session, offer_id=made.id or 0, by=scene.admin.actor, reason="erreur de saisie")
     assert withdrawn.state == OfferState.withdrawn and withdrawn.reason == "erreur de saisie"
 
 
 def test_an_actor_must_be_a_saved_user(session: Session, scene: Scene) -> None:
     trainee, _ = scene.trainee(session)
     with pytest.raises(ValueError, match="no id"):
-        offers.shortlist(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=Who(None, "officer"))
+        offers.shortlist(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=Actor(Party.officer))
 
 
 # ---------------------------------------------------------------- who sees what
@@ -238,12 +279,12 @@ class TestVisibility:
         with pytest.raises(OfferNotFound):
             offers.accept(session=session, offer_id=offered.id or 0, by=stranger)
         with pytest.raises(OfferNotFound):
-            offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.rival, start_date=START,
+            offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.rival.actor, start_date=START,
                                      salary_fcfa_month=SALARY)  # fmt: skip
         with pytest.raises(OfferNotFound):
-            offers.reject_by_employer(session=session, offer_id=accepted.id or 0, by=scene.rival, reason="non")
+            offers.reject_by_employer(session=session, offer_id=accepted.id or 0, by=scene.rival.actor, reason="non")
         with pytest.raises(OfferNotFound):
-            offers.get_offer(session=session, offer_id=10**6, by=scene.officer)
+            offers.get_offer(session=session, offer_id=10**6, by=scene.officer.actor)
 
     def test_lists_show_each_party_its_own(self, session: Session, scene: Scene) -> None:
         trainee, trainee_user = scene.trainee(session)
@@ -252,25 +293,25 @@ class TestVisibility:
         shortlisted = offer_in(session, other_vacancy, trainee, OfferState.shortlisted, by=scene.officer)
         someone_elses = offer_in(session, scene.vacancy, scene.trainee(session)[0], OfferState.offered, by=scene.officer)
 
-        def seen(by: Any, **where: Any) -> set[int | None]:
+        def seen(by: Actor, **where: Any) -> set[int | None]:
             return {o.id for o in offers.list_offers(session=session, by=by, **where)}
 
-        assert seen(scene.officer) == {listed.id, shortlisted.id, someone_elses.id}
-        assert seen(scene.boss, vacancy_id=scene.vacancy.id) == {listed.id, someone_elses.id}
-        assert seen(scene.boss, states=[OfferState.shortlisted]) == set()  # the shortlist is the officers' own
+        assert seen(scene.officer.actor) == {listed.id, shortlisted.id, someone_elses.id}
+        assert seen(scene.boss.actor, vacancy_id=scene.vacancy.id) == {listed.id, someone_elses.id}
+        assert seen(scene.boss.actor, states=[OfferState.shortlisted]) == set()  # the shortlist is the officers' own
         assert seen(trainee_user) == {listed.id}  # not the shortlist
-        assert seen(scene.rival) == set() and seen(Who(scene.officer.id, "auditor")) == set()
-        assert seen(scene.officer, trainee_id=trainee.id) == {listed.id, shortlisted.id}
+        assert seen(scene.rival.actor) == set() and seen(SYSTEM) == set()
+        assert seen(scene.officer.actor, trainee_id=trainee.id) == {listed.id, shortlisted.id}
 
     def test_a_placement_is_seen_by_officers_its_company_and_its_trainee(self, session: Session, scene: Scene) -> None:
         trainee, trainee_user = scene.trainee(session)
         accepted = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
-        placed = offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss, start_date=START,
+        placed = offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, start_date=START,
                                           salary_fcfa_month=SALARY)  # fmt: skip
         session.commit()
-        for by in (scene.officer, scene.boss, trainee_user):
+        for by in (scene.officer.actor, scene.boss.actor, trainee_user):
             assert offers.get_placement(session=session, placement_id=placed.id or 0, by=by).id == placed.id
-        for by in (scene.rival, scene.trainee(session)[1]):
+        for by in (scene.rival.actor, scene.trainee(session)[1]):
             with pytest.raises(PlacementNotFound):
                 offers.get_placement(session=session, placement_id=placed.id or 0, by=by)
 
@@ -281,7 +322,7 @@ class TestVisibility:
 class TestProposeOffer:
     def propose(self, session: Session, scene: Scene, trainee: TraineeProfile, **kwargs: Any) -> Offer:
         return offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0,
-                                    by=scene.officer, **kwargs)  # fmt: skip
+                                    by=scene.officer.actor, **kwargs)  # fmt: skip
 
     def test_an_ineligible_trainee_is_refused_with_the_engines_reasons(self, session: Session, scene: Scene) -> None:
         trainee, _ = scene.trainee(session, certifications=[])
@@ -342,16 +383,18 @@ class TestProposeOffer:
         for status in (VacancyStatus.draft, VacancyStatus.closed, VacancyStatus.filled):
             closed = stored_vacancy(session, scene.company, status=status)
             with pytest.raises(VacancyNotOpen):
-                offers.propose_offer(session=session, vacancy_id=closed.id or 0, trainee_id=trainee.id or 0, by=scene.officer)
+                offers.propose_offer(
+                    session=session, vacancy_id=closed.id or 0, trainee_id=trainee.id or 0, by=scene.officer.actor
+                )
         with pytest.raises(VacancyNotFound):
-            offers.shortlist(session=session, vacancy_id=10**6, trainee_id=trainee.id or 0, by=scene.officer)
+            offers.shortlist(session=session, vacancy_id=10**6, trainee_id=trainee.id or 0, by=scene.officer.actor)
         with pytest.raises(TraineeNotFound):
-            offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=10**6, by=scene.officer)
+            offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=10**6, by=scene.officer.actor)
 
     def test_a_placed_trainee_is_not_offered_another_job(self, session: Session, scene: Scene) -> None:
         trainee, _ = scene.trainee(session)
         accepted = offer_in(session, stored_vacancy(session, scene.company), trainee, OfferState.accepted, by=scene.officer)
-        offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss, start_date=START,
+        offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, start_date=START,
                                  salary_fcfa_month=SALARY)  # fmt: skip
         session.commit()
         with pytest.raises(AlreadyPlaced):
@@ -393,11 +436,11 @@ class TestAnswer:
         trainee, _ = scene.trainee(session)
         accepted = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
         with pytest.raises(ReasonRequired):
-            offers.reject_by_employer(session=session, offer_id=accepted.id or 0, by=scene.boss, reason=" ")
+            offers.reject_by_employer(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, reason=" ")
         with pytest.raises(ReasonRequired):
-            offers.withdraw_offer(session=session, offer_id=accepted.id or 0, by=scene.officer, reason="")
+            offers.withdraw_offer(session=session, offer_id=accepted.id or 0, by=scene.officer.actor, reason="")
         rejected = offers.reject_by_employer(
-            session=session, offer_id=accepted.id or 0, by=scene.boss, reason="casier judiciaire"
+            session=session, offer_id=accepted.id or 0, by=scene.boss.actor, reason="casier judiciaire"
         )
         assert (rejected.state, rejected.reason) == (OfferState.rejected_by_employer, "casier judiciaire")
         assert kinds(session, accepted.id or 0) == ["offer_rejected.officer"]
@@ -406,7 +449,7 @@ class TestAnswer:
         shortlisted = offer_in(session, scene.vacancy, scene.trainee(session)[0], OfferState.shortlisted, by=scene.officer)
         offered = offer_in(session, scene.vacancy, scene.trainee(session)[0], OfferState.offered, by=scene.officer)
         for offer in (shortlisted, offered):
-            offers.withdraw_offer(session=session, offer_id=offer.id or 0, by=scene.officer, reason="poste annulé")
+            offers.withdraw_offer(session=session, offer_id=offer.id or 0, by=scene.officer.actor, reason="poste annulé")
         assert kinds(session, shortlisted.id or 0) == [] and kinds(session, offered.id or 0) == ["offer_withdrawn.trainee"]
 
 
@@ -416,7 +459,7 @@ class TestAnswer:
 class TestConfirmPlacement:
     def confirm(self, session: Session, scene: Scene, offer: Offer, **terms: Any) -> Placement:
         terms = {"start_date": START, "salary_fcfa_month": SALARY, **terms}
-        return offers.confirm_placement(session=session, offer_id=offer.id or 0, by=scene.boss, **terms)
+        return offers.confirm_placement(session=session, offer_id=offer.id or 0, by=scene.boss.actor, **terms)
 
     def accepted(self, session: Session, scene: Scene, vacancy: Vacancy | None = None) -> Offer:
         return offer_in(session, vacancy or scene.vacancy, scene.trainee(session)[0], OfferState.accepted, by=scene.officer)
@@ -499,20 +542,20 @@ class TestConfirmPlacement:
         session.refresh(one_seat)
         assert one_seat.status == VacancyStatus.filled
         with pytest.raises(ReasonRequired):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss, reason="")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="")
         with pytest.raises(ActionNotAllowed):
             offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.trainee(session)[1], reason="départ")
         with pytest.raises(PlacementNotFound):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.rival, reason="départ")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.rival.actor, reason="départ")
         ended = offers.end_placement(
-            session=session, placement_id=placed.id or 0, by=scene.boss, reason="fin de la période d'essai"
+            session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="fin de la période d'essai"
         )
         session.commit()
         assert (ended.end_reason, ended.ended_by) == ("fin de la période d'essai", scene.boss.id) and ended.ended_at is not None
         session.refresh(one_seat)
         assert (one_seat.filled_seats, one_seat.status) == (0, VacancyStatus.open)
         with pytest.raises(PlacementEnded):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer, reason="encore")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="encore")
         assert trail(session)[-1] == ("placement", "active", "ended")
         assert kinds(session, offer.id or 0)[-1] == "placement_ended.officer"
 
@@ -520,7 +563,7 @@ class TestConfirmPlacement:
         trainee, _ = scene.trainee(session)
         first = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
         placed = self.confirm(session, scene, first)
-        offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer, reason="démission")
+        offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="démission")
         second = offer_in(session, stored_vacancy(session, scene.company), trainee, OfferState.accepted, by=scene.officer)
         assert self.confirm(session, scene, second).trainee_id == trainee.id
 
@@ -578,20 +621,20 @@ class TestExpiry:
 def test_a_whole_journey_is_audited_and_notified(session: Session, scene: Scene) -> None:
     trainee, trainee_user = scene.trainee(session)
     other, _ = scene.trainee(session)
-    pair = {"session": session, "vacancy_id": scene.vacancy.id or 0, "by": scene.officer}
+    pair = {"session": session, "vacancy_id": scene.vacancy.id or 0, "by": scene.officer.actor}
     offers.shortlist(**pair, trainee_id=other.id or 0)
     offers.shortlist(**pair, trainee_id=trainee.id or 0)
     offer = offers.propose_offer(**pair, trainee_id=trainee.id or 0)
     offers.accept(session=session, offer_id=offer.id or 0, by=trainee_user)
-    placed = offers.confirm_placement(session=session, offer_id=offer.id or 0, by=scene.boss, start_date=START,
+    placed = offers.confirm_placement(session=session, offer_id=offer.id or 0, by=scene.boss.actor, start_date=START,
                                       salary_fcfa_month=SALARY)  # fmt: skip
-    offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss, reason="contrat terminé")
+    offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="contrat terminé")
     session.commit()
     events = offers.audit_trail(session=session, trainee_id=trainee.id)
     assert [(e.entity, e.entity_id, e.from_state, e.to_state, e.actor_id) for e in events] == [
         ("offer", offer.id, None, "shortlisted", scene.officer.id),
         ("offer", offer.id, "shortlisted", "offered", scene.officer.id),
-        ("offer", offer.id, "offered", "accepted", trainee_user.id),
+        ("offer", offer.id, "offered", "accepted", trainee_user.user_id),
         ("offer", offer.id, "accepted", "confirmed", scene.boss.id),
         ("placement", placed.id, None, "active", scene.boss.id),
         ("placement", placed.id, "active", "ended", scene.boss.id),
@@ -694,7 +737,7 @@ def test_the_migration_goes_down_and_up_again(fresh_url: str) -> None:
         upgrade(fresh_url)
         with engine.connect() as connection:
             assert connection.execute(text("select filled_seats from vacancy")).scalar_one() == 0
-        command.downgrade(alembic_config(fresh_url), "-1")
+        command.downgrade(alembic_config(fresh_url), "125469f898b5")
         engine.dispose()  # a pooled SQLite connection reflects the schema it first read
         assert not {"offer", "placement", "audit_event", "outbox_message"} & set(inspect(engine).get_table_names())
         assert "filled_seats" not in {c["name"] for c in inspect(engine).get_columns("vacancy")}
@@ -715,7 +758,7 @@ class TestSettledBySystem:
         expired = offer_in(session, scene.vacancy, trainee, OfferState.expired, by=scene.officer)
         session.exec(update_offer(expired.id or 0, reminded_at=utcnow(), answered_at=utcnow(), reason="vieux motif"))
         again = offers.propose_offer(
-            session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=scene.officer
+            session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0, by=scene.officer.actor
         )
         assert again.id == expired.id and again.state == OfferState.offered
         assert (again.reminded_at, again.answered_at, again.reason) == (None, None, None)
@@ -728,7 +771,7 @@ class TestSettledBySystem:
             offer_in(session, scene.vacancy, trainee, state, by=scene.officer)
             with pytest.raises(InvalidOfferTransition):
                 offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0,
-                                     by=scene.officer)  # fmt: skip
+                                     by=scene.officer.actor)  # fmt: skip
 
     def test_an_offer_past_its_deadline_cannot_be_accepted_even_before_the_expiry_job(
         self, session: Session, scene: Scene
@@ -746,18 +789,20 @@ class TestSettledBySystem:
     ) -> None:
         states = (OfferState.shortlisted, OfferState.offered, OfferState.accepted, OfferState.declined)
         made = {state: offer_in(session, scene.vacancy, scene.trainee(session)[0], state, by=scene.officer) for state in states}
-        employers_service.close(session=session, vacancy_id=scene.vacancy.id or 0, employer_id=scene.company.id or 0)
+        employers_service.close(session=session, vacancy_id=scene.vacancy.id or 0, by=scene.boss.actor)
         session.expire_all()
         after = {state: session.get(Offer, offer.id) for state, offer in made.items()}
         assert {state: o.state for state, o in after.items() if o} == {
             OfferState.shortlisted: OfferState.withdrawn, OfferState.offered: OfferState.withdrawn,
             OfferState.accepted: OfferState.withdrawn, OfferState.declined: OfferState.declined,
         }  # fmt: skip
-        assert after[OfferState.offered].reason == offers.VACANCY_CLOSED  # type: ignore[union-attr]
+        assert (after[OfferState.offered].cause, after[OfferState.offered].reason) == (OfferCause.vacancy_closed, None)  # type: ignore[union-attr]
         assert "offer_withdrawn.trainee" in kinds(session, made[OfferState.offered].id or 0)
         assert kinds(session, made[OfferState.shortlisted].id or 0) == []
         events = offers.audit_trail(session=session, vacancy_id=scene.vacancy.id)
-        assert [(e.actor_id, e.reason) for e in events if e.to_state == "withdrawn"] == [(None, offers.VACANCY_CLOSED)] * 3
+        assert [(e.actor_id, e.cause, e.reason) for e in events if e.to_state == "withdrawn"] == [
+            (None, OfferCause.vacancy_closed, None)
+        ] * 3
 
     def test_a_confirmed_placement_withdraws_the_trainees_other_open_offers(self, session: Session, scene: Scene) -> None:
         trainee, _ = scene.trainee(session)
@@ -766,20 +811,20 @@ class TestSettledBySystem:
         chosen = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
         other = offer_in(session, elsewhere, trainee, OfferState.accepted, by=scene.officer)
         done = offer_in(session, third, trainee, OfferState.declined, by=scene.officer)
-        offers.confirm_placement(session=session, offer_id=chosen.id or 0, by=scene.boss, start_date=START,
+        offers.confirm_placement(session=session, offer_id=chosen.id or 0, by=scene.boss.actor, start_date=START,
                                  salary_fcfa_month=SALARY)  # fmt: skip
         session.expire_all()
         assert session.get(Offer, other.id).state == OfferState.withdrawn  # type: ignore[union-attr]
         assert session.get(Offer, done.id).state == OfferState.declined  # type: ignore[union-attr]
         with pytest.raises(AlreadyPlaced):  # its employer, confirming now, is told why plainly
-            offers.confirm_placement(session=session, offer_id=other.id or 0, by=scene.boss, start_date=START,
+            offers.confirm_placement(session=session, offer_id=other.id or 0, by=scene.boss.actor, start_date=START,
                                      salary_fcfa_month=SALARY)  # fmt: skip
 
     def test_seats_cannot_be_cut_below_the_placements_confirmed(self, session: Session, scene: Scene) -> None:
         two = stored_vacancy(session, scene.company, seats=2)
         for _ in range(2):
             accepted = offer_in(session, two, scene.trainee(session)[0], OfferState.accepted, by=scene.officer)
-            offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss, start_date=START,
+            offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, start_date=START,
                                      salary_fcfa_month=SALARY)  # fmt: skip
         session.commit()
         two.status = VacancyStatus.open  # reopened by hand: editable again

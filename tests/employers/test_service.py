@@ -25,11 +25,13 @@ from employers.exceptions import (
     VacancyNotFound,
     VacancyNotOpen,
 )
+from employers.lifecycle import Actor, Party
 from employers.models import (
     CandidateRequest,
     Employer,
     EmployerStatus,
     Offer,
+    OfferCause,
     OfferOrigin,
     OfferState,
     Placement,
@@ -42,6 +44,8 @@ from tests.factories import vacancy as exchange_vacancy
 from tests.web.factories import employer, user
 from web.auth.models import Role
 
+#: An officer deciding companies' applications (the decision records no account).
+OFFICER = Actor(Party.officer, user_id=1)
 APPLICATION = {"name": "Sahel Garde", "licence_number": "MSPC-2024-017", "town": "bamako", "contact_name": "Awa Diarra",
                "phone": "76 12 34 56", "email": "Awa@SahelGarde.ml"}  # fmt: skip
 
@@ -82,29 +86,29 @@ class TestDecide:
     def test_approve_a_pending_application(self, session: Session) -> None:
         company = employer(session, status=EmployerStatus.pending)
         officer = user(session, Role.officer)
-        approved = employers_service.approve(session=session, employer_id=company.id or 0, by=officer.id or 0)
+        approved = employers_service.approve(session=session, employer_id=company.id or 0, by=officer.actor)
         assert approved.status == EmployerStatus.approved and approved.decided_at is not None
         assert employers_service.is_approved(session=session, employer_id=company.id)
 
     def test_an_application_is_decided_once(self, session: Session) -> None:
         company = employer(session, status=EmployerStatus.approved)
         with pytest.raises(NotPending):
-            employers_service.reject(session=session, employer_id=company.id or 0, by=1, reason="doublon")
+            employers_service.reject(session=session, employer_id=company.id or 0, by=OFFICER, reason="doublon")
 
     def test_rejecting_needs_a_reason(self, session: Session) -> None:
         company = employer(session, status=EmployerStatus.pending)
         with pytest.raises(ReasonRequired):
-            employers_service.reject(session=session, employer_id=company.id or 0, by=1, reason="  ")
+            employers_service.reject(session=session, employer_id=company.id or 0, by=OFFICER, reason="  ")
         assert company.status == EmployerStatus.pending
 
     def test_reject_records_the_reason(self, session: Session) -> None:
         company = employer(session, status=EmployerStatus.pending)
-        rejected = employers_service.reject(session=session, employer_id=company.id or 0, by=1, reason=" Agrément expiré ")
+        rejected = employers_service.reject(session=session, employer_id=company.id or 0, by=OFFICER, reason=" Agrément expiré ")
         assert (rejected.status, rejected.decision_reason) == (EmployerStatus.rejected, "Agrément expiré")
 
     def test_unknown_company(self, session: Session) -> None:
         with pytest.raises(EmployerNotFound):
-            employers_service.approve(session=session, employer_id=999_999, by=1)
+            employers_service.approve(session=session, employer_id=999_999, by=OFFICER)
 
     def test_list_applications_by_status(self, session: Session) -> None:
         pending = employer(session, status=EmployerStatus.pending)
@@ -196,7 +200,8 @@ class TestTransitions:
     def test_publish_then_close(self, session: Session) -> None:
         company = employer(session)
         draft = stored_vacancy(session, company, status=VacancyStatus.draft)
-        ids = {"session": session, "vacancy_id": draft.id or 0, "employer_id": company.id or 0}
+        boss = user(session, Role.employer, employer_id=company.id)
+        ids = {"session": session, "vacancy_id": draft.id or 0, "by": boss.actor}
         published = employers_service.publish(**ids)
         assert published.status == VacancyStatus.open and published.published_at is not None
         with pytest.raises(InvalidTransition):
@@ -211,7 +216,8 @@ class TestTransitions:
     def test_a_draft_can_be_closed(self, session: Session) -> None:
         company = employer(session)
         draft = stored_vacancy(session, company, status=VacancyStatus.draft)
-        closed = employers_service.close(session=session, vacancy_id=draft.id or 0, employer_id=company.id or 0)
+        boss = user(session, Role.employer, employer_id=company.id)
+        closed = employers_service.close(session=session, vacancy_id=draft.id or 0, by=boss.actor)
         assert closed.status == VacancyStatus.closed
 
 
@@ -275,8 +281,7 @@ class TestRequestCandidate:
         boss = user(session, Role.employer, employer_id=company.id)
         trainee = profile(session)
         post = stored_vacancy(session, company)
-        ask = {"session": session, "vacancy_id": post.id or 0, "employer_id": company.id or 0, "trainee_code": trainee.code,
-               "by": boss.id or 0}  # fmt: skip
+        ask = {"session": session, "vacancy_id": post.id or 0, "trainee_code": trainee.code, "by": boss.actor}
         first = employers_service.request_candidate(**ask)
         second = employers_service.request_candidate(**ask)
         assert first.id == second.id and first.trainee_id == trainee.id
@@ -285,15 +290,15 @@ class TestRequestCandidate:
         assert (listed.state, listed.origin) == (OfferState.shortlisted, OfferOrigin.employer_request)
         assert listed.candidate_request_id == first.id
         [event] = offers.audit_trail(session=session, trainee_id=trainee.id)
-        assert (event.actor_id, event.to_state, event.reason) == (boss.id, "shortlisted", offers.ASKED_BY_EMPLOYER)
+        assert (event.actor_id, event.to_state, event.cause, event.reason) == (
+            boss.id, "shortlisted", OfferCause.asked_by_employer, None)  # fmt: skip
 
     def test_a_racing_double_click_is_one_request(self, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
         company = employer(session)
         boss = user(session, Role.employer, employer_id=company.id)
         trainee = profile(session)
         post = stored_vacancy(session, company)
-        ask = {"session": session, "vacancy_id": post.id or 0, "employer_id": company.id or 0, "trainee_code": trainee.code,
-               "by": boss.id or 0}  # fmt: skip
+        ask = {"session": session, "vacancy_id": post.id or 0, "trainee_code": trainee.code, "by": boss.actor}
         first = employers_service.request_candidate(**ask)
         session.commit()
         looked_up = employers_service.requested
@@ -311,16 +316,16 @@ class TestRequestCandidate:
         code = {"no_consent": lambda: profile(session, consent=False, certifications=["SSIAP1"]).code,
                 "ineligible": lambda: profile(session).code, "unknown": lambda: "T-NOBODY"}[kind]()  # fmt: skip
         with pytest.raises(CandidateUnavailable):
-            employers_service.request_candidate(session=session, vacancy_id=post.id or 0, employer_id=company.id or 0,
-                                                trainee_code=code, by=1)  # fmt: skip
+            employers_service.request_candidate(session=session, vacancy_id=post.id or 0, trainee_code=code,
+                                                by=Actor(Party.employer, user_id=1, employer_id=company.id))  # fmt: skip
 
     def test_a_draft_is_published_first(self, session: Session) -> None:
         company = employer(session)
         trainee = profile(session)
         draft = stored_vacancy(session, company, status=VacancyStatus.draft)
         with pytest.raises(VacancyNotOpen):
-            employers_service.request_candidate(session=session, vacancy_id=draft.id or 0, employer_id=company.id or 0,
-                                                trainee_code=trainee.code, by=1)  # fmt: skip
+            employers_service.request_candidate(session=session, vacancy_id=draft.id or 0, trainee_code=trainee.code,
+                                                by=Actor(Party.employer, user_id=1, employer_id=company.id))  # fmt: skip
 
 
 class TestCandidates:

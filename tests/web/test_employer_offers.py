@@ -44,7 +44,7 @@ class Hiring:
         """Have the officer offer the vacancy to a new trainee; return the offer and the trainee's account."""
         row, account = self.trainee(**overrides)
         offer = offers.propose_offer(
-            session=self.session, vacancy_id=self.vacancy.id or 0, trainee_id=row.id or 0, by=self.officer
+            session=self.session, vacancy_id=self.vacancy.id or 0, trainee_id=row.id or 0, by=self.officer.actor
         )
         self.session.commit()
         return offer, account
@@ -56,7 +56,7 @@ class Hiring:
     def accepting(self, **overrides: Any) -> tuple[Offer, User]:
         """Offer the vacancy to a new trainee, who accepts it; return the offer and the trainee's account."""
         offer, account = self.offered(**overrides)
-        offers.accept(session=self.session, offer_id=offer.id or 0, by=account)
+        offers.accept(session=self.session, offer_id=offer.id or 0, by=account.actor)
         self.session.commit()
         return offer, account
 
@@ -107,7 +107,7 @@ class TestWhoTheCompanySees:
         for secret in ("Moussa", "Traoré", "65432198"):
             assert secret not in before
         assert "Déjà proposé : Proposée" in before  # in the ranked candidates, instead of "ask for this candidate"
-        offers.accept(session=hiring.session, offer_id=offer.id or 0, by=account)
+        offers.accept(session=hiring.session, offer_id=offer.id or 0, by=account.actor)
         hiring.session.commit()
         after = hiring.page()
         assert NAME in after and f'<a href="tel:{PHONE}">{PHONE}</a>' in after and "Acceptée" in after
@@ -115,15 +115,15 @@ class TestWhoTheCompanySees:
 
     def test_an_override_shows_the_derogation_and_its_reason(self, hiring: Hiring) -> None:
         row, _account = hiring.trainee(home_town="Gao")
-        offers.propose_offer(session=hiring.session, vacancy_id=hiring.vacancy.id or 0, trainee_id=row.id or 0, by=hiring.officer,
-                             override=True, override_reason="Déménage à Bamako en janvier")  # fmt: skip
+        offers.propose_offer(session=hiring.session, vacancy_id=hiring.vacancy.id or 0, trainee_id=row.id or 0,
+                             by=hiring.officer.actor, override=True, override_reason="Déménage à Bamako en janvier")  # fmt: skip
         hiring.session.commit()
         assert "Proposé par dérogation aux exigences de l&#39;offre : Déménage à Bamako en janvier" in hiring.page()
 
     def test_the_officers_shortlist_is_not_shown(self, hiring: Hiring) -> None:
         row, _account = hiring.trainee()
         shortlisted = offers.shortlist(session=hiring.session, vacancy_id=hiring.vacancy.id or 0, trainee_id=row.id or 0,
-                                       by=hiring.officer)  # fmt: skip
+                                       by=hiring.officer.actor)  # fmt: skip
         hiring.session.commit()
         assert "Aucun candidat ne vous est encore proposé." in hiring.page() and "Présélectionné" not in hiring.page()
         assert hiring.client.get(f"/employer/offers/{shortlisted.id}").status_code == 404

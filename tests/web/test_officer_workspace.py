@@ -389,7 +389,7 @@ def audit_setup(session: Session) -> dict[str, Any]:
         profile(session, full_name=n, phone="+22376000001") for n in ("Awa Traoré", "Awa Diarra", "Bakary Keita")
     )
     for vacancy, trainee in ((v1, awa), (v10, awa2), (v2, bakary), (v1, bakary)):
-        workflow.propose_offer(session=session, vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0, by=officer)
+        workflow.propose_offer(session=session, vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0, by=officer.actor)
     session.commit()
     later = utcnow() + timedelta(days=30)
     workflow.expire_offers(session=session, now=later, days=7)  # every offer expires, by the system
@@ -436,8 +436,8 @@ def test_the_audit_trail_is_paged_newest_first(client: Client, session: Session)
     post = stored_vacancy(session, firm)
     for n in range(26):  # 52 events: made and withdrawn
         trainee = profile(session, full_name=f"Agent {n:02d}")
-        made = workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=trainee.id or 0, by=me)
-        workflow.withdraw_offer(session=session, offer_id=made.id or 0, by=me, reason=f"raison {n:02d}")
+        made = workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=trainee.id or 0, by=me.actor)
+        workflow.withdraw_offer(session=session, offer_id=made.id or 0, by=me.actor, reason=f"raison {n:02d}")
     session.commit()
 
     first, second = client.get("/officer/audit").text, client.get("/officer/audit?page=2").text

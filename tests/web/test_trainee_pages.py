@@ -59,7 +59,7 @@ class Scene:
     def offer(self, vacancy: Vacancy | None = None, trainee: TraineeProfile | None = None) -> Offer:
         """Offer a post (the night post by default) to a trainee (ours by default), as the officer."""
         made = offers.propose_offer(session=self.session, vacancy_id=(vacancy or self.vacancy).id or 0,
-                                    trainee_id=(trainee or self.own).id or 0, by=self.officer)  # fmt: skip
+                                    trainee_id=(trainee or self.own).id or 0, by=self.officer.actor)  # fmt: skip
         self.session.commit()
         return made
 
@@ -160,10 +160,12 @@ class TestHome:
         states = ("accepted", "confirmed", "declined", "withdrawn", "expired", "rejected", "late")
         made = {state: scene.offer(scene.another_post(session, title=f"Poste {state}")) for state in states}
         for state in ("accepted", "confirmed"):
-            offers.accept(session=session, offer_id=made[state].id or 0, by=scene.account)
-        offers.decline(session=session, offer_id=made["declined"].id or 0, by=scene.account)
-        offers.withdraw_offer(session=session, offer_id=made["withdrawn"].id or 0, by=scene.officer, reason="poste supprimé")
-        offers.reject_by_employer(session=session, offer_id=made["rejected"].id or 0, by=scene.boss, reason="complet")
+            offers.accept(session=session, offer_id=made[state].id or 0, by=scene.account.actor)
+        offers.decline(session=session, offer_id=made["declined"].id or 0, by=scene.account.actor)
+        offers.withdraw_offer(
+            session=session, offer_id=made["withdrawn"].id or 0, by=scene.officer.actor, reason="poste supprimé"
+        )
+        offers.reject_by_employer(session=session, offer_id=made["rejected"].id or 0, by=scene.boss.actor, reason="complet")
         made["expired"].offered_at = utcnow() - timedelta(days=10)
         made["late"].expires_at = utcnow() - timedelta(minutes=1)  # past its deadline, not yet marked by the expiry job
         session.add_all([made["expired"], made["late"]])
@@ -179,8 +181,8 @@ class TestHome:
             "rejected": "🚫 La société a choisi une autre personne.",
         }
         self.assert_cards(scene, {f"Poste {state}": sentence for state, sentence in expected.items()})
-        offers.confirm_placement(session=session, offer_id=made["confirmed"].id or 0, by=scene.boss, start_date=date(2027, 3, 1),
-                                 salary_fcfa_month=90_000)  # fmt: skip
+        offers.confirm_placement(session=session, offer_id=made["confirmed"].id or 0, by=scene.boss.actor,
+                                 start_date=date(2027, 3, 1), salary_fcfa_month=90_000)  # fmt: skip
         session.commit()
         hired = {"confirmed": "🎉 Vous êtes embauchée. Début le 01/03/2027.",
                  "accepted": "↩️ Vous avez déjà un autre poste : cette proposition est fermée."}  # fmt: skip
@@ -203,7 +205,9 @@ class TestHome:
             assert sentence in text_of(cards[title]), title
 
     def test_a_shortlist_and_other_trainees_offers_are_not_shown(self, scene: Scene) -> None:
-        offers.shortlist(session=scene.session, vacancy_id=scene.vacancy.id or 0, trainee_id=scene.own.id or 0, by=scene.officer)
+        offers.shortlist(
+            session=scene.session, vacancy_id=scene.vacancy.id or 0, trainee_id=scene.own.id or 0, by=scene.officer.actor
+        )
         other, _ = trainee(scene.session)
         scene.offer(scene.another_post(scene.session, title="Poste d'un autre"), other)
         scene.session.commit()
@@ -317,7 +321,7 @@ class TestDecline:
 
     def test_a_withdrawn_offer_cannot_be_declined(self, scene: Scene) -> None:
         made = scene.offer()
-        offers.withdraw_offer(session=scene.session, offer_id=made.id or 0, by=scene.officer, reason="poste supprimé")
+        offers.withdraw_offer(session=scene.session, offer_id=made.id or 0, by=scene.officer.actor, reason="poste supprimé")
         scene.session.commit()
         answer = scene.client.get(post(scene.client, f"/trainee/offers/{made.id}/decline").headers["location"])
         shown = text_of(answer.text)
@@ -348,7 +352,7 @@ class TestAccess:
 
     def test_an_own_shortlist_entry_does_not_exist_yet(self, scene: Scene) -> None:
         listed = offers.shortlist(session=scene.session, vacancy_id=scene.vacancy.id or 0, trainee_id=scene.own.id or 0,
-                                  by=scene.officer)  # fmt: skip
+                                  by=scene.officer.actor)  # fmt: skip
         scene.session.commit()
         assert self.answers(scene.client, listed.id or 0) == [404, 404, 404, 404]
         assert scene.state(listed) == OfferState.shortlisted
@@ -458,8 +462,12 @@ class TestAvailability:
 class TestWeight:
     def test_every_page_is_light_and_has_no_script(self, scene: Scene) -> None:
         made = scene.offer()
-        offers.accept(session=scene.session, offer_id=scene.offer(scene.another_post(scene.session)).id or 0, by=scene.account)
-        offers.decline(session=scene.session, offer_id=scene.offer(scene.another_post(scene.session)).id or 0, by=scene.account)
+        offers.accept(
+            session=scene.session, offer_id=scene.offer(scene.another_post(scene.session)).id or 0, by=scene.account.actor
+        )
+        offers.decline(
+            session=scene.session, offer_id=scene.offer(scene.another_post(scene.session)).id or 0, by=scene.account.actor
+        )
         scene.session.commit()
         styles = sum((STATIC / name).stat().st_size for name in ("app.css", "trainee.css"))
         paths = ["/trainee", f"/trainee/offers/{made.id}", f"/trainee/offers/{made.id}/decline", "/trainee/profile",

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from core.columns import time_field
+from employers.lifecycle import Actor, Party
 
 
 class Role(StrEnum):
@@ -17,6 +18,10 @@ class Role(StrEnum):
     officer = "officer"
     employer = "employer"
     trainee = "trainee"
+
+
+#: The part each role plays in the employers' workflows: an admin acts as an officer.
+PARTIES = {Role.admin: Party.officer, Role.officer: Party.officer, Role.employer: Party.employer, Role.trainee: Party.trainee}
 
 
 class User(SQLModel, table=True):
@@ -32,6 +37,11 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = time_field()
     password_changed_at: datetime = time_field()
+
+    @property
+    def actor(self) -> Actor:
+        """Return who this account acts as in the employers' workflows: its party, id, company and trainee profile."""
+        return Actor(PARTIES[self.role], user_id=self.id, employer_id=self.employer_id, trainee_id=self.trainee_id)
 
 
 class AuthSession(SQLModel, table=True):

@@ -392,13 +392,13 @@ def list_applications(
 @router.post("/employer-applications/{employer_id}/approve", summary="Approve an application (officers)")
 def approve_application(session: SessionDep, user: OfficerUser, employer_id: int) -> EmployerPublic:
     """Approve a pending application: the company's accounts can sign in."""
-    return employer_public(employers_service.approve(session=session, employer_id=employer_id, by=user.id or 0))
+    return employer_public(employers_service.approve(session=session, employer_id=employer_id, by=user.actor))
 
 
 @router.post("/employer-applications/{employer_id}/reject", summary="Reject an application (officers)")
 def reject_application(session: SessionDep, user: OfficerUser, employer_id: int, body: ApplicationRejection) -> EmployerPublic:
     """Reject a pending application with a reason."""
-    rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.id or 0, reason=str(body.reason or ""))
+    rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.actor, reason=str(body.reason or ""))
     return employer_public(rejected)
 
 
@@ -443,15 +443,15 @@ def update_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_
 
 
 @router.post("/vacancies/{vacancy_id}/publish", summary="Publish a draft vacancy")
-def publish_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+def publish_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
     """Open a draft vacancy to candidates."""
-    return vacancy_public(employers_service.publish(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
+    return vacancy_public(employers_service.publish(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.post("/vacancies/{vacancy_id}/close", summary="Close a vacancy")
-def close_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+def close_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
     """Close a draft or open vacancy."""
-    return vacancy_public(employers_service.close(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
+    return vacancy_public(employers_service.close(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.get("/vacancies/{vacancy_id}/candidates", summary="A vacancy's ranked candidates (pseudonymised)")
@@ -465,14 +465,11 @@ def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vaca
 
 
 @router.post("/vacancies/{vacancy_id}/candidates/{code}/request", summary="Ask for a candidate")
-def request_candidate(
-    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str
-) -> CandidateRequestPublic:
+def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str) -> CandidateRequestPublic:
     """Ask the placement officers for one of an open vacancy's candidates; asking again returns the same request."""
     asked: CandidateRequest = employers_service.request_candidate(
-        session=session, vacancy_id=vacancy_id, employer_id=company, trainee_code=code, by=user.id or 0, lang=lang,
-        top=get_settings().ranking_top,
-    )  # fmt: skip
+        session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang, top=get_settings().ranking_top
+    )
     return CandidateRequestPublic(id=asked.id or 0, vacancy_id=asked.vacancy_id, trainee_code=code, created_at=asked.created_at)
 
 
@@ -483,16 +480,16 @@ def request_candidate(
 def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: int) -> list[OfferPublic]:
     """Return the trainees offered the vacancy: hirings first (current ones first), then offers waiting for the company."""
     employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
-    found = vacancy_offers(session=session, by=user, vacancy_id=vacancy_id)
+    found = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
     return [offer_public(view) for view in [*found.placements, *found.offers]]
 
 
 @router.post("/offers/{offer_id}/confirm", summary="Confirm a hiring")
 def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: PlacementConfirmation) -> PlacementPublic:
     """Hire a trainee who accepted, from a start date at a monthly salary; it takes a seat (confirming twice hires once)."""
-    offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
     terms = placement_terms({"start_date": body.start_date, "salary_fcfa_month": body.salary_fcfa_month})
-    placement = offers_service.confirm_placement(session=session, offer_id=offer_id, by=user, start_date=terms.start_date,
+    placement = offers_service.confirm_placement(session=session, offer_id=offer_id, by=user.actor, start_date=terms.start_date,
                                                  salary_fcfa_month=terms.salary_fcfa_month)  # fmt: skip
     return placement_public(placement)
 
@@ -500,7 +497,7 @@ def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: 
 @router.post("/offers/{offer_id}/reject", summary="Turn a candidate down")
 def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: OfferRejection) -> OfferPublic:
     """Turn down a trainee offered the vacancy or who accepted it, saying why."""
-    offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user, reason=str(body.reason or ""))
+    offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user.actor, reason=str(body.reason or ""))
     [view] = offer_views(session, [offer])
     return offer_public(view)
 
@@ -511,7 +508,9 @@ def end_placement(
 ) -> PlacementPublic:
     """End a current hiring, saying why; its seat opens again."""
     try:
-        ended = offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=str(body.reason or ""))
+        ended = offers_service.end_placement(
+            session=session, placement_id=placement_id, by=user.actor, reason=str(body.reason or "")
+        )
     except ReasonRequired as missing:
         raise HTTPException(422, detail={"reason": message("end_reason_required", lang)}) from missing
     return placement_public(ended)

@@ -133,16 +133,16 @@ def edit_vacancy_submit(
 
 
 @router.post("/employer/vacancies/{vacancy_id}/publish")
-def publish(session: SessionDep, company: CompanyId, vacancy_id: int) -> Response:
+def publish(session: SessionDep, user: EmployerUser, vacancy_id: int) -> Response:
     """Publish a draft vacancy."""
-    employers_service.publish(session=session, vacancy_id=vacancy_id, employer_id=company)
+    employers_service.publish(session=session, vacancy_id=vacancy_id, by=user.actor)
     return to_vacancy(vacancy_id, "published")
 
 
 @router.post("/employer/vacancies/{vacancy_id}/close")
-def close(session: SessionDep, company: CompanyId, vacancy_id: int) -> Response:
+def close(session: SessionDep, user: EmployerUser, vacancy_id: int) -> Response:
     """Close a vacancy."""
-    employers_service.close(session=session, vacancy_id=vacancy_id, employer_id=company)
+    employers_service.close(session=session, vacancy_id=vacancy_id, by=user.actor)
     return to_vacancy(vacancy_id, "closed")
 
 
@@ -163,18 +163,16 @@ def vacancy_page(
         "vacancy": vacancy, "found": found, "asked": asked, "labels": Labels(lang), "done": done_message(done, lang),
         "shown": components_shown(vacancy),
         "warnings": sentences(employers_service.warnings_of(vacancy), lang),
-        "hiring": vacancy_offers(session=session, by=user, vacancy_id=vacancy_id), "terms": typed_terms(vacancy),
+        "hiring": vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id), "terms": typed_terms(vacancy),
     }  # fmt: skip
     return render(request, "employers/vacancy.html", context)
 
 
 @router.post("/employer/vacancies/{vacancy_id}/candidates/{code}/request")
-def request_candidate(
-    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str
-) -> Response:
+def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str) -> Response:
     """Ask the placement officers for this candidate (asking twice is one request)."""
-    employers_service.request_candidate(session=session, vacancy_id=vacancy_id, employer_id=company, trainee_code=code,
-                                        by=user.id or 0, lang=lang, top=get_settings().ranking_top)  # fmt: skip
+    employers_service.request_candidate(session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang,
+                                        top=get_settings().ranking_top)  # fmt: skip
     return RedirectResponse(f"/employer/vacancies/{vacancy_id}?done=requested#{code}", status_code=303)
 
 
@@ -206,7 +204,9 @@ def offer_detail(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int
 ) -> Response:
     """Show one of the company's offers: the candidate, where the offer stands, and what the company can do."""
-    return offer_page(request, session, lang, company, offers_service.get_offer(session=session, offer_id=offer_id, by=user))
+    return offer_page(
+        request, session, lang, company, offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
+    )
 
 
 @router.post("/employer/offers/{offer_id}/confirm", response_class=HTMLResponse)
@@ -214,11 +214,11 @@ def confirm(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int, form: Submitted
 ) -> Response:
     """Confirm the hiring of a trainee who accepted, on a start date and a monthly salary (a double submit hires once)."""
-    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
     typed = {name: str(form.get(name) or "") for name in PLACEMENT_FIELDS}
     try:
         terms = placement_terms(typed)
-        offers_service.confirm_placement(session=session, offer_id=offer_id, by=user, start_date=terms.start_date,
+        offers_service.confirm_placement(session=session, offer_id=offer_id, by=user.actor, start_date=terms.start_date,
                                          salary_fcfa_month=terms.salary_fcfa_month)  # fmt: skip
     except InvalidFields as invalid:
         errors = field_messages(invalid.problems, lang)
@@ -233,10 +233,10 @@ def turn_down(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int, form: Submitted
 ) -> Response:
     """Turn down a candidate offered or who accepted, saying why."""
-    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user)
+    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
     reason = str(form.get("reason") or "")
     try:
-        offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user, reason=reason)
+        offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user.actor, reason=reason)
     except ReasonRequired as missing:
         errors = {"reason": message(missing.code, lang)}
         return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
@@ -248,12 +248,12 @@ def end(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, placement_id: int, form: Submitted
 ) -> Response:
     """End a hiring (the contract is over), saying why; its seat opens again."""
-    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user)
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
     reason = str(form.get("reason") or "")
     try:
-        offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=reason)
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, reason=reason)
     except ReasonRequired:
-        offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user)
+        offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user.actor)
         errors = {"reason": message("end_reason_required", lang)}
         return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
     return to_vacancy(placement.vacancy_id, "ended")

@@ -26,10 +26,11 @@ DASHBOARD_LISTS = ("vacancies", "requested", "trainees", "offers", "overdue")
 
 
 def officer_context(lang: str) -> dict[str, Any]:
-    """Return what every officer page uses: labels and offer state names."""
+    """Return what every officer page uses: labels, names of offer states and causes."""
     return {
         "labels": Labels(lang),
         "state_label": lambda state: message(f"offer_state_{getattr(state, 'value', state)}", lang),
+        "cause_label": lambda cause: message(f"offer_cause_{getattr(cause, 'value', cause)}", lang),
     }
 
 
@@ -60,7 +61,7 @@ def applications(request: Request, session: SessionDep, lang: Lang, user: Office
 @router.post("/officer/applications/{employer_id}/approve")
 def approve(session: SessionDep, user: OfficerUser, employer_id: int) -> Response:
     """Approve a company's application."""
-    employers_service.approve(session=session, employer_id=employer_id, by=user.id or 0)
+    employers_service.approve(session=session, employer_id=employer_id, by=user.actor)
     return RedirectResponse("/officer/applications?done=approved", status_code=303)
 
 
@@ -69,7 +70,7 @@ def reject(request: Request, session: SessionDep, lang: Lang, user: OfficerUser,
     """Reject a company's application with a reason (the form comes back with an error when the reason is empty)."""
     reason = str(form.get("reason") or "")
     try:
-        employers_service.reject(session=session, employer_id=employer_id, by=user.id or 0, reason=reason)
+        employers_service.reject(session=session, employer_id=employer_id, by=user.actor, reason=reason)
     except ReasonRequired as missing:
         errors = {employer_id: message(missing.code, lang)}
         return applications_page(request, session, lang, errors=errors, reasons={employer_id: reason}, status=422)

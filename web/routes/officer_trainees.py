@@ -217,7 +217,7 @@ class OfferLine:
 def history(session: Session, user: User, profile_id: int) -> list[OfferLine]:
     """Return the trainee's offers and placements, newest first, as the officer may see them."""
     lines = []
-    for offer in offers_service.list_offers(session=session, by=user, trainee_id=profile_id):
+    for offer in offers_service.list_offers(session=session, by=user.actor, trainee_id=profile_id):
         vacancy = session.get(Vacancy, offer.vacancy_id)
         company = session.get(Employer, vacancy.employer_id) if vacancy else None
         confirmed = offer.state == OfferState.confirmed
@@ -280,9 +280,11 @@ def end_placement(
     request: Request, session: SessionDep, lang: Lang, user: OfficerUser, placement_id: int, form: Submitted
 ) -> Response:
     """End a trainee's active placement, saying why; its seat opens again."""
-    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user)
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
     try:
-        offers_service.end_placement(session=session, placement_id=placement_id, by=user, reason=str(form.get("reason") or ""))
+        offers_service.end_placement(
+            session=session, placement_id=placement_id, by=user.actor, reason=str(form.get("reason") or "")
+        )
     except ReasonRequired:
         profile = profiles_service.get_profile(session=session, profile_id=placement.trainee_id)
         return profile_page(request, session, lang, user, profile, refusal=message("end_reason_required", lang), status=422)

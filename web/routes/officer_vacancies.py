@@ -20,6 +20,7 @@ from employers import review as review_service
 from employers import service as employers_service
 from employers.dashboard import user_names
 from employers.exceptions import OverrideReasonRequired, ReasonRequired, VacancyNotFound
+from employers.lifecycle import Party
 from employers.models import Employer, Offer, Vacancy, VacancyStatus
 from employers.review import Filters
 from profiles.models import TraineeProfile
@@ -69,7 +70,7 @@ def review_page(request: Request, session: Session, lang: str, user: User, vacan
         raise VacancyNotFound(vacancy_id)
     employer = session.get(Employer, vacancy.employer_id)
     found = review_service.review(session=session, vacancy=vacancy, lang=lang)
-    offers = workflow.list_offers(session=session, by=user, vacancy_id=vacancy_id)
+    offers = workflow.list_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
     requests = employers_service.requested(session=session, vacancy_id=vacancy_id)
     context = {
         **officer_context(lang), "vacancy": vacancy, "employer": employer, "review": found.filtered(filters),
@@ -86,7 +87,7 @@ def review_page(request: Request, session: Session, lang: str, user: User, vacan
 
 def _can(action: str, offer: Offer | None) -> bool:
     """Return whether an officer may take this action on the offer (None: the pair has no offer yet)."""
-    return workflow.allowed(workflow.Action(action), workflow.Party.officer, offer.state if offer else None)
+    return workflow.allowed(workflow.Action(action), Party.officer, offer.state if offer else None)
 
 
 def _profiles(session: Session, ids: list[int]) -> dict[int, TraineeProfile]:
@@ -113,7 +114,7 @@ def back_to(vacancy_id: int, done: str, filters: Filters, anchor: str = "") -> R
 @router.post("/officer/vacancies/{vacancy_id}/trainees/{trainee_id}/shortlist")
 def shortlist(session: SessionDep, user: OfficerUser, vacancy_id: int, trainee_id: int, form: Submitted) -> Response:
     """Put a trainee on the vacancy's shortlist."""
-    workflow.shortlist(session=session, vacancy_id=vacancy_id, trainee_id=trainee_id, by=user)
+    workflow.shortlist(session=session, vacancy_id=vacancy_id, trainee_id=trainee_id, by=user.actor)
     return back_to(vacancy_id, "shortlisted", Filters.of(form), f"t{trainee_id}")
 
 
@@ -123,7 +124,7 @@ def offer(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, 
     """Offer the vacancy to a trainee; an ineligible one by override, whose written reason is required."""
     override, reason = form.get("override") == "1", str(form.get("override_reason") or "")
     try:
-        workflow.propose_offer(session=session, vacancy_id=vacancy_id, trainee_id=trainee_id, by=user, override=override,
+        workflow.propose_offer(session=session, vacancy_id=vacancy_id, trainee_id=trainee_id, by=user.actor, override=override,
                                override_reason=reason, answer_days=get_settings().offer_answer_days, lang=lang)  # fmt: skip
     except OverrideReasonRequired as missing:
         errors = {"override": {trainee_id: message(missing.code, lang)}}
@@ -135,10 +136,10 @@ def offer(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, 
 @router.post("/officer/offers/{offer_id}/withdraw", response_class=HTMLResponse)
 def withdraw(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, offer_id: int, form: Submitted) -> Response:
     """Withdraw an offer not yet confirmed, saying why."""
-    found = workflow.get_offer(session=session, offer_id=offer_id, by=user)
+    found = workflow.get_offer(session=session, offer_id=offer_id, by=user.actor)
     reason = str(form.get("reason") or "")
     try:
-        workflow.withdraw_offer(session=session, offer_id=offer_id, by=user, reason=reason)
+        workflow.withdraw_offer(session=session, offer_id=offer_id, by=user.actor, reason=reason)
     except ReasonRequired:
         errors = {"withdraw": {offer_id: message("withdraw_reason_required", lang)}}
         return review_page(request, session, lang, user, found.vacancy_id, Filters.of(form), errors=errors,

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from core.clock import utcnow
 from employers import offers as offers_service
 from employers.exceptions import InvalidOfferTransition, OfferExpired
-from employers.models import DeclineReason, Employer, Offer, OfferState, Placement, Vacancy
+from employers.models import DeclineReason, Employer, Offer, OfferCause, OfferState, Placement, Vacancy
 from matching.models import SHIFTS
 from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
@@ -56,8 +56,8 @@ AVAILABILITY_ERRORS = {
     "shifts_required": N_("Cochez au moins une case."),
     "shifts_unknown": N_("Cochez seulement les cases proposées."),
 }
-#: Why the system withdrew an offer (employers.offers) → the sentence telling the trainee.
-WITHDRAWN_BY_SYSTEM = {offers_service.PLACED_ELSEWHERE: "placed_elsewhere", offers_service.VACANCY_CLOSED: "closed"}
+#: Why the system withdrew an offer → the sentence of trainee/_state.html telling the trainee.
+WITHDRAWN_BY_SYSTEM = {OfferCause.placed_elsewhere: "placed_elsewhere", OfferCause.vacancy_closed: "closed"}
 #: Past answers listed on the home page, the most recent first (keeps the page light however many there were).
 ANSWERED_SHOWN = 20
 #: The confirmations the trainee's home shows after a redirect (?done=).
@@ -89,13 +89,13 @@ class OfferCard:
     @property
     def situation(self) -> str:
         """Return where the offer stands for the trainee, as one of the sentences of trainee/_state.html."""
-        state, reason = self.offer.state, self.offer.reason
+        state, cause = self.offer.state, self.offer.cause
         if state == OfferState.offered:
             return "late" if self.late else "waiting"
         if state == OfferState.confirmed:
             return "ended" if self.placement is not None and self.placement.ended_at is not None else "hired"
-        if state == OfferState.withdrawn and reason in WITHDRAWN_BY_SYSTEM:
-            return WITHDRAWN_BY_SYSTEM[reason]
+        if state == OfferState.withdrawn and cause in WITHDRAWN_BY_SYSTEM:
+            return WITHDRAWN_BY_SYSTEM[cause]
         return state.value
 
 
@@ -151,7 +151,7 @@ def by_deadline(card: OfferCard) -> datetime:
 @router.get("/trainee", response_class=HTMLResponse)
 def trainee_home(request: Request, session: SessionDep, lang: Lang, user: TraineeUser, done: str = "") -> Response:
     """Show the offers waiting for an answer (most urgent first), then the past answers, and links to the rest."""
-    all_cards = cards(session, offers_service.list_offers(session=session, by=user))
+    all_cards = cards(session, offers_service.list_offers(session=session, by=user.actor))
     context = {
         "profile": own_profile(session, user), "done": done_message(done, lang) if done in DONE else None,
         "waiting": sorted((c for c in all_cards if c.waiting), key=by_deadline),
@@ -162,7 +162,7 @@ def trainee_home(request: Request, session: SessionDep, lang: Lang, user: Traine
 
 def offer_card(session: Session, offer_id: int, user: User) -> OfferCard:
     """Return one of the trainee's own offers (OfferNotFound for anybody else's)."""
-    return cards(session, [offers_service.get_offer(session=session, offer_id=offer_id, by=user)])[0]
+    return cards(session, [offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)])[0]
 
 
 @router.get("/trainee/offers/{offer_id}", response_class=HTMLResponse)
@@ -205,7 +205,7 @@ def answered(offer_id: int, done: str) -> RedirectResponse:
 def accept(session: SessionDep, user: TraineeUser, offer_id: int) -> Response:
     """Accept an offer (again: nothing more happens); an offer that expired, is past its deadline or was withdrawn says so."""
     try:
-        offers_service.accept(session=session, offer_id=offer_id, by=user)
+        offers_service.accept(session=session, offer_id=offer_id, by=user.actor)
     except (InvalidOfferTransition, OfferExpired):
         return answered(offer_id, "changed")
     return answered(offer_id, "accepted")
@@ -215,7 +215,7 @@ def accept(session: SessionDep, user: TraineeUser, offer_id: int) -> Response:
 def decline(session: SessionDep, user: TraineeUser, offer_id: int, form: Submitted) -> Response:
     """Decline an offer, with the reason chosen if any (an unknown reason counts as none)."""
     try:
-        offers_service.decline(session=session, offer_id=offer_id, by=user, reason=decline_reason(form.get("reason")))
+        offers_service.decline(session=session, offer_id=offer_id, by=user.actor, reason=decline_reason(form.get("reason")))
     except InvalidOfferTransition:
         return answered(offer_id, "changed")
     return answered(offer_id, "declined")
