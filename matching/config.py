@@ -1,4 +1,4 @@
-"""The one configuration object of the scoring: component weights and the few constants of each part."""
+"""The one configuration object of the scoring: the weights in use and the few constants of each component."""
 
 from __future__ import annotations
 
@@ -6,24 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-#: Weight of each soft component; the score is their weighted mean, so only ratios matter.
-#: Documented in README.md ("How a score is made"); change them here and nowhere else.
-DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {
-        "skills": 0.22,  # share of the vacancy's required skills the trainee has
-        "preferred_skills": 0.06,  # share of its preferred skills
-        "certifications": 0.08,  # share of its preferred certifications
-        "text": 0.10,  # TF-IDF similarity of the vacancy text and the trainee's profile text
-        "experience": 0.12,  # security experience beyond the minimum asked
-        "training": 0.12,  # overall training grade out of 20
-        "proximity": 0.12,  # distance from home (or an accepted extra town) to the site
-        "availability": 0.06,  # available by the start date
-        "level": 0.04,  # the vacancy's level is one the trainee prefers
-        "shift": 0.03,  # the vacancy's shift is one the trainee prefers
-        "languages": 0.05,  # languages beyond the requirement and the site region's languages
-    }
-)
-COMPONENTS: tuple[str, ...] = tuple(DEFAULT_WEIGHTS)
+from matching.components import COMPONENTS, NAMES
+
+#: Weight of each soft component, as declared in the registry (matching.components); the score is their
+#: weighted mean, so only ratios matter. Documented in README.md ("How a score is made").
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({c.name: c.weight for c in COMPONENTS})
 
 
 @dataclass(frozen=True)
@@ -47,6 +34,6 @@ class ScoringConfig:
     decimals: int = 4
 
     def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(COMPONENTS)
+        unknown = set(self.weights) - set(NAMES)
         if unknown or any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
             raise ValueError(f"weights must be non-negative, name known components and not all be zero: {dict(self.weights)}")

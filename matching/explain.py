@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.config import COMPONENTS
-from matching.encoding import NO_DATE, VacancyArrays
+from matching.components import COMPONENTS
+from matching.encoding import VacancyArrays
 from matching.messages import Lang, label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
 from matching.scoring import Block, Bools, Floats, Prepared
@@ -19,7 +20,6 @@ from matching.scoring import Block, Bools, Floats, Prepared
 #: A component at or above this value can be named as raising the score; at or below LOW, lowering it.
 HIGH, LOW = 0.7, 0.4
 MAX_RAISED, MAX_LOWERED = 2, 1
-_LEVEL, _SHIFT = COMPONENTS.index("level"), COMPONENTS.index("shift")
 
 
 def _strongest(strength: Floats, count: int) -> tuple[NDArray[np.intp], Bools]:
@@ -61,12 +61,6 @@ Keys = tuple[NDArray[Any], ...]
 FactKeys = Callable[[NDArray[np.intp], NDArray[np.intp]], Keys]
 
 
-def _ids(items: Sequence[Hashable]) -> NDArray[np.intp]:
-    """Return a number per item, equal for equal items."""
-    seen: dict[Hashable, int] = {}
-    return np.array([seen.setdefault(x, len(seen)) for x in items], dtype=np.intp)
-
-
 def _distinct(columns: Keys) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Group the pairs with equal values in every column: return one pair of each group, and each pair's group."""
     order = np.lexsort(columns)
@@ -82,16 +76,19 @@ def _distinct(columns: Keys) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
 
 def _applies(v: VacancyArrays) -> Floats:
     """Return, per vacancy, 1 for each component it gives content to and 0 for those it leaves empty."""
-    empty = {
-        "skills": np.diff(v.required_skills.indptr) == 0,
-        "preferred_skills": np.diff(v.preferred_skills.indptr) == 0,
-        "certifications": ~v.preferred_certifications.any(axis=1),
-        "availability": v.start_date == NO_DATE,
-        "shift": v.shift < 0,
-    }
     out = np.ones((len(v), len(COMPONENTS)))
-    for name, rows in empty.items():
-        out[rows, COMPONENTS.index(name)] = 0.0
+    for c, component in enumerate(COMPONENTS):
+        if component.vacancy_field is not None:
+            out[:, c] = [component.applies(record) for record in v.records]
+    return out
+
+
+def _left_empty(records: Sequence[Trainee]) -> Bools:
+    """Return, per trainee, True for each component whose wish they left empty ("any level suits me")."""
+    out = np.zeros((len(records), len(COMPONENTS)), dtype=bool)
+    for c, component in enumerate(COMPONENTS):
+        if component.trainee_field is not None:
+            out[:, c] = [component.left_empty(record) for record in records]
     return out
 
 
@@ -99,17 +96,14 @@ class Explainer:
     """Writes reasons for one prepared run in one language."""
 
     def __init__(self, prepared: Prepared, lang: Lang = "fr") -> None:
-        self.p = prepared
-        self.lang = lang
-        # A component the trainee left empty (no preferred level or shift) is never a reason.
-        self._vacuous = np.zeros((len(prepared.trainees), len(COMPONENTS)), dtype=bool)
-        self._vacuous[:, _LEVEL] = [not t.preferred_levels for t in prepared.trainees.records]
-        self._vacuous[:, _SHIFT] = [not t.preferred_shifts for t in prepared.trainees.records]
+        self.p: Prepared = prepared
+        self.lang: Lang = lang
+        self._vacuous = _left_empty(prepared.trainees.records)  # a wish left empty is never a reason
         taxonomy = prepared.space.taxonomy
         self.skill_names = {s.code: (s.fr if lang == "fr" else s.en) for s in taxonomy.skills}
         self.language_names = {x.code: (x.fr if lang == "fr" else x.en) for x in taxonomy.languages}
         self._weights = prepared.weights[None, :] * _applies(prepared.vacancies)
-        self._keys = self._fact_keys()
+        self._keys = [c.facts(self) for c in COMPONENTS]
         self._memo: dict[tuple[int, bool], dict[tuple[int, ...], str]] = defaultdict(dict)
         self._heads: dict[int, list[str]] = {}
 
@@ -234,7 +228,7 @@ class Explainer:
         self, component: int, high: bool, vacancies: NDArray[np.intp], trainees: NDArray[np.intp]
     ) -> NDArray[np.object_]:
         """Return one component's sentence for each (vacancy, trainee) pair, writing each distinct one once."""
-        keys = self._keys[COMPONENTS[component]](vacancies, trainees)
+        keys = self._keys[component](vacancies, trainees)
         first, inverse = _distinct(keys)
         facts = zip(*(k[first].tolist() for k in keys), strict=True)
         vs, ts = vacancies[first].tolist(), trainees[first].tolist()
@@ -245,7 +239,7 @@ class Explainer:
     def _write(self, component: int, high: bool, facts: tuple[int, ...], vacancy: int, trainee: int) -> str:
         """Write the sentence of a component for a pair with these facts, and remember it."""
         v, t = self.p.vacancies.records[vacancy], self.p.trainees.records[trainee]
-        found = self._memo[component, high][facts] = self._component_reason(COMPONENTS[component], high, v, t)
+        found = self._memo[component, high][facts] = COMPONENTS[component].reason(self, high, v, t)
         return found
 
     def _head(self, vacancy: int) -> list[str]:
@@ -256,107 +250,28 @@ class Explainer:
             found = self._heads[vacancy] = [say("holds_required", self.lang, codes=", ".join(codes))] if codes else []
         return found
 
-    def _fact_keys(self) -> dict[str, FactKeys]:
-        """Return, per component, what its sentence depends on, as numbers per (vacancy, trainee) pair.
+    # ------------------------------------------------------------ what the components' facts and reasons use
 
-        Pairs with equal numbers get equal sentences, so a sentence is written once per distinct numbers.
-        """
-        t, v, space = self.p.trainees, self.p.vacancies, self.p.space
-        skills_held = np.asarray(t.skills.toarray() > 0)
-        skills, certifications = space.skills.positions, space.certifications.positions
-        required = _Listed.build([r.required_skills for r in v.records], skills, skills_held)
-        preferred = _Listed.build([r.preferred_skills for r in v.records], skills, skills_held)
-        certified = _Listed.build([r.preferred_certifications for r in v.records], certifications, t.certifications)
-        preferences = _ids([(tuple(x.preferred_levels), tuple(x.preferred_shifts)) for x in t.records])
-
-        def trainee(_: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
-            return (ts,)
-
-        def vacancy(vs: NDArray[np.intp], _: NDArray[np.intp]) -> Keys:
-            return (vs,)
-
-        def proximity(vs: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
-            site = v.town[vs]
-            return t.home[ts], site, np.asarray(t.extra_towns[ts, site]).reshape(-1) > 0
-
-        def preferred_fit(vs: NDArray[np.intp], ts: NDArray[np.intp]) -> Keys:
-            return v.level[vs], v.shift[vs], preferences[ts]
-
-        return {
-            "skills": lambda vs, ts: (vs, required.pattern(vs, ts)),
-            "preferred_skills": lambda vs, ts: (vs, preferred.pattern(vs, ts)),
-            "certifications": lambda vs, ts: (vs, certified.pattern(vs, ts)),
-            "text": vacancy,
-            "experience": trainee,
-            "training": trainee,
-            "proximity": proximity,
-            "availability": lambda vs, ts: (t.available_from[ts], v.start_date[vs]),
-            "level": preferred_fit,
-            "shift": preferred_fit,
-            "languages": vacancy,
-        }
-
-    def _names(self, codes: Sequence[str]) -> str:
+    def skill_names_of(self, codes: Sequence[str]) -> str:
+        """Return the names of some skills in the explainer's language, comma-separated."""
         return ", ".join(self.skill_names.get(c, c) for c in codes)
 
-    def _component_reason(self, name: str, high: bool, v: Vacancy, t: Trainee) -> str:  # noqa: C901
-        lang, side = self.lang, "high" if high else "low"
-        if name == "skills":
-            if high:
-                hits = sum(s in t.skills for s in v.required_skills)
-                return (
-                    say("skills_high", lang, hits=hits, total=len(v.required_skills))
-                    if v.required_skills
-                    else say("text_high", lang)
-                )
-            return say("skills_low", lang, names=self._names([s for s in v.required_skills if s not in t.skills]))
-        if name == "preferred_skills":
-            chosen = [s for s in v.preferred_skills if (s in t.skills) == high]
-            return say(f"preferred_skills_{side}", lang, names=self._names(chosen or v.preferred_skills))
-        if name == "certifications":
-            held = set().union(*(self.p.space.implies.get(c, {c}) for c in t.certifications))
-            chosen = [c for c in v.preferred_certifications if (c in held) == high]
-            return say(f"certifications_{side}", lang, codes=", ".join(chosen or v.preferred_certifications))
-        if name == "experience":
-            return say(f"experience_{side}", lang, years=number(t.security_years, lang))
-        if name == "training":
-            grade = t.training.overall if t.training else None
-            return say("training_none", lang) if grade is None else say(f"training_{side}", lang, grade=number(grade, lang))
-        if name == "proximity":
-            return self._proximity_reason(v, t)
-        if name == "availability":
-            late = (t.available_from - v.start_date).days if t.available_from and v.start_date else 0
-            return say("availability_high", lang) if high else say("availability_low", lang, days=late)
-        if name == "level":
-            levels = ", ".join(label(x, lang) for x in t.preferred_levels) or label(v.level, lang)
-            return say("level_high", lang, level=label(v.level, lang)) if high else say("level_low", lang, levels=levels)
-        if name == "shift":
-            shift = label(v.shift or "day", lang)
-            return (
-                say("shift_high", lang, shift=shift)
-                if high
-                else say("shift_low", lang, shifts=", ".join(label(x, lang) for x in t.preferred_shifts))
-            )
-        if name == "languages":
-            codes = [x.language for x in v.required_languages] or self._region_languages(v)
-            return say(f"languages_{side}", lang, names=", ".join(self.language_names.get(c, c) for c in codes))
-        return say(f"text_{side}", lang)
+    @cached_property
+    def _skills_held(self) -> Bools:
+        return np.asarray(self.p.trainees.skills.toarray() > 0)
 
-    def _region_languages(self, v: Vacancy) -> list[str]:
-        town = self.p.space.taxonomy.town(v.town)
-        region = self.p.space.taxonomy.region(town.region) if town else None
-        return list(region.languages) if region else []
+    def items_held(self, field: str, kind: Literal["skills", "certifications"]) -> FactKeys:
+        """Return the facts of a component counting the items of a vacancy's list (`field`) a trainee holds.
 
-    def _proximity_reason(self, v: Vacancy, t: Trainee) -> str:
-        towns = self.p.space.towns
-        if v.town in t.extra_towns and v.town != t.home_town:
-            return say("proximity_extra", self.lang, site=v.town)
-        km = towns.distance_km[towns.positions[t.home_town], towns.positions[v.town]]
-        if np.isnan(km):
-            return say("proximity_unknown", self.lang)
-        if km < 1:
-            return say("proximity_same", self.lang, site=v.town)
-        return say("proximity_km", self.lang, km=int(round(km)))
+        The facts are the vacancy and which of its items the trainee holds.
+        """
+        t, v, space = self.p.trainees, self.p.vacancies, self.p.space
+        if kind == "skills":
+            positions, held = space.skills.positions, self._skills_held
+        else:
+            positions, held = space.certifications.positions, t.certifications
+        listed = _Listed.build([getattr(r, field) for r in v.records], positions, held)
+        return lambda vs, ts: (vs, listed.pattern(vs, ts))
 
 
 __all__ = ["Explainer", "LANGUAGE_LEVELS", "LEVELS", "LITERACY_LEVELS", "SHIFTS"]

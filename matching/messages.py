@@ -52,6 +52,18 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "less than {need} years of security experience",
     },
     "count_literacy": {"fr": "lecture et écriture sous le niveau {need}", "en": "literacy below {need}"},
+    # the components' names, beside their bars on the pages
+    "component_skills": {"fr": "Compétences demandées", "en": "Required skills"},
+    "component_preferred_skills": {"fr": "Compétences appréciées", "en": "Preferred skills"},
+    "component_certifications": {"fr": "Certifications appréciées", "en": "Preferred certifications"},
+    "component_text": {"fr": "Profil proche de l'offre", "en": "Profile close to the job"},
+    "component_experience": {"fr": "Expérience", "en": "Experience"},
+    "component_training": {"fr": "Note de formation", "en": "Training grade"},
+    "component_proximity": {"fr": "Proximité", "en": "Proximity"},
+    "component_availability": {"fr": "Disponibilité", "en": "Availability"},
+    "component_level": {"fr": "Niveau souhaité", "en": "Wanted level"},
+    "component_shift": {"fr": "Horaires souhaités", "en": "Wanted shift"},
+    "component_languages": {"fr": "Langues", "en": "Languages"},
     # what raised or lowered a score
     "holds_required": {"fr": "détient {codes} (requis)", "en": "holds {codes} (required)"},
     "skills_high": {"fr": "maîtrise {hits} des {total} compétences demandées", "en": "has {hits} of the {total} required skills"},

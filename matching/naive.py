@@ -10,8 +10,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from matching.config import COMPONENTS
+from matching.components import COMPONENTS, NAMES
 from matching.geo import EARTH_RADIUS_KM
 from matching.models import LANGUAGE_LEVELS, LITERACY_LEVELS, LanguageSkill, Trainee, Vacancy
 from matching.scoring import Prepared
@@ -70,39 +71,36 @@ def _within_mobility(p: Prepared, v: Vacancy, t: Trainee) -> bool:
     return t.mobility == "region" and home is not None and site is not None and home.region == site.region
 
 
+@dataclass(frozen=True)
+class Pair:
+    """One (vacancy, trainee) pair of a prepared run, as the components' per-pair formulas read it."""
+
+    p: Prepared
+    v: Vacancy
+    t: Trainee
+    term_weights: dict[str, float]  # the vacancy's text terms and their weights
+
+    def km(self) -> float | None:
+        """Return the distance from the trainee's home to the site, None when either has no coordinates."""
+        return _km(self.p, self.t.home_town, self.v.town)
+
+    def held(self) -> set[str]:
+        """Return the certifications the trainee holds, implications included."""
+        return _held(self.p, self.t)
+
+    def spoken(self, code: str) -> int:
+        """Return the trainee's level of a language: 0 absent, 1 basic … 4 native."""
+        return _level(self.t.languages, code)
+
+    def terms(self) -> set[str]:
+        """Return the words of the trainee's profile text."""
+        return _terms(trainee_text(self.t, self.p.space.taxonomy))
+
+
 def components(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, float]) -> dict[str, float]:
     """Return every soft component of one pair."""
-    cfg = p.config
-    held = _held(p, t)
-    km = _km(p, t.home_town, v.town)
-    site = p.space.taxonomy.town(v.town)
-    region = p.space.taxonomy.region(site.region) if site else None
-    targets = {x.language: min(LANGUAGE_LEVELS.index(x.level) + 2, 4) for x in v.required_languages}
-    for code in region.languages if region else ():
-        targets.setdefault(code, cfg.region_language_level)
-    late = (t.available_from - v.start_date).days if t.available_from and v.start_date else 0
-    grade = t.training.overall if t.training and t.training.overall is not None else cfg.missing_grade
-    terms = _terms(trainee_text(t, p.space.taxonomy))
-    values = {
-        "skills": sum(s in t.skills for s in v.required_skills) / len(v.required_skills) if v.required_skills else 1.0,
-        "preferred_skills": sum(s in t.skills for s in v.preferred_skills) / len(v.preferred_skills)
-        if v.preferred_skills
-        else 1.0,
-        "certifications": sum(c in held for c in v.preferred_certifications) / len(v.preferred_certifications)
-        if v.preferred_certifications
-        else 1.0,
-        "text": sum(w for term, w in vacancy_weights.items() if term in terms),
-        "experience": (t.security_years - v.min_experience_years) / cfg.experience_full_years,
-        "training": grade / 20.0,
-        "proximity": 1.0 if v.town in t.extra_towns else (0.0 if km is None else math.exp(-km / cfg.proximity_scale_km)),
-        "availability": 1.0 - max(late, 0) / cfg.lateness_zero_days,
-        "level": 1.0 if not t.preferred_levels or v.level in t.preferred_levels else 0.0,
-        "shift": 1.0 if v.shift is None or not t.preferred_shifts or v.shift in t.preferred_shifts else 0.0,
-        "languages": (
-            sum(min(1.0, _level(t.languages, code) / goal) for code, goal in targets.items()) / len(targets) if targets else 1.0
-        ),
-    }
-    return {name: min(1.0, max(0.0, values[name])) for name in COMPONENTS}
+    pair = Pair(p, v, t, vacancy_weights)
+    return {c.name: min(1.0, max(0.0, c.per_pair(pair))) for c in COMPONENTS}
 
 
 def score(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, float]) -> float:
@@ -110,7 +108,7 @@ def score(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, float]
     if not eligible(p, v, t):
         return -1.0
     parts = components(p, v, t, vacancy_weights)
-    total = sum(w * parts[name] for w, name in zip(p.weights, COMPONENTS, strict=True))
+    total = sum(w * parts[name] for w, name in zip(p.weights, NAMES, strict=True))
     return min(1.0, max(0.0, total))
 
 

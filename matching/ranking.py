@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.config import COMPONENTS, ScoringConfig
+from matching.components import NAMES
+from matching.config import ScoringConfig
 from matching.explain import Explainer
 from matching.gcpause import paused_gc
 from matching.messages import Lang
@@ -119,7 +120,7 @@ def block_candidates(block: Block, explainer: Explainer, chosen_rows: Sequence[N
     reasons = explainer.block_reasons(block, rows, trainees, values)
     ids = block.p.trainees.ids
     listed = [
-        Candidate(trainee_id=ids[t], score=score, components=dict(zip(COMPONENTS, parts, strict=True)), reasons=why)
+        Candidate(trainee_id=ids[t], score=score, components=dict(zip(NAMES, parts, strict=True)), reasons=why)
         for t, score, parts, why in zip(
             trainees.tolist(),
             block.score[rows, trainees].tolist(),

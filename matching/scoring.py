@@ -17,9 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from matching.config import COMPONENTS, ScoringConfig
+from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee, extra_towns
+from matching.config import ScoringConfig
 from matching.encoding import (
-    NO_DATE,
     Space,
     TraineeArrays,
     VacancyArrays,
@@ -73,8 +73,9 @@ class Prepared:
     text_terms: list[str]
     skills_held_t: Floats  # [vacancy-side skill column, trainee]
     skill_columns: NDArray[np.intp]  # the skill columns some vacancy asks for
-    weights: Floats  # in COMPONENTS order, summing to 1
-    tables: dict[str, Table] = field(default_factory=dict)
+    weights: Floats  # in the registry's order, summing to 1
+    tables: dict[str, Table] = field(default_factory=dict)  # the hard rules' and the per-attribute components'
+    per_trainee: dict[str, Floats] = field(default_factory=dict)  # the components that do not depend on the vacancy
     weighted: list[Table] = field(default_factory=list)  # the shared components, weighted and summed
 
 
@@ -93,7 +94,7 @@ def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: 
         v_text, t_text, terms = tfidf_matrices(v.records, t.records, space.taxonomy)
         used = np.flatnonzero(np.diff(t_text.indptr))  # terms no trainee has add nothing: drop them
         v_text, t_terms, terms = v_text[:, used].tocsr(), t_text[used].toarray(), [terms[i] for i in used]
-    weights = np.array([config.weights.get(c, 0.0) for c in COMPONENTS], dtype=np.float64)
+    weights = np.array([config.weights.get(name, 0.0) for name in NAMES], dtype=np.float64)
     asked = (v.required_skills + v.preferred_skills).tocsc()
     columns = np.flatnonzero(np.diff(asked.indptr)).astype(np.intp)
     p = Prepared(
@@ -110,31 +111,27 @@ def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: 
     )
     with stage("encode"):
         p.tables = _tables(p, space)
+        p.per_trainee = {c.name: c.computed.values(p) for c in COMPONENTS if isinstance(c.computed, PerTrainee)}
         p.weighted = weighted_tables(p)
     return p
 
 
 def _tables(p: Prepared, space: Space) -> dict[str, Table]:
-    t, v, cfg = p.trainees, p.vacancies, p.config
-    accepts, proximity = _mobility_table(space, cfg), _proximity_table(space, cfg)
-    targets = _language_targets(v.required_languages, _region_language_table(space, cfg)[v.town])
-    return {
+    t, v = p.trainees, p.vacancies
+    accepts = _mobility_table(space, p.config)
+    tables = {
         "mobility": factor(v.town, lambda r: _within_mobility(t, accepts, v.town[r])),
-        "proximity": factor(
-            v.town, lambda r: np.maximum(proximity[t.home[None, :], v.town[r, None]], _extra_towns(t, v.town[r]))
-        ),
-        "experience": factor(v.min_experience, lambda r: _experience(t.security_years, v.min_experience[r], cfg)),
         "experience_fail": factor(v.min_experience, lambda r: t.security_years[None, :] < v.min_experience[r, None]),
         "literacy_fail": factor(v.min_literacy, lambda r: t.literacy[None, :] < v.min_literacy[r, None]),
         "licence_fail": factor(v.licence, lambda r: _missing_licence(v.licence[r], t.licences)),
-        "availability": factor(v.start_date, lambda r: _availability(t.available_from, v.start_date[r], cfg.lateness_zero_days)),
-        "level": factor(v.level, lambda r: t.preferred_levels[:, v.level[r]].T.astype(np.float64)),
-        "shift": factor(v.shift, lambda r: _shift_fit(t.preferred_shifts, v.shift[r])),
-        "languages": factor(targets, lambda r: _language_fit(t.languages, targets[r])),
-        "certifications": factor(
-            v.preferred_certifications, lambda r: _coverage(v.preferred_certifications[r].astype(np.float64), t.certifications.T)
-        ),
     }
+    tables.update({c.name: _attribute_table(p, c.computed) for c in COMPONENTS if isinstance(c.computed, PerAttribute)})
+    return tables
+
+
+def _attribute_table(p: Prepared, computed: PerAttribute) -> Table:
+    key = computed.key(p)
+    return factor(key, lambda rows: computed.values(p, key[rows]))
 
 
 def _mobility_table(space: Space, config: ScoringConfig) -> Bools:
@@ -143,20 +140,6 @@ def _mobility_table(space: Space, config: ScoringConfig) -> Bools:
     np.fill_diagonal(near, True)
     region = near | space.towns.same_region()
     return np.stack([near, region, np.ones_like(near)])
-
-
-def _proximity_table(space: Space, config: ScoringConfig) -> Floats:
-    return np.nan_to_num(np.exp(-space.towns.distance_km / config.proximity_scale_km), nan=0.0)
-
-
-def _region_language_table(space: Space, config: ScoringConfig) -> NDArray[np.int8]:
-    towns = space.towns
-    table = np.zeros((len(towns), len(space.languages)), dtype=np.int8)
-    for r, name in enumerate(towns.region_names):
-        region = space.taxonomy.region(name)
-        cols = [space.languages.positions[c] for c in (region.languages if region else ()) if c in space.languages.positions]
-        table[np.ix_(towns.region == r, cols)] = config.region_language_level
-    return table
 
 
 # ---------------------------------------------------------------- hard constraints
@@ -212,11 +195,7 @@ def _languages_below(required: NDArray[np.int8], spoken: NDArray[np.int8]) -> di
 
 
 def _within_mobility(t: TraineeArrays, accepts: Bools, site: NDArray[np.int32]) -> Bools:
-    return accepts[t.mobility[None, :], t.home[None, :], site[:, None]] | _extra_towns(t, site)
-
-
-def _extra_towns(t: TraineeArrays, site: NDArray[np.int32]) -> Bools:
-    return np.asarray(t.extra_towns[:, site].T.toarray() > 0)
+    return accepts[t.mobility[None, :], t.home[None, :], site[:, None]] | extra_towns(t, site)
 
 
 def _missing_licence(required: NDArray[np.int8], held: Bools) -> Bools:
@@ -228,82 +207,14 @@ def _missing_licence(required: NDArray[np.int8], held: Bools) -> Bools:
 # ---------------------------------------------------------------- soft components
 
 
-def _coverage(required: Floats | sparse.csr_matrix, held_t: NDArray[Any]) -> Floats:
-    """Share of each row's items the trainee holds; 1 where the row asks nothing."""
-    counts = np.asarray(required.sum(axis=1)).reshape(-1)
-    hits = np.asarray(required @ held_t.astype(np.float64, copy=False))
-    share = np.divide(hits, counts[:, None], out=np.ones_like(hits), where=counts[:, None] > 0)
-    return np.minimum(share, 1.0, out=share)
-
-
-def computed_components(p: Prepared, rows: Rows, text: Floats | None = None) -> dict[str, Floats]:
-    """Compute the components that depend on each vacancy's own lists: skills and text."""
-    v = p.vacancies
-    return {
-        "skills": _coverage(v.required_skills[rows][:, p.skill_columns], p.skills_held_t),
-        "preferred_skills": _coverage(v.preferred_skills[rows][:, p.skill_columns], p.skills_held_t),
-        "text": text_similarity(p, rows) if text is None else text,
-    }
-
-
-def training_component(p: Prepared) -> Floats:
-    """Return the training component of every trainee (it does not depend on the vacancy)."""
-    grade = np.nan_to_num(p.trainees.grade, nan=p.config.missing_grade) / 20.0
-    return np.clip(grade, 0.0, 1.0)
-
-
-def soft_components(p: Prepared, rows: Rows, text: Floats | None = None) -> dict[str, Floats]:
-    """Compute every soft component for a block as full matrices of values in [0, 1]."""
-    components = computed_components(p, rows, text)
-    components["training"] = np.broadcast_to(training_component(p)[None, :], components["skills"].shape)
-    components.update({name: p.tables[name].take(rows) for name in FACTORED_COMPONENTS})
-    return {name: components[name] for name in COMPONENTS}
-
-
-FACTORED_COMPONENTS = ("certifications", "experience", "proximity", "availability", "level", "shift", "languages")
-
-
-def text_similarity(p: Prepared, rows: Rows) -> Floats:
-    """Return the text component of a block: the share of each vacancy's text the profile covers."""
-    similarity = np.asarray(p.vacancy_text[rows] @ p.trainee_terms)
-    return np.clip(similarity, 0.0, 1.0, out=similarity)
-
-
-def _experience(years: Floats, minimum: Floats, cfg: ScoringConfig) -> Floats:
-    return np.clip((years[None, :] - minimum[:, None]) / cfg.experience_full_years, 0.0, 1.0)
-
-
-def _availability(available: NDArray[np.int32], start: NDArray[np.int32], zero_days: float) -> Floats:
-    late = available[None, :].astype(np.float64) - start[:, None].astype(np.float64)
-    late[(start[:, None] == NO_DATE) | (available[None, :] == NO_DATE)] = 0.0
-    return np.clip(1.0 - np.maximum(late, 0.0) / zero_days, 0.0, 1.0)
-
-
-def _shift_fit(preferred: Bools, shift: NDArray[np.int8]) -> Floats:
-    fit = preferred[:, np.maximum(shift, 0)].T.astype(np.float64)
-    fit[shift < 0, :] = 1.0
-    return fit
-
-
-def _language_targets(required: NDArray[np.int8], regional: NDArray[np.int8]) -> NDArray[np.int8]:
-    """Return the level aimed at per language: one above each requirement (capped at native), else regional."""
-    return np.where(required > 0, np.minimum(required + 1, 4), regional).astype(np.int8)
-
-
-def _language_fit(spoken: NDArray[np.int8], target: NDArray[np.int8]) -> Floats:
-    """Mean over the vacancy's target languages of min(1, spoken / target).
-
-    Targets: each required language one level above the requirement (capped at native), and the
-    site region's languages at `region_language_level` — speaking them helps on site.
-    """
-    goal_all = target.astype(np.float64)
-    total = np.zeros((target.shape[0], spoken.shape[0]))
-    for k in np.flatnonzero(target.any(axis=0)):
-        goal = goal_all[:, k, None]
-        ratio = np.divide(spoken[None, :, k], goal, out=np.zeros_like(total), where=goal > 0)
-        total += np.minimum(ratio, 1.0)
-    count = (target > 0).sum(axis=1)[:, None]
-    return np.divide(total, count, out=np.ones_like(total), where=count > 0)
+def computed_components(p: Prepared, rows: Rows) -> dict[str, Floats]:
+    """Compute the components that depend on each vacancy's own lists (see `PerBlock`) for a block."""
+    computed = {}
+    for c in COMPONENTS:
+        if isinstance(c.computed, PerBlock):
+            with stage(c.computed.stage):
+                computed[c.name] = c.computed.values(p, rows)
+    return computed
 
 
 # ---------------------------------------------------------------- blocks
@@ -317,30 +228,30 @@ class Block:
     rows: slice
     failures: Failures
     eligible: Bools
-    computed: dict[str, Floats]  # skills, preferred_skills, text; the other components come from shared tables
+    computed: dict[str, Floats]  # the per-block components; the others come from shared tables
     score: Floats  # rounded to config.decimals; -1 where ineligible
 
     def component(self, name: str) -> Floats:
         """Return one component as a full matrix (block rows × trainees)."""
         if name in self.computed:
             return self.computed[name]
-        if name == "training":
-            return np.broadcast_to(training_component(self.p)[None, :], self.score.shape)
+        if name in self.p.per_trainee:
+            return np.broadcast_to(self.p.per_trainee[name][None, :], self.score.shape)
         return self.p.tables[name].take(self.rows)
 
     def pick(self, row: int, trainees: NDArray[np.intp]) -> Floats:
-        """Return every component (columns, in COMPONENTS order) of some trainees for one row."""
+        """Return every component (columns, in the registry's order) of some trainees for one row."""
         return self.pick_pairs(np.full(len(trainees), row, dtype=np.intp), trainees)
 
     def pick_pairs(self, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> Floats:
-        """Return every component (columns, in COMPONENTS order) of some (row, trainee) pairs of the block."""
-        out = np.empty((len(trainees), len(COMPONENTS)))
+        """Return every component (columns, in the registry's order) of some (row, trainee) pairs of the block."""
+        out = np.empty((len(trainees), len(NAMES)))
         vacancies = self.rows.start + rows
-        for c, name in enumerate(COMPONENTS):
+        for c, name in enumerate(NAMES):
             if name in self.computed:
                 out[:, c] = self.computed[name][rows, trainees]
-            elif name == "training":
-                out[:, c] = training_component(self.p)[trainees]
+            elif name in self.p.per_trainee:
+                out[:, c] = self.p.per_trainee[name][trainees]
             else:
                 table = self.p.tables[name]
                 out[:, c] = table.values[table.inverse[vacancies], trainees]
@@ -355,8 +266,9 @@ SUM_ROWS = 16
 
 def weighted_tables(p: Prepared) -> list[Table]:
     """Sum the weighted shared components into as few tables as their joint distinct values allow."""
-    weight = dict(zip(COMPONENTS, p.weights, strict=True))
-    ordered = sorted(FACTORED_COMPONENTS, key=lambda name: len(p.tables[name].values))
+    weight = dict(zip(NAMES, p.weights, strict=True))
+    attributes = [c.name for c in COMPONENTS if isinstance(c.computed, PerAttribute)]
+    ordered = sorted(attributes, key=lambda name: len(p.tables[name].values))
     groups: list[list[str]] = [[]]
     for name in ordered:
         joint = np.stack([p.tables[n].inverse for n in [*groups[-1], name]], axis=1)
@@ -383,10 +295,11 @@ def _weighted_group(p: Prepared, names: list[str], weight: dict[str, float]) -> 
 
 def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
     """Return the weighted mean of every component for a block, without building the shared ones in full."""
-    weight = dict(zip(COMPONENTS, p.weights, strict=True))
-    score = weight["training"] * training_component(p)[None, :] + weight["skills"] * computed["skills"]
-    for name in ("preferred_skills", "text"):
-        score += weight[name] * computed[name]
+    weight = dict(zip(NAMES, p.weights, strict=True))
+    score = np.empty((rows.stop - rows.start, len(p.trainees)))
+    score[:] = sum((weight[name] * values for name, values in p.per_trainee.items()), np.zeros(len(p.trainees)))
+    for name, values in computed.items():
+        score += weight[name] * values
     buffer = np.empty_like(score)
     for table in p.weighted:
         np.take(table.values, table.inverse[rows], axis=0, out=buffer)
@@ -399,10 +312,8 @@ def score_block(p: Prepared, rows: slice) -> Block:
     with stage("constraints"):
         failures = hard_failures(p, rows)
         failed = failures.any()
-    with stage("text"):
-        text = text_similarity(p, rows)
+    computed = computed_components(p, rows)
     with stage("scoring"):
-        computed = computed_components(p, rows, text)
         score = weighted_sum(p, rows, computed)
         np.clip(score, 0.0, 1.0, out=score)
         np.round(score, p.config.decimals, out=score)

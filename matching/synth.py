@@ -6,9 +6,9 @@ literacy; managers ask for more experience and better French than guards. The fr
 the way real spreadsheets write it: accents missing, capitals, spelling variants from the gazetteer, a
 typo here and there, codes instead of names, and a small share of values the taxonomy does not know.
 
-Towns, skills, certifications and languages all come from the taxonomy; only the scenario (how common
-each certification is, which sites employ guards, name lists) lives here. Dates count from a fixed base
-date so that a seed always gives the same records.
+Towns, skills, certifications, languages and the minimum wage all come from the taxonomy; the scenario
+(how common each certification is, which sites employ guards, name lists) is data too, in
+``matching/data/synth.json``. Dates count from a fixed base date so that a seed always gives the same records.
 """
 
 from __future__ import annotations
@@ -45,190 +45,92 @@ Record = dict[str, Any]
 #: Dates are drawn within HORIZON_DAYS after this fixed day, never from today, so output is reproducible.
 BASE_DATE = date(2027, 1, 1)
 HORIZON_DAYS = 90
-SMIG = 40_000
-LEVEL_SHARES = (0.70, 0.20, 0.10)
-MOBILITY_SHARES = (0.50, 0.30, 0.20)
-EDUCATIONS = ("none", "primary", "lower_secondary", "upper_secondary", "higher")
-#: Education shares by level (rows: guard, supervisor, manager).
-EDUCATION_SHARES = ((0.20, 0.30, 0.27, 0.15, 0.08), (0.08, 0.22, 0.30, 0.27, 0.13), (0.02, 0.08, 0.25, 0.35, 0.30))
-#: Literacy shares (none, basic, functional, fluent) by education.
-LITERACY_SHARES = (
-    (0.55, 0.40, 0.05, 0.00),
-    (0.15, 0.55, 0.27, 0.03),
-    (0.02, 0.25, 0.53, 0.20),
-    (0.00, 0.08, 0.47, 0.45),
-    (0.00, 0.02, 0.23, 0.75),
-)
-COHORT_YEARS = ((2024, 0.20), (2025, 0.35), (2026, 0.45))
-CORE_MODULES = ("secourisme", "securite_incendie", "droit", "gestion_conflits")
-EXTRA_MODULES = ("controle_acces", "redaction_rapports", "francais")
+
+
+def _scenario() -> dict[str, Any]:
+    """Read the scenario's tables (``matching/data/synth.json``)."""
+    raw: dict[str, Any] = json.loads(resources.files("matching").joinpath("data", "synth.json").read_text("utf-8"))
+    return raw
+
+
+def _pairs(table: dict[str, Any]) -> tuple[tuple[Any, Any], ...]:
+    """Return a table {item: share} as (item, share) pairs, in its order."""
+    return tuple(table.items())
+
+
+def _rows(table: dict[str, dict[str, float]], keys: Sequence[str], columns: Sequence[str]) -> tuple[tuple[float, ...], ...]:
+    """Return the rows `keys` of a table of shares, each as its values in the order of `columns`."""
+    return tuple(tuple(table[k][c] for c in columns) for k in keys)
+
+
+_SCENARIO = _scenario()
+_TRAINEES, _VACANCIES = _SCENARIO["trainees"], _SCENARIO["vacancies"]
+
+LEVEL_SHARES: tuple[float, ...] = tuple(_SCENARIO["level_shares"][lv] for lv in LEVELS)
 #: Share of free-text items replaced by something the taxonomy does not know, as real files have.
-UNKNOWN_SHARE = 0.02
-
-
-def words(text: str) -> tuple[str, ...]:
-    """Return the comma-separated items of a long list of names."""
-    return tuple(item.strip() for item in text.split(",") if item.strip())
-
-
-UNKNOWN_SKILLS = words(
-    "conduite d'engins, maçonnerie, couture, soudure, plomberie, cuisine, mécanique auto, menuiserie, "
-    "agriculture, élevage, peinture bâtiment, carrelage, manutention, jardinage"
-)
-#: Unknown skills an employer might still write on a security vacancy (a gardien often keeps the garden too).
-UNKNOWN_ASKED_SKILLS = ("conduite d'engins", "jardinage", "manutention", "entretien des locaux", "port de charges lourdes")
-UNKNOWN_CERTIFICATIONS = ("CAP agent de sécurité", "BEP sécurité", "attestation de formation", "BNSSA")
+UNKNOWN_SHARE: float = _SCENARIO["unknown_share"]
 #: How often skills come up in profiles and vacancies; unlisted skills weigh 1.
-SKILL_POPULARITY = {
-    "patrol": 5,
-    "access_control": 5,
-    "static_guarding": 5,
-    "first_aid": 4,
-    "fire_safety": 4,
-    "logbook": 3,
-    "vigilance": 3,
-    "incident_report": 3,
-    "conflict_management": 3,
-    "reception": 3,
-    "radio_use": 3,
-    "cctv_monitoring": 2,
-    "post_orders": 2,
-    "security_reports": 3,
-    "team_management": 5,
-    "staff_supervision": 5,
-    "shift_planning": 3,
-    "patrol_coordination": 3,
-    "risk_analysis": 4,
-    "security_policy": 3,
-    "budgeting": 2,
-    "recruitment": 2,
-    "emergency_planning": 3,
-    "security_coordination": 3,
-}
+SKILL_POPULARITY: dict[str, float] = _SCENARIO["skill_popularity"]
+#: Villages on the edge of towns that people write instead of the town, and the gazetteer does not list.
+OUTLYING_PLACES: dict[str, tuple[str, ...]] = {town: tuple(places) for town, places in _SCENARIO["outlying_places"].items()}
 
-# ---------------------------------------------------------------- names and scenario tables
+# ---------------------------------------------------------------- the trainees' scenario
 
-MALE_NAMES = words(
-    "Moussa, Mamadou, Ibrahim, Seydou, Oumar, Bakary, Adama, Souleymane, Boubacar, Abdoulaye, Drissa, "
-    "Sékou, Modibo, Hamidou, Yacouba, Salif, Cheick, Lassina, Siaka, Mahamadou, Aliou, Issa, Hamadoun, "
-    "Ousmane, Tiémoko, Karim, Amadou, Bréhima, Daouda, Youssouf, Moctar, Sidiki, Mamoutou, Fousseyni, "
-    "Zoumana, Kalifa, Dramane, Mohamed, Ibrahima, Sambou"
-)
-FEMALE_NAMES = words(
-    "Fatoumata, Aminata, Mariam, Kadiatou, Awa, Djénéba, Rokia, Hawa, Assitan, Oumou, Safiatou, Aïssata, "
-    "Kadidia, Nana, Salimata, Bintou, Fanta, Sitan, Korotoumou, Ramata"
-)
+MOBILITY_SHARES: tuple[float, ...] = tuple(_TRAINEES["mobility_shares"][m] for m in MOBILITIES)
+EDUCATIONS: tuple[str, ...] = tuple(_TRAINEES["education_shares"][LEVELS[0]])
+#: Education shares by level (rows: guard, supervisor, manager).
+EDUCATION_SHARES = _rows(_TRAINEES["education_shares"], LEVELS, EDUCATIONS)
+#: Literacy shares (none, basic, functional, fluent) by education.
+LITERACY_SHARES = _rows(_TRAINEES["literacy_shares"], EDUCATIONS, LITERACY_LEVELS)
+COHORT_YEARS: tuple[tuple[int, float], ...] = tuple((int(year), share) for year, share in _TRAINEES["cohort_years"].items())
+CORE_MODULES: tuple[str, ...] = tuple(_TRAINEES["core_modules"])
+EXTRA_MODULES: tuple[str, ...] = tuple(_TRAINEES["extra_modules"])
+UNKNOWN_SKILLS: tuple[str, ...] = tuple(_TRAINEES["unknown_skills"])
+UNKNOWN_CERTIFICATIONS: tuple[str, ...] = tuple(_TRAINEES["unknown_certifications"])
+SPOKEN_CERTIFICATIONS = frozenset(_TRAINEES["spoken_certifications"])  # named in summaries
+MALE_NAMES: tuple[str, ...] = tuple(_TRAINEES["male_names"])
+FEMALE_NAMES: tuple[str, ...] = tuple(_TRAINEES["female_names"])
 #: Family names by the first language of the home region; others fall back to the "bm" list.
-FAMILY_NAMES = {
-    "bm": words(
-        "Traoré, Keïta, Coulibaly, Diarra, Konaté, Dembélé, Samaké, Doumbia, Kouyaté, Konaré, Bagayoko, Sanogo, "
-        "Ballo, Fané, Mariko, Tangara, Koné, Diakité, Camara, Sissoko, Kanté, Niaré, Goïta, Berthé, Dao"
-    ),
-    "ff": words("Diallo, Sidibé, Sangaré, Barry, Dicko, Bah, Cissé, Boly, Tall, Sow"),
-    "son": words("Maïga, Touré, Haïdara, Yattara, Cissé, Arby, Dicko"),
-    "snk": words("Sylla, Dramé, Doucouré, Soumaré, Niakaté, Bathily, Tandia, Kanouté, Sakho, Diaby"),
-    "dts": words("Guindo, Togo, Dolo, Kassogué, Sagara, Tembély, Ongoïba, Poudiougou"),
-    "tmh": words("Ag Mohamed, Ag Ibrahim, Ag Alhassane, Ag Attaher, Ag Intallah"),
-    "mey": words("Ould Mohamed, Ould Sidi, Ould Ahmed, Ould Cheikh"),
-}
-PHONE_PREFIXES = words("65, 66, 67, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 82, 83, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99")
-IN_COUNTRY = {
-    "FR": "en France",
-    "ES": "en Espagne",
-    "IT": "en Italie",
-    "BE": "en Belgique",
-    "DE": "en Allemagne",
-    "LY": "en Libye",
-    "DZ": "en Algérie",
-    "MA": "au Maroc",
-    "ML": "au Mali",
-    "CI": "en Côte d'Ivoire",
-    "SN": "au Sénégal",
-    "MR": "en Mauritanie",
-    "GA": "au Gabon",
-}
-SECURITY_COUNTRIES = (
-    ("ML", 0.40),
-    ("ES", 0.12),
-    ("IT", 0.08),
-    ("BE", 0.07),
-    ("CI", 0.12),
-    ("SN", 0.07),
-    ("MA", 0.06),
-    ("GA", 0.05),
-    ("DZ", 0.03),
+FAMILY_NAMES: dict[str, tuple[str, ...]] = {group: tuple(names) for group, names in _TRAINEES["family_names"].items()}
+PHONE_PREFIXES: tuple[str, ...] = tuple(_TRAINEES["phone_prefixes"])
+IN_COUNTRY: dict[str, str] = _TRAINEES["in_country"]
+SECURITY_COUNTRIES: tuple[tuple[str, float], ...] = _pairs(_TRAINEES["security_countries"])
+OTHER_COUNTRIES: tuple[tuple[str, float], ...] = _pairs(_TRAINEES["other_countries"])
+OTHER_JOBS: tuple[str, ...] = tuple(_TRAINEES["other_jobs"])
+#: Languages learnt working abroad: (countries, language).
+LANGUAGES_ABROAD: tuple[tuple[frozenset[str], str], ...] = tuple(
+    (frozenset(countries), code) for code, countries in _TRAINEES["languages_abroad"].items()
 )
-OTHER_COUNTRIES = (
-    ("FR", 0.30),
-    ("ES", 0.10),
-    ("IT", 0.06),
-    ("LY", 0.14),
-    ("DZ", 0.10),
-    ("MA", 0.06),
-    ("ML", 0.12),
-    ("CI", 0.06),
-    ("SN", 0.03),
-    ("MR", 0.03),
-)
-OTHER_JOBS = words(
-    "maçon, manœuvre, plongeur, agent d'entretien, cuisinier, chauffeur, commerçant, agriculteur, "
-    "mécanicien, manutentionnaire, magasinier, éboueur, aide-cuisinier, ouvrier agricole, soudeur, "
-    "peintre en bâtiment, livreur, vendeur"
-)
-#: Security job titles by level, most common first: (title, certification the title implies).
+#: Security job titles by level, most common first: (title, certification the title implies, share).
 TITLES: dict[str, tuple[tuple[str, str | None, float], ...]] = {
-    "guard": (
-        ("Agent de sécurité", None, 0.36),
-        ("Agent de surveillance", None, 0.15),
-        ("Gardien", None, 0.14),
-        ("Vigile", None, 0.10),
-        ("Agent d'accueil et de contrôle", None, 0.08),
-        ("Agent SSIAP", "SSIAP1", 0.08),
-        ("Opérateur vidéoprotection", None, 0.06),
-        ("Maître-chien", "CYNO", 0.03),
-    ),
-    "supervisor": (
-        ("Chef de poste", None, 0.35),
-        ("Chef d'équipe", None, 0.30),
-        ("Superviseur", None, 0.18),
-        ("Chef de site", None, 0.12),
-        ("Chef d'équipe SSIAP", "SSIAP2", 0.05),
-    ),
-    "manager": (
-        ("Responsable sécurité", None, 0.45),
-        ("Chef de service sécurité", None, 0.25),
-        ("Directeur des opérations", None, 0.12),
-        ("Cadre sécurité", None, 0.14),
-        ("Chef de service SSIAP", "SSIAP3", 0.04),
-    ),
+    level: tuple((title, cert, share) for title, cert, share in rows) for level, rows in _TRAINEES["titles"].items()
 }
-LEVEL_WORDS = {"guard": "agent de sécurité", "supervisor": "chef de poste", "manager": "responsable sécurité"}
-LITERACY_MIN_SHARES = {
-    "guard": (0.50, 0.0, 0.40, 0.10, 0.0),
-    "supervisor": (0.05, 0.0, 0.40, 0.50, 0.05),
-    "manager": (0.0, 0.0, 0.0, 0.55, 0.45),
-}  # (absent, none, basic, functional, fluent)
-MIN_EXPERIENCE = {
-    "guard": ((0, 0.65), (0.5, 0.10), (1, 0.25)),
-    "supervisor": ((1, 0.40), (2, 0.35), (3, 0.25)),
-    "manager": ((3, 0.40), (4, 0.30), (5, 0.30)),
+LEVEL_WORDS: dict[str, str] = _TRAINEES["level_words"]
+NEWCOMER_SENTENCES: tuple[str, ...] = tuple(_TRAINEES["newcomer_sentences"])
+
+# ---------------------------------------------------------------- the vacancies' scenario
+
+#: Unknown skills an employer might still write on a security vacancy (a gardien often keeps the garden too).
+UNKNOWN_ASKED_SKILLS: tuple[str, ...] = tuple(_VACANCIES["unknown_skills"])
+#: Shares of the minimum literacy asked (absent, none, basic, functional, fluent) by level.
+LITERACY_MIN_SHARES: dict[str, tuple[float, ...]] = dict(
+    zip(LEVELS, _rows(_VACANCIES["min_literacy_shares"], LEVELS, ("absent", *LITERACY_LEVELS)), strict=True)
+)
+MIN_EXPERIENCE: dict[str, tuple[tuple[float, float], ...]] = {
+    level: tuple((years, share) for years, share in rows) for level, rows in _VACANCIES["min_experience"].items()
 }
-REQUIRED_CERT = {  # chance of asking one certification, then which
-    "guard": (0.12, (("SSIAP1", 0.40), ("SST", 0.30), ("CQP_APS", 0.20), ("PSC1", 0.10))),
-    "supervisor": (0.30, (("SSIAP1", 0.30), ("SST", 0.25), ("CQP_APS", 0.25), ("SSIAP2", 0.20))),
-    "manager": (0.30, (("SSIAP2", 0.45), ("CQP_APS", 0.25), ("SST", 0.20), ("SSIAP3", 0.10))),
+#: The chance of asking one certification, then which, by level.
+REQUIRED_CERT: dict[str, tuple[float, tuple[tuple[str, float], ...]]] = {
+    level: (row["chance"], _pairs(row["which"])) for level, row in _VACANCIES["required_certification"].items()
 }
-PREFERRED_CERTS = (("SST", 0.30), ("SSIAP1", 0.25), ("CQP_APS", 0.25), ("PSC1", 0.10), ("H0B0", 0.10))
-LICENCE_SHARE = {"guard": 0.07, "supervisor": 0.12, "manager": 0.25}
-FRENCH_ASKED = {"guard": 0.35, "supervisor": 0.60, "manager": 0.85}  # share of vacancies asking French
-SPOKEN_CERTIFICATIONS = frozenset({"SST", "PSC1", "SSIAP1", "SSIAP2", "SSIAP3", "CQP_APS"})  # named in summaries
-NEWCOMER_SENTENCES = ("Vient de terminer la formation d'agent de sécurité.", "Formé à la sécurité privée, sans expérience.")
-SHIFT_SENTENCES = {
-    "day": "Travail de jour, vacations de 12 heures.",
-    "night": "Poste de nuit (12 h).",
-    "rotating": "Travail en rotation jour et nuit.",
-}
-SHIFT_SHARES = {"guard": (0.30, 0.45, 0.20), "supervisor": (0.35, 0.25, 0.30), "manager": (0.60, 0.00, 0.10)}
+PREFERRED_CERTS: tuple[tuple[str, float], ...] = _pairs(_VACANCIES["preferred_certifications"])
+LICENCE_SHARE: dict[str, float] = _VACANCIES["licence_share"]
+FRENCH_ASKED: dict[str, float] = _VACANCIES["french_asked"]  # share of vacancies asking French
+SHIFT_SENTENCES: dict[str, str] = _VACANCIES["shift_sentences"]
+#: Shares of each shift (day, night, rotating) by level; the rest gives none.
+SHIFT_SHARES: dict[str, tuple[float, ...]] = dict(zip(LEVELS, _rows(_VACANCIES["shift_shares"], LEVELS, SHIFTS), strict=True))
+#: Shares of 1, 2 … seats by level.
+SEAT_SHARES: tuple[tuple[float, ...], ...] = tuple(tuple(_VACANCIES["seat_shares"][lv]) for lv in LEVELS)
 
 
 @dataclass(frozen=True)
@@ -243,27 +145,11 @@ class Site:
     mining: bool = False
 
 
-SITES = (
-    Site("office", "immeuble de bureaux", "un immeuble de bureaux", "access_control", 0.18),
-    Site("bank", "banque", "une agence bancaire", "bank_security", 0.12),
-    Site("hotel", "hôtel", "un hôtel", "hotel_security", 0.10),
-    Site("ngo", "ONG", "les bureaux d'une ONG", "embassy_ngo_security", 0.07),
-    Site("embassy", "ambassade", "une ambassade", "embassy_ngo_security", 0.03),
-    Site("shop", "supermarché", "un supermarché", "retail_loss_prevention", 0.12),
-    Site("plant", "site industriel", "une usine", "industrial_site_security", 0.10),
-    Site("home", "résidence", "une résidence privée", "residential_security", 0.14),
-    Site("works", "chantier", "un chantier de construction", "industrial_site_security", 0.06),
-    Site("events", "événementiel", "des concerts et des matchs", "event_security", 0.04),
-    Site("airport", "aéroport", "l'aéroport", "airport_security", 0.02),
-    Site("mine", "site minier", "un site minier", "mining_security", 0.0, mining=True),
-)
-MINING_TOWN_SHARE = 0.12  # vacancies placed at the gazetteer's mining sites
-EMPLOYER_WORDS = ("Sécurité", "Gardiennage", "Protection", "Surveillance", "Sûreté", "Vigilance", "Garde")
-EMPLOYER_NAMES = words(
-    "Sahel, Djoliba, Mandé, Baobab, Kénédougou, Niger, Faso, Soudan, Bouclier, Sentinelle, Horizon, "
-    "Wassoulou, Tombouctou, Askia, Sundjata, Elite, Alliance"
-)
-EMPLOYER_TAILS = ("SARL", "SA", "Services", "Mali", "Plus", "Express", "SARL", "International")
+SITES: tuple[Site, ...] = tuple(Site(**row) for row in _VACANCIES["sites"])
+MINING_TOWN_SHARE: float = _VACANCIES["mining_town_share"]  # vacancies placed at the gazetteer's mining sites
+EMPLOYER_WORDS: tuple[str, ...] = tuple(_VACANCIES["employer_words"])
+EMPLOYER_NAMES: tuple[str, ...] = tuple(_VACANCIES["employer_names"])
+EMPLOYER_TAILS: tuple[str, ...] = tuple(_VACANCIES["employer_tails"])
 
 
 # ---------------------------------------------------------------- a stream of small random choices
@@ -289,17 +175,11 @@ def weighted(pairs: Iterable[tuple[T, float]]) -> Weighted[T]:
 
 #: What trainees of each (latent) level say they want: mostly their own level, sometimes any.
 LEVEL_PREFERENCES = {
-    "guard": weighted([(("guard",), 0.55), ((), 0.35), (("guard", "supervisor"), 0.10)]),
-    "supervisor": weighted([(("supervisor",), 0.45), (("guard", "supervisor"), 0.25), ((), 0.30)]),
-    "manager": weighted([(("manager",), 0.50), (("supervisor", "manager"), 0.25), ((), 0.25)]),
+    level: weighted((tuple(levels), share) for levels, share in rows) for level, rows in _TRAINEES["level_preferences"].items()
 }
 #: The French level a vacancy asks, when it asks French at all.
-FRENCH_LEVEL_ASKED = {
-    "guard": weighted([("basic", 0.5), ("conversational", 0.5)]),
-    "supervisor": weighted([("conversational", 0.67), ("fluent", 0.33)]),
-    "manager": weighted([("fluent", 0.85), ("conversational", 0.15)]),
-}
-SHIFT_PREFERENCES = weighted([((), 0.45), (("day",), 0.25), (("night",), 0.15), (("day", "night"), 0.10), (("rotating",), 0.05)])
+FRENCH_LEVEL_ASKED = {level: weighted(_pairs(row)) for level, row in _VACANCIES["french_level_asked"].items()}
+SHIFT_PREFERENCES = weighted((tuple(shifts), share) for shifts, share in _TRAINEES["shift_preferences"])
 
 
 class Dice:
@@ -496,14 +376,6 @@ def _mining_towns(names: Sequence[str]) -> tuple[int, ...]:
     """Return the towns the gazetteer's notes call mining sites (the data has no field for it yet)."""
     notes: dict[str, str] = _gazetteer_extras().get("_town_notes", {})
     return tuple(i for i, name in enumerate(names) if "mining" in str(notes.get(name, "")).lower())
-
-
-#: Villages on the edge of towns that people write instead of the town, and the gazetteer does not list.
-OUTLYING_PLACES = {
-    "Bamako": ("Sirakoro Méguétana", "Niamana", "Moribabougou", "Samanko", "Dialakorobougou"),
-    "Sikasso": ("Kaboïla", "Farakoro"),
-    "Kayes": ("Liberté Dembaya",),
-}
 
 
 def _quartiers(names: Sequence[str], towns: Vocabulary) -> dict[int, tuple[str, ...]]:
@@ -968,8 +840,7 @@ class TraineeBuilder:
 
     def _foreign_languages(self, spoken: dict[str, str], jobs: list[Job], level: int) -> None:
         countries = {j.country for j in jobs}
-        by_country = (({"LY", "DZ", "MA", "MR"}, "ar"), ({"ES"}, "es"), ({"IT"}, "it"), ({"DE"}, "de"))
-        for places, code in by_country:
+        for places, code in LANGUAGES_ABROAD:
             if countries & places and self.dice.chance(0.6):
                 spoken.setdefault(code, self.dice.pick(("basic", "conversational")))
         if self.dice.chance(0.05 + 0.1 * level):
@@ -1102,12 +973,11 @@ class VacancyDraws:
 def _seats(rng: np.random.Generator, level: Ints, seats: int | None) -> Ints:
     if seats is not None:
         return np.full(len(level), seats, dtype=np.int64)
-    shares = ((0.50, 0.25, 0.15, 0.05, 0.03, 0.02), (0.75, 0.20, 0.05, 0, 0, 0), (1.0, 0, 0, 0, 0, 0))
-    return choose_rows(rng, shares, level) + 1
+    return choose_rows(rng, SEAT_SHARES, level) + 1
 
 
 def _shifts(rng: np.random.Generator, level: Ints, mining: Bools) -> Ints:
-    shares = [(*s, max(0.0, 1 - sum(s))) for s in SHIFT_SHARES.values()]
+    shares = [(*SHIFT_SHARES[lv], max(0.0, 1 - sum(SHIFT_SHARES[lv]))) for lv in LEVELS]
     shift = choose_rows(rng, shares, level)
     shift = np.where(mining & (rng.random(len(level)) < 0.5), SHIFTS.index("rotating"), shift)
     return np.where(shift >= len(SHIFTS), -1, shift)
@@ -1151,7 +1021,8 @@ def salary(level: str, mining: bool, dice: Dice) -> int:
     elif mining:
         low, high = 75_000, 100_000
     else:
-        bands = ((0.08, 35_000, 39_999), (0.65, SMIG, 60_000), (0.92, 60_000, 80_000), (1.0, 80_000, 100_000))
+        smig = get_taxonomy().minimum_wage_fcfa_month
+        bands = ((0.08, 35_000, smig - 1), (0.65, smig, 60_000), (0.92, 60_000, 80_000), (1.0, 80_000, 100_000))
         low, high = next((lo, hi) for cut, lo, hi in bands if u < cut)
     return max(low, int(low + dice.u() * (high - low)) // 2_500 * 2_500)
 

@@ -1,4 +1,4 @@
-"""The project's taxonomy: certifications, skills, languages, regions and towns of Mali.
+"""The project's taxonomy: certifications, skills, languages, regions and towns of Mali, and its minimum wage.
 
 Everything here is data read from ``matching/data/*.json``; the code holds no town names or
 certification lists. Load it once with :func:`get_taxonomy`.
@@ -79,6 +79,8 @@ class Taxonomy:
     languages: tuple[Language, ...]
     regions: tuple[Region, ...]
     towns: tuple[Town, ...]
+    #: Mali's minimum wage (SMIG), in FCFA per month.
+    minimum_wage_fcfa_month: int
 
     def certification(self, code: str) -> Certification | None:
         """Return the certification with this canonical code, if it exists."""
@@ -143,4 +145,5 @@ def get_taxonomy() -> Taxonomy:
         languages=tuple(Language(**r) for r in _rows("languages.json", "languages")),
         regions=tuple(Region(**_public(r)) for r in gazetteer["regions"]),
         towns=tuple(Town(**_public(r)) for r in gazetteer["towns"]),
+        minimum_wage_fcfa_month=int(_read("country.json")["minimum_wage_fcfa_month"]),
     )

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from employers.models import Vacancy
-from matching.config import COMPONENTS
-from matching.messages import label, number
+from matching import components
+from matching.messages import label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from matching.normalise import fold
 from matching.taxonomy import get_taxonomy
@@ -54,7 +54,7 @@ class Labels:
 
     def component(self, name: str) -> str:
         """Return the name of a score component."""
-        return message(f"component_{name}", self.lang)
+        return say(f"component_{name}", "en" if self._english else "fr")
 
     def status(self, kind: str, value: str) -> str:
         """Return the name of a vacancy's or an application's status."""
@@ -86,10 +86,8 @@ def components_shown(vacancy: Vacancy) -> list[str]:
     The others are 1 for everyone ("no preferred skill asked"): the engine never gives them as reasons
     (matching.explain), and the page leaves their bars out too.
     """
-    empty = {"skills": not vacancy.required_skills, "preferred_skills": not vacancy.preferred_skills,
-             "certifications": not vacancy.preferred_certifications, "availability": vacancy.start_date is None,
-             "shift": vacancy.shift is None}  # fmt: skip
-    return [name for name in COMPONENTS if not empty.get(name, False)]
+
+    return components.applying(vacancy)
 
 
 def _by_name(option: tuple[str, str]) -> str:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import synth
-from matching.config import COMPONENTS
+from matching.components import COMPONENTS
 from matching.explain import HIGH, LOW, MAX_LOWERED, MAX_RAISED, Explainer
 from matching.messages import Lang, say
 from matching.models import Trainee, Vacancy
@@ -26,33 +26,20 @@ from tests.matching.test_synth import parse
 Pool = tuple[list[Trainee], list[Vacancy]]
 
 
-def applies(v: Vacancy, name: str) -> bool:
-    """Return whether the vacancy gives content to a component."""
-    empty = {
-        "skills": not v.required_skills,
-        "preferred_skills": not v.preferred_skills,
-        "certifications": not v.preferred_certifications,
-        "availability": v.start_date is None,
-        "shift": v.shift is None,
-    }
-    return not empty.get(name, False)
-
-
 def reference(e: Explainer, block: Block, row: int, t: Trainee, values: list[float]) -> list[str]:
     """Return one candidate's reasons, computed alone, in plain Python."""
     v = e.p.vacancies.records[block.rows.start + row]
-    weight = dict(zip(COMPONENTS, e.p.weights.tolist(), strict=True))
-    vacuous = {"level": not t.preferred_levels, "shift": not t.preferred_shifts}
-    usable = [c for c, name in enumerate(COMPONENTS) if weight[name] > 0 and applies(v, name) and not vacuous.get(name)]
-    up = [(values[c] * weight[COMPONENTS[c]], c) for c in usable if values[c] >= HIGH]
-    down = [((1 - values[c]) * weight[COMPONENTS[c]], c) for c in usable if values[c] <= LOW]
+    weight = e.p.weights.tolist()
+    usable = [c for c, x in enumerate(COMPONENTS) if weight[c] > 0 and x.applies(v) and not x.left_empty(t)]
+    up = [(values[c] * weight[c], c) for c in usable if values[c] >= HIGH]
+    down = [((1 - values[c]) * weight[c], c) for c in usable if values[c] <= LOW]
     raised = [c for _, c in sorted(up, key=lambda x: (-x[0], x[1]))[:MAX_RAISED]]
     lowered = [c for _, c in sorted(down, key=lambda x: (-x[0], x[1]))[:MAX_LOWERED]]
     head = [say("holds_required", e.lang, codes=", ".join(v.required_certifications))] if v.required_certifications else []
     return [
         *head,
-        *(e._component_reason(COMPONENTS[c], True, v, t) for c in raised),
-        *(e._component_reason(COMPONENTS[c], False, v, t) for c in lowered),
+        *(COMPONENTS[c].reason(e, True, v, t) for c in raised),
+        *(COMPONENTS[c].reason(e, False, v, t) for c in lowered),
     ]
 
 

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from matching import naive
 from matching.assignment import Plan, PlanProblem, greedy_plan, optimal_plan, plan, plan_problem, stable_plan
-from matching.config import COMPONENTS, DEFAULT_WEIGHTS
+from matching.components import NAMES
+from matching.config import DEFAULT_WEIGHTS
 from matching.messages import Lang
 from matching.models import (
     LANGUAGE_LEVELS,
@@ -209,13 +210,13 @@ class TestScores:
     def test_ranges_order_and_partition(self, pool: Pool) -> None:
         trainees, vacancies = pool
         ids = sorted(t.id for t in trainees)
-        weights = {c: DEFAULT_WEIGHTS[c] / sum(DEFAULT_WEIGHTS.values()) for c in COMPONENTS}
+        weights = {c: DEFAULT_WEIGHTS[c] / sum(DEFAULT_WEIGHTS.values()) for c in NAMES}
         rankings = full_rank(trainees, vacancies)
         assert [r.vacancy_id for r in rankings] == [v.id for v in vacancies]
         for r in rankings:
             for c in r.candidates:
                 assert 0.0 <= c.score <= 1.0
-                assert list(c.components) == list(COMPONENTS)
+                assert list(c.components) == list(NAMES)
                 assert all(0.0 <= x <= 1.0 for x in c.components.values()), c.components
                 # The score is the documented weighted mean of the (here rounded) components.
                 assert abs(c.score - sum(weights[k] * x for k, x in c.components.items())) <= 2 * TOLERANCE
@@ -268,7 +269,7 @@ class TestScores:
             term_weights = naive.vacancy_term_weights(p, row)
             for c in r.candidates:
                 expected = naive.components(p, v, by_id[c.trainee_id], term_weights)
-                for name in COMPONENTS:
+                for name in NAMES:
                     assert abs(c.components[name] - expected[name]) <= TOLERANCE, (v.id, c.trainee_id, name)
 
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import exchange
-from matching.config import COMPONENTS, ScoringConfig
+from matching.components import NAMES
+from matching.config import ScoringConfig
 from matching.models import Trainee, Vacancy
 from matching.ranking import rank, ranking_document, top_k
 from tests.factories import trainee, vacancy
@@ -64,9 +65,9 @@ class TestOutput:
         [ranking] = rank([trainee(), trainee(home_town="Kati")], [vacancy()], top=5)
         weights = ScoringConfig().weights
         for c in ranking.candidates:
-            assert set(c.components) == set(COMPONENTS)
+            assert set(c.components) == set(NAMES)
             assert all(0.0 <= x <= 1.0 for x in c.components.values())
-            expected = sum(weights[k] * c.components[k] for k in COMPONENTS) / sum(weights.values())
+            expected = sum(weights[k] * c.components[k] for k in NAMES) / sum(weights.values())
             assert c.score == pytest.approx(expected, abs=1e-3)
 
     def test_top_limits_candidates_but_not_ineligible(self) -> None:

@@ -16,6 +16,7 @@ from matching import exchange, synth
 from matching.models import LEVELS, Trainee
 from matching.normalise import get_vocabularies
 from matching.scoring import hard_failures, prepare
+from matching.taxonomy import get_taxonomy
 
 Records = list[dict[str, Any]]
 TOWN_FIELDS = frozenset({"home_town", "extra_towns", "town"})
@@ -293,7 +294,8 @@ class TestCorrelations:
     def test_pay_follows_level(self, vacancies: Records) -> None:
         pay = {lv: [r["salary_fcfa_month"] for r in vacancies if r["level"] == lv and "salary_fcfa_month" in r] for lv in LEVELS}
         assert 35_000 <= min(pay["guard"]) and max(pay["guard"]) <= 100_000
-        assert 0 < share([p < synth.SMIG for p in pay["guard"]]) < 0.15
+        smig = get_taxonomy().minimum_wage_fcfa_month
+        assert 0 < share([p < smig for p in pay["guard"]]) < 0.15
         assert 40_000 <= statistics.median(pay["guard"]) <= 65_000
         assert 60_000 <= min(pay["supervisor"]) and max(pay["supervisor"]) <= 150_000
         assert 150_000 <= min(pay["manager"]) and max(pay["manager"]) <= 400_000

@@ -30,6 +30,13 @@ class TestRank:
         assert {"trainee_id", "reasons"} == set(first["ineligible"][0])
         assert "missing required certification SSIAP1" in first["ineligible"][0]["reasons"]
 
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_the_ranking_of_the_test_pool_is_the_recorded_one(self, lang: str) -> None:
+        """Byte for byte the output recorded (tests/data/golden) before the engine's code was reorganised."""
+        done = rdvm("rank", DATA / "trainees.json", DATA / "vacancies.json", "--top", "50", "--lang", lang)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == (DATA / "golden" / f"rank_top50_{lang}.json").read_text("utf-8")
+
     @pytest.mark.parametrize(
         ("row", "field"),
         [
