@@ -6,10 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
 from matching import exchange
 from matching.models import Trainee
 from profiles import history
 from profiles.history import Cohort, FollowUp, Placement
+
+#: Property tests on a shared, busy machine: no deadline, and records cost what they cost to build.
+PROPERTIES = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def trainee(trainee_id: str, cohort: str | None = None, completed: bool | None = None, **fields: Any) -> Trainee:

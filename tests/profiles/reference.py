@@ -149,6 +149,8 @@ def _kaplan_meier(durations: list[tuple[int, bool]]) -> float | None:
 # ---------------------------------------------------------------- random histories
 
 START = date(2025, 1, 1)
+#: (reached, employment) of a follow-up.
+ANSWERS = ((False, None), (True, "same_employer"), (True, "other_job"), (True, "unemployed"), (True, "abroad"))
 
 
 @st.composite
@@ -164,7 +166,7 @@ def random_history(draw: st.DrawFn) -> tuple[Records, date]:
         for j in range(draw(st.integers(0, 3)))
     ]
     trainees, placements, followups = [], [], []
-    for i in range(draw(st.integers(0, 8))):
+    for i in range(draw(st.integers(0, 6))):
         names = [c.id for c in cohorts] + [None]
         dropped = draw(st.none() | st.dates(START, START + timedelta(days=900)))
         trainees.append(
@@ -197,10 +199,9 @@ def random_history(draw: st.DrawFn) -> tuple[Records, date]:
                 )  # fmt: skip
             )
             for month in draw(st.lists(st.sampled_from((1, 3, 6, 12)), unique=True, max_size=4)):
-                reached = draw(st.booleans())
+                reached, employment = draw(st.sampled_from(ANSWERS))
                 done_on = plus_months(day, month) + timedelta(days=draw(st.integers(-20, 40)))
-                employment = draw(st.sampled_from(("same_employer", "other_job", "unemployed", "abroad"))) if reached else None
-                economic = draw(st.none() | st.sampled_from((0.0, 0.25, 0.5, 1.0)))
+                economic = draw(st.sampled_from((None, 0.0, 0.25, 0.5, 1.0)))
                 followups.append(
                     FollowUp(
                         placement_id=pid,

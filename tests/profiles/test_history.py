@@ -15,7 +15,7 @@ from matching.models import Trainee
 from profiles import history
 from profiles.history import Cohort, FollowUp, Placement
 from profiles.indicators import evaluate
-from tests.profiles.factories import PILOT_AS_OF, pilot, placement, trainee
+from tests.profiles.factories import PILOT_AS_OF, PROPERTIES, pilot, placement, trainee
 
 TRAINEES = {
     "trainees": [
@@ -277,18 +277,22 @@ def trainees_with_history(draw: st.DrawFn) -> Trainee:
 
 
 class TestRoundTrips:
+    @PROPERTIES
     @given(st.lists(cohorts, max_size=4))
     def test_cohorts(self, records: list[Cohort]) -> None:
         assert_round_trip(records, "cohorts")
 
+    @PROPERTIES
     @given(st.lists(placements(), max_size=4))
     def test_placements(self, records: list[Placement]) -> None:
         assert_round_trip(records, "placements")
 
+    @PROPERTIES
     @given(st.lists(followups(), max_size=4))
     def test_followups(self, records: list[FollowUp]) -> None:
         assert_round_trip(records, "followups")
 
+    @PROPERTIES
     @given(st.lists(trainees_with_history(), max_size=4))
     def test_trainees_history_fields(self, records: list[Trainee]) -> None:
         as_csv = exchange.parse_text(exchange.to_csv_text(records, "trainees"), kind="trainees", source="t.csv", fmt="csv")

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from profiles.indicators import INDICATORS, add_months, add_months_days, evaluate, kaplan_meier
-from tests.profiles.factories import PILOT_AS_OF, Records, cohort, follow_up, pilot, placement, scores, trainee
+from tests.profiles.factories import PILOT_AS_OF, PROPERTIES, Records, cohort, follow_up, pilot, placement, scores, trainee
 
 
 def figures(records: Records, as_of: str, *, with_cohorts: bool = True) -> dict[str, Any]:
@@ -43,6 +43,7 @@ class TestAddMonths:
     def test_month_ends_are_clamped(self, day: str, months: int, expected: str) -> None:
         assert add_months(date.fromisoformat(day), months) == date.fromisoformat(expected)
 
+    @PROPERTIES
     @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.sampled_from((1, 3, 6, 12)))
     def test_the_same_day_or_the_months_last_day(self, day: date, months: int) -> None:
         later = add_months(day, months)
@@ -326,6 +327,7 @@ class TestKaplanMeier:
 class TestAgainstAPerTraineeReading:
     """The vectorised figures equal a plain per-trainee reading of INDICATORS.md on random histories."""
 
+    @PROPERTIES
     @given(st.data())
     def test_random_histories(self, data: st.DataObject) -> None:
         from tests.profiles.reference import random_history, reference_evaluate
