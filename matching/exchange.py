@@ -25,6 +25,7 @@ from matching.normalise import Vocabularies, Vocabulary, get_vocabularies
 
 Kind = Literal["trainees", "vacancies"]
 RecordT = TypeVar("RecordT", Trainee, Vacancy)
+ModelT = TypeVar("ModelT", bound=BaseModel)
 MODELS: dict[Kind, type[Trainee] | type[Vacancy]] = {"trainees": Trainee, "vacancies": Vacancy}
 
 LIST_FIELDS = frozenset(
@@ -42,7 +43,12 @@ LIST_FIELDS = frozenset(
     }
 )
 LANGUAGE_FIELDS = frozenset({"languages", "required_languages"})
-NUMBER_FIELDS = frozenset({"seats", "salary_fcfa_month", "min_experience_years", "training_overall"})
+#: Number columns (a decimal comma and thousands spaces are accepted), the history files' included (INDICATORS.md).
+NUMBER_FIELDS = frozenset({"seats", "salary_fcfa_month", "min_experience_years", "training_overall"}) | frozenset(
+    {"budget_eur", "month", "economic", "social", "psychosocial"}
+)
+#: A trainee's history columns (INDICATORS.md): written only when a record has one, so older files keep their columns.
+TRAINEE_HISTORY_COLUMNS = ("training_completed", "dropped_out_on", "dropout_reason")
 MODULE_PREFIX = "module:"
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
@@ -124,15 +130,15 @@ class ExchangeError(Exception):
 # ---------------------------------------------------------------- reading raw records
 
 
-def read_raw(text: str, *, source: str, fmt: Literal["json", "csv"], kind: Kind) -> tuple[list[RawRecord], list[Issue]]:
-    """Split a file's text into raw records; return them and the file-level issues."""
+def read_raw(text: str, *, source: str, fmt: Literal["json", "csv"], kind: str) -> tuple[list[RawRecord], list[Issue]]:
+    """Split a file's text into raw records; return them and the file-level issues (`kind`: a JSON object's key)."""
     text = text.removeprefix("\ufeff")
     if fmt == "json":
         return _read_json(text, source=source, kind=kind)
     return _read_csv(text, source=source)
 
 
-def _read_json(text: str, *, source: str, kind: Kind) -> tuple[list[RawRecord], list[Issue]]:
+def _read_json(text: str, *, source: str, kind: str) -> tuple[list[RawRecord], list[Issue]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -188,6 +194,8 @@ def _put_cell(record: RawRecord, name: str, cell: str) -> None:
         data.setdefault("training", {})["overall"] = _number(cell)
     elif name == "training_cohort":
         data.setdefault("training", {})["cohort"] = cell
+    elif name == "training_completed":
+        data.setdefault("training", {})["completed"] = cell
     elif name.startswith(MODULE_PREFIX):
         data.setdefault("training", {}).setdefault("modules", {})[name[len(MODULE_PREFIX) :].strip()] = _number(cell)
     else:
@@ -249,6 +257,8 @@ _MESSAGES = {
     "list_type": "must be a list",
     "dict_type": "must be an object",
     "string_type": "must be text",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
 }
 
 
@@ -269,7 +279,15 @@ def _message(error: Any) -> str:
 
 def validate(raw: Sequence[RawRecord], *, model: type[RecordT], source: str, fmt: str) -> tuple[list[RecordT], list[Issue]]:
     """Validate raw records against a model; return the valid ones and every error."""
-    records: list[RecordT] = []
+    located, issues = validate_located(raw, model=model, source=source, fmt=fmt)
+    return [record for _, record in located], issues
+
+
+def validate_located(
+    raw: Sequence[RawRecord], *, model: type[ModelT], source: str, fmt: str
+) -> tuple[list[tuple[str, ModelT]], list[Issue]]:
+    """Validate raw records against any record model; return each valid one with its location, and every error."""
+    located: list[tuple[str, ModelT]] = []
     issues: list[Issue] = []
     for item in raw:
         record_id = str(item.data.get("id", "")).strip() or None
@@ -283,9 +301,9 @@ def validate(raw: Sequence[RawRecord], *, model: type[RecordT], source: str, fmt
             ]
             continue
         if not item.problems:
-            records.append(record)
+            located.append((item.where, record))
     issues += _duplicate_ids(raw, source=source)
-    return records, issues
+    return located, issues
 
 
 def _duplicate_ids(raw: Sequence[RawRecord], *, source: str) -> list[Issue]:
@@ -410,28 +428,69 @@ def decode(data: bytes, *, source: str) -> tuple[str, list[Issue]]:
         return "", [Issue(source, f"byte {exc.start}", "", "is not UTF-8 text; save the file as UTF-8")]
 
 
-def parse_text(text: str, *, kind: Kind, source: str, fmt: Literal["json", "csv"]) -> LoadResult[Any]:
-    """Parse, validate and normalise the text of an exchange file."""
+@dataclass
+class Parsed(WithIssues, Generic[ModelT]):
+    """A file's raw records, its valid records each with its location (row or index), and every issue found."""
+
+    source: str
+    fmt: Literal["json", "csv"]
+    raw: list[RawRecord]
+    located: list[tuple[str, ModelT]]
+    issues: list[Issue]
+
+    @property
+    def records(self) -> list[ModelT]:
+        """Return the valid records, in file order."""
+        return [record for _, record in self.located]
+
+    def result(self) -> LoadResult[Any]:
+        """Return the file as a LoadResult: its records only when it has no error."""
+        return LoadResult(records=self.records if self.ok else [], issues=self.issues)
+
+
+def parse_located(text: str, *, kind: str, model: type[ModelT], source: str, fmt: Literal["json", "csv"]) -> Parsed[ModelT]:
+    """Parse and validate the text of a file of `kind` records; normalise trainees and vacancies to the taxonomy."""
     with paused_gc():
         raw, issues = read_raw(text, source=source, fmt=fmt, kind=kind)
-        model = MODELS[kind]
-        records, errors = validate(raw, model=model, source=source, fmt=fmt)  # type: ignore[type-var]
+        located, errors = validate_located(raw, model=model, source=source, fmt=fmt)
         issues += errors + unknown_fields(raw, model=model, source=source)
-        wheres = {str(r.data.get("id", "")).strip(): r.where for r in raw}
-        issues += normalise_records(records, source=source, wheres=[wheres.get(r.id, "") for r in records])
-    return LoadResult(records=records if not [i for i in issues if i.severity == "error"] else [], issues=issues)
+        if issubclass(model, Trainee | Vacancy):
+            wheres = {str(r.data.get("id", "")).strip(): r.where for r in raw}
+            records: list[Any] = [record for _, record in located]
+            issues += normalise_records(records, source=source, wheres=[wheres.get(r.id, "") for r in records])
+    return Parsed(source, fmt, raw, located, issues)
+
+
+def parse_text(text: str, *, kind: Kind, source: str, fmt: Literal["json", "csv"]) -> LoadResult[Any]:
+    """Parse, validate and normalise the text of an exchange file."""
+    model: type[Trainee | Vacancy] = MODELS[kind]
+    return parse_located(text, kind=kind, model=model, source=source, fmt=fmt).result()
+
+
+def file_text(path: Path) -> tuple[str | None, list[Issue]]:
+    """Return a file's UTF-8 text, or None and the issue that stops it being read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Issue(str(path), "file", "", f"cannot be read: {exc.strerror}")]
+    text, unreadable = decode(data, source=str(path))
+    return (None, unreadable) if unreadable else (text, [])
+
+
+def load_located(path: str | Path, *, kind: str, model: type[ModelT]) -> Parsed[ModelT]:
+    """Read a JSON or CSV file (by extension) of `kind` records, keeping where each valid record is."""
+    path = Path(path)
+    fmt = detect_format(path)
+    text, issues = file_text(path)
+    if text is None:
+        return Parsed(str(path), fmt, [], [], issues)
+    return parse_located(text, kind=kind, model=model, source=str(path), fmt=fmt)
 
 
 def load(path: str | Path, kind: Kind) -> LoadResult[Any]:
     """Read an exchange file (JSON or CSV, by extension) of trainees or vacancies."""
-    path = Path(path)
-    fmt = detect_format(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return LoadResult([], [Issue(str(path), "file", "", f"cannot be read: {exc.strerror}")])
-    text, unreadable = decode(data, source=str(path))
-    return LoadResult([], unreadable) if unreadable else parse_text(text, kind=kind, source=str(path), fmt=fmt)
+    model: type[Trainee | Vacancy] = MODELS[kind]
+    return load_located(path, kind=kind, model=model).result()
 
 
 def load_trainees(path: str | Path) -> LoadResult[Trainee]:
@@ -470,8 +529,8 @@ def guess_kind_of_text(text: str, *, fmt: Literal["json", "csv"]) -> Kind:
 # ---------------------------------------------------------------- writing
 
 
-def to_json_text(records: Sequence[BaseModel], kind: Kind) -> str:
-    """Return records as an exchange JSON document."""
+def to_json_text(records: Sequence[BaseModel], kind: str) -> str:
+    """Return records as an exchange JSON document, an object whose key is the kind (`trainees`, `placements`…)."""
     rows = [r.model_dump(mode="json", exclude_none=True) for r in records]
     return json.dumps({kind: rows}, ensure_ascii=False, indent=2) + "\n"
 
@@ -487,6 +546,8 @@ def _csv_cell(name: str, value: Any) -> str:
         )
     if isinstance(value, list):
         return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return _plain_number(value)
     return str(value)
@@ -496,14 +557,24 @@ def _plain_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _trainee_history(row: dict[str, Any], column: str) -> Any:
+    return (row.get("training") or {}).get("completed") if column == "training_completed" else row.get(column)
+
+
 def to_csv_text(records: Sequence[BaseModel], kind: Kind) -> str:
     """Return records as an exchange CSV document (comma-separated, UTF-8)."""
-    model = MODELS[kind]
-    names = [n for n in model.model_fields if n != "training"]
+    return records_csv_text(records, MODELS[kind])
+
+
+def records_csv_text(records: Sequence[BaseModel], model: type[BaseModel]) -> str:
+    """Return records as CSV, a column per field of their model (a trainee's training as its own columns)."""
+    trainees = issubclass(model, Trainee)
+    names = [n for n in model.model_fields if n != "training" and not (trainees and n in TRAINEE_HISTORY_COLUMNS)]
     rows = [r.model_dump(mode="json") for r in records]
     modules = sorted({m for r in rows for m in ((r.get("training") or {}).get("modules") or {})})
+    history = [c for c in TRAINEE_HISTORY_COLUMNS if trainees and any(_trainee_history(r, c) is not None for r in rows)]
     header = names + (
-        ["training_cohort", "training_overall", *(MODULE_PREFIX + m for m in modules)] if kind == "trainees" else []
+        ["training_cohort", "training_overall", *(MODULE_PREFIX + m for m in modules), *history] if trainees else []
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -511,9 +582,10 @@ def to_csv_text(records: Sequence[BaseModel], kind: Kind) -> str:
     for row in rows:
         training = row.get("training") or {}
         cells = [_csv_cell(n, row.get(n)) for n in names]
-        if kind == "trainees":
+        if trainees:
             cells += [_csv_cell("", training.get("cohort")), _csv_cell("", training.get("overall"))]
             cells += [_csv_cell("", (training.get("modules") or {}).get(m)) for m in modules]
+            cells += [_csv_cell("", _trainee_history(row, c)) for c in history]
         writer.writerow(cells)
     return out.getvalue()
 

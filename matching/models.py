@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 Level = Literal["guard", "supervisor", "manager"]
 Shift = Literal["day", "night", "rotating"]
@@ -21,6 +21,8 @@ Education = Literal["none", "primary", "lower_secondary", "upper_secondary", "hi
 Sector = Literal["security", "other"]
 Gender = Literal["F", "M"]
 LicenceCategory = Literal["A", "B", "C", "D", "E"]
+#: Why a trainee left the programme (shared/evaluation/INDICATORS.md).
+DropoutReason = Literal["health", "family", "remigrated", "other_job", "disciplinary", "unreachable", "other"]
 
 LEVELS: tuple[Level, ...] = ("guard", "supervisor", "manager")
 SHIFTS: tuple[Shift, ...] = ("day", "night", "rotating")
@@ -105,6 +107,7 @@ class Training(Record):
     cohort: Annotated[str | None, Field(max_length=64)] = None
     overall: float | None = Field(default=None, ge=0, le=20)
     modules: dict[str, Annotated[float, Field(ge=0, le=20)]] = Field(default_factory=dict)
+    completed: bool | None = None  # finished the training; null: not known yet (INDICATORS.md)
 
 
 class Trainee(Record):
@@ -130,6 +133,17 @@ class Trainee(Record):
     preferred_levels: list[_lowered(Level)] = Field(default_factory=list)  # type: ignore[valid-type]
     preferred_shifts: list[_lowered(Shift)] = Field(default_factory=list)  # type: ignore[valid-type]
     summary: Text | None = None
+    # The programme's history (INDICATORS.md): when and why the trainee left the programme.
+    dropped_out_on: IsoDate | None = None
+    dropout_reason: _lowered(DropoutReason | None) = None  # type: ignore[valid-type]
+
+    @field_validator("dropout_reason")
+    @classmethod
+    def _dropout_dated(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A malformed dropped_out_on is absent from info.data and already reported: say nothing more then.
+        if value is not None and "dropped_out_on" in info.data and info.data["dropped_out_on"] is None:
+            raise ValueError("needs dropped_out_on: the date the trainee left the programme")
+        return value
 
     @field_validator("phone")
     @classmethod

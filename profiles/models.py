@@ -59,7 +59,8 @@ class TraineeProfile(SQLModel, table=True):
 
     def apply_exchange(self, record: ExchangeTrainee) -> None:
         """Copy every exchange field of a (validated, normalised) record onto the profile."""
-        for name, value in record.model_dump(exclude={"id"}).items():
+        # The history fields (dropped_out_on, dropout_reason) have no column yet: the database side comes later.
+        for name, value in record.model_dump(exclude={"id", "dropped_out_on", "dropout_reason"}).items():
             setattr(self, name, value)
         self.cohort = record.training.cohort if record.training and record.training.cohort else self.cohort
         self.updated_at = utcnow()

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
@@ -254,6 +255,62 @@ def show(
             table.add_row(str(i), c.trainee_id, f"{c.score:.2f}", "; ".join(c.reasons))
         console.print(table)
         console.print(f"  eligible: {ranking.eligible_count}, ineligible: {ranking.ineligible_count}\n")
+
+
+@app.command()
+def evaluate(
+    trainees: Annotated[
+        Path | None, typer.Argument(metavar="TRAINEES", help="Trainees file (.json or .csv, exchange format).")
+    ] = None,
+    placements: Annotated[
+        Path | None, typer.Argument(metavar="PLACEMENTS", help="Placements file (.json or .csv; see INDICATORS.md).")
+    ] = None,
+    followups: Annotated[Path | None, typer.Option(help="Follow-ups file (.json or .csv; see INDICATORS.md).")] = None,
+    cohorts: Annotated[Path | None, typer.Option(help="Cohorts file (.json or .csv); without it, no per-cohort figures.")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The date of the figures (default: today, UTC).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on standard output.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Compute the programme's indicators from its history files, overall and per cohort (INDICATORS.md)."""
+    from profiles import history, indicators
+
+    if trainees is None or placements is None:
+        raise typer.BadParameter(
+            "give both files; evaluating the application's database (no files) is not available yet",
+            param_hint="TRAINEES PLACEMENTS",
+        )
+    day = as_of.date() if as_of else datetime.now(UTC).date()
+    loaded = history.load_history(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts)
+    report_issues(loaded.issues, warnings=not quiet)
+    if not loaded.ok:
+        err.print(f"[bold red]{len(loaded.errors)} error(s): nothing was evaluated.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    figures = indicators.evaluate(
+        trainees=loaded.trainees, placements=loaded.placements, followups=loaded.followups, cohorts=loaded.cohorts, as_of=day
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_indicators(figures)
+
+
+def print_indicators(figures: dict[str, Any]) -> None:
+    """Print the indicators as a table: one row per indicator, a column for overall and one per cohort."""
+    from profiles.indicators import INDICATORS
+
+    scopes = {"overall": figures["overall"], **figures["cohorts"]}
+    table = Table(title=f"Indicators as of {figures['as_of']} (INDICATORS.md, version {figures['version']})")
+    table.add_column("indicator")
+    for name in scopes:
+        table.add_column(escape(name), justify="right")
+    for indicator in INDICATORS:
+        table.add_row(indicator, *("—" if s[indicator] is None else f"{s[indicator]:,}" for s in scopes.values()))
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 40 + 14 * len(scopes))
+    console.print(table)
 
 
 # ---------------------------------------------------------------- the application: database, accounts, demo
