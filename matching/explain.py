@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.config import COMPONENTS
-from matching.encoding import NO_DATE, VacancyArrays
+from matching.encoding import NO_DATE, VacancyArrays, training_grade
 from matching.messages import Lang, label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
 from matching.scoring import Block, Bools, Floats, Prepared
@@ -320,7 +320,7 @@ class Explainer:
         if name == "experience":
             return say(f"experience_{side}", lang, years=number(t.security_years, lang))
         if name == "training":
-            grade = t.training.overall if t.training else None
+            grade = training_grade(t)
             return say("training_none", lang) if grade is None else say(f"training_{side}", lang, grade=number(grade, lang))
         if name == "proximity":
             return self._proximity_reason(v, t)

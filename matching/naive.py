@@ -70,6 +70,15 @@ def _within_mobility(p: Prepared, v: Vacancy, t: Trainee) -> bool:
     return t.mobility == "region" and home is not None and site is not None and home.region == site.region
 
 
+def _grade(t: Trainee) -> float | None:
+    if t.training is None:
+        return None
+    if t.training.overall is not None:
+        return t.training.overall
+    modules = list(t.training.modules.values())
+    return math.fsum(modules) / len(modules) if modules else None
+
+
 def components(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, float]) -> dict[str, float]:
     """Return every soft component of one pair."""
     cfg = p.config
@@ -81,7 +90,8 @@ def components(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, f
     for code in region.languages if region else ():
         targets.setdefault(code, cfg.region_language_level)
     late = (t.available_from - v.start_date).days if t.available_from and v.start_date else 0
-    grade = t.training.overall if t.training and t.training.overall is not None else cfg.missing_grade
+    grade = _grade(t)
+    grade = cfg.missing_grade if grade is None else grade
     terms = _terms(trainee_text(t, p.space.taxonomy))
     values = {
         "skills": sum(s in t.skills for s in v.required_skills) / len(v.required_skills) if v.required_skills else 1.0,
