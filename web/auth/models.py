@@ -17,6 +17,7 @@ class Role(StrEnum):
     officer = "officer"
     employer = "employer"
     trainee = "trainee"
+    school = "school"
 
 
 class User(SQLModel, table=True):
@@ -29,6 +30,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
     trainee_id: int | None = Field(default=None, foreign_key="trainee_profile.id", index=True)
+    centre_id: int | None = Field(default=None, foreign_key="training_centre.id", index=True)
     active: bool = True
     created_at: datetime = time_field()
     password_changed_at: datetime = time_field()
