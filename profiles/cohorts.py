@@ -39,6 +39,7 @@ TEXT_FIELDS = ("code", "name", "country", "centre", *DATE_FIELDS, "budget_eur")
 SPARE_MODULES = 3
 MAX_WEIGHT = 100
 MAX_BUDGET_EUR = 1_000_000_000
+MAX_CODE = 64
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _MODULE_KEY = re.compile(r"^module_(\d{1,3})_(name|weight)$")
 
@@ -61,7 +62,7 @@ class CohortFields(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", allow_inf_nan=False)
 
-    code: Annotated[str, Field(min_length=1, max_length=64)]
+    code: Annotated[str, Field(min_length=1, max_length=MAX_CODE)]
     name: Annotated[str | None, Field(max_length=200)] = None
     country: Annotated[str, BeforeValidator(_upper)] = "ML"
     centre: Annotated[str | None, Field(max_length=200)] = None
@@ -83,13 +84,20 @@ class CohortFields(BaseModel):
 
 
 def check_cohort(data: Mapping[str, Any]) -> tuple[CohortFields | None, list[Problem]]:
-    """Validate a cohort's fields; return them, or None and every problem (dates in order, modules named once)."""
+    """Validate a cohort's fields; return them, or None and every problem (dates in order, modules named once).
+
+    The fields that are readable are checked together even when others are not, so every problem shows at once.
+    """
+    problems: list[Problem] = []
     try:
         fields = CohortFields.model_validate(dict(data))
     except ValidationError as exc:
-        problems = problems_from_errors(exc.errors(include_url=False), date_fields=DATE_FIELDS)
-        return None, [Problem(p.field, "invalid_country") if p.field == "country" else p for p in problems]
-    problems = [
+        found = problems_from_errors(exc.errors(include_url=False), date_fields=DATE_FIELDS)
+        problems = [Problem(p.field, "invalid_country") if p.field == "country" else p for p in found]
+        unreadable = {p.field.split(".")[0] for p in problems}
+        readable = {k: v for k, v in data.items() if k not in unreadable}
+        fields = CohortFields.model_validate({**readable, "code": readable.get("code") or "-"})
+    problems += [
         Problem(end, code)
         for start, end, code in PERIODS
         if (first := getattr(fields, start)) and (last := getattr(fields, end)) and last < first
@@ -98,6 +106,12 @@ def check_cohort(data: Mapping[str, Any]) -> tuple[CohortFields | None, list[Pro
     twice = [m.name for i, m in enumerate(fields.modules) if names[i] in names[:i]]
     problems += [Problem("modules", "module_twice", {"value": name}) for name in twice]
     return (None, problems) if problems else (fields, [])
+
+
+def _code_of(data: Mapping[str, Any]) -> str | None:
+    """Return the cohort code as the form gives it, when it is a code at all."""
+    code = str(data.get("code") or "").strip()
+    return code if 0 < len(code) <= MAX_CODE else None
 
 
 # ---------------------------------------------------------------- the officers' cohort form
@@ -213,11 +227,12 @@ def update_cohort(*, session: Session, cohort_id: int, data: Mapping[str, Any]) 
 
 def _valid(session: Session, data: Mapping[str, Any], *, cohort_id: int | None) -> CohortFields:
     fields, problems = check_cohort(data)
-    if fields is None:
-        raise InvalidCohort(problems)
-    other = cohort_by_code(session=session, code=fields.code)
+    code = _code_of(data)
+    other = cohort_by_code(session=session, code=code) if code else None
     if other is not None and other.id != cohort_id:
-        raise InvalidCohort([Problem("code", "cohort_code_taken")])
+        problems = [Problem("code", "cohort_code_taken"), *problems]
+    if fields is None or problems:
+        raise InvalidCohort(problems)
     return fields
 
 

@@ -57,6 +57,10 @@ class TestCheck:
         assert found == {"selection_end": "selection_order", "training_end": "training_order",
                          "employment_start": "employment_order"}  # fmt: skip
 
+    def test_unreadable_fields_do_not_hide_the_other_problems(self) -> None:
+        found = problems_of({"code": "X", "budget_eur": "beaucoup", "training_start": "2026-03-01", "training_end": "2026-02-01"})
+        assert found == {"budget_eur": "field_number", "training_end": "training_order"}
+
     def test_a_module_is_listed_once(self) -> None:
         found = problems_of({"code": "X", "modules": [{"name": "Secourisme", "weight": 1}, {"name": "secourisme", "weight": 2}]})
         assert found == {"modules": "module_twice"}
@@ -85,8 +89,11 @@ class TestCreateAndUpdate:
     def test_refuses_a_code_taken_and_writes_nothing(self, session: Session) -> None:
         pilot(session)
         with pytest.raises(InvalidCohort) as refused:
-            cohorts.create_cohort(session=session, data={**PILOT, "centre": "Autre centre"})
-        assert [(p.field, p.code) for p in refused.value.problems] == [("code", "cohort_code_taken")]
+            cohorts.create_cohort(session=session, data={**PILOT, "centre": "Autre centre", "country": "Mali"})
+        assert [(p.field, p.code) for p in refused.value.problems] == [
+            ("code", "cohort_code_taken"),
+            ("country", "invalid_country"),
+        ]
         session.rollback()
         assert session.exec(select(func.count()).select_from(Cohort)).one() == 1
 
