@@ -1,7 +1,8 @@
 """The matching engine on stored data: a vacancy's ranked candidates, pseudonymised, for its employer.
 
-The pool is every trainee profile whose owner consented to share it (``consent_to_share``) and who holds no
-active placement (someone in a job is not a candidate), converted with ``TraineeProfile.to_exchange()``.
+The pool is every trainee profile whose owner consented to share it (``consent_to_share``), who holds no
+active placement (someone in a job is not a candidate) and has not left the programme (``dropped_out_on``),
+converted with ``TraineeProfile.to_exchange()``.
 Employers see a candidate as a code, initials, home town, preferred levels, certifications, skills and years
 of security experience, never a name, phone or birth date.
 
@@ -114,7 +115,8 @@ def facts_of(profile: TraineeProfile, record: ExchangeTrainee) -> TraineeFacts:
 def load_pool(session: Session) -> Pool:
     """Read every consenting profile not placed and convert it for the engine (one that no longer validates is left out)."""
     placed = exists().where(col(Placement.trainee_id) == col(TraineeProfile.id), col(Placement.ended_at).is_(None))
-    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share), ~placed).order_by(col(TraineeProfile.code))
+    stayed = col(TraineeProfile.dropped_out_on).is_(None)  # a trainee who left the programme is no candidate
+    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share), ~placed, stayed).order_by(col(TraineeProfile.code))
     converted = [(p, _exchange(p)) for p in session.exec(query)]
     usable = [(p, r) for p, r in converted if r is not None]
     return Pool(tuple(r for _, r in usable), {p.code: facts_of(p, r) for p, r in usable})

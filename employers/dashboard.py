@@ -171,7 +171,8 @@ def open_vacancies(*, session: Session, limit: int | None = LIST_LIMIT) -> Secti
 
 
 def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[WaitingTrainee]:
-    """Return the trainees without an active placement: those with no offer in progress first, then by code."""
+    """Return the trainees still in the programme without an active placement: those with no offer in progress first, then
+    by code."""
     active = select(Placement.trainee_id).where(col(Placement.ended_at).is_(None))
     going = (
         select(Offer.trainee_id, func.count().label("n"))
@@ -183,7 +184,7 @@ def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> 
     query = (
         select(TraineeProfile, in_progress)
         .outerjoin(going, going.c.trainee_id == TraineeProfile.id)
-        .where(col(TraineeProfile.id).not_in(active))
+        .where(col(TraineeProfile.id).not_in(active), col(TraineeProfile.dropped_out_on).is_(None))
         .order_by(in_progress > 0, col(TraineeProfile.code))
     )
     rows = tuple(WaitingTrainee(profile, int(n)) for profile, n in session.exec(_limited(query, limit)))

@@ -1,8 +1,8 @@
 """The officers' review of a vacancy: every trainee not placed, ranked by the engine, with names and reasons.
 
 Employers see the consenting trainees only, pseudonymised (employers.candidates). Officers are staff: they
-see every trainee who holds no active placement, consenting or not, by name, so they can place anyone
-the programme follows. The engine ranks the vacancy against that whole population in one call (it is
+see every trainee who holds no active placement and has not left the programme, consenting or not, by name,
+so they can place anyone the programme follows. The engine ranks the vacancy against that whole population in one call (it is
 vectorised over trainees): the eligible ones come ranked with their score, its components and reasons;
 the ineligible ones with every hard rule they fail. The vacancy is ranked alone, so its text-similarity
 component may differ slightly from the employer's view, where all open vacancies are ranked together.
@@ -123,9 +123,10 @@ class Review:
 
 
 def not_placed(session: Session) -> list[TraineeProfile]:
-    """Return every trainee profile without an active placement, by code."""
+    """Return every trainee profile without an active placement, still in the programme, by code."""
     active = select(Placement.trainee_id).where(col(Placement.ended_at).is_(None))
-    query = select(TraineeProfile).where(col(TraineeProfile.id).not_in(active)).order_by(col(TraineeProfile.code))
+    stayed = col(TraineeProfile.dropped_out_on).is_(None)
+    query = select(TraineeProfile).where(col(TraineeProfile.id).not_in(active), stayed).order_by(col(TraineeProfile.code))
     return list(session.exec(query))
 
 

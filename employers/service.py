@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -37,7 +37,7 @@ from employers.exceptions import (
     VacancyNotOpen,
 )
 from employers.lifecycle import Actor
-from employers.models import CandidateRequest, Employer, EmployerStatus, Vacancy, VacancyStatus
+from employers.models import CandidateRequest, Employer, EmployerStatus, Placement, Vacancy, VacancyStatus
 from employers.rules import VACANCY_CODE
 from employers.vacancy_status import VacancyAction
 from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
@@ -264,6 +264,14 @@ def request_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int,
         .group_by(col(CandidateRequest.vacancy_id))
     )
     return {vacancy_id: int(n) for vacancy_id, n in session.exec(query)}
+
+
+def placed_trainees(*, session: Session, trainee_ids: Collection[int]) -> set[int]:
+    """Return which of these trainees hold an active placement."""
+    if not trainee_ids:
+        return set()
+    running = select(Placement.trainee_id).where(col(Placement.trainee_id).in_(trainee_ids), col(Placement.ended_at).is_(None))
+    return set(session.exec(running))
 
 
 # ---------------------------------------------------------------- import

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from matching.encoding import NO_DATE
+from matching.encoding import NO_DATE, training_grade
 from matching.messages import label, number, say
 from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
 
@@ -228,11 +228,11 @@ def _training(p: Prepared) -> Floats:
 
 def _training_pair(x: Pair) -> float:
     t = x.t
-    return (t.training.overall if t.training and t.training.overall is not None else x.p.config.missing_grade) / 20.0
+    return (grade if (grade := training_grade(t)) is not None else x.p.config.missing_grade) / 20.0
 
 
 def _training_reason(e: Explainer, high: bool, v: Vacancy, t: Trainee) -> str:
-    grade = t.training.overall if t.training else None
+    grade = training_grade(t)
     if grade is None:
         return say("training_none", e.lang)
     return say(f"training_{_side(high)}", e.lang, grade=number(grade, e.lang))

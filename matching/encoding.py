@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from math import fsum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -163,14 +164,22 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
         licences=_flags([[LICENCE_CATEGORIES.index(c) for c in t.driving_licences] for t in records], 5),
         literacy=np.array([LITERACY_LEVELS.index(t.literacy) for t in records], dtype=np.int8),
         security_years=np.array([t.security_years for t in records], dtype=np.float64),
-        grade=np.array(
-            [np.nan if t.training is None or t.training.overall is None else t.training.overall for t in records],
-            dtype=np.float64,
-        ),
+        grade=np.array([np.nan if (g := training_grade(t)) is None else g for t in records], dtype=np.float64),
         available_from=np.array([_day(t.available_from) for t in records], dtype=np.int32),
         preferred_levels=_flags([[LEVELS.index(x) for x in t.preferred_levels] for t in records], 3, True),
         preferred_shifts=_flags([[SHIFTS.index(x) for x in t.preferred_shifts] for t in records], 3, True),
     )
+
+
+def training_grade(trainee: Trainee) -> float | None:
+    """Return the trainee's training grade out of 20: the overall grade, else the plain mean of the module grades.
+
+    A file knows no module weights, so every module counts alike; None when there is no grade at all.
+    """
+    training = trainee.training
+    if training is None or (training.overall is None and not training.modules):
+        return None
+    return training.overall if training.overall is not None else fsum(training.modules.values()) / len(training.modules)
 
 
 @dataclass

@@ -31,3 +31,33 @@ class InvalidProfile(ProfileError, InvalidFields):
     """
 
     code = "invalid_form"
+
+
+class CohortNotFound(ProfileError):
+    """No cohort has this id, or it is another training centre's."""
+
+    code = "not_found"
+
+
+class CentreNotFound(ProfileError):
+    """The school account is linked to no training centre."""
+
+    code = "not_found"
+
+
+class InvalidCohort(ProfileError, InvalidFields):
+    """A cohort's fields are wrong, or its code is another cohort's; `problems` lists every one."""
+
+    code = "invalid_form"
+
+
+class InvalidDeparture(ProfileError, InvalidFields):
+    """A departure's day or reason is missing or wrong; `problems` lists every one."""
+
+    code = "invalid_form"
+
+
+class InvalidSchoolRecord(ProfileError, InvalidFields):
+    """An attendance sheet, module grades or a certification awarded are wrong; `problems` lists every one."""
+
+    code = "invalid_form"

@@ -74,13 +74,18 @@ class TraineeForm:
         )
 
     @classmethod
-    def from_profile(cls, record: ExchangeTrainee, *, cohort: str | None, consent: bool) -> TraineeForm:
-        """Fill the form with a saved profile: taxonomy values ticked, the others in the "other" fields."""
+    def from_profile(
+        cls, record: ExchangeTrainee, *, cohort: str | None, consent: bool, overall_computed: bool = False
+    ) -> TraineeForm:
+        """Fill the form with a saved profile: taxonomy values ticked, the others in the "other" fields.
+
+        An overall grade computed from the module grades is left out: the field holds only a grade an officer gives.
+        """
         stored = record.model_dump(mode="json")
         training = stored.get("training") or {}
         text = {name: form_text(stored.get(name)) for name in TEXT_FIELDS}
         text |= {"extra_towns": ", ".join(record.extra_towns), "training_cohort": cohort or training.get("cohort") or "",
-                 "training_overall": form_text(training.get("overall"))}  # fmt: skip
+                 "training_overall": "" if overall_computed else form_text(training.get("overall"))}  # fmt: skip
         known = {name: _known_codes(name) for name in TAXONOMY_LISTS}
         ticked = {name: [v for v in stored[name] if v in known[name]] for name in TAXONOMY_LISTS}
         ticked |= {name: list(stored[name]) for name in CHOICE_LISTS}
@@ -139,7 +144,7 @@ def _vocabulary(name: str) -> Vocabulary:
     return {"skills": vocabularies.skills, "certifications": vocabularies.certifications}[name]
 
 
-def _number(typed: str) -> str | None:
+def typed_number(typed: str) -> str | None:
     """Return a typed number as the exchange reads it: spaces dropped, a decimal comma made a point."""
     return _SPACES.sub("", typed).replace(",", ".") or None
 
@@ -147,7 +152,7 @@ def _number(typed: str) -> str | None:
 def _value(name: str, typed: str) -> Any:
     typed = typed.strip()
     if name == "training_overall":
-        return _number(typed)
+        return typed_number(typed)
     return typed or None
 
 
@@ -156,14 +161,14 @@ def _items(text: str) -> list[str]:
 
 
 def _experience(row: Row) -> dict[str, Any]:
-    entry: dict[str, Any] = {"title": row["title"].strip(), "years": _number(row["years"]), "sector": row["sector"] or None}
+    entry: dict[str, Any] = {"title": row["title"].strip(), "years": typed_number(row["years"]), "sector": row["sector"] or None}
     if row["country"].strip():
         entry["country"] = row["country"].strip()
     return entry
 
 
 def _training(cohort: str | None, overall: str | None, modules: Sequence[Row]) -> dict[str, Any] | None:
-    grades = {r["name"].strip(): _number(r["grade"]) for r in modules if r["name"].strip()}
+    grades = {r["name"].strip(): typed_number(r["grade"]) for r in modules if r["name"].strip()}
     training = {"cohort": cohort, "overall": overall, "modules": grades}
     return {k: v for k, v in training.items() if v} or None
 

@@ -1,10 +1,13 @@
-"""Trainee profiles as stored: every exchange-format field, plus cohort and consent."""
+"""Trainee profiles as stored (every exchange-format field, plus cohort, consent and departure), the cohorts and their
+training centres, and what the training school records: attendance and certifications awarded."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -16,6 +19,18 @@ LIST_FIELDS = (
     "extra_towns", "languages", "experience", "skills", "certifications", "driving_licences",
     "preferred_levels", "preferred_shifts",
 )  # fmt: skip
+
+
+class DropoutReason(StrEnum):
+    """Why a trainee left the programme (INDICATORS.md, `dropout_reason`)."""
+
+    health = "health"
+    family = "family"
+    remigrated = "remigrated"
+    other_job = "other_job"
+    disciplinary = "disciplinary"
+    unreachable = "unreachable"
+    other = "other"
 
 
 class TraineeProfile(SQLModel, table=True):
@@ -46,6 +61,12 @@ class TraineeProfile(SQLModel, table=True):
     preferred_shifts: list[str] = json_field([])
     summary: str | None = None
     consent_to_share: bool = False
+    dropped_out_on: date | None = Field(default=None, description="left the programme on this day")
+    dropout_reason: str | None = Field(default=None, max_length=16, description="a DropoutReason")
+    overall_from_modules: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()},
+        description="training.overall is the cohort-weighted mean of the module grades, not a grade an officer gave",
+    )  # fmt: skip
     consent_recorded_at: datetime | None = time_field(nullable=True)
     created_at: datetime = time_field()
     updated_at: datetime = time_field()
@@ -53,14 +74,96 @@ class TraineeProfile(SQLModel, table=True):
     def to_exchange(self) -> ExchangeTrainee:
         """Return the profile as an exchange-format trainee."""
         data = self.model_dump(
-            exclude={"id", "code", "cohort", "consent_to_share", "consent_recorded_at", "created_at", "updated_at"}
+            exclude={
+                "id",
+                "code",
+                "cohort",
+                "consent_to_share",
+                "consent_recorded_at",
+                "overall_from_modules",
+                "created_at",
+                "updated_at",
+            }
         )
         return ExchangeTrainee.model_validate({**{k: v for k, v in data.items() if v is not None}, "id": self.code})
 
     def apply_exchange(self, record: ExchangeTrainee) -> None:
-        """Copy every exchange field of a (validated, normalised) record onto the profile."""
-        # The history fields (dropped_out_on, dropout_reason) have no column yet: the database side comes later.
-        for name, value in record.model_dump(exclude={"id", "dropped_out_on", "dropout_reason"}).items():
+        """Copy every exchange field of a (validated, normalised) record onto the profile.
+
+        The programme's history (`training.completed`, `dropped_out_on`, `dropout_reason`) is copied when the
+        exchange model carries it, and kept as recorded when it does not.
+        """
+        completed = (self.training or {}).get("completed")
+        for name, value in record.model_dump(exclude={"id"}).items():
             setattr(self, name, value)
+        if self.training is not None and "completed" not in self.training and completed is not None:
+            self.training = {**self.training, "completed": completed}
         self.cohort = record.training.cohort if record.training and record.training.cohort else self.cohort
         self.updated_at = utcnow()
+
+
+class TrainingCentre(SQLModel, table=True):
+    """A training centre: its trainers (accounts with the school role) train the cohorts it is given."""
+
+    __tablename__ = "training_centre"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    created_at: datetime = time_field()
+
+
+class Cohort(SQLModel, table=True):
+    """A cohort (INDICATORS.md, "Cohorts"): its dates, budget, training modules with their weights, and training centre.
+
+    Trainees name it by its code in `training.cohort` (TraineeProfile.cohort).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=64, description="the cohort's id, e.g. 2026-A")
+    name: str | None = Field(default=None, max_length=200)
+    country: str = Field(default="ML", max_length=2)
+    selection_start: date | None = None
+    selection_end: date | None = None
+    return_date: date | None = None
+    training_start: date | None = None
+    training_end: date | None = None
+    employment_start: date | None = None
+    budget_eur: float | None = None
+    modules: list[dict[str, Any]] = json_field([])  # [{"name": "secourisme", "weight": 2.0}, …], in the order taught
+    centre_id: int | None = Field(default=None, foreign_key="training_centre.id", index=True)
+    created_at: datetime = time_field()
+    updated_at: datetime = time_field()
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Return each module's weight, by name, in the order taught."""
+        return {str(m["name"]): float(m["weight"]) for m in self.modules}
+
+
+class Attendance(SQLModel, table=True):
+    """Whether a trainee was present on a day's session (the label names the session: "matin", "après-midi", or none)."""
+
+    __table_args__ = (UniqueConstraint("trainee_id", "day", "session", name="uq_attendance_trainee_session"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    day: date
+    session: str = Field(default="", max_length=40)
+    present: bool
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = time_field()
+
+
+class CertificationAward(SQLModel, table=True):
+    """A certification the training school awarded a trainee: its taxonomy code, day and certificate number."""
+
+    __tablename__ = "certification_award"
+    __table_args__ = (UniqueConstraint("trainee_id", "code", name="uq_certification_award_trainee_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    code: str = Field(max_length=64)
+    awarded_on: date
+    certificate_number: str = Field(max_length=64)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = time_field()

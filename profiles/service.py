@@ -14,6 +14,7 @@ from core.clock import utcnow
 from core.problems import Problem
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import fold
+from profiles import cohorts, grades
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
 from profiles.models import TraineeProfile
@@ -47,16 +48,25 @@ def import_trainees(*, session: Session, records: Sequence[ExchangeTrainee], con
     if duplicates:
         raise DuplicateCode(", ".join(duplicates))
     existing = by_codes(session=session, codes=(r.id for r in records))
+    weights = _weights(session, records)
     for record in records:
         profile = existing.get(record.id) or TraineeProfile(
             code=record.id, full_name=record.full_name, home_town=record.home_town
         )
+        computed = grades.computed_overall(profile)
         profile.apply_exchange(record)
+        grades.settle_overall(profile, weights.get(profile.cohort or "", {}), computed_before=computed)
         if consent:
             _record_consent(profile, True)
         session.add(profile)
     session.flush()
     return len(records) - len(existing), len(existing)
+
+
+def _weights(session: Session, records: Sequence[ExchangeTrainee]) -> dict[str, dict[str, float]]:
+    """Return the module weights of the cohorts the records name, by cohort code."""
+    codes = (r.training.cohort for r in records if r.training and r.training.cohort)
+    return {code: cohort.weights for code, cohort in cohorts.cohorts_by_code(session=session, codes=codes).items()}
 
 
 def export_trainees(*, session: Session) -> list[ExchangeTrainee]:
@@ -102,7 +112,7 @@ def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool =
     record = _valid(data)
     _check_code_free(session, record.id, profile_id=None)
     profile = TraineeProfile(code=record.id, full_name=record.full_name, home_town=record.home_town)
-    _apply(profile, record)
+    _apply(session, profile, record)
     if consent:
         _record_consent(profile, True)
     session.add(profile)
@@ -115,7 +125,7 @@ def update_profile(*, session: Session, profile_id: int, data: Mapping[str, Any]
     profile = get_profile(session=session, profile_id=profile_id)
     record = _valid(data)
     _check_code_free(session, record.id, profile_id=profile_id)
-    _apply(profile, record)
+    _apply(session, profile, record)
     if consent != profile.consent_to_share:
         _record_consent(profile, consent)
     session.add(profile)
@@ -141,11 +151,19 @@ def _check_code_free(session: Session, code: str, *, profile_id: int | None) -> 
         raise InvalidProfile([Problem("id", "trainee_code_taken")])
 
 
-def _apply(profile: TraineeProfile, record: ExchangeTrainee) -> None:
+def _apply(session: Session, profile: TraineeProfile, record: ExchangeTrainee) -> None:
+    history = profile.dropped_out_on, profile.dropout_reason, (profile.training or {}).get("completed")
+    computed = grades.computed_overall(profile)
     profile.code = record.id
     profile.apply_exchange(record)
     # The form is the whole profile: an empty cohort clears it (an import without one keeps the stored one).
     profile.cohort = record.training.cohort if record.training else None
+    # The form does not show the programme's history: a departure and the school's "completed" are kept as recorded.
+    profile.dropped_out_on, profile.dropout_reason, completed = history
+    if completed is not None:
+        profile.training = {**grades.training_of(profile), "completed": completed}
+    cohort = cohorts.cohort_by_code(session=session, code=profile.cohort) if profile.cohort else None
+    grades.settle_overall(profile, cohort.weights if cohort else {}, computed_before=computed)
 
 
 # ---------------------------------------------------------------- lists and cohorts

@@ -20,7 +20,18 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
-from web.routes import api_employers, employers, home, officer, officer_records, officer_trainees, officer_vacancies, trainee
+from web.routes import (
+    api_employers,
+    employers,
+    home,
+    officer,
+    officer_cohorts,
+    officer_records,
+    officer_trainees,
+    officer_vacancies,
+    school,
+    trainee,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -76,7 +87,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
-               officer_vacancies.router, officer_trainees.router, officer_records.router, trainee.router)  # fmt: skip
+               officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
+               trainee.router, school.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -470,22 +470,27 @@ class AccountRole(StrEnum):
     officer = "officer"
     employer = "employer"
     trainee = "trainee"
+    school = "school"
 
 
 @user_app.command("create")
 def user_create(
-    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer or trainee.")],
+    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee or school.")],
     login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,
     trainee_code: Annotated[str | None, typer.Option("--trainee-code", help="The trainee's id (trainee accounts).")] = None,
+    centre: Annotated[
+        str | None,
+        typer.Option("--centre", help="The training centre's name (school accounts); created when no centre has this name."),
+    ] = None,
 ) -> None:
     """Create an account: prompts for the password, or prints a new 6-digit PIN for a trainee."""
     from web.auth import service as auth_service
     from web.auth.exceptions import AuthError
     from web.auth.models import Role
 
-    check_links(role, employer_id, trainee_code)
+    check_links(role, employer_id, trainee_code, centre)
     login = trainee_login(login) if role == AccountRole.trainee else login
     pin = auth_service.new_pin() if role == AccountRole.trainee else None
     secret = pin or typer.prompt("Password (10 characters or more)", hide_input=True, confirmation_prompt=True)
@@ -495,6 +500,7 @@ def user_create(
             user = auth_service.create_user(
                 session=session, login=login, full_name=name, role=Role(role.value), secret=secret,
                 employer_id=linked_employer(session, employer_id), trainee_id=trainee_id,
+                centre_id=linked_centre(session, centre),
             )  # fmt: skip
             created = user.login
     except AuthError as exc:
@@ -512,12 +518,14 @@ def trainee_login(phone: str) -> str:
         raise typer.BadParameter(str(exc), param_hint="--login") from None
 
 
-def check_links(role: AccountRole, employer_id: int | None, trainee_code: str | None) -> None:
-    """Require a company for employer accounts and a profile for trainee accounts, and nothing else."""
+def check_links(role: AccountRole, employer_id: int | None, trainee_code: str | None, centre: str | None = None) -> None:
+    """Require a company for employer accounts, a profile for trainee accounts, a centre for school accounts, and nothing else."""
     if (employer_id is not None) != (role == AccountRole.employer):
         raise typer.BadParameter("is required for employer accounts and only for them", param_hint="--employer-id")
     if (trainee_code is not None) != (role == AccountRole.trainee):
         raise typer.BadParameter("is required for trainee accounts and only for them", param_hint="--trainee-code")
+    if (bool(centre and centre.strip())) != (role == AccountRole.school):
+        raise typer.BadParameter("is required for school accounts and only for them", param_hint="--centre")
 
 
 def linked_employer(session: Session, employer_id: int | None) -> int | None:
@@ -528,6 +536,19 @@ def linked_employer(session: Session, employer_id: int | None) -> int | None:
         err.print(f"[bold red]error[/] no company has id {employer_id}")
         raise typer.Exit(1)
     return employer_id
+
+
+def linked_centre(session: Session, name: str | None) -> int | None:
+    """Return the id of the training centre of this name, created (and said so) when there is none."""
+    from profiles import cohorts
+
+    if name is None:
+        return None
+    known = {c.id for c in cohorts.list_centres(session=session)}
+    centre = cohorts.centre_named(session=session, name=name)
+    if centre.id not in known:
+        err.print(f"created the training centre {escape(centre.name)}", highlight=False)
+    return centre.id
 
 
 def linked_trainee(session: Session, code: str | None) -> int | None:
@@ -623,6 +644,7 @@ def show_demo(result: DemoResult) -> None:
     (t_new, t_updated), (v_new, v_updated) = result.trainees, result.vacancies
     console.print(f"demo database {database_label()}", highlight=False, soft_wrap=True)
     counts = f"trainees {t_new} created, {t_updated} updated; vacancies {v_new} created, {v_updated} updated"
+    counts += f"; cohorts {result.cohorts}"
     console.print(counts, highlight=False)
     table = Table(title="Demo sign-ins (demo only: these passwords are public)", title_justify="left")
     for column in ("role", "login", "password / PIN", "name"):

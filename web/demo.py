@@ -1,4 +1,10 @@
-"""The demo: a database seeded with companies, accounts, trainees, open vacancies and one offer, for trying the application.
+"""The demo: a database seeded with companies, accounts, cohorts, trainees, open vacancies and one offer, for trying the
+application.
+
+The generated trainees name nine cohorts (2024-A … 2026-C); each gets a record with dates that follow the pilot's
+calendar (selection in France, a week of training in Paris, the return, eight weeks in Bamako, jobs a month later),
+the modules' weights, and the demo training centre, whose school account sees them all. The trainees of the cohort
+still in training have module grades and no overall grade yet: theirs is the cohort-weighted mean.
 
 Every demo password and PIN is fixed and printed in the README; no default account exists outside the demo. Seeding
 refuses a database that holds accounts but not the demo's, so it cannot plant known passwords in a real one.
@@ -7,6 +13,7 @@ refuses a database that holds accounts but not the demo's, so it cannot plant kn
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +26,7 @@ from employers import service as employers_service
 from employers.models import Employer, EmployerStatus, Offer, Vacancy, VacancyStatus
 from matching import exchange, synth
 from matching.exchange import Issue
+from profiles import cohorts as cohorts_service
 from profiles import service as profiles_service
 from profiles.models import TraineeProfile
 from web.auth import service as auth_service
@@ -59,6 +67,7 @@ class DemoResult:
     trainees: tuple[int, int]
     vacancies: tuple[int, int]
     files: list[Path]
+    cohorts: int = 0
     warnings: list[Issue] = field(default_factory=list)
     sign_ins: list[SignIn] = field(default_factory=list)
 
@@ -81,6 +90,16 @@ STAFF = (
 )
 #: PINs of the demo trainees' accounts, given in order of trainee code to the first trainees with a phone number.
 TRAINEE_PINS = ("202601", "202602", "202603")
+#: The demo training centre and its trainers' account.
+CENTRE = "Centre de formation RDV Bamako (démo)"
+SCHOOL = SignIn(Role.school, "ecole@demo.rdvm.ml", "ecole-demo-2026", "Formateurs du centre (démo)")
+#: The modules the generated trainees are graded in, and their weight in the overall grade.
+MODULE_WEIGHTS = {"secourisme": 2, "securite_incendie": 2, "droit": 1, "gestion_conflits": 1, "controle_acces": 1,
+                  "redaction_rapports": 1, "francais": 1}  # fmt: skip
+#: When each session of a year starts its training (month, day): A in March, B in June, C in October.
+SESSION_STARTS = {"A": (3, 2), "B": (6, 1), "C": (10, 5)}
+#: The cohort whose trainees are still graded module by module (no overall grade yet).
+IN_TRAINING = "2026-C"
 
 
 def seed(*, session: Session, folder: Path) -> DemoResult:
@@ -91,6 +110,8 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     trainees, warnings = load(trainees_file, "trainees")
     vacancies, more_warnings = load(vacancies_file, "vacancies")
     companies = [upsert_company(session=session, company=c) for c in COMPANIES]
+    cohort_codes = sorted({t.training.cohort for t in trainees if t.training and t.training.cohort})
+    centre_id = upsert_cohorts(session=session, codes=cohort_codes)  # first: the import weighs the grades with them
     result = DemoResult(
         trainees=profiles_service.import_trainees(session=session, records=trainees, consent=True),
         vacancies=employers_service.import_vacancies(session=session, records=vacancies, status=VacancyStatus.open),
@@ -99,7 +120,10 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     )
     reopen(session=session, codes=[v.id for v in vacancies])
     staff = staff_accounts(session=session, companies=companies)
-    result.sign_ins = staff + trainee_accounts(session=session, codes=[t.id for t in trainees])
+    school = SCHOOL
+    account(session=session, sign_in=school, name=school.name, centre_id=centre_id)
+    result.sign_ins = [*staff, school, *trainee_accounts(session=session, codes=[t.id for t in trainees])]
+    result.cohorts = len(cohort_codes)
     first_trainee = next(s for s in result.sign_ins if s.role == Role.trainee)
     offer_to_first_trainee(session=session, login=first_trainee.login, vacancy_codes=sorted(v.id for v in vacancies))
     return result
@@ -132,6 +156,10 @@ def write_files(folder: Path) -> tuple[Path, Path]:
     trainees, vacancies = synth.generate(trainees=TRAINEES, vacancies=VACANCIES, seed=SEED)
     for i, vacancy in enumerate(vacancies):
         vacancy["employer"] = COMPANIES[i % len(COMPANIES)].name
+    for trainee in trainees:
+        training = trainee.get("training") or {}
+        if training.get("cohort") == IN_TRAINING and training.get("modules"):
+            training.pop("overall", None)
     synth.write(folder, trainees, vacancies)
     return folder / "trainees.json", folder / "vacancies.json"
 
@@ -142,6 +170,31 @@ def load(path: Path, kind: exchange.Kind) -> tuple[list[Any], list[Issue]]:
     if not result.ok:
         raise DemoError("\n".join(str(issue) for issue in result.errors))
     return result.records, result.warnings
+
+
+def cohort_dates(code: str) -> dict[str, str]:
+    """Return a demo cohort's calendar, the pilot's: "2026-A" selects in the autumn before and trains from 2 March 2026."""
+    year, session_name = code.split("-")
+    month, day = SESSION_STARTS[session_name]
+    start = date(int(year), month, day)
+    back, end = start + timedelta(days=7), start + timedelta(weeks=9) - timedelta(days=3)
+    days = {"selection_start": start - timedelta(weeks=17), "selection_end": start - timedelta(weeks=10), "training_start": start,
+            "return_date": back, "training_end": end, "employment_start": end + timedelta(days=31)}  # fmt: skip
+    return {name: value.isoformat() for name, value in days.items()}
+
+
+def upsert_cohorts(*, session: Session, codes: list[str]) -> int:
+    """Create or reset each demo cohort (dates, weights, budget, the demo centre); return the centre's id."""
+    modules = [{"name": name, "weight": weight} for name, weight in MODULE_WEIGHTS.items()]
+    for code in codes:
+        data = {"code": code, "name": f"Promotion {code} (démo)", "centre": CENTRE, "modules": modules,
+                "budget_eur": 60_000, **cohort_dates(code)}  # fmt: skip
+        found = cohorts_service.cohort_by_code(session=session, code=code)
+        if found is None:
+            cohorts_service.create_cohort(session=session, data=data)
+        else:
+            cohorts_service.update_cohort(session=session, cohort_id=found.id or 0, data=data)
+    return cohorts_service.centre_named(session=session, name=CENTRE).id or 0
 
 
 def upsert_company(*, session: Session, company: DemoCompany) -> Employer:
@@ -191,7 +244,13 @@ def trainee_accounts(*, session: Session, codes: list[str]) -> list[SignIn]:
 
 
 def account(
-    *, session: Session, sign_in: SignIn, name: str, employer_id: int | None = None, trainee_id: int | None = None
+    *,
+    session: Session,
+    sign_in: SignIn,
+    name: str,
+    employer_id: int | None = None,
+    trainee_id: int | None = None,
+    centre_id: int | None = None,
 ) -> User:
     """Create a demo account, or reset an existing one to its demo role, links and password (signing it out)."""
     login = auth_service.normalise_login(sign_in.login)
@@ -199,8 +258,9 @@ def account(
     if user is None:
         return auth_service.create_user(
             session=session, login=login, full_name=name, role=sign_in.role, secret=sign_in.secret,
-            employer_id=employer_id, trainee_id=trainee_id,
+            employer_id=employer_id, trainee_id=trainee_id, centre_id=centre_id,
         )  # fmt: skip
-    user.full_name, user.role, user.employer_id, user.trainee_id, user.active = name, sign_in.role, employer_id, trainee_id, True
+    user.full_name, user.role, user.active = name, sign_in.role, True
+    user.employer_id, user.trainee_id, user.centre_id = employer_id, trainee_id, centre_id
     auth_service.set_secret(session=session, user=user, new=sign_in.secret)
     return user

@@ -10,6 +10,7 @@ from itsdangerous import URLSafeSerializer
 from starlette.datastructures import FormData
 
 from employers import exceptions as employer_errors
+from profiles import exceptions as profile_errors
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 from web.config import get_settings
@@ -75,6 +76,7 @@ AdminUser = Annotated[User, Depends(role_required(Role.admin))]
 OfficerUser = Annotated[User, Depends(role_required(Role.officer, Role.admin))]
 EmployerUser = Annotated[User, Depends(role_required(Role.employer))]
 TraineeUser = Annotated[User, Depends(role_required(Role.trainee))]
+SchoolUser = Annotated[User, Depends(role_required(Role.school))]
 
 
 def language(request: Request) -> str:
@@ -106,6 +108,16 @@ def employer_company(user: EmployerUser) -> int:
 
 
 CompanyId = Annotated[int, Depends(employer_company)]
+
+
+def school_centre(user: SchoolUser) -> int:
+    """Return the id of the signed-in trainer's training centre."""
+    if user.centre_id is None:
+        raise profile_errors.CentreNotFound(str(user.id))
+    return user.centre_id
+
+
+CentreId = Annotated[int, Depends(school_centre)]
 
 
 async def submitted_form(request: Request) -> FormData:

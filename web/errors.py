@@ -31,6 +31,8 @@ STATUS: dict[type[Exception], int] = {
     employer_errors.OfferNotFound: 404,
     employer_errors.PlacementNotFound: 404,
     profile_errors.TraineeNotFound: 404,
+    profile_errors.CohortNotFound: 404,
+    profile_errors.CentreNotFound: 404,
     employer_errors.ActionNotAllowed: 403,
     InvalidFields: 422,
     employer_errors.UnknownEmployers: 422,

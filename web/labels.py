@@ -64,6 +64,18 @@ class Labels:
         """Return the name of an offer's state."""
         return message(f"offer_state_{state}", self.lang)
 
+    def phase(self, phase: str) -> str:
+        """Return the name of a trainee's phase in the programme."""
+        return message(f"phase_{phase}", self.lang)
+
+    def dropout_reason(self, reason: str) -> str:
+        """Return the words of a reason for leaving the programme."""
+        return message(f"dropout_{reason}", self.lang)
+
+    def period(self, kind: str) -> str:
+        """Return the name of a period or a day of a cohort's calendar."""
+        return message(f"period_{kind}", self.lang)
+
     def choices(self) -> dict[str, list[tuple[str, str]]]:
         """Return the options of the vacancy form's selects, checkbox groups and suggestions."""
         taxonomy = get_taxonomy()

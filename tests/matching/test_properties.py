@@ -23,6 +23,7 @@ from matching import naive
 from matching.assignment import Plan, PlanProblem, greedy_plan, optimal_plan, plan, plan_problem, stable_plan
 from matching.components import NAMES
 from matching.config import DEFAULT_WEIGHTS
+from matching.encoding import training_grade
 from matching.messages import Lang
 from matching.models import (
     LANGUAGE_LEVELS,
@@ -310,9 +311,10 @@ def improve(t: Trainee, kind: str, data: st.DataObject) -> Trainee:
         stint = Experience(title=data.draw(st.sampled_from(EXPERIENCE_TITLES)), years=years, sector="security", country="ML")
         return t.model_copy(update={"experience": [*t.experience, stint]})
     if kind == "grade":
-        # No grade counts as the middle of the scale (10/20).
-        now = t.training.overall if t.training and t.training.overall is not None else 10.0
-        grade = data.draw(st.integers(int(now * 2), 40), label="grade") / 2
+        # The grade the engine uses: the overall one, else the module grades' mean, else the middle of the scale (10/20).
+        used = training_grade(t)
+        now = 10.0 if used is None else used
+        grade = data.draw(st.integers(math.ceil(now * 2), 40), label="grade") / 2
         return t.model_copy(update={"training": Training(cohort="2025-B", overall=grade)})
     assert kind == "availability"
     assume(t.available_from is not None)

@@ -153,3 +153,27 @@ def test_top_k_equals_a_plain_sort(rows: int, cols: int, ineligible: float, ties
     found = top_k(score, k, 4)
     assert [list(map(int, f)) for f in found] == sorted_top(score, k)
     assert all(f.dtype == np.intp for f in found)
+
+
+class TestModuleGrades:
+    """A trainee graded per module but given no overall grade is scored on the modules' plain mean (a file has no weights)."""
+
+    def test_modules_without_an_overall_grade_are_averaged(self) -> None:
+        graded = trainee(id="T-A", training={"modules": {"secourisme": 19, "incendie": 17, "droit": 18}})
+        [ranking] = rank([graded], [vacancy()], top=1)
+        assert ranking.candidates[0].components["training"] == pytest.approx(18 / 20)
+
+    def test_an_overall_grade_wins_over_the_modules(self) -> None:
+        graded = trainee(id="T-A", training={"overall": 12, "modules": {"secourisme": 19, "incendie": 19}})
+        [ranking] = rank([graded], [vacancy()], top=1)
+        assert ranking.candidates[0].components["training"] == pytest.approx(12 / 20)
+
+    def test_a_trainee_with_19_in_every_module_outranks_one_without_grades(self) -> None:
+        strong = trainee(id="T-B", training={"modules": {"secourisme": 19, "incendie": 19}})
+        unknown = trainee(id="T-A", training={"cohort": "2026-A"})
+        assert order([unknown, strong], vacancy()) == ["T-B", "T-A"]
+
+    def test_the_reason_gives_the_modules_mean(self) -> None:
+        strong = trainee(id="T-A", training={"modules": {"secourisme": 19, "incendie": 18}})
+        [ranking] = rank([strong], [vacancy()], top=1, lang="fr")
+        assert "note de formation 18,5/20" in ranking.candidates[0].reasons

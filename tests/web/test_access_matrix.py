@@ -7,7 +7,9 @@ A route added without an entry in EXPECTED fails `test_every_route_has_an_entry`
   does not exist for this user.
 
 The world's objects: company A's open vacancy; trainee A (the "trainee" role) with an accepted offer of it;
-another trainee's confirmed placement on it; trainee B (the "trainee_b" role) with no offer at all.
+another trainee's confirmed placement on it; trainee B (the "trainee_b" role) with no offer at all. Every trainee is in
+cohort 2026-A, which training centre A trains (the "school" role's centre); centre B (the "school_b" role) trains
+another cohort, so cohort 2026-A and its trainees do not exist for it (404).
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from employers.models import EmployerStatus, OfferState, Placement
+from profiles import cohorts
 from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role
 
-ROLES = ("anonymous", "trainee", "trainee_b", "employer_a", "employer_b", "officer", "admin")
+ROLES = ("anonymous", "trainee", "trainee_b", "employer_a", "employer_b", "officer", "admin", "school", "school_b")
 Outcome = str | int
 
 PUBLIC: dict[str, Outcome] = dict.fromkeys(ROLES, "ok")
@@ -38,6 +41,8 @@ OWN_VACANCY: dict[str, Outcome] = {**EMPLOYERS, "employer_b": 404}
 OFFICERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "officer": "ok", "admin": "ok"}
 TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok", "trainee_b": "ok"}
 OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
+SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
+OWN_COHORT: dict[str, Outcome] = {**SCHOOLS, "school_b": 404}
 
 EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
@@ -108,6 +113,22 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/officer/import/confirm"): OFFICERS,
     ("GET", "/officer/audit"): OFFICERS,
     ("GET", "/officer/outbox"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/departure"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/departure/cancel"): OFFICERS,
+    ("GET", "/officer/cohorts"): OFFICERS,
+    ("GET", "/officer/cohorts/new"): OFFICERS,
+    ("POST", "/officer/cohorts/new"): OFFICERS,
+    ("GET", "/officer/cohorts/{cohort_id}/edit"): OFFICERS,
+    ("POST", "/officer/cohorts/{cohort_id}/edit"): OFFICERS,
+    ("GET", "/officer/calendar"): OFFICERS,
+    ("GET", "/school"): SCHOOLS,
+    ("GET", "/school/cohorts/{cohort_id}"): OWN_COHORT,
+    ("GET", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,
+    ("POST", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,
+    ("GET", "/school/trainees/{trainee_id}"): OWN_COHORT,
+    ("POST", "/school/trainees/{trainee_id}/grades"): OWN_COHORT,
+    ("POST", "/school/trainees/{trainee_id}/certifications"): OWN_COHORT,
+    ("POST", "/school/trainees/{trainee_id}/completed"): OWN_COHORT,
     ("GET", "/api/v1/employer-applications"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
@@ -132,7 +153,7 @@ def application_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 @dataclass
 class World:
-    """The objects the matrix reaches: employer A's vacancy and candidate, a pending company."""
+    """The objects the matrix reaches: employer A's vacancy and candidate, a pending company, centre A's cohort."""
 
     params: dict[str, str]
     logins: dict[str, tuple[str, str]]
@@ -152,6 +173,10 @@ def world(session: Session) -> World:
                           start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
     session.add(placement)
     session.commit()
+    modules = [{"name": "secourisme", "weight": 1}]
+    cohort_a = cohorts.create_cohort(session=session, data={"code": candidate.cohort, "centre": "Centre A", "modules": modules})
+    cohort_b = cohorts.create_cohort(session=session, data={"code": "2026-B", "centre": "Centre B"})
+    session.commit()
     accounts = {
         "trainee": user(session, Role.trainee, secret="123456", trainee_id=candidate.id),
         "trainee_b": user(session, Role.trainee, secret="123456", trainee_id=other.id),
@@ -159,10 +184,12 @@ def world(session: Session) -> World:
         "employer_b": user(session, Role.employer, employer_id=company_b.id),
         "officer": officer,
         "admin": user(session, Role.admin),
+        "school": user(session, Role.school, centre_id=cohort_a.centre_id),
+        "school_b": user(session, Role.school, centre_id=cohort_b.centre_id),
     }
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
-              "placement_id": str(placement.id), "trainee_id": str(candidate.id)}  # fmt: skip
+              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id)}  # fmt: skip
     return World(params, logins)
 
 

@@ -287,7 +287,7 @@ class TestDemo:
         first = rdvm("demo", "--folder", tmp_path)
         assert first.exit_code == 0, first.output
         seeded = counts(db)
-        assert seeded == {"TraineeProfile": 30, "Vacancy": 8, "Employer": 3, "User": 8}
+        assert seeded == {"TraineeProfile": 30, "Vacancy": 8, "Employer": 3, "User": 9}
         assert "trainees 30 created, 0 updated; vacancies 8 created, 0 updated" in first.stdout
         assert (tmp_path / "trainees.json").exists() and (tmp_path / "vacancies.csv").exists()
         with Session(db) as session:  # the first demo trainee has an offer to answer
@@ -344,7 +344,7 @@ class TestDemo:
     @staticmethod
     def sign_ins() -> list[Any]:
         companies = [demo_data.SignIn(Role.employer, c.login, c.password, c.name) for c in demo_data.COMPANIES]
-        return [*demo_data.STAFF, *companies]
+        return [*demo_data.STAFF, *companies, demo_data.SCHOOL]
 
 
 class TestJobs:

@@ -18,6 +18,7 @@ class Role(StrEnum):
     officer = "officer"
     employer = "employer"
     trainee = "trainee"
+    school = "school"
 
 
 #: The part each role plays in the employers' workflows: an admin acts as an officer.
@@ -34,6 +35,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
     trainee_id: int | None = Field(default=None, foreign_key="trainee_profile.id", index=True)
+    centre_id: int | None = Field(default=None, foreign_key="training_centre.id", index=True)
     active: bool = True
     created_at: datetime = time_field()
     password_changed_at: datetime = time_field()

@@ -47,6 +47,7 @@ def create_user(
     secret: str,
     employer_id: int | None = None,
     trainee_id: int | None = None,
+    centre_id: int | None = None,
 ) -> User:
     """Create an account; its login is unique and its secret follows the rules of its role."""
     login = normalise_login(login)
@@ -54,7 +55,7 @@ def create_user(
     if session.exec(select(User).where(User.login == login)).first() is not None:
         raise LoginTaken(login)
     user = User(login=login, full_name=full_name, role=role, password_hash=hash_secret(secret), employer_id=employer_id,
-                trainee_id=trainee_id)  # fmt: skip
+                trainee_id=trainee_id, centre_id=centre_id)  # fmt: skip
     session.add(user)
     session.flush()
     return user

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import urlencode
@@ -22,8 +22,10 @@ from itsdangerous import BadSignature
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
+from core.clock import utcnow
 from core.problems import Problem
 from employers import offers as offers_service
+from employers import service as employers_service
 from employers.exceptions import ReasonRequired
 from employers.imports import ImportOutcome, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
@@ -31,10 +33,14 @@ from matching import exchange
 from matching.exchange import Issue
 from matching.models import LITERACY_LEVELS, MOBILITIES
 from matching.taxonomy import get_taxonomy
+from profiles import cohorts as cohorts_service
+from profiles import departures
+from profiles import school as school_service
 from profiles import service as profiles_service
-from profiles.exceptions import InvalidProfile
+from profiles.exceptions import InvalidDeparture, InvalidProfile
 from profiles.forms import TraineeForm, by_form_field
-from profiles.models import TraineeProfile
+from profiles.models import CertificationAward, Cohort, DropoutReason, TraineeProfile
+from profiles.phases import Phase, profile_phase
 from web.auth import service as auth_service
 from web.auth.exceptions import AuthError
 from web.auth.models import User
@@ -103,8 +109,7 @@ def trainee_lines(session: Session, profiles: Sequence[TraineeProfile]) -> list[
     ids = [p.id for p in profiles if p.id is not None]
     if not ids:
         return []
-    running = select(Placement.trainee_id).where(col(Placement.trainee_id).in_(ids), col(Placement.ended_at).is_(None))
-    placed = set(session.exec(running))
+    placed = employers_service.placed_trainees(session=session, trainee_ids=ids)
     accounts = set(session.exec(select(User.trainee_id).where(col(User.trainee_id).in_(ids))))
     return [TraineeLine(p, p.id in placed, p.id in accounts) for p in profiles]
 
@@ -183,7 +188,8 @@ def new_trainee_submit(request: Request, session: SessionDep, lang: Lang, user: 
 def edit_trainee_page(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, trainee_id: int) -> Response:
     """Show the profile's form, filled in."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
-    form = TraineeForm.from_profile(profile.to_exchange(), cohort=profile.cohort, consent=profile.consent_to_share)
+    form = TraineeForm.from_profile(profile.to_exchange(), cohort=profile.cohort, consent=profile.consent_to_share,
+                                    overall_computed=profile.overall_from_modules)  # fmt: skip
     return form_page(request, session, lang, form, profile=profile)
 
 
@@ -236,20 +242,53 @@ def profile_page(
     done: str = "",
     pin: str | None = None,
     refusal: str | None = None,
+    departure: Departure | None = None,
     status: int = 200,
 ) -> Response:
-    """Render a trainee's profile, offers and account; a PIN just issued is shown this once."""
+    """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
     context = {
         "profile": profile, "record": profile.to_exchange(), "labels": Labels(lang), "choices": form_choices(lang),
         "warnings": sentences(profiles_service.profile_warnings(profile), lang),
-        "history": history(session, user, profile.id or 0),
+        "history": history(session, user, profile.id or 0), "path": programme_path(session, profile),
+        "departure": departure or Departure(), "departure_errors": field_messages((departure or Departure()).problems, lang),
+        "reasons": [(r.value, Labels(lang).dropout_reason(r.value)) for r in DropoutReason],
         "account": auth_service.trainee_account(session=session, trainee_id=profile.id or 0), "pin": pin, "refusal": refusal,
-        "done": done_message(done, lang),
+        "done": done_message(done, lang), "today": utcnow().date(),
     }  # fmt: skip
     response = render(request, "officer/trainee.html", context, status)
     if pin is not None:
         response.headers["Cache-Control"] = "no-store"  # the PIN must not stay in a cache
     return response
+
+
+@dataclass(frozen=True)
+class ProgrammePath:
+    """Where a trainee stands in the programme: the cohort (when recorded), the phase today, what the school recorded."""
+
+    cohort: Cohort | None
+    phase: Phase
+    presence: school_service.Presence | None
+    awards: tuple[CertificationAward, ...]
+
+
+def programme_path(session: Session, profile: TraineeProfile) -> ProgrammePath:
+    """Return the trainee's cohort, phase today, attendance and certifications awarded."""
+    cohort = cohorts_service.cohort_by_code(session=session, code=profile.cohort) if profile.cohort else None
+    placed = employers_service.placed_trainees(session=session, trainee_ids=[profile.id or 0])
+    ids = [profile.id or 0]
+    return ProgrammePath(
+        cohort, profile_phase(profile, cohort, placed=bool(placed), on=utcnow().date()),
+        school_service.presence(session=session, trainee_ids=ids).get(profile.id or 0),
+        tuple(school_service.awards_of(session=session, trainee_ids=ids).get(profile.id or 0, ())),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Departure:
+    """The departure form as typed, and what is wrong with it."""
+
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: Sequence[Problem] = ()
 
 
 @router.get("/officer/trainees/{trainee_id}", response_class=HTMLResponse)
@@ -273,6 +312,27 @@ def issue_pin(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
     except AuthError as refused:
         return profile_page(request, session, lang, user, profile, refusal=message(refused.code, lang), status=409)
     return profile_page(request, session, lang, user, profile, done="pin_issued", pin=pin)
+
+
+@router.post("/officer/trainees/{trainee_id}/departure", response_class=HTMLResponse)
+def record_departure(
+    request: Request, session: SessionDep, lang: Lang, user: OfficerUser, trainee_id: int, submitted: Submitted
+) -> Response:
+    """Record that the trainee left the programme (day and reason); they are no longer proposed to companies."""
+    typed = {name: str(submitted.get(name) or "") for name in ("dropped_out_on", "dropout_reason")}
+    try:
+        departures.record_departure(session=session, profile_id=trainee_id, typed=typed, today=utcnow().date())
+    except InvalidDeparture as invalid:
+        profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+        return profile_page(request, session, lang, user, profile, departure=Departure(typed, invalid.problems), status=422)
+    return to_profile(trainee_id, "departure")
+
+
+@router.post("/officer/trainees/{trainee_id}/departure/cancel", response_class=HTMLResponse)
+def cancel_departure(session: SessionDep, user: OfficerUser, trainee_id: int) -> Response:
+    """Remove a departure recorded by mistake: the trainee is back in the programme."""
+    departures.cancel_departure(session=session, profile_id=trainee_id)
+    return to_profile(trainee_id, "departure_cancelled")
 
 
 @router.post("/officer/placements/{placement_id}/end", response_class=HTMLResponse)
