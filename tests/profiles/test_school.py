@@ -96,7 +96,12 @@ class TestGrades:
         school.record_grades(session=session, profile=awa, cohort=cohort, typed={"grade_0": "19", "grade_1": "16,0"})
         session.commit()
         session.refresh(awa)
-        assert awa.training == {"cohort": "2026-A", "overall": 18.25, "modules": {"secourisme": 19.0, "incendie": 16.0}}
+        assert awa.training == {
+            "cohort": "2026-A",
+            "overall": 18.25,
+            "modules": {"secourisme": 19.0, "incendie": 16.0},
+            "completed": None,
+        }
         assert awa.overall_from_modules and awa.updated_at > before
         assert awa.to_exchange().training.overall == 18.25  # type: ignore[union-attr]  # what the matching reads
 
