@@ -18,9 +18,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Integer, String, column, func, table
 from sqlmodel import Session, col, select
 
+from core.audit import AuditEvent
 from core.clock import utcnow
 from employers.models import (
-    AuditEvent,
     Employer,
     EmployerStatus,
     Offer,

@@ -179,11 +179,27 @@ class Offer(SQLModel, table=True):
     answered_at: datetime | None = time_field(nullable=True)
 
 
+class EndReason(StrEnum):
+    """Why a placement ended (shared/evaluation/INDICATORS.md, "Placements")."""
+
+    resigned = "resigned"
+    dismissed = "dismissed"
+    contract_ended = "contract_ended"
+    trial_failed = "trial_failed"
+    remigrated = "remigrated"
+    other = "other"
+
+
 class Placement(SQLModel, table=True):
-    """A confirmed offer: the trainee works for the employer from start_date until ended_at.
+    """A job a trainee holds or held: from a confirmed offer, or loaded from the programme's history.
+
+    A placement made in the application has its offer and vacancy; one loaded from history (INDICATORS.md)
+    may have neither and names its employer, level and town itself — which confirmed placements copy from
+    their vacancy, so every placement reads the same. ``code`` is its id in the history files.
 
     One placement per offer (a double-submitted confirmation makes one), and a trainee holds at most one
     active placement: a unique index on trainee_id over the rows not ended, which both databases enforce.
+    ``ended_at`` (when the end was recorded) is its state; ``end_date`` the day the contract ended.
     """
 
     __table_args__ = (
@@ -194,36 +210,84 @@ class Placement(SQLModel, table=True):
     )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
-    offer_id: int = Field(foreign_key="offer.id", unique=True)
-    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
-    trainee_id: int = Field(foreign_key="trainee_profile.id")
+    code: str = Field(unique=True, index=True, max_length=64, description="the history id, e.g. P-00042")
+    offer_id: int | None = Field(default=None, foreign_key="offer.id", unique=True)
+    vacancy_id: int | None = Field(default=None, foreign_key="vacancy.id", index=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
+    employer_name: str = Field(max_length=200)
+    level: str = Field(max_length=16)
+    town: str | None = Field(default=None, max_length=120)
     start_date: date
     salary_fcfa_month: int
-    confirmed_by: int = Field(foreign_key="user.id")
+    confirmed_by: int | None = Field(default=None, foreign_key="user.id", description="none when loaded from history")
     confirmed_at: datetime = time_field()
+    end_date: date | None = None
+    end_reason: EndReason | None = Field(default=None, max_length=16)
+    end_note: str | None = Field(default=None, description="what the person who ended it wrote")
     ended_at: datetime | None = time_field(nullable=True)
-    end_reason: str | None = None
     ended_by: int | None = Field(default=None, foreign_key="user.id")
 
 
-class AuditEvent(SQLModel, table=True):
-    """One transition of an offer or a placement: who, when, from which state to which, and why."""
+class Employment(StrEnum):
+    """What a followed-up person does (INDICATORS.md, "Follow-ups")."""
 
-    __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    same_employer = "same_employer"
+    other_security_job = "other_security_job"
+    other_job = "other_job"
+    unemployed = "unemployed"
+    abroad = "abroad"
+
+
+class ContactChannel(StrEnum):
+    """How a follow-up reached (or tried to reach) the person."""
+
+    call = "call"
+    visit = "visit"
+    sms = "sms"
+
+
+class FollowUp(SQLModel, table=True):
+    """The follow-up of a placement 1, 3, 6 or 12 months after its start: reached or not, employment, reintegration.
+
+    The three scores are the dimensions of IOM's Reintegration Sustainability Survey, each in [0, 1], computed
+    from ``answers`` by the questionnaire when it was filled in (history records may carry scores only).
+    """
+
+    __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("placement_id", "month", name="uq_follow_up_placement_month"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = time_field()
-    actor_id: int | None = Field(default=None, foreign_key="user.id", description="none for the system")
-    entity: str = Field(max_length=16, description="offer or placement")
-    entity_id: int
-    from_state: str | None = Field(default=None, max_length=24)
-    to_state: str = Field(max_length=24)
-    reason: str | None = Field(default=None, description="as written by the actor (a decline: its DeclineReason code)")
-    cause: OfferCause | None = Field(default=None, max_length=24, description="the move's cause when nobody wrote one")
-    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
-    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
-    employer_id: int = Field(foreign_key="employer.id", index=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    month: int
+    done_on: date
+    reached: bool
+    channel: ContactChannel | None = Field(default=None, max_length=8)
+    employment: Employment | None = Field(default=None, max_length=24)
+    salary_fcfa_month: int | None = None
+    economic: float | None = None
+    social: float | None = None
+    psychosocial: float | None = None
+    answers: dict[str, Any] | None = json_field(None)
+    note: str | None = None
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = time_field()
+
+
+class EmploymentConfirmation(SQLModel, table=True):
+    """What the company answered at a follow-up's due date: still employed, or left on a day for a reason."""
+
+    __tablename__ = "employment_confirmation"
+    __table_args__ = (UniqueConstraint("placement_id", "month", name="uq_employment_confirmation_placement_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    month: int
+    still_employed: bool
+    left_on: date | None = None
+    left_reason: EndReason | None = Field(default=None, max_length=16)
+    confirmed_by: int = Field(foreign_key="user.id")
+    confirmed_at: datetime = time_field()
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -58,6 +58,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core import audit
+from core.audit import AuditEvent
 from core.clock import utcnow
 from core.formats import day, money
 from core.problems import Problem
@@ -80,10 +82,10 @@ from employers.exceptions import (
 )
 from employers.lifecycle import SYSTEM, Actor, Party, Transition
 from employers.models import (
-    AuditEvent,
     CandidateRequest,
     DeclineReason,
     Employer,
+    EndReason,
     Offer,
     OfferCause,
     OfferOrigin,
@@ -98,6 +100,8 @@ from profiles.models import TraineeProfile
 
 #: Days a trainee has to answer an offer, unless the caller gives another number.
 ANSWER_DAYS = 7
+#: The history id of a placement made in the application, from its offer (one placement per offer).
+PLACEMENT_CODE = "P-{:05d}"
 #: How long before an offer expires its trainee is reminded.
 REMINDER_BEFORE = timedelta(days=1)
 
@@ -203,10 +207,19 @@ def list_offers(
 def get_placement(*, session: Session, placement_id: int, by: Actor) -> Placement:
     """Return a placement the user may see (officers, the company, the trainee), or raise PlacementNotFound."""
     placement = session.get(Placement, placement_id)
-    offer = session.get(Offer, placement.offer_id) if placement is not None else None
-    if placement is None or offer is None or not _sees(session, by, offer):
+    if placement is None or not _sees_placement(session, by, placement):
         raise PlacementNotFound(placement_id)
     return placement
+
+
+def _sees_placement(session: Session, by: Actor, placement: Placement) -> bool:
+    """Whether the user may see a placement: as its offer, or (loaded from history) officers, its trainee, its company."""
+    offer = session.get(Offer, placement.offer_id) if placement.offer_id is not None else None
+    if offer is not None:
+        return _sees(session, by, offer)
+    if by.party == Party.employer:
+        return by.employer_id is not None and placement.employer_id == by.employer_id
+    return by.party == Party.officer or (by.party == Party.trainee and by.trainee_id == placement.trainee_id)
 
 
 def placement_of(*, session: Session, offer_id: int) -> Placement | None:
@@ -350,9 +363,7 @@ def confirm_placement(*, session: Session, offer_id: int, by: Actor, start_date:
             if _active_placement(session, offer.trainee_id) is not None:
                 raise AlreadyPlaced(offer.trainee_id)
             vacancy_status.take_seat(session=session, vacancy_id=offer.vacancy_id)
-            placement = Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
-                                  start_date=start_date, salary_fcfa_month=salary_fcfa_month,
-                                  confirmed_by=by.account())  # fmt: skip
+            placement = _new_placement(session, offer, start_date, salary_fcfa_month, by)
             session.add(placement)
             session.flush()  # the partial unique index refuses a second active placement of the trainee here
     except IntegrityError as exc:
@@ -391,12 +402,13 @@ def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str
     ended = session.exec(  # an active placement is one not ended: the UPDATE's condition on its state
         update(Placement)
         .where(col(Placement.id) == placement_id, col(Placement.ended_at).is_(None))
-        .values(ended_at=utcnow(), end_reason=reason, ended_by=by.account())
+        .values(ended_at=utcnow(), end_date=utcnow().date(), end_reason=EndReason.other, end_note=reason, ended_by=by.account())
         .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(placement)
     if ended != 1:
         raise PlacementEnded(placement_id)
+    assert placement.vacancy_id is not None and placement.offer_id is not None  # a confirmed offer's placement
     vacancy_status.release_seat(session=session, vacancy_id=placement.vacancy_id)
     offer = session.get(Offer, placement.offer_id)
     assert offer is not None  # a placement's offer is a foreign key
@@ -594,6 +606,17 @@ def _lock_trainee(session: Session, offer: Offer) -> None:
     session.refresh(offer)
 
 
+def _new_placement(session: Session, offer: Offer, start_date: date, salary_fcfa_month: int, by: Actor) -> Placement:
+    """Return the placement a confirmed offer becomes, naming its employer, level and town as its vacancy does."""
+    vacancy = session.get(Vacancy, offer.vacancy_id)
+    company = session.get(Employer, vacancy.employer_id) if vacancy else None
+    assert vacancy is not None and company is not None  # foreign keys
+    return Placement(code=PLACEMENT_CODE.format(offer.id or 0), offer_id=offer.id, vacancy_id=offer.vacancy_id,
+                     trainee_id=offer.trainee_id, employer_id=company.id, employer_name=company.name, level=vacancy.level,
+                     town=vacancy.town, start_date=start_date, salary_fcfa_month=salary_fcfa_month,
+                     confirmed_by=by.account())  # fmt: skip
+
+
 def _active_placement(session: Session, trainee_id: int) -> Placement | None:
     query = select(Placement).where(Placement.trainee_id == trainee_id, col(Placement.ended_at).is_(None))
     return session.exec(query).first()
@@ -617,10 +640,10 @@ def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: 
            actor_id: int | None, reason: str | None = None, cause: OfferCause | None = None) -> None:  # fmt: skip
     vacancy = session.get(Vacancy, offer.vacancy_id)
     assert vacancy is not None  # an offer's vacancy is a foreign key
-    session.add(AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, from_state=before.value if before else None,
-                           to_state=after.value, reason=reason, cause=cause, vacancy_id=offer.vacancy_id,
-                           trainee_id=offer.trainee_id, employer_id=vacancy.employer_id))  # fmt: skip
-    session.flush()
+    audit.record(session, actor_id=actor_id, entity=entity, entity_id=entity_id, action=after.value,
+                 from_state=before.value if before else None, to_state=after.value, reason=reason,
+                 cause=cause.value if cause else None, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
+                 employer_id=vacancy.employer_id)  # fmt: skip
 
 
 def _notify(
@@ -651,7 +674,7 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
         "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
-        "deadline": day(due), "reason": (placement.end_reason or reason) if placement else reason,
+        "deadline": day(due), "reason": (placement.end_note or reason) if placement else reason,
         "start_date": day(placement.start_date) if placement else "",
         "salary": money(placement.salary_fcfa_month) if placement else "",
     }  # fmt: skip

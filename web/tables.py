@@ -1,10 +1,21 @@
 """Every table of the application, imported in one place so the metadata (and Alembic) sees them all."""
 
-from employers.models import AuditEvent, CandidateRequest, Employer, Offer, OutboxMessage, Placement, Vacancy
+from core.audit import AuditEvent
+from employers.models import (
+    CandidateRequest,
+    Employer,
+    EmploymentConfirmation,
+    FollowUp,
+    Offer,
+    OutboxMessage,
+    Placement,
+    Vacancy,
+)
 from profiles.models import Attendance, CertificationAward, Cohort, TraineeProfile, TrainingCentre
 from web.auth.models import AuthSession, SignInAttempt, User
 
 __all__ = [
-    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Employer", "Offer",
-    "OutboxMessage", "Placement", "SignInAttempt", "TraineeProfile", "TrainingCentre", "User", "Vacancy",
+    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Employer",
+    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "SignInAttempt", "TraineeProfile",
+    "TrainingCentre", "User", "Vacancy",
 ]  # fmt: skip

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from core.audit import AuditEvent
 from core.clock import utcnow
 from employers import dashboard, review
 from employers import offers as workflow
 from employers import service as employers_service
-from employers.models import AuditEvent, OfferState, OutboxMessage, Placement, VacancyStatus
+from employers.models import OfferState, OutboxMessage, Placement, VacancyStatus
 from employers.review import Filters
 from profiles.models import TraineeProfile
 from tests.employers.factories import account, offer_in, profile, stored_vacancy

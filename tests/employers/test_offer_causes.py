@@ -15,10 +15,11 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, col, select
 
+from core.audit import AuditEvent
 from employers import notices, offers
 from employers import service as employers_service
 from employers.exceptions import AlreadyPlaced
-from employers.models import AuditEvent, CandidateRequest, Offer, OfferCause, OfferState
+from employers.models import CandidateRequest, Offer, OfferCause, OfferState
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from core.audit import AuditEvent
 from employers import offers, vacancy_status
 from employers import service as employers_service
 from employers.exceptions import ActionNotAllowed, EmployerError, InvalidTransition, VacancyFull, VacancyNotFound, VacancyNotOpen
 from employers.lifecycle import SYSTEM, Actor, Party
-from employers.models import AuditEvent, Employer, Offer, OfferCause, OfferState, Vacancy, VacancyStatus
+from employers.models import Employer, Offer, OfferCause, OfferState, Vacancy, VacancyStatus
 from employers.vacancy_status import VacancyAction
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer

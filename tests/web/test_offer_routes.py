@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from employers.models import AuditEvent, Employer, Offer, OfferState, Placement, Vacancy
+from core.audit import AuditEvent
+from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from profiles.models import TraineeProfile
 from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.employers.test_offers import EXPECTED, SALARY, START, STATES

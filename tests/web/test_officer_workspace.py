@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from core.audit import AuditEvent
 from core.clock import utcnow
 from employers import candidates
 from employers import offers as workflow
 from employers.models import (
-    AuditEvent,
     CandidateRequest,
     EmployerStatus,
     Offer,

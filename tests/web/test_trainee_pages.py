@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+from core.audit import AuditEvent
 from core.clock import utcnow
 from employers import candidates, offers
-from employers.models import AuditEvent, DeclineReason, Employer, Offer, OfferState, OutboxMessage, Vacancy
+from employers.models import DeclineReason, Employer, Offer, OfferState, OutboxMessage, Vacancy
 from profiles.models import TraineeProfile
 from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client

@@ -249,6 +249,7 @@ def end(
 ) -> Response:
     """End a hiring (the contract is over), saying why; its seat opens again."""
     placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
+    assert placement.offer_id is not None and placement.vacancy_id is not None  # a company ends its hirings only
     reason = str(form.get("reason") or "")
     try:
         offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, reason=reason)

@@ -139,7 +139,8 @@ def placements_of(session: Session, offer_ids: list[int]) -> dict[int, Placement
     """Return the placements the confirmed offers became, by offer id."""
     if not offer_ids:
         return {}
-    return {p.offer_id: p for p in session.exec(select(Placement).where(col(Placement.offer_id).in_(offer_ids)))}
+    query = select(Placement).where(col(Placement.offer_id).in_(offer_ids))
+    return {p.offer_id: p for p in session.exec(query) if p.offer_id is not None}
 
 
 def by_deadline(card: OfferCard) -> datetime:
