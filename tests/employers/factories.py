@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core.clock import utcnow
-from employers.models import Employer, Offer, OfferState, Vacancy, VacancyStatus
+from employers.models import Employer, Offer, OfferState, Placement, Vacancy, VacancyStatus
 from profiles.models import TraineeProfile
 from tests.factories import trainee, vacancy
 from web.auth.models import Role, User
@@ -61,3 +61,12 @@ def offer_in(session: Session, vacancy: Vacancy, trainee: TraineeProfile, state:
     session.commit()
     session.refresh(row)
     return row
+
+
+def placement_row(session: Session, *, offer_id: int, vacancy_id: int, **fields: Any) -> Placement:
+    """Return (not stored) the placement a confirmed offer becomes, naming its employer, level and town as its vacancy does."""
+    post = session.get(Vacancy, vacancy_id)
+    company = session.get(Employer, post.employer_id) if post else None
+    assert post is not None and company is not None
+    return Placement(code=f"P-{offer_id:05d}", offer_id=offer_id, vacancy_id=vacancy_id, employer_id=company.id,
+                     employer_name=company.name, level=post.level, town=post.town, **fields)  # fmt: skip

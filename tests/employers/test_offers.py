@@ -54,7 +54,7 @@ from employers.models import (
 )
 from profiles.exceptions import TraineeNotFound
 from profiles.models import TraineeProfile
-from tests.employers.factories import account, offer_in, profile, stored_vacancy
+from tests.employers.factories import account, offer_in, placement_row, profile, stored_vacancy
 from tests.web.factories import employer
 from web.auth.models import Role, User
 from web.db import make_engine
@@ -224,8 +224,17 @@ def test_every_state_and_party_for_each_action(session: Session, scene: Scene, a
             trainee, trainee_user = scene.trainee(session)
             offer = offer_in(session, scene.vacancy, trainee, state, by=scene.officer) if state else None
             if state == OfferState.confirmed and offer is not None:
-                session.add(Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
-                                      start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0))  # fmt: skip
+                session.add(
+                    placement_row(
+                        session,
+                        offer_id=offer.id or 0,
+                        vacancy_id=offer.vacancy_id,
+                        trainee_id=trainee.id or 0,
+                        start_date=START,
+                        salary_fcfa_month=SALARY,
+                        confirmed_by=scene.boss.id or 0,
+                    )
+                )
                 session.commit()
             by = {"officer": scene.officer.actor, "employer": scene.boss.actor, "trainee": trainee_user}[party]
             expected, case = expected_outcome(action, party, state), f"{action} by {party} on {state}"
@@ -508,7 +517,7 @@ class TestConfirmPlacement:
                 for _ in range(3)]  # fmt: skip
 
         def place(offer: Offer, ended: datetime | None = None) -> None:
-            session.add(Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
+            session.add(placement_row(session, offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
                                   start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0,
                                   ended_at=ended))  # fmt: skip
             session.commit()
@@ -551,7 +560,7 @@ class TestConfirmPlacement:
             session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="fin de la période d'essai"
         )
         session.commit()
-        assert (ended.end_reason, ended.ended_by) == ("fin de la période d'essai", scene.boss.id) and ended.ended_at is not None
+        assert (ended.end_note, ended.ended_by) == ("fin de la période d'essai", scene.boss.id) and ended.ended_at is not None
         session.refresh(one_seat)
         assert (one_seat.filled_seats, one_seat.status) == (0, VacancyStatus.open)
         with pytest.raises(PlacementEnded):

@@ -309,7 +309,7 @@ class TestApi:
         missing = api(hiring.client, "POST", end, json={"reason": " "})
         assert missing.status_code == 422 and missing.json()["detail"] == {"reason": "Indiquez pourquoi le contrat prend fin."}
         ended = api(hiring.client, "POST", end, json={"reason": "Démission"})
-        assert ended.status_code == 200 and ended.json()["end_reason"] == "Démission" and ended.json()["ended_at"]
+        assert ended.status_code == 200 and ended.json()["end_note"] == "Démission" and ended.json()["ended_at"]
         assert hiring.refreshed().filled_seats == 0
 
     def test_a_full_vacancy_answers_409(self, hiring: Hiring) -> None:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 from core.audit import AuditEvent
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from profiles.models import TraineeProfile
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.employers.test_offers import EXPECTED, SALARY, START, STATES
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
@@ -108,8 +108,17 @@ def stored(stage: Stage, trainee: TraineeProfile, state: OfferState | None) -> O
     assert officer is not None
     offer = offer_in(stage.session, stage.vacancy, trainee, state, by=officer)
     if state == OfferState.confirmed:
-        stage.session.add(Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
-                                    start_date=START, salary_fcfa_month=SALARY, confirmed_by=officer.id or 0))  # fmt: skip
+        stage.session.add(
+            placement_row(
+                stage.session,
+                offer_id=offer.id or 0,
+                vacancy_id=offer.vacancy_id,
+                trainee_id=trainee.id or 0,
+                start_date=START,
+                salary_fcfa_month=SALARY,
+                confirmed_by=officer.id or 0,
+            )
+        )
         stage.session.commit()
     return offer
 

@@ -268,7 +268,9 @@ class PlacementPublic(BaseModel):
     salary_fcfa_month: int
     confirmed_at: datetime
     ended_at: datetime | None
+    end_date: date | None
     end_reason: str | None
+    end_note: str | None
 
 
 class OfferPublic(BaseModel):
