@@ -78,6 +78,11 @@ def record(
     return event
 
 
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Return the names of the fields whose value differs between two snapshots of a record, sorted (an edit's details)."""
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
 # ---------------------------------------------------------------- the hash chain
 
 #: The fields an event's hash covers, besides ``prev_hash`` (the database's ``id`` is not content).
