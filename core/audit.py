@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Index, event, text
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core.columns import json_field, time_field
@@ -123,6 +123,13 @@ def _note_new_events(session: OrmSession, _context: Any, _instances: Any) -> Non
     """Remember that the transaction wrote events, so its commit chains them (and a commit without any costs nothing)."""
     if any(isinstance(added, AuditEvent) for added in session.new):
         session.info[_PENDING] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_inserted_events(state: ORMExecuteState) -> None:
+    """Remember events written by an INSERT statement (a bulk load) too: they are chained at commit like the others."""
+    if state.is_insert and getattr(getattr(state.statement, "table", None), "name", None) == AuditEvent.__tablename__:
+        state.session.info[_PENDING] = True
 
 
 @event.listens_for(OrmSession, "before_commit")

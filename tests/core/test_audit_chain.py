@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 from sqlmodel import Session, col, select
 
 from core import audit
@@ -67,6 +67,12 @@ class TestChainAtCommit:
         session.add(AuditEvent(entity="probe", action="touch"))
         session.commit()
         assert audit.verify(session).checked == 1
+
+    def test_events_inserted_in_bulk_are_chained_too(self, session: Session) -> None:
+        rows = [{"entity": "probe", "action": "load", "entity_id": n, "at": datetime(2026, 1, 1, tzinfo=UTC)} for n in range(3)]
+        session.execute(insert(AuditEvent), rows)
+        session.commit()
+        assert audit.verify(session) == audit.ChainCheck(3, None)
 
 
 class TestVerify:
