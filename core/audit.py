@@ -170,7 +170,7 @@ def _chain_end(session: OrmSession) -> tuple[int, str | None]:
     return (int(last[0]), last[1]) if last else (0, None)
 
 
-Problem = Literal["gap", "link", "content", "unchained"]
+BreakKind = Literal["gap", "link", "content", "unchained"]
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class Break:
 
     seq: int | None
     event_id: int
-    problem: Problem
+    problem: BreakKind
     expected: str | None
     found: str | None
 
