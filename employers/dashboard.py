@@ -275,9 +275,9 @@ class AuditLine:
 
     event: AuditEvent
     actor_name: str | None
-    trainee: TraineeProfile
-    vacancy: Vacancy
-    employer_name: str
+    trainee: TraineeProfile | None
+    vacancy: Vacancy | None
+    employer_name: str | None
 
     @property
     def at(self) -> datetime:
@@ -296,12 +296,15 @@ def matching_ids(candidates: Iterable[tuple[Any, str, str]], typed: str) -> list
 
 
 def search_audit(*, session: Session, search: AuditSearch, page: int = 1, per_page: int = PER_PAGE) -> Page[AuditLine]:
-    """Return one page of the audit trail, newest first, narrowed to the trainee, company and vacancy searched."""
+    """Return one page of the audit trail, newest first, narrowed to the trainee, company and vacancy searched.
+
+    Every event shows, also those about no trainee, vacancy or company (a cohort's, an import's, an account's).
+    """
     query = (
         select(AuditEvent, TraineeProfile, Vacancy, Employer.name)
-        .join(TraineeProfile, col(TraineeProfile.id) == AuditEvent.trainee_id)
-        .join(Vacancy, col(Vacancy.id) == AuditEvent.vacancy_id)
-        .join(Employer, col(Employer.id) == AuditEvent.employer_id)
+        .outerjoin(TraineeProfile, col(TraineeProfile.id) == AuditEvent.trainee_id)
+        .outerjoin(Vacancy, col(Vacancy.id) == AuditEvent.vacancy_id)
+        .outerjoin(Employer, col(Employer.id) == AuditEvent.employer_id)
     )
     if search.trainee:
         trainees = session.exec(select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name)).all()

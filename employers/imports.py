@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
+from core import audit
 from employers import service as employers_service
 from employers.exceptions import EmployerError, UnknownEmployers, UnmatchedRecord, VacancyCodeTaken
 from matching import exchange
@@ -50,8 +51,12 @@ def import_text(
     kind: exchange.Kind,
     consent: bool = False,
     keep: bool = True,
+    by: int | None = None,
 ) -> ImportOutcome:
-    """Check a file's text and create or update its records, kept only when `keep` and nothing is wrong."""
+    """Check a file's text and create or update its records, kept only when `keep` and nothing is wrong.
+
+    An import kept is one audit event (by `by`; None: the system) with its counts, not one per record.
+    """
     loaded = exchange.parse_text(text, kind=kind, source=source, fmt=fmt)
     outcome = ImportOutcome(list(loaded.issues), len(loaded.records))
     if loaded.errors:
@@ -61,6 +66,10 @@ def import_text(
             outcome.created, outcome.updated = store_records(session=session, kind=kind, records=loaded.records, consent=consent)
             if not keep:
                 savepoint.rollback()
+            else:
+                details = {"kind": kind, "source": source, "records": outcome.records, "created": outcome.created,
+                           "updated": outcome.updated, "consent": consent}  # fmt: skip
+                audit.record(session, actor_id=by, entity="import", entity_id=None, action=kind, details=details)
     except (ProfileError, EmployerError) as refused:
         located = located_issues(refused, text=text, source=source, fmt=fmt, kind=kind)
         outcome.issues += located

@@ -230,8 +230,10 @@ def placement_of(*, session: Session, offer_id: int) -> Placement | None:
 def audit_trail(
     *, session: Session, trainee_id: int | None = None, employer_id: int | None = None, vacancy_id: int | None = None
 ) -> list[AuditEvent]:
-    """Return the recorded transitions, oldest first, of a trainee, a company and/or a vacancy (all when none given)."""
-    query = select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.id))
+    """Return the recorded moves of offers and placements, oldest first, of a trainee, a company and/or a vacancy (all
+    when none given); the trail's other events (a vacancy published, a profile edited) are left out."""
+    query = select(AuditEvent).where(col(AuditEvent.entity).in_(("offer", "placement")))
+    query = query.order_by(col(AuditEvent.at), col(AuditEvent.id))
     if trainee_id is not None:
         query = query.where(AuditEvent.trainee_id == trainee_id)
     if employer_id is not None:

@@ -8,6 +8,7 @@ half-written.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
@@ -73,17 +75,31 @@ def _licence_taken(session: Session, licence_number: str) -> bool:
     return session.exec(query).first() is not None
 
 
-def apply(*, session: Session, name: str, licence_number: str, town: str, contact_name: str, phone: str, email: str) -> Employer:
+def apply(
+    *, session: Session, name: str, licence_number: str, town: str, contact_name: str, phone: str, email: str,
+    by: int | None = None,
+) -> Employer:  # fmt: skip
     """Record a company's application, pending an officer's decision (the web layer creates its account)."""
     fields = {"name": name, "licence_number": licence_number, "town": town, "contact_name": contact_name,
               "phone": phone, "email": email}  # fmt: skip
     problems = application_problems(session=session, fields=fields)
     if problems:
         raise InvalidApplication(problems)
+    employer = _new_application(session, fields)
+    _applied(session, employer, by)
+    return employer
+
+
+def _new_application(session: Session, fields: Mapping[str, str]) -> Employer:
     employer = Employer.model_validate({**check_application(fields)[0], "status": EmployerStatus.pending})
     session.add(employer)
     session.flush()
     return employer
+
+
+def _applied(session: Session, employer: Employer, by: int | None) -> None:
+    audit.record(session, actor_id=by, entity="employer", entity_id=employer.id, action="apply",
+                 to_state=EmployerStatus.pending.value, employer_id=employer.id, details={"name": employer.name})  # fmt: skip
 
 
 class ContactAccounts(Protocol):
@@ -93,19 +109,21 @@ class ContactAccounts(Protocol):
         """Return what is wrong with the account the contact would get (a weak password, an e-mail in use)."""
         ...
 
-    def create(self, *, session: Session, company: Employer, password: str) -> None:
-        """Create the contact's account, linked to the company."""
+    def create(self, *, session: Session, company: Employer, password: str) -> int:
+        """Create the contact's account, linked to the company, and return its id."""
         ...
 
 
 def register_company(*, session: Session, fields: Mapping[str, str], accounts: ContactAccounts) -> Employer:
-    """Record a company's application and its contact's account; InvalidApplication lists every problem at once."""
+    """Record a company's application and its contact's account (who is recorded as applying); InvalidApplication lists
+    every problem at once."""
     problems = application_problems(session=session, fields=fields)
     problems += accounts.problems(session=session, email=fields.get("email") or "", password=fields.get("password") or "")
     if problems:
         raise InvalidApplication(problems)
-    company = apply(session=session, **{name: fields.get(name) or "" for name in APPLICATION_FIELDS})
-    accounts.create(session=session, company=company, password=fields.get("password") or "")
+    company = _new_application(session, {name: fields.get(name) or "" for name in APPLICATION_FIELDS})
+    contact = accounts.create(session=session, company=company, password=fields.get("password") or "")
+    _applied(session, company, contact)
     return company
 
 
@@ -144,9 +162,13 @@ def _pending(session: Session, employer_id: int) -> Employer:
 
 
 def _decide(session: Session, employer: Employer, by: Actor, status: EmployerStatus, reason: str | None) -> Employer:
+    before = employer.status
     employer.status, employer.decision_reason, employer.decided_at = status, reason, utcnow()
     session.add(employer)
     session.flush()
+    action = "approve" if status == EmployerStatus.approved else "reject"
+    audit.record(session, actor_id=by.recorded(), entity="employer", entity_id=employer.id, action=action,
+                 from_state=before.value, to_state=status.value, reason=reason, employer_id=employer.id)  # fmt: skip
     log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
     return employer
 
@@ -162,28 +184,39 @@ def get_vacancy(*, session: Session, vacancy_id: int, employer_id: int | None) -
     return vacancy
 
 
-def create_vacancy(*, session: Session, employer_id: int, data: Mapping[str, Any]) -> Vacancy:
-    """Check the vacancy's fields and save it as a draft with a new code; raise InvalidVacancy listing every error."""
+def create_vacancy(*, session: Session, employer_id: int, data: Mapping[str, Any], by: int | None = None) -> Vacancy:
+    """Check the vacancy's fields and save it as a draft with a new code (`by`: the account); InvalidVacancy lists every error."""
     record = _valid(data)
     get_employer(session=session, employer_id=employer_id)
     vacancy = _new_vacancy(record, code=_new_code(session, employer_id), employer_id=employer_id, status=VacancyStatus.draft)
     session.add(vacancy)
     session.flush()
+    _vacancy_event(session, vacancy, "create", by, to_state=vacancy.status.value, details={"code": vacancy.code})
     return vacancy
 
 
-def update_vacancy(*, session: Session, vacancy_id: int, employer_id: int, changes: Mapping[str, Any]) -> Vacancy:
+def update_vacancy(
+    *, session: Session, vacancy_id: int, employer_id: int, changes: Mapping[str, Any], by: int | None = None
+) -> Vacancy:
     """Change some fields of a draft or open vacancy (the others are kept); raise InvalidVacancy listing every error."""
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=employer_id)
     if vacancy.status not in EDITABLE:
         raise InvalidTransition(vacancy_id, "edit", vacancy.status.value)
-    record = _valid({**exchange_fields(vacancy), **changes})
+    before = exchange_fields(vacancy)
+    record = _valid({**before, **changes})
+    before = copy.deepcopy(before)  # the fields as they were, whatever apply_exchange does to lists in place
     if record.seats < vacancy.filled_seats:
         raise InvalidVacancy([Problem("seats", "seats_below_filled", {"filled": str(vacancy.filled_seats)})])
     vacancy.apply_exchange(record)
     session.add(vacancy)
     session.flush()
+    _vacancy_event(session, vacancy, "edit", by, details={"fields": audit.changed_fields(before, exchange_fields(vacancy))})
     return vacancy
+
+
+def _vacancy_event(session: Session, vacancy: Vacancy, action: str, by: int | None, **fields: Any) -> None:
+    audit.record(session, actor_id=by, entity="vacancy", entity_id=vacancy.id, action=action, vacancy_id=vacancy.id,
+                 employer_id=vacancy.employer_id, **fields)  # fmt: skip
 
 
 def exchange_fields(vacancy: Vacancy) -> dict[str, Any]:
@@ -229,7 +262,7 @@ def _move(session: Session, vacancy_id: int, action: VacancyAction, by: Actor) -
     """Take an action on one of the actor's company's vacancies (ActionNotAllowed before anything is read)."""
     vacancy_status.require(action, by)
     vacancy = get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
-    return vacancy_status.move(session=session, vacancy=vacancy, action=action)
+    return vacancy_status.move(session=session, vacancy=vacancy, action=action, by=by)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, inspect, literal, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from core import audit
 from employers.exceptions import InvalidTransition, VacancyFull, VacancyNotOpen
-from employers.lifecycle import Actor, Party, Transition
+from employers.lifecycle import SYSTEM, Actor, Party, Transition
 from employers.models import Vacancy, VacancyStatus
 from profiles.models import utcnow
 
@@ -58,10 +59,11 @@ def require(action: VacancyAction, by: Actor) -> None:
     TRANSITIONS[action].require(action.value, by, "a vacancy")
 
 
-def move(*, session: Session, vacancy: Vacancy, action: VacancyAction) -> Vacancy:
+def move(*, session: Session, vacancy: Vacancy, action: VacancyAction, by: Actor = SYSTEM) -> Vacancy:
     """Move a vacancy (already checked to be the actor's) by a conditional UPDATE; InvalidTransition when its status refuses."""
     rule = TRANSITIONS[action]
-    if vacancy.status not in rule.sources:
+    before = vacancy.status
+    if before not in rule.sources:
         raise InvalidTransition(vacancy.id, action.value, vacancy.status.value)
     now = utcnow()
     stamp = {_STAMPS[action]: now} if action in _STAMPS else {}
@@ -74,7 +76,14 @@ def move(*, session: Session, vacancy: Vacancy, action: VacancyAction) -> Vacanc
     session.refresh(vacancy)
     if moved != 1:  # another request moved it first
         raise InvalidTransition(vacancy.id, action.value, vacancy.status.value)
+    _audit(session, vacancy, action, before, by)
     return vacancy
+
+
+def _audit(session: Session, vacancy: Vacancy, action: VacancyAction, before: VacancyStatus, by: Actor) -> None:
+    audit.record(session, actor_id=by.recorded(), entity="vacancy", entity_id=vacancy.id, action=action.value,
+                 from_state=before.value, to_state=vacancy.status.value, vacancy_id=vacancy.id,
+                 employer_id=vacancy.employer_id)  # fmt: skip
 
 
 def take_seat(*, session: Session, vacancy_id: int) -> None:
@@ -99,6 +108,8 @@ def take_seat(*, session: Session, vacancy_id: int) -> None:
         raise VacancyNotOpen(vacancy_id)
     if taken != 1:
         raise VacancyFull(vacancy_id)
+    if vacancy.status == fill.target:  # only this UPDATE (from open) can have filled it: the last seat was taken
+        _audit(session, vacancy, VacancyAction.fill, VacancyStatus.open, SYSTEM)
 
 
 def release_seat(*, session: Session, vacancy_id: int) -> None:
@@ -106,6 +117,8 @@ def release_seat(*, session: Session, vacancy_id: int) -> None:
     reopen = TRANSITIONS[VacancyAction.reopen]
     filled, status = col(Vacancy.filled_seats), col(Vacancy.status)
     reopens = status.in_(reopen.stored_sources())
+    was_filled = select(Vacancy.id).where(col(Vacancy.id) == vacancy_id, filled > 0, reopens).with_for_update()
+    reopened = session.exec(was_filled).first() is not None  # the row is locked: the UPDATE below reopens it
     session.exec(
         update(Vacancy)
         .where(col(Vacancy.id) == vacancy_id, filled > 0)
@@ -119,6 +132,8 @@ def release_seat(*, session: Session, vacancy_id: int) -> None:
     vacancy = session.get(Vacancy, vacancy_id)
     if vacancy is not None:
         session.refresh(vacancy)
+        if reopened:
+            _audit(session, vacancy, VacancyAction.reopen, VacancyStatus.filled, SYSTEM)
 
 
 def _status(status: VacancyStatus) -> Any:

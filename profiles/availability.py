@@ -18,6 +18,7 @@ from core.clock import utcnow
 from matching.models import SHIFTS
 from profiles.exceptions import ProfileError, TraineeNotFound
 from profiles.models import TraineeProfile
+from profiles.service import record_trainee_change
 
 #: How far back a start date may lie (an old date means "available now"; older ones are typing mistakes).
 EARLIEST = timedelta(days=365)
@@ -85,8 +86,9 @@ def check_availability(*, available_from: date | str | None, shifts: Iterable[st
 
 
 def set_availability(
-    *, session: Session, trainee_id: int, available_from: date | str | None, shifts: Iterable[str], today: date | None = None
-) -> TraineeProfile:
+    *, session: Session, trainee_id: int, available_from: date | str | None, shifts: Iterable[str], today: date | None = None,
+    by: int | None = None,
+) -> TraineeProfile:  # fmt: skip
     """Record the date a trainee can start from and the shifts they accept, after checking them.
 
     A change moves the profile's ``updated_at``, which the employers' cached candidate lists key on, so
@@ -102,4 +104,7 @@ def set_availability(
         profile.updated_at = utcnow()
         session.add(profile)
         session.flush()
+        details = {"available_from": str(checked.available_from) if checked.available_from else None,
+                   "shifts": list(checked.shifts)}  # fmt: skip
+        record_trainee_change(session, profile, "availability", by=by, details=details)
     return profile

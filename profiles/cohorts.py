@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem, form_text, problems_from_errors
 from matching.models import IsoDate
@@ -204,25 +205,34 @@ def cohorts_by_code(*, session: Session, codes: Iterable[str]) -> dict[str, Coho
     return {c.code: c for c in session.exec(select(Cohort).where(col(Cohort.code).in_(wanted)))} if wanted else {}
 
 
-def create_cohort(*, session: Session, data: Mapping[str, Any]) -> Cohort:
-    """Check a cohort's fields and save a new cohort; raise InvalidCohort listing every problem."""
+def create_cohort(*, session: Session, data: Mapping[str, Any], by: int | None = None) -> Cohort:
+    """Check a cohort's fields and save a new cohort (`by`: the account, None: system); InvalidCohort lists every problem."""
     fields = _valid(session, data, cohort_id=None)
     cohort = Cohort(code=fields.code)
-    _apply(session, cohort, fields)
+    _apply(session, cohort, fields, by)
+    audit.record(session, actor_id=by, entity="cohort", entity_id=cohort.id, action="create", details={"code": cohort.code})
     return cohort
 
 
-def update_cohort(*, session: Session, cohort_id: int, data: Mapping[str, Any]) -> Cohort:
+def update_cohort(*, session: Session, cohort_id: int, data: Mapping[str, Any], by: int | None = None) -> Cohort:
     """Replace a cohort's fields; a new code is given to its trainees too, and new weights recompute their grades."""
     cohort = get_cohort(session=session, cohort_id=cohort_id)
     fields = _valid(session, data, cohort_id=cohort_id)
     trainees = cohort_trainees(session=session, cohort=cohort)
-    _apply(session, cohort, fields)
+    before = _snapshot(cohort)
+    _apply(session, cohort, fields, by)
     for profile in trainees:
         grades.move_to_cohort(profile, cohort)
         session.add(profile)
     session.flush()
+    details = {"code": cohort.code, "fields": audit.changed_fields(before, _snapshot(cohort)), "trainees": len(trainees)}
+    audit.record(session, actor_id=by, entity="cohort", entity_id=cohort.id, action="edit", details=details)
     return cohort
+
+
+def _snapshot(cohort: Cohort) -> dict[str, Any]:
+    """Return the cohort's fields an edit may change (its times left out)."""
+    return cohort.model_dump(mode="json", exclude={"id", "created_at", "updated_at"})
 
 
 def _valid(session: Session, data: Mapping[str, Any], *, cohort_id: int | None) -> CohortFields:
@@ -236,24 +246,26 @@ def _valid(session: Session, data: Mapping[str, Any], *, cohort_id: int | None) 
     return fields
 
 
-def _apply(session: Session, cohort: Cohort, fields: CohortFields) -> None:
+def _apply(session: Session, cohort: Cohort, fields: CohortFields, by: int | None) -> None:
     values = fields.model_dump(exclude={"centre", "modules"})
     cohort.sqlmodel_update(values)
     cohort.modules = [{"name": m.name, "weight": m.weight} for m in fields.modules]
-    cohort.centre_id = centre_named(session=session, name=fields.centre).id if fields.centre else None
+    cohort.centre_id = centre_named(session=session, name=fields.centre, by=by).id if fields.centre else None
     cohort.updated_at = utcnow()
     session.add(cohort)
     session.flush()
 
 
-def centre_named(*, session: Session, name: str) -> TrainingCentre:
-    """Return the training centre of this name (case and accents ignored), created when there is none."""
+def centre_named(*, session: Session, name: str, by: int | None = None) -> TrainingCentre:
+    """Return the training centre of this name (case and accents ignored), created by `by` (None: system) if there is none."""
     wanted = fold(name)
     found = next((c for c in session.exec(select(TrainingCentre)) if fold(c.name) == wanted), None)
     if found is None:
         found = TrainingCentre(name=" ".join(name.split()))
         session.add(found)
         session.flush()
+        audit.record(session, actor_id=by, entity="training_centre", entity_id=found.id, action="create",
+                     details={"name": found.name})  # fmt: skip
     return found
 
 

@@ -16,7 +16,7 @@ from core.clock import utcnow
 from core.problems import Problem
 from profiles.exceptions import InvalidDeparture
 from profiles.models import DropoutReason, TraineeProfile
-from profiles.service import get_profile
+from profiles.service import get_profile, record_trainee_change
 
 
 def check_departure(typed: Mapping[str, str], *, today: date) -> tuple[date | None, DropoutReason | None, list[Problem]]:
@@ -38,7 +38,9 @@ def check_departure(typed: Mapping[str, str], *, today: date) -> tuple[date | No
     return on, reason, problems
 
 
-def record_departure(*, session: Session, profile_id: int, typed: Mapping[str, str], today: date) -> TraineeProfile:
+def record_departure(
+    *, session: Session, profile_id: int, typed: Mapping[str, str], today: date, by: int | None = None
+) -> TraineeProfile:
     """Record that a trainee left the programme on a day, for a reason; raise InvalidDeparture listing every problem."""
     profile = get_profile(session=session, profile_id=profile_id)
     on, reason, problems = check_departure(typed, today=today)
@@ -48,15 +50,20 @@ def record_departure(*, session: Session, profile_id: int, typed: Mapping[str, s
     profile.updated_at = utcnow()
     session.add(profile)
     session.flush()
+    record_trainee_change(session, profile, "departure", by=by, cause=profile.dropout_reason,
+                          details={"dropped_out_on": str(on)})  # fmt: skip
     return profile
 
 
-def cancel_departure(*, session: Session, profile_id: int) -> TraineeProfile:
-    """Remove a departure recorded by mistake: the trainee is back in the programme."""
+def cancel_departure(*, session: Session, profile_id: int, by: int | None = None) -> TraineeProfile:
+    """Remove a departure recorded by mistake: the trainee is back in the programme (nothing to remove: no change)."""
     profile = get_profile(session=session, profile_id=profile_id)
     if profile.dropped_out_on is not None or profile.dropout_reason is not None:
+        details = {"dropped_out_on": str(profile.dropped_out_on) if profile.dropped_out_on else None}
+        cause = profile.dropout_reason
         profile.dropped_out_on, profile.dropout_reason = None, None
         profile.updated_at = utcnow()
         session.add(profile)
         session.flush()
+        record_trainee_change(session, profile, "departure_cancelled", by=by, cause=cause, details=details)
     return profile

@@ -22,6 +22,7 @@ from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from matching.taxonomy import get_taxonomy
@@ -29,6 +30,7 @@ from profiles import grades
 from profiles.exceptions import InvalidSchoolRecord
 from profiles.forms import typed_number
 from profiles.models import Attendance, CertificationAward, Cohort, TraineeProfile
+from profiles.service import record_trainee_change
 
 MAX_SESSION_LABEL = 40
 MAX_CERTIFICATE_NUMBER = 64
@@ -107,6 +109,9 @@ def record_attendance(*, session: Session, cohort: Cohort, trainees: Sequence[Tr
     rows = [{"trainee_id": p.id, "day": on, "session": label, "present": p.id in present, "recorded_by": by,
              "recorded_at": now} for p in listed]  # fmt: skip
     _upsert(session, Attendance, rows, ("trainee_id", "day", "session"))
+    attended = sum(1 for row in rows if row["present"])
+    audit.record(session, actor_id=by, entity="cohort", entity_id=cohort.id, action="attendance",
+                 details={"day": str(on), "session": label, "present": attended, "absent": len(rows) - attended})  # fmt: skip
     return SessionSheet(on, label, frozenset(p.id or 0 for p in listed if p.id in present), tuple(listed), recorded=True)
 
 
@@ -186,7 +191,9 @@ def attendance_of(*, session: Session, trainee_id: int) -> list[Attendance]:
 # ---------------------------------------------------------------- module grades
 
 
-def record_grades(*, session: Session, profile: TraineeProfile, cohort: Cohort, typed: Mapping[str, str]) -> TraineeProfile:
+def record_grades(
+    *, session: Session, profile: TraineeProfile, cohort: Cohort, typed: Mapping[str, str], by: int | None = None
+) -> TraineeProfile:
     """Set the trainee's grades (0–20) in the cohort's modules, `typed["grade_<i>"]` for the i-th; empty removes a grade.
 
     Grades of modules the cohort does not list (from an import) are kept. The overall grade follows (profiles.grades).
@@ -205,6 +212,7 @@ def record_grades(*, session: Session, profile: TraineeProfile, cohort: Cohort, 
     grades.refresh_overall(profile, cohort.weights)
     session.add(profile)
     session.flush()
+    record_trainee_change(session, profile, "grades", by=by, details={"cohort": cohort.code, "grades": given})
     return profile
 
 
@@ -250,6 +258,8 @@ def award_certification(*, session: Session, profile: TraineeProfile, typed: Map
         profile.updated_at = utcnow()
         session.add(profile)
         session.flush()
+    details = {"code": code, "awarded_on": str(awarded_on), "certificate_number": number}
+    record_trainee_change(session, profile, "certification", by=by, details=details)
     query = select(CertificationAward).where(CertificationAward.trainee_id == profile.id, CertificationAward.code == code)
     return session.exec(query.execution_options(populate_existing=True)).one()
 
@@ -268,11 +278,12 @@ def awards_of(*, session: Session, trainee_ids: Collection[int]) -> dict[int, li
 COMPLETION = {"yes": True, "no": False, "": None}
 
 
-def set_completed(*, session: Session, profile: TraineeProfile, completed: bool | None) -> TraineeProfile:
-    """Record whether the trainee completed the training (None: not known yet)."""
+def set_completed(*, session: Session, profile: TraineeProfile, completed: bool | None, by: int | None = None) -> TraineeProfile:
+    """Record whether the trainee completed the training (None: not known yet); the same answer again changes nothing."""
     training = grades.training_of(profile)
     if training.get("completed") is not completed or profile.training is None:
         grades.save_training(profile, {**training, "completed": completed})
         session.add(profile)
         session.flush()
+        record_trainee_change(session, profile, "training_completed", by=by, details={"completed": completed})
     return profile

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from matching.models import Trainee as ExchangeTrainee
@@ -74,15 +75,28 @@ def export_trainees(*, session: Session) -> list[ExchangeTrainee]:
     return [p.to_exchange() for p in session.exec(select(TraineeProfile).order_by(col(TraineeProfile.code)))]
 
 
-def set_consent(*, session: Session, code: str, consent: bool) -> TraineeProfile:
-    """Record whether the trainee agrees to share their profile with employers."""
+def set_consent(*, session: Session, code: str, consent: bool, by: int | None = None) -> TraineeProfile:
+    """Record whether the trainee agrees to share their profile with employers (`by`: the account; None, the system)."""
     profile = get_by_code(session=session, code=code)
     if profile is None:
         raise TraineeNotFound(code)
+    changed = consent != profile.consent_to_share
     _record_consent(profile, consent)
     session.add(profile)
     session.flush()
+    if changed:
+        _consent_event(session, profile, by)
     return profile
+
+
+def record_trainee_change(session: Session, profile: TraineeProfile, action: str, *, by: int | None, **fields: Any) -> None:
+    """Write the audit event of a change to a trainee's record (`fields`: record's other keywords, details included)."""
+    audit.record(session, actor_id=by, entity="trainee", entity_id=profile.id, action=action, trainee_id=profile.id, **fields)
+
+
+def _consent_event(session: Session, profile: TraineeProfile, by: int | None) -> None:
+    state = "given" if profile.consent_to_share else "withdrawn"
+    record_trainee_change(session, profile, "consent", by=by, to_state=state)
 
 
 def _record_consent(profile: TraineeProfile, consent: bool) -> None:
@@ -104,10 +118,11 @@ def get_profile(*, session: Session, profile_id: int) -> TraineeProfile:
     return profile
 
 
-def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool = False) -> TraineeProfile:
+def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool = False, by: int | None = None) -> TraineeProfile:
     """Check a trainee's exchange fields as an import does and save a new profile; raise InvalidProfile listing every error.
 
     `consent` records that the trainee agrees to share the profile; a new profile without it has no decision recorded.
+    `by` is the account that saves it (None: the system).
     """
     record = _valid(data)
     _check_code_free(session, record.id, profile_id=None)
@@ -117,20 +132,33 @@ def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool =
         _record_consent(profile, True)
     session.add(profile)
     session.flush()
+    record_trainee_change(session, profile, "create", by=by, details={"code": profile.code, "consent": consent})
     return profile
 
 
-def update_profile(*, session: Session, profile_id: int, data: Mapping[str, Any], consent: bool) -> TraineeProfile:
-    """Replace a profile's exchange fields, cohort and consent (a changed consent is recorded with its time)."""
+def update_profile(
+    *, session: Session, profile_id: int, data: Mapping[str, Any], consent: bool, by: int | None = None
+) -> TraineeProfile:
+    """Replace a profile's exchange fields, cohort and consent (a changed consent is recorded with its time, as its own event)."""
     profile = get_profile(session=session, profile_id=profile_id)
     record = _valid(data)
     _check_code_free(session, record.id, profile_id=profile_id)
+    before = _snapshot(profile)
     _apply(session, profile, record)
-    if consent != profile.consent_to_share:
-        _record_consent(profile, consent)
     session.add(profile)
     session.flush()
+    changed = audit.changed_fields(before, _snapshot(profile))
+    record_trainee_change(session, profile, "edit", by=by, details={"fields": changed})
+    if consent != profile.consent_to_share:
+        _record_consent(profile, consent)
+        session.flush()
+        _consent_event(session, profile, by)
     return profile
+
+
+def _snapshot(profile: TraineeProfile) -> dict[str, Any]:
+    """Return the profile's fields an edit may change (its times left out)."""
+    return profile.model_dump(mode="json", exclude={"id", "created_at", "updated_at", "consent_recorded_at"})
 
 
 def profile_warnings(profile: TraineeProfile) -> list[Problem]:

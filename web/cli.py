@@ -23,6 +23,7 @@ from matching.exchange import Issue, LoadResult
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from core.audit import Break
     from web.demo import DemoResult
 
 app = typer.Typer(help="rdvm — job matching for the RDV au Mali programme.", no_args_is_help=True, add_completion=False)
@@ -325,8 +326,10 @@ class Kind(StrEnum):
 
 db_app = typer.Typer(help="The application's database.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
 
 KindArg = Annotated[Kind, typer.Argument(help="trainees or vacancies.", case_sensitive=False)]
 
@@ -386,6 +389,33 @@ def db_upgrade() -> None:
 
     upgrade(get_settings().database_url)
     err.print(f"database {database_label()} is up to date", highlight=False)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit trail's hash chain: print how many events hold and "ok", or name the first broken one (exit 1)."""
+    from core import audit
+
+    with transaction() as session:
+        check = audit.verify(session)
+    if check.broken is None:
+        typer.echo(f"audit trail: {check.checked} events checked, ok")
+        return
+    err.print(f"[bold red]error[/] audit trail broken after {check.checked} good event(s): {describe_break(check.broken)}",
+              highlight=False, soft_wrap=True)  # fmt: skip
+    raise typer.Exit(1)
+
+
+def describe_break(broken: Break) -> str:
+    """Return, in words, which event breaks the audit chain and how ."""
+    where = f"event id {broken.event_id}" + (f" (seq {broken.seq})" if broken.seq is not None else "")
+    what = {
+        "content": f"content edited: its stored hash is {broken.found}, its content hashes to {broken.expected}",
+        "link": f"link broken: it names {broken.found} as the previous hash, the previous event's hash is {broken.expected}",
+        "gap": f"gap: seq {broken.expected} expected, found {broken.found} (events deleted before it)",
+        "unchained": f"outside the chain (no seq; the chain ends before seq {broken.expected})",
+    }[broken.problem]
+    return f"{where}: {what}"
 
 
 @app.command("import")

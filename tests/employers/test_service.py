@@ -102,7 +102,8 @@ class TestDecide:
 
     def test_reject_records_the_reason(self, session: Session) -> None:
         company = employer(session, status=EmployerStatus.pending)
-        rejected = employers_service.reject(session=session, employer_id=company.id or 0, by=OFFICER, reason=" Agrément expiré ")
+        officer = account(session, Role.officer).actor  # the audit event names a real account
+        rejected = employers_service.reject(session=session, employer_id=company.id or 0, by=officer, reason=" Agrément expiré ")
         assert (rejected.status, rejected.decision_reason) == (EmployerStatus.rejected, "Agrément expiré")
 
     def test_unknown_company(self, session: Session) -> None:

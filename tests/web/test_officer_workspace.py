@@ -415,9 +415,10 @@ def test_the_audit_trail_is_searched_by_trainee_company_and_vacancy(client: Clie
     s = audit_setup(session)
 
     everything = audit_rows(client, "")
-    assert len(everything) == 8  # four offers made, four expired
-    assert all("système" in row for row in everything[:4]) and all("Oumar Touré" in row for row in everything[4:])
-    assert "Proposée → Expirée" in everything[0] and "— → Proposée" in everything[-1]
+    assert len(everything) == 10 and all("Compte" in row for row in everything[8:])  # the two officers' accounts, first
+    moves = everything[:8]  # four offers made, four expired
+    assert all("système" in row for row in moves[:4]) and all("Oumar Touré" in row for row in moves[4:])
+    assert "Proposée → Expirée" in moves[0] and "— → Proposée" in moves[-1]
 
     by_code = audit_rows(client, f"trainee={s['bakary'].code.lower()}")
     assert len(by_code) == 4 and all("Bakary Keita" in row for row in by_code)
@@ -441,7 +442,7 @@ def test_the_audit_trail_is_paged_newest_first(client: Client, session: Session)
     me = user(session, Role.officer)
     firm = employer(session)
     post = stored_vacancy(session, firm)
-    for n in range(26):  # 52 events: made and withdrawn
+    for n in range(26):  # 52 events: made and withdrawn (after the creation of two accounts: 54 in all)
         trainee = profile(session, full_name=f"Agent {n:02d}")
         made = workflow.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=trainee.id or 0, by=me.actor)
         workflow.withdraw_offer(session=session, offer_id=made.id or 0, by=me.actor, reason=f"raison {n:02d}")
@@ -449,7 +450,7 @@ def test_the_audit_trail_is_paged_newest_first(client: Client, session: Session)
 
     first, second = client.get("/officer/audit").text, client.get("/officer/audit?page=2").text
 
-    assert len(re.findall(r"<tr>\s*<td>", first)) == 50 and len(re.findall(r"<tr>\s*<td>", second)) == 2
+    assert len(re.findall(r"<tr>\s*<td>", first)) == 50 and len(re.findall(r"<tr>\s*<td>", second)) == 4
     assert "Page 1 sur 2" in text_of(first) and 'href="/officer/audit?page=2"' in first
     assert text_of(first).index("raison 25") < text_of(first).index("raison 24")
     assert "Agent 00" in second and "Agent 00" not in first

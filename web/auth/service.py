@@ -6,10 +6,12 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, delete, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers.models import Employer
@@ -48,8 +50,10 @@ def create_user(
     employer_id: int | None = None,
     trainee_id: int | None = None,
     centre_id: int | None = None,
+    by: int | None = None,
 ) -> User:
-    """Create an account; its login is unique and its secret follows the rules of its role."""
+    """Create an account (`by`: the account creating it; None, the system or a sign-up); its login is unique and its
+    secret follows the rules of its role."""
     login = normalise_login(login)
     check_secret_rules(role, secret)
     if session.exec(select(User).where(User.login == login)).first() is not None:
@@ -58,7 +62,14 @@ def create_user(
                 trainee_id=trainee_id, centre_id=centre_id)  # fmt: skip
     session.add(user)
     session.flush()
+    _audit(session, user, "create", by, details={"role": role.value})
     return user
+
+
+def _audit(session: Session, user: User, action: str, by: int | None, **fields: Any) -> None:
+    """Write the audit event of a change to an account (never its secret)."""
+    audit.record(session, actor_id=by, entity="user", entity_id=user.id, action=action, employer_id=user.employer_id,
+                 trainee_id=user.trainee_id, **fields)  # fmt: skip
 
 
 def normalise_login(login: str) -> str:
@@ -154,6 +165,7 @@ def change_secret(*, session: Session, user: User, current: str, new: str) -> No
     if not _hasher.verify(current, user.password_hash):
         raise InvalidCredentials(user.login)
     set_secret(session=session, user=user, new=new)
+    _audit(session, user, "pin_change" if user.role == Role.trainee else "password_change", user.id)
 
 
 def set_secret(*, session: Session, user: User, new: str) -> None:
@@ -166,13 +178,14 @@ def set_secret(*, session: Session, user: User, new: str) -> None:
     session.flush()
 
 
-def set_active(*, session: Session, user: User, active: bool) -> None:
-    """Enable or disable an account; disabling signs it out everywhere."""
+def set_active(*, session: Session, user: User, active: bool, by: int | None = None) -> None:
+    """Enable or disable an account (`by`: who does; None, the system); disabling signs it out everywhere."""
     user.active = active
     session.add(user)
     if not active:
         end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
     session.flush()
+    _audit(session, user, "enable" if active else "disable", by)
 
 
 def new_pin() -> str:
@@ -185,25 +198,29 @@ def trainee_account(*, session: Session, trainee_id: int) -> User | None:
     return session.exec(select(User).where(User.trainee_id == trainee_id)).first()
 
 
-def issue_trainee_pin(*, session: Session, trainee_id: int, full_name: str, phone: str) -> tuple[User, str]:
+def issue_trainee_pin(
+    *, session: Session, trainee_id: int, full_name: str, phone: str, by: int | None = None
+) -> tuple[User, str]:
     """Give a trainee's account a new 6-digit PIN and return the account and the PIN (to hand over once).
 
     The account is created when the profile has none. Its login is the trainee's phone, normalised: a phone
     changed on the profile since the last PIN becomes the new login. A new PIN signs the trainee out everywhere,
     so the old PIN and every open session stop working. Raise LoginTaken when another account has this phone.
+    `by` is the officer (recorded in the audit trail, never the PIN).
     """
     login = normalise_login(phone)
     pin = new_pin()
     user = trainee_account(session=session, trainee_id=trainee_id)
     if user is None:
         created = create_user(session=session, login=login, full_name=full_name, role=Role.trainee, secret=pin,
-                              trainee_id=trainee_id)  # fmt: skip
+                              trainee_id=trainee_id, by=by)  # fmt: skip
         return created, pin
     if user.login != login:
         if session.exec(select(User.id).where(User.login == login, User.id != user.id)).first() is not None:
             raise LoginTaken(login)
         user.login = login
     set_secret(session=session, user=user, new=pin)
+    _audit(session, user, "pin_reset", by)
     return user, pin
 
 
@@ -223,7 +240,8 @@ class EmployerContactAccounts:
             problems.append(Problem("email", "email_taken"))
         return problems
 
-    def create(self, *, session: Session, company: Employer, password: str) -> None:
-        """Create the contact's employer account, linked to the company."""
-        create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
-                    secret=password, employer_id=company.id)  # fmt: skip
+    def create(self, *, session: Session, company: Employer, password: str) -> int:
+        """Create the contact's employer account, linked to the company, and return its id."""
+        contact = create_user(session=session, login=company.email, full_name=company.contact_name, role=Role.employer,
+                              secret=password, employer_id=company.id)  # fmt: skip
+        return contact.id or 0

@@ -424,10 +424,10 @@ def list_vacancies(session: SessionDep, lang: Lang, company: CompanyId) -> list[
 
 
 @router.post("/vacancies", status_code=201, summary="Create a vacancy (draft)")
-def create_vacancy(session: SessionDep, lang: Lang, company: CompanyId, body: VacancyCreate) -> VacancyPublic:
+def create_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, body: VacancyCreate) -> VacancyPublic:
     """Check the fields and save the vacancy as a draft with a new code."""
     data = body.sent()
-    return vacancy_public(employers_service.create_vacancy(session=session, employer_id=company, data=data), lang)
+    return vacancy_public(employers_service.create_vacancy(session=session, employer_id=company, data=data, by=user.id), lang)
 
 
 @router.get("/vacancies/{vacancy_id}", summary="Read a vacancy")
@@ -437,10 +437,13 @@ def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id
 
 
 @router.patch("/vacancies/{vacancy_id}", summary="Change some fields of a vacancy")
-def update_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int, body: VacancyUpdate) -> VacancyPublic:
+def update_vacancy(
+    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, body: VacancyUpdate
+) -> VacancyPublic:
     """Change the fields sent (draft or open vacancies); the others keep their value."""
     changes = body.sent()
-    vacancy = employers_service.update_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company, changes=changes)
+    vacancy = employers_service.update_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company, changes=changes,
+                                               by=user.id)  # fmt: skip
     return vacancy_public(vacancy, lang)
 
 

@@ -101,11 +101,13 @@ def new_vacancy_page(request: Request, lang: Lang, company: CompanyId) -> Respon
 
 
 @router.post("/employer/vacancies/new", response_class=HTMLResponse)
-def new_vacancy_submit(request: Request, session: SessionDep, lang: Lang, company: CompanyId, submitted: Submitted) -> Response:
+def new_vacancy_submit(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, submitted: Submitted
+) -> Response:
     """Save a new vacancy as a draft, or show the form again with what to correct."""
     form = VacancyForm.from_form(submitted)
     try:
-        vacancy = employers_service.create_vacancy(session=session, employer_id=company, data=form.data())
+        vacancy = employers_service.create_vacancy(session=session, employer_id=company, data=form.data(), by=user.id)
     except InvalidFields as invalid:
         return form_page(request, lang, form, vacancy=None, problems=invalid.problems, status=422)
     return to_vacancy(vacancy.id or 0, "saved")
@@ -120,12 +122,14 @@ def edit_vacancy_page(request: Request, session: SessionDep, lang: Lang, company
 
 @router.post("/employer/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
 def edit_vacancy_submit(
-    request: Request, session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int, submitted: Submitted
-) -> Response:
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int,
+    submitted: Submitted,
+) -> Response:  # fmt: skip
     """Save the vacancy's new fields, or show the form again with what to correct."""
     form = VacancyForm.from_form(submitted)
     try:
-        employers_service.update_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company, changes=form.data())
+        employers_service.update_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company, changes=form.data(),
+                                         by=user.id)  # fmt: skip
     except InvalidFields as invalid:
         vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
         return form_page(request, lang, form, vacancy=vacancy, problems=invalid.problems, status=422)

@@ -63,7 +63,7 @@ def new_cohort_submit(request: Request, session: SessionDep, lang: Lang, user: O
     """Save a new cohort, or show the form again with what to correct (nothing is saved)."""
     form = CohortForm.from_form(submitted)
     try:
-        cohorts_service.create_cohort(session=session, data=form.data())
+        cohorts_service.create_cohort(session=session, data=form.data(), by=user.id)
     except InvalidCohort as invalid:
         return form_page(request, session, lang, form, cohort=None, problems=invalid.problems, status=422)
     return RedirectResponse("/officer/cohorts?done=cohort_saved", status_code=303)
@@ -84,7 +84,7 @@ def edit_cohort_submit(
     """Save the cohort's new fields (its trainees follow a new code; new weights recompute their grades)."""
     form = CohortForm.from_form(submitted)
     try:
-        cohorts_service.update_cohort(session=session, cohort_id=cohort_id, data=form.data())
+        cohorts_service.update_cohort(session=session, cohort_id=cohort_id, data=form.data(), by=user.id)
     except InvalidCohort as invalid:
         cohort = cohorts_service.get_cohort(session=session, cohort_id=cohort_id)
         return form_page(request, session, lang, form, cohort=cohort, problems=invalid.problems, status=422)

@@ -18,7 +18,24 @@ from web.routes.officer import officer_context
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 #: Names of what an audit event is about, and of a placement's states.
-ENTITIES = {"offer": N_("Proposition"), "placement": N_("Placement")}
+ENTITIES = {"offer": N_("Proposition"), "placement": N_("Placement"), "vacancy": N_("Offre"), "employer": N_("Société"),
+            "trainee": N_("Agent"), "user": N_("Compte"), "cohort": N_("Promotion"),
+            "training_centre": N_("Centre de formation"), "import": N_("Import"), "follow_up": N_("Suivi")}  # fmt: skip
+#: What was done, for the events that are not moves between offer or placement states (those show their states).
+ACTIONS = {
+    "apply": N_("Demande d'accès"), "approve": N_("Demande acceptée"), "reject": N_("Demande refusée"),
+    "create": N_("Création"), "edit": N_("Modification"), "publish": N_("Publication"), "close": N_("Clôture"),
+    "fill": N_("Complète (dernier poste pourvu)"), "reopen": N_("Rouverte (un poste libéré)"),
+    "consent": N_("Consentement au partage"), "availability": N_("Disponibilités"), "pin_reset": N_("Nouveau code PIN"),
+    "pin_change": N_("Code PIN changé"), "password_change": N_("Mot de passe changé"), "enable": N_("Compte activé"),
+    "disable": N_("Compte désactivé"), "trainees": N_("Import d'agents"), "vacancies": N_("Import d'offres"),
+    "attendance": N_("Appel"), "grades": N_("Notes des modules"), "certification": N_("Certification délivrée"),
+    "training_completed": N_("Fin de formation"), "departure": N_("Départ du programme"),
+    "departure_cancelled": N_("Départ annulé"),
+}  # fmt: skip
+#: The entities whose events are moves between the states of their lifecycle (shown as "from → to").
+MOVES = frozenset({"offer", "placement"})
+CONSENT = {"given": N_("donné"), "withdrawn": N_("retiré")}
 PLACEMENT_STATES = {"active": N_("En poste"), "ended": N_("Placement terminé")}
 #: A trainee's reasons for declining, as the audit trail records them (codes).
 DECLINE_REASONS = {"distance": N_("Trop loin"), "salary": N_("Salaire"), "schedule": N_("Horaires"),
@@ -32,8 +49,9 @@ def audit(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, 
     """Show the audit trail, newest first, searched by trainee (code or name), company (name) and vacancy (code)."""
     search = AuditSearch.of(request.query_params)
     found = records.search_audit(session=session, search=search, page=page)
-    context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES,
-               "placement_states": PLACEMENT_STATES, "decline_reasons": DECLINE_REASONS}  # fmt: skip
+    context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES, "actions": ACTIONS,
+               "moves": MOVES, "consent": CONSENT, "placement_states": PLACEMENT_STATES,
+               "decline_reasons": DECLINE_REASONS}  # fmt: skip
     return render(request, "officer/audit.html", context)
 
 

@@ -178,7 +178,7 @@ def new_trainee_submit(request: Request, session: SessionDep, lang: Lang, user: 
     """Save a new profile, or show the form again with what to correct (nothing is saved)."""
     form = TraineeForm.from_form(submitted)
     try:
-        profile = profiles_service.create_profile(session=session, data=form.data(), consent=form.consent)
+        profile = profiles_service.create_profile(session=session, data=form.data(), consent=form.consent, by=user.id)
     except InvalidProfile as invalid:
         return form_page(request, session, lang, form, profile=None, problems=invalid.problems, status=422)
     return to_profile(profile.id, "profile_saved")
@@ -200,7 +200,8 @@ def edit_trainee_submit(
     """Save the profile's new fields, or show the form again with what to correct (nothing is saved)."""
     form = TraineeForm.from_form(submitted)
     try:
-        profiles_service.update_profile(session=session, profile_id=trainee_id, data=form.data(), consent=form.consent)
+        profiles_service.update_profile(session=session, profile_id=trainee_id, data=form.data(), consent=form.consent,
+                                        by=user.id)  # fmt: skip
     except InvalidProfile as invalid:
         profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
         return form_page(request, session, lang, form, profile=profile, problems=invalid.problems, status=422)
@@ -308,7 +309,7 @@ def issue_pin(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
         return profile_page(request, session, lang, user, profile, refusal=message("no_phone", lang), status=409)
     try:
         _, pin = auth_service.issue_trainee_pin(session=session, trainee_id=trainee_id, full_name=profile.full_name,
-                                                phone=profile.phone)  # fmt: skip
+                                                phone=profile.phone, by=user.id)  # fmt: skip
     except AuthError as refused:
         return profile_page(request, session, lang, user, profile, refusal=message(refused.code, lang), status=409)
     return profile_page(request, session, lang, user, profile, done="pin_issued", pin=pin)
@@ -321,7 +322,7 @@ def record_departure(
     """Record that the trainee left the programme (day and reason); they are no longer proposed to companies."""
     typed = {name: str(submitted.get(name) or "") for name in ("dropped_out_on", "dropout_reason")}
     try:
-        departures.record_departure(session=session, profile_id=trainee_id, typed=typed, today=utcnow().date())
+        departures.record_departure(session=session, profile_id=trainee_id, typed=typed, today=utcnow().date(), by=user.id)
     except InvalidDeparture as invalid:
         profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
         return profile_page(request, session, lang, user, profile, departure=Departure(typed, invalid.problems), status=422)
@@ -331,7 +332,7 @@ def record_departure(
 @router.post("/officer/trainees/{trainee_id}/departure/cancel", response_class=HTMLResponse)
 def cancel_departure(session: SessionDep, user: OfficerUser, trainee_id: int) -> Response:
     """Remove a departure recorded by mistake: the trainee is back in the programme."""
-    departures.cancel_departure(session=session, profile_id=trainee_id)
+    departures.cancel_departure(session=session, profile_id=trainee_id, by=user.id)
     return to_profile(trainee_id, "departure_cancelled")
 
 
@@ -410,7 +411,7 @@ def close_files(form: FormData) -> None:
             value.file.close()
 
 
-def check_upload(session: Session, upload: Upload, *, lang: str, keep: bool) -> ImportCheck:
+def check_upload(session: Session, upload: Upload, *, lang: str, keep: bool, by: int | None = None) -> ImportCheck:
     """Check a file as `rdvm import` does and import it inside a savepoint, kept only when `keep` (and nothing is wrong)."""
     if upload.unreadable is not None:
         return ImportCheck(upload, ImportOutcome([upload.unreadable]))
@@ -419,7 +420,7 @@ def check_upload(session: Session, upload: Upload, *, lang: str, keep: bool) -> 
     except exchange.ExchangeError as exc:  # neither .csv nor .json
         return ImportCheck(upload, ImportOutcome(exc.issues))
     outcome = import_text(session=session, text=upload.text, source=upload.name, fmt=fmt, kind=upload.kind,
-                          consent=upload.consent, keep=keep)  # fmt: skip
+                          consent=upload.consent, keep=keep, by=by)  # fmt: skip
     if outcome.refusal is not None:
         outcome.issues.append(Issue(upload.name, "file", "", message(outcome.refusal.code, lang)))
     return ImportCheck(upload, outcome)
@@ -485,7 +486,7 @@ def import_confirm(request: Request, session: SessionDep, lang: Lang, user: Offi
         upload = opened([str(chunk) for chunk in submitted.getlist("payload")], user.id or 0)
     except UploadRefused as refused:
         return import_page(request, lang, refusal=refused)
-    checked = check_upload(session, upload, lang=lang, keep=True)
+    checked = check_upload(session, upload, lang=lang, keep=True, by=user.id)
     if checked.outcome.errors:
         return preview_page(request, checked, user, status=422)
     query = urlencode(

@@ -174,7 +174,7 @@ def grades_submit(request: Request, session: SessionDep, lang: Lang, user: Schoo
     profile, cohort = cohorts_service.centre_trainee(session=session, trainee_id=trainee_id, centre_id=centre_id)
     typed = {f"grade_{i}": str(submitted.get(f"grade_{i}") or "") for i in range(len(cohort.weights))}
     try:
-        school_service.record_grades(session=session, profile=profile, cohort=cohort, typed=typed)
+        school_service.record_grades(session=session, profile=profile, cohort=cohort, typed=typed, by=user.id)
     except InvalidSchoolRecord as invalid:
         return trainee_page(request, session, lang, profile, cohort, typed=typed, problems=invalid.problems, form="grades",
                             status=422)  # fmt: skip
@@ -204,5 +204,5 @@ def completed_submit(request: Request, session: SessionDep, lang: Lang, user: Sc
     if chosen not in school_service.COMPLETION:
         return trainee_page(request, session, lang, profile, cohort, problems=[Problem("completed", "field_choice")],
                             form="completed", status=422)  # fmt: skip
-    school_service.set_completed(session=session, profile=profile, completed=school_service.COMPLETION[chosen])
+    school_service.set_completed(session=session, profile=profile, completed=school_service.COMPLETION[chosen], by=user.id)
     return to_trainee(trainee_id, "completed")

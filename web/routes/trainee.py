@@ -262,7 +262,7 @@ def availability_save(request: Request, session: SessionDep, lang: Lang, user: T
     typed, ticked = str(form.get("available_from") or ""), [str(v) for v in form.getlist("shifts")]
     try:
         availability_service.set_availability(
-            session=session, trainee_id=user.trainee_id or 0, available_from=typed, shifts=ticked
+            session=session, trainee_id=user.trainee_id or 0, available_from=typed, shifts=ticked, by=user.id
         )
     except InvalidAvailability as invalid:
         translate = translator(lang)
