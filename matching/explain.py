@@ -74,6 +74,41 @@ def _distinct(columns: Keys) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     return order[starts], inverse
 
 
+def _packed(columns: Sequence[NDArray[Any]], bits: int) -> list[NDArray[np.int64]]:
+    """Pack small non-negative integer columns (each below 2**bits) into as few int64 columns as they fit in."""
+    per = 62 // bits
+    out = []
+    for start in range(0, len(columns), per):
+        total = np.zeros(len(columns[0]), dtype=np.int64)
+        for shift, column in enumerate(columns[start : start + per]):
+            total |= column.astype(np.int64) << (shift * bits)
+        out.append(total)
+    return out
+
+
+def _failure_keys(block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> Keys:
+    """Return what each pair's failed-rule sentences depend on (see `Explainer.failed_rules`): equal keys, equal sentences."""
+    f, t, v = block.failures, block.p.trainees, block.p.vacancies
+    vs = block.rows.start + rows
+    certifications = [f.certifications[k][rows, trainees] for k in sorted(f.certifications)]
+    languages = [
+        np.where(f.languages[k][rows, trainees], v.required_languages[vs, k] * 8 + t.languages[trainees, k] + 1, 0)
+        for k in sorted(f.languages)
+    ]  # the level asked and the level spoken (each below 8) of each failed language
+    place = (t.home[trainees].astype(np.int64) * 3 + t.mobility[trainees]) * len(block.p.space.towns) + v.town[vs] + 1
+    experience = f.experience[rows, trainees]
+    return (
+        *_packed(certifications, 1),
+        *_packed(languages, 6),
+        np.where(f.mobility[rows, trainees], place, 0),
+        np.where(f.licence[rows, trainees], v.licence[vs].astype(np.int64) + 2, 0),
+        np.where(experience, t.security_years[trainees], -1.0),
+        np.where(experience, v.min_experience[vs], -1.0),
+        np.where(f.literacy[rows, trainees], t.literacy[trainees] * 8 + v.min_literacy[vs].astype(np.int64) + 1, 0),
+        np.zeros(len(rows), dtype=np.int64),  # at least one column even when no rule has items
+    )
+
+
 def _applies(v: VacancyArrays) -> Floats:
     """Return, per vacancy, 1 for each component it gives content to and 0 for those it leaves empty."""
     out = np.ones((len(v), len(COMPONENTS)))
@@ -139,6 +174,17 @@ class Explainer:
         if f.literacy[row, trainee]:
             reasons.append(say("literacy_below", lang, have=label(t.literacy, lang), need=label(v.min_literacy or "none", lang)))
         return reasons
+
+    def failed_groups(
+        self, block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp]
+    ) -> tuple[list[list[str]], NDArray[np.intp]]:
+        """Return the distinct lists of failed rules of some ineligible pairs (block rows, trainees), and each pair's list.
+
+        Pairs whose failed rules rest on the same facts share one list, written once (by `failed_rules`).
+        """
+        first, inverse = _distinct(_failure_keys(block, rows, trainees))
+        written = [self.failed_rules(block, r, t) for r, t in zip(rows[first].tolist(), trainees[first].tolist(), strict=True)]
+        return written, inverse
 
     def failure_counts(self, block: Block, row: int) -> list[tuple[str, int]]:
         """Return (requirement, trainees it excludes) for the block's vacancy `row`, commonest first."""

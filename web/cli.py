@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -111,13 +111,11 @@ def _with_progress(items: Iterator[Any], total: int, label: str) -> Iterator[Any
             bar.advance(task)
 
 
-def write_ranking(rankings: Iterable[Any], out: TextIO) -> None:
-    """Stream the `rdvm rank` JSON document, one vacancy at a time."""
-    out.write('{\n  "vacancies": [')
-    for i, ranking in enumerate(rankings):
-        body = json.dumps(ranking.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        out.write(("," if i else "") + "\n    " + body)
-    out.write("\n  ]\n}\n")
+class Ineligible(StrEnum):
+    """Whether `rdvm rank` lists every ineligible trainee."""
+
+    none = "none"
+    all = "all"
 
 
 @app.command()
@@ -125,17 +123,24 @@ def rank(
     trainees: TraineesArg,
     vacancies: VacanciesArg,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Candidates listed per vacancy.")] = 10,
+    near: Annotated[int, typer.Option("--near", min=0, help="Near misses (trainees failing one rule) per vacancy.")] = 10,
+    ineligible: Annotated[
+        Ineligible, typer.Option("--ineligible", help="all: also list every ineligible trainee with its failed rules.")
+    ] = Ineligible.none,
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Rank the trainees for every vacancy and print the ranking as JSON."""
+    """Rank the trainees for every vacancy and print the ranking as JSON (FORMAT.md, rdvm-rank/2)."""
+    from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
 
     t, v = load_pair(trainees, vacancies, quiet)
     prepared = prepare(t, v)
-    rankings = _with_progress(rank_prepared(prepared, top=top, lang=lang.value), len(v), "ranking")
-    write_ranking(rankings, sys.stdout)
+    rankings = _with_progress(rank_prepared(prepared, top=top, near=near, lang=lang.value), len(v), "ranking")
+    sys.stdout.flush()
+    write_document(rankings, sys.stdout.buffer, ineligible=ineligible is Ineligible.all)
+    sys.stdout.buffer.flush()
 
 
 @app.command()
