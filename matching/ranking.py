@@ -47,6 +47,7 @@ class NearMiss:
     rule: str
     reasons: list[str]
     trainee: int = field(repr=False, compare=False)  # the trainee's column in the prepared run
+    missing: tuple[str, ...] = ()  # the certification or language codes missing, for those two rules
 
     def to_dict(self) -> dict[str, Any]:
         """Return the near miss in the `rdvm rank` output form."""
@@ -213,12 +214,25 @@ def block_near_misses(block: Block, explainer: Explainer, chosen_rows: Sequence[
     failing = np.stack([block.failures.rule_at(name, rows, trainees) for name in RULES], axis=1).reshape(len(rows), len(RULES))
     rules = np.argmax(failing, axis=1).tolist()
     sentences, groups = explainer.failed_groups(block, rows, trainees)
-    ids = block.p.trainees.ids
+    ids, missing = block.p.trainees.ids, _missing_items(block, rows, trainees)
     listed = [
-        NearMiss(trainee_id=ids[t], score=score, rule=RULES[r], reasons=list(sentences[g]), trainee=t)
-        for t, score, r, g in zip(trainees.tolist(), block.near[rows, trainees].tolist(), rules, groups.tolist(), strict=True)
+        NearMiss(trainee_id=ids[t], score=score, rule=RULES[r], reasons=list(sentences[g]), trainee=t, missing=items)
+        for t, score, r, g, items in zip(
+            trainees.tolist(), block.near[rows, trainees].tolist(), rules, groups.tolist(), missing, strict=True
+        )
     ]
     return _per_row(listed, counts)
+
+
+def _missing_items(block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> list[tuple[str, ...]]:
+    """Return, per pair, the required certifications and languages it lacks (codes), in column order."""
+    space, f = block.p.space, block.failures
+    found: list[list[str]] = [[] for _ in range(len(rows))]
+    for items, codes in ((f.certifications, space.certifications.values), (f.languages, space.languages.values)):
+        for k, failed in items.items():
+            for i in np.flatnonzero(failed[rows, trainees]).tolist():
+                found[i].append(codes[k])
+    return [tuple(x) for x in found]
 
 
 def block_candidates(block: Block, explainer: Explainer, chosen_rows: Sequence[NDArray[np.intp]]) -> list[list[Candidate]]:

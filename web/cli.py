@@ -144,6 +144,28 @@ def rank(
 
 
 @app.command()
+def gaps(
+    trainees: TraineesArg,
+    vacancies: VacanciesArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the gaps as JSON on standard output.")] = False,
+    lang: LangOpt = Lang.fr,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Print, for each certification, language level, licence and extra town, the trainees and open seats it would join."""
+    from matching import gaps as training_gaps
+    from matching.scoring import prepare
+
+    t, v = load_pair(trainees, vacancies, quiet)
+    prepared = prepare(t, v)
+    found = training_gaps.gaps_prepared(prepared)
+    if as_json:
+        sys.stdout.write(json.dumps({"gaps": [g.to_dict() for g in found]}, ensure_ascii=False, indent=2) + "\n")
+        return
+    for sentence in training_gaps.sentences(found, prepared, lang.value):
+        sys.stdout.write(sentence + "\n")
+
+
+@app.command()
 def plan(
     trainees: TraineesArg,
     vacancies: VacanciesArg,
@@ -209,6 +231,9 @@ def bench(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="With --web: the database to load (default: a temporary SQLite file).")
     ] = None,
+    ineligible_all: Annotated[
+        bool, typer.Option("--ineligible-all", help="Also time `rdvm rank --ineligible all` end to end.")
+    ] = False,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
@@ -220,7 +245,7 @@ def bench(
     else:
         from matching.bench import run_benchmark
 
-        figures = run_benchmark(size.value, seed=seed, log=log)
+        figures = run_benchmark(size.value, seed=seed, ineligible=ineligible_all, log=log)
     print_figures(figures)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")
