@@ -58,7 +58,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "{trainees} trainee(s) one {step} away from {seats} open seat(s) ({vacancies} vacancies)",
     },
     "gap_certification": {"fr": "un {code}", "en": "{code}"},
-    "gap_language": {"fr": "un niveau {level} en {language}", "en": "{language} ({level}) level"},
+    "gap_language": {"fr": "un niveau « {level} » en {language}", "en": "{language} ({level}) level"},
     "gap_licence": {"fr": "un permis {category}", "en": "driving licence {category}"},
     "gap_town": {"fr": "une ville de plus ({town})", "en": "extra town ({town})"},
     # the components' names, beside their bars on the pages
