@@ -163,25 +163,26 @@ class Failures:
         """Return the pairs that fail at least one rule."""
         return self.count() > 0
 
+    def _items(self, name: str) -> list[Bools]:
+        """Return a rule's matrices: one per item for certifications and languages, else the rule's own."""
+        if name in ("certifications", "languages"):
+            return list((self.certifications if name == "certifications" else self.languages).values())
+        single = {"mobility": self.mobility, "driving_licence": self.licence, "experience": self.experience}
+        return [single[name] if name in single else {"literacy": self.literacy}[name]]
+
     def rule(self, name: str) -> Bools:
         """Return the pairs that fail one rule of RULES (a rule about several items fails when any item is missing)."""
-        if name in ("certifications", "languages"):
-            items = list((self.certifications if name == "certifications" else self.languages).values())
-            out = np.zeros_like(self.mobility)
-            for failed in items:
-                out |= failed
-            return out
-        single = {"mobility": self.mobility, "driving_licence": self.licence, "experience": self.experience}
-        return single[name] if name in single else {"literacy": self.literacy}[name]
+        out = np.zeros_like(self.mobility)
+        for failed in self._items(name):
+            out |= failed
+        return out
 
     def rule_at(self, name: str, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> Bools:
         """Return whether some (row, trainee) pairs fail one rule of RULES."""
-        if name in ("certifications", "languages"):
-            out = np.zeros(len(rows), dtype=bool)
-            for failed in (self.certifications if name == "certifications" else self.languages).values():
-                out |= failed[rows, trainees]
-            return out
-        return self.rule(name)[rows, trainees]
+        out = np.zeros(len(rows), dtype=bool)
+        for failed in self._items(name):
+            out |= failed[rows, trainees]
+        return out
 
     def tally(self) -> tuple[NDArray[np.int8], NDArray[np.int64]]:
         """Return, per pair, how many of the six rules it fails, and per row how many trainees each rule excludes."""
