@@ -4,7 +4,8 @@ Employers see the consenting trainees only, pseudonymised (employers.candidates)
 see every trainee who holds no active placement and has not left the programme, consenting or not, by name,
 so they can place anyone the programme follows. The engine ranks the vacancy against that whole population in one call (it is
 vectorised over trainees): the eligible ones come ranked with their score, its components and reasons;
-the ineligible ones with every hard rule they fail. The vacancy is ranked alone, so its text-similarity
+the ineligible ones with every hard rule they fail, and those failing exactly one (near misses) with the
+place they would take without it ("would be 3rd with SSIAP1"), first. The vacancy is ranked alone, so its text-similarity
 component may differ slightly from the employer's view, where all open vacancies are ranked together.
 
 Filters (town, level, cohort, certification) narrow both lists after ranking, so scores and ranks stay
@@ -29,7 +30,7 @@ from employers.models import Employer, Offer, Placement, Vacancy, VacancyStatus
 from matching.messages import Lang
 from matching.models import LEVELS
 from matching.models import Trainee as ExchangeTrainee
-from matching.ranking import rank
+from matching.ranking import NearMiss, rank
 from profiles.models import TraineeProfile
 
 
@@ -54,6 +55,9 @@ class ReviewRow:
     components: dict[str, float] = field(default_factory=dict)
     reasons: tuple[str, ...] = ()
     readable: bool = True
+    near_rule: str | None = None  # the one hard rule a near miss fails (matching.scoring.RULES)
+    would_rank: int | None = None  # the place it would take among the eligible without that rule
+    missing: tuple[str, ...] = ()  # the certifications or languages it lacks, for those rules
 
 
 @dataclass(frozen=True)
@@ -147,15 +151,25 @@ def review(*, session: Session, vacancy: Vacancy, lang: str = "fr") -> Review:
     employer = session.get(Employer, vacancy.employer_id)
     exchange = vacancy.to_exchange(employer.name if employer else "-")
     language: Lang = "en" if lang == "en" else "fr"
-    ranking = rank([r for _, r in usable], [exchange], top=len(usable), lang=language)[0]
+    ranking = rank([r for _, r in usable], [exchange], top=len(usable), near=len(usable), lang=language)[0]
     rows = {p.code: _row(p, r) for p, r in usable}
     eligible = tuple(
         replace(rows[c.trainee_id], eligible=True, rank=n, score=c.score, components=c.components, reasons=tuple(c.reasons))
         for n, c in enumerate(ranking.candidates, start=1)
     )
-    failed = [replace(rows[x["trainee_id"]], reasons=tuple(x["reasons"])) for x in ranking.ineligible()]
-    failed.sort(key=lambda row: (len(row.reasons), row.code))  # the closest to eligible first: override candidates
+    near = {n.trainee_id: (n, place) for n, place in zip(ranking.near_misses, ranking.would_rank(), strict=True)}
+    failed = [_failed(rows[x["trainee_id"]], tuple(x["reasons"]), near.get(x["trainee_id"])) for x in ranking.ineligible()]
+    # The closest to eligible first (override candidates): near misses by the place they would take, then by rules failed.
+    failed.sort(key=lambda row: (len(row.reasons), row.would_rank or len(rows) + 1, row.code))
     return Review(eligible, (*failed, *unreadable), tuple(ranking.failure_counts()), placed)
+
+
+def _failed(row: ReviewRow, reasons: tuple[str, ...], near: tuple[NearMiss, int] | None) -> ReviewRow:
+    """Return an ineligible trainee's row with its failed rules, and, for a near miss, its rule and would-be place."""
+    if near is None:
+        return replace(row, reasons=reasons)
+    miss, place = near
+    return replace(row, reasons=reasons, near_rule=miss.rule, would_rank=place, missing=miss.missing)
 
 
 def _exchange(profile: TraineeProfile) -> ExchangeTrainee | None:

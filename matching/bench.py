@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +47,28 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def end_to_end(folder: str, *options: str) -> dict[str, float]:
+    """Run `rdvm rank --top 50` as a user does (a new process, files in, document out); return its figures.
+
+    Seconds from start to exit (start-up, imports, reading, ranking, the last byte written), the document's
+    size and the child's own peak RSS (`wait4` gives the rusage of that one child).
+    """
+    out = Path(folder) / "ranking.json"
+    command = [sys.executable, "-m", "web.cli", "rank", "trainees.json", "vacancies.json", "--top", str(TOP), "-q", *options]
+    start = time.perf_counter()
+    with out.open("wb") as sink:
+        child = subprocess.Popen(command, cwd=folder, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"rdvm rank {' '.join(options)} exited with status {child.returncode}")
+    peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
+    size = out.stat().st_size
+    out.unlink()
+    return {"seconds": round(seconds, 3), "output_mb": round(size / 1e6, 1), "peak_rss_mb": round(peak, 1)}
+
+
 def naive_comparison(p: Prepared, seed: int) -> tuple[float, float, int]:
     """Score a subsample with the naive scorer; return its seconds per pair, the largest gap, pairs."""
     rng = np.random.default_rng(seed)
@@ -65,8 +89,10 @@ def naive_comparison(p: Prepared, seed: int) -> tuple[float, float, int]:
     return seconds / max(slow.size, 1), gap, int(slow.size)
 
 
-def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Run the benchmark of one size and return its figures."""
+def run_benchmark(
+    size: str, *, seed: int = 7, ineligible: bool = False, log: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Run the benchmark of one size and return its figures (`ineligible`: also time `rank --ineligible all`)."""
     n_trainees, n_vacancies, seats, do_plan = SIZES[size]
     with tempfile.TemporaryDirectory(prefix="rdvm-bench-") as folder:
         log(f"generating {n_trainees:,} trainees × {n_vacancies:,} vacancies (seed {seed}) …")
@@ -91,11 +117,16 @@ def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lamb
             for block in score_blocks(prepared):
                 for ranking in rank_block(block, explainer, top=TOP):
                     with stage("output"):
-                        candidates += len([c.to_dict() for c in ranking.candidates])
+                        candidates += len(ranking.to_dict()["candidates"])
                 if problem is not None:
                     with stage("plan_collect"):
                         add_block(problem, block)
         rank_seconds = time.perf_counter() - start
+        log(f"rdvm rank --top {TOP} as a separate process …")
+        command = {f"command_{k}": v for k, v in end_to_end(folder).items()}
+        if ineligible:
+            log(f"rdvm rank --top {TOP} --ineligible all as a separate process …")
+            command.update({f"command_ineligible_all_{k}": v for k, v in end_to_end(folder, "--ineligible", "all").items()})
     figures: dict[str, Any] = {
         "size": size,
         "trainees": len(prepared.trainees),
@@ -105,6 +136,7 @@ def run_benchmark(size: str, *, seed: int = 7, log: Callable[[str], None] = lamb
         "top": TOP,
         "candidates_listed": candidates,
         "rank_seconds": round(rank_seconds, 3),
+        **command,
     }
     collect = seconds.pop("plan_collect", 0.0)  # copying scores for the plan is not ranking work
     figures.update({"rank_seconds": round(rank_seconds - collect, 3), "plan_collect_seconds": round(collect, 3)})

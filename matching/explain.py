@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from matching.components import COMPONENTS
 from matching.encoding import VacancyArrays
 from matching.messages import Lang, label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
-from matching.scoring import Block, Bools, Floats, Prepared
+from matching.scoring import RULES, Block, Bools, Floats, Prepared
 
 #: A component at or above this value can be named as raising the score; at or below LOW, lowering it.
 HIGH, LOW = 0.7, 0.4
@@ -74,6 +75,47 @@ def _distinct(columns: Keys) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     return order[starts], inverse
 
 
+def _chunked(columns: dict[int, NDArray[Any]], count: int, bits: int, length: int) -> list[NDArray[np.int64]]:
+    """Pack small non-negative integers kept by global column (each below 2**bits) into `count`'s worth of int64 columns."""
+    per = 62 // bits
+    out = [np.zeros(length, dtype=np.int64) for _ in range(max(1, -(-count // per)))]
+    for k, column in columns.items():
+        out[k // per] |= column.astype(np.int64) << ((k % per) * bits)
+    return out
+
+
+def _one_column(ids: NDArray[np.int64], sizes: list[int]) -> Keys:
+    """Return columns of small ids (each in [-1, size - 1)) as one int64 column when their combinations fit, else as they are."""
+    if math.prod(sizes) >= 2**62:
+        return tuple(ids.T)
+    combined = np.zeros(len(ids), dtype=np.int64)
+    for r, size in enumerate(sizes):
+        combined = combined * size + ids[:, r] + 1
+    return (combined,)
+
+
+def _rule_keys(block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> list[Keys]:
+    """Return, per rule of RULES, what its sentence depends on for each pair: equal keys, equal sentences, in any block."""
+    f, t, v, space = block.failures, block.p.trainees, block.p.vacancies, block.p.space
+    vs, n = block.rows.start + rows, len(rows)
+    missing = {k: m[rows, trainees] for k, m in f.certifications.items()}
+    languages = {  # the level asked and the level spoken (each below 8) of each failed language
+        k: np.where(m[rows, trainees], v.required_languages[vs, k] * 8 + t.languages[trainees, k] + 1, 0)
+        for k, m in f.languages.items()
+    }
+    mobility, home = t.mobility[trainees], t.home[trainees].astype(np.int64)
+    region = space.towns.region[home].astype(np.int64)
+    place = np.select([mobility == 0, (mobility == 1) & (region >= 0), mobility == 1], [home, region, -1 - home], 0)
+    return [
+        tuple(_chunked(missing, len(space.certifications), 1, n)),
+        tuple(_chunked(languages, len(space.languages), 6, n)),
+        (mobility, place, v.town[vs]),
+        (v.licence[vs],),
+        (t.security_years[trainees], v.min_experience[vs]),
+        (t.literacy[trainees], v.min_literacy[vs]),
+    ]
+
+
 def _applies(v: VacancyArrays) -> Floats:
     """Return, per vacancy, 1 for each component it gives content to and 0 for those it leaves empty."""
     out = np.ones((len(v), len(COMPONENTS)))
@@ -106,6 +148,7 @@ class Explainer:
         self._keys = [c.facts(self) for c in COMPONENTS]
         self._memo: dict[tuple[int, bool], dict[tuple[int, ...], str]] = defaultdict(dict)
         self._heads: dict[int, list[str]] = {}
+        self._rule_memo: list[dict[tuple[Any, ...], str]] = [{} for _ in RULES]
 
     # ------------------------------------------------------------ ineligible
 
@@ -114,31 +157,55 @@ class Explainer:
 
         A rule about several items (two missing certifications, two languages) is one sentence naming each.
         """
-        f, lang = block.failures, self.lang
+        written, _ = self.failed_groups(block, np.array([row], dtype=np.intp), np.array([trainee], dtype=np.intp))
+        return written[0]
+
+    def failed_groups(
+        self, block: Block, rows: NDArray[np.intp], trainees: NDArray[np.intp]
+    ) -> tuple[list[list[str]], NDArray[np.intp]]:
+        """Return the distinct lists of failed rules of some pairs (block rows, trainees), and each pair's list.
+
+        Each rule's sentence depends on a few numbers (`_rule_keys`); each distinct sentence is written once
+        a run, and pairs failing the same sentences share one list.
+        """
+        keys = _rule_keys(block, rows, trainees)
+        ids = np.full((len(rows), len(RULES)), -1, dtype=np.int64)
+        written: list[list[str]] = []
+        for r, name in enumerate(RULES):
+            failing = np.flatnonzero(block.failures.rule_at(name, rows, trainees))
+            first, inverse = _distinct(tuple(column[failing] for column in keys[r]))
+            facts = zip(*(column[failing[first]].tolist() for column in keys[r]), strict=True)
+            pairs = zip(rows[failing[first]].tolist(), trainees[failing[first]].tolist(), strict=True)
+            memo = self._rule_memo[r]
+            written.append([memo.get(k) or self._write_rule(r, k, block, *pair) for k, pair in zip(facts, pairs, strict=True)])
+            ids[failing, r] = inverse
+        first, inverse = _distinct(_one_column(ids, [len(w) + 1 for w in written]))
+        lists = [[written[r][i] for r, i in enumerate(row) if i >= 0] for row in ids[first].tolist()]
+        return lists, inverse
+
+    def _write_rule(self, rule: int, facts: tuple[Any, ...], block: Block, row: int, trainee: int) -> str:
+        """Write the sentence of one failed rule (index in RULES) for a pair with these facts, and remember it."""
+        f, lang, space = block.failures, self.lang, self.p.space
         v = self.p.vacancies.records[block.rows.start + row]
         t = self.p.trainees.records[trainee]
-        space = self.p.space
-        reasons = []
-        missing = [space.certifications.values[k] for k, failed in f.certifications.items() if failed[row, trainee]]
-        if missing:
+        name = RULES[rule]
+        if name == "certifications":
+            missing = [space.certifications.values[k] for k, failed in f.certifications.items() if failed[row, trainee]]
             key = "missing_certification" if len(missing) == 1 else "missing_certifications"
-            reasons.append(say(key, lang, code=", ".join(missing)))
-        languages = [
-            self._language_reason(space.languages.values[k], v, t) for k, failed in f.languages.items() if failed[row, trainee]
-        ]
-        if languages:
-            reasons.append("; ".join(languages))
-        if f.mobility[row, trainee]:
-            reasons.append(self._mobility_reason(v, t))
-        if f.licence[row, trainee]:
-            reasons.append(say("missing_licence", lang, category=v.driving_licence))
-        if f.experience[row, trainee]:
-            reasons.append(
-                say("experience_below", lang, have=number(t.security_years, lang), need=number(v.min_experience_years, lang))
-            )
-        if f.literacy[row, trainee]:
-            reasons.append(say("literacy_below", lang, have=label(t.literacy, lang), need=label(v.min_literacy or "none", lang)))
-        return reasons
+            found = say(key, lang, code=", ".join(missing))
+        elif name == "languages":
+            codes = [space.languages.values[k] for k, failed in f.languages.items() if failed[row, trainee]]
+            found = "; ".join(self._language_reason(code, v, t) for code in codes)
+        elif name == "mobility":
+            found = self._mobility_reason(v, t)
+        elif name == "driving_licence":
+            found = say("missing_licence", lang, category=v.driving_licence)
+        elif name == "experience":
+            found = say("experience_below", lang, have=number(t.security_years, lang), need=number(v.min_experience_years, lang))
+        else:
+            found = say("literacy_below", lang, have=label(t.literacy, lang), need=label(v.min_literacy or "none", lang))
+        self._rule_memo[rule][facts] = found
+        return found
 
     def failure_counts(self, block: Block, row: int) -> list[tuple[str, int]]:
         """Return (requirement, trainees it excludes) for the block's vacancy `row`, commonest first."""

@@ -52,6 +52,15 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "less than {need} years of security experience",
     },
     "count_literacy": {"fr": "lecture et écriture sous le niveau {need}", "en": "literacy below {need}"},
+    # training gaps (`rdvm gaps`): one step that would open seats
+    "gap": {
+        "fr": "{trainees} stagiaire(s) à {step} de {seats} place(s) ouverte(s) ({vacancies} offre(s))",
+        "en": "{trainees} trainee(s) one {step} away from {seats} open seat(s) ({vacancies} vacancies)",
+    },
+    "gap_certification": {"fr": "un {code}", "en": "{code}"},
+    "gap_language": {"fr": "un niveau « {level} » en {language}", "en": "{language} ({level}) level"},
+    "gap_licence": {"fr": "un permis {category}", "en": "driving licence {category}"},
+    "gap_town": {"fr": "une ville de plus ({town})", "en": "extra town ({town})"},
     # the components' names, beside their bars on the pages
     "component_skills": {"fr": "Compétences demandées", "en": "Required skills"},
     "component_preferred_skills": {"fr": "Compétences appréciées", "en": "Preferred skills"},

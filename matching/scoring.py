@@ -144,6 +144,9 @@ def _mobility_table(space: Space, config: ScoringConfig) -> Bools:
 
 # ---------------------------------------------------------------- hard constraints
 
+#: The hard rules of FORMAT.md, by their names in `rdvm rank`'s output, in FORMAT.md's order.
+RULES: tuple[str, ...] = ("certifications", "languages", "mobility", "driving_licence", "experience", "literacy")
+
 
 @dataclass
 class Failures:
@@ -158,10 +161,42 @@ class Failures:
 
     def any(self) -> Bools:
         """Return the pairs that fail at least one rule."""
-        out = self.mobility | self.licence | self.experience | self.literacy
-        for failed in (*self.certifications.values(), *self.languages.values()):
+        return self.count() > 0
+
+    def _items(self, name: str) -> list[Bools]:
+        """Return a rule's matrices: one per item for certifications and languages, else the rule's own."""
+        if name in ("certifications", "languages"):
+            return list((self.certifications if name == "certifications" else self.languages).values())
+        single = {"mobility": self.mobility, "driving_licence": self.licence, "experience": self.experience}
+        return [single[name] if name in single else {"literacy": self.literacy}[name]]
+
+    def rule(self, name: str) -> Bools:
+        """Return the pairs that fail one rule of RULES (a rule about several items fails when any item is missing)."""
+        out = np.zeros_like(self.mobility)
+        for failed in self._items(name):
             out |= failed
         return out
+
+    def rule_at(self, name: str, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> Bools:
+        """Return whether some (row, trainee) pairs fail one rule of RULES."""
+        out = np.zeros(len(rows), dtype=bool)
+        for failed in self._items(name):
+            out |= failed[rows, trainees]
+        return out
+
+    def tally(self) -> tuple[NDArray[np.int8], NDArray[np.int64]]:
+        """Return, per pair, how many of the six rules it fails, and per row how many trainees each rule excludes."""
+        count = np.zeros(self.mobility.shape, dtype=np.int8)
+        excluded = np.zeros((len(self.mobility), len(RULES)), dtype=np.int64)
+        for r, name in enumerate(RULES):
+            failed = self.rule(name)
+            count += failed
+            excluded[:, r] = failed.sum(axis=1)
+        return count, excluded
+
+    def count(self) -> NDArray[np.int8]:
+        """Return, per pair, how many of the six rules it fails."""
+        return self.tally()[0]
 
 
 def hard_failures(p: Prepared, rows: Rows) -> Failures:
@@ -230,6 +265,9 @@ class Block:
     eligible: Bools
     computed: dict[str, Floats]  # the per-block components; the others come from shared tables
     score: Floats  # rounded to config.decimals; -1 where ineligible
+    near: Floats  # the score a pair failing exactly one rule would have without it; -1 elsewhere
+    rule_counts: NDArray[np.int64]  # [row, rule of RULES] trainees the rule excludes
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # what explaining the block computes once
 
     def component(self, name: str) -> Floats:
         """Return one component as a full matrix (block rows × trainees)."""
@@ -311,14 +349,16 @@ def score_block(p: Prepared, rows: slice) -> Block:
     """Score one block of vacancies against every trainee."""
     with stage("constraints"):
         failures = hard_failures(p, rows)
-        failed = failures.any()
+        count, rule_counts = failures.tally()
+        failed = count > 0
     computed = computed_components(p, rows)
     with stage("scoring"):
         score = weighted_sum(p, rows, computed)
         np.clip(score, 0.0, 1.0, out=score)
         np.round(score, p.config.decimals, out=score)
+        near = np.where(count == 1, score, -1.0)
         np.putmask(score, failed, -1.0)
-    return Block(p, rows, failures, ~failed, computed, score)
+    return Block(p, rows, failures, ~failed, computed, score, near, rule_counts)
 
 
 def block_rows(vacancy_count: int, trainee_count: int, pairs: int = BLOCK_PAIRS) -> Iterator[slice]:

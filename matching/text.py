@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from matching.models import Trainee, Vacancy
 from matching.taxonomy import Taxonomy
@@ -70,6 +70,45 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFKD", text).translate(_COMBINING)
 
 
+#: Words of two or more letters or digits: scikit-learn's default token pattern.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def tokens(doc: str) -> list[str]:
+    """Return a text's words as the TF-IDF counts them: lower case, accents stripped, two characters or more."""
+    return _TOKEN.findall(strip_accents(doc.lower()))
+
+
+def _counts(docs: Iterable[str], vocabulary: dict[str, int], grow: bool, skip: frozenset[str]) -> sparse.csr_matrix:
+    """Count each document's words (rows) by their column in `vocabulary`, adding new words when `grow`."""
+    indptr, columns, values = [0], list[int](), list[int]()
+    for doc in docs:
+        counted: dict[int, int] = {}
+        for word in tokens(doc):
+            if word in skip:
+                continue
+            column = vocabulary.setdefault(word, len(vocabulary)) if grow else vocabulary.get(word)
+            if column is not None:
+                counted[column] = counted.get(column, 0) + 1
+        columns.extend(counted)
+        values.extend(counted.values())
+        indptr.append(len(columns))
+    shape = (len(indptr) - 1, len(vocabulary))
+    out = sparse.csr_matrix((np.array(values, dtype=np.float64), np.array(columns, dtype=np.int64), indptr), shape=shape)
+    out.sort_indices()
+    return out
+
+
+def _row_l2_normalise(m: sparse.csr_matrix) -> None:
+    """Divide each row by its Euclidean norm, in place (rows of zeros stay zero)."""
+    lengths = np.diff(m.indptr)
+    filled = lengths > 0  # reduceat needs each segment's start, and an empty row has none of its own
+    norms = np.ones(len(lengths))
+    if m.nnz:
+        norms[filled] = np.sqrt(np.add.reduceat(m.data**2, m.indptr[:-1][filled]))
+    m.data /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
+
+
 def tfidf_matrices(
     vacancies: Sequence[Vacancy], trainees: Sequence[Trainee], taxonomy: Taxonomy
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix, list[str]]:
@@ -78,29 +117,25 @@ def tfidf_matrices(
     Their product is the share of a vacancy's text weight that a trainee's profile covers, in [0, 1].
     Unlike a cosine, it never drops when a profile gains a word (a skill, a job title), and the
     weights depend on the vacancies only, so one trainee's profile never moves another's score.
+    The weights are scikit-learn's `TfidfVectorizer(sublinear_tf=True)` (smooth idf, rows of unit
+    length), computed here so that ranking does not import scikit-learn (seconds at start-up).
     """
     labels = _skill_labels(taxonomy)
-    vacancy_docs = [_vacancy_text(v, labels) for v in vacancies]
-    trainee_docs = [_trainee_text(t, labels) for t in trainees]
-    vectorizer = TfidfVectorizer(
-        strip_accents=strip_accents,
-        lowercase=True,
-        stop_words=list(french_stop_words()),
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w\w+\b",
-        dtype=np.float64,
-    )
-    try:
-        weights = vectorizer.fit_transform(vacancy_docs).tocsr()
-    except ValueError:  # no vacancy text has a word outside the stop words
-        return sparse.csr_matrix((len(vacancy_docs), 1)), sparse.csr_matrix((1, len(trainee_docs))), [""]
-    terms = CountVectorizer(
-        vocabulary=vectorizer.vocabulary_,
-        binary=True,
-        strip_accents=strip_accents,
-        lowercase=True,
-        token_pattern=r"(?u)\b\w\w+\b",
-        dtype=np.float64,
-    )
-    vocabulary = [str(t) for t in vectorizer.get_feature_names_out()]
-    return weights.multiply(weights).tocsr(), terms.transform(trainee_docs).T.tocsr(), vocabulary
+    found: dict[str, int] = {}
+    counts = _counts((_vacancy_text(v, labels) for v in vacancies), found, True, frozenset(french_stop_words()))
+    if not found:  # no vacancy text has a word outside the stop words
+        return sparse.csr_matrix((len(vacancies), 1)), sparse.csr_matrix((1, len(trainees))), [""]
+    terms = sorted(found)
+    vocabulary = {term: column for column, term in enumerate(terms)}
+    alphabetical = np.empty(len(terms), dtype=np.int64)
+    alphabetical[[found[t] for t in terms]] = np.arange(len(terms))
+    counts = sparse.csr_matrix((counts.data, alphabetical[counts.indices], counts.indptr), shape=counts.shape)
+    counts.sort_indices()
+    documents = np.bincount(counts.indices, minlength=len(terms)) + 1.0
+    idf = np.log((len(vacancies) + 1) / documents) + 1.0
+    weights = counts.copy()
+    weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
+    _row_l2_normalise(weights)
+    held = _counts((_trainee_text(t, labels) for t in trainees), vocabulary, False, frozenset())
+    held.data[:] = 1.0
+    return weights.multiply(weights).tocsr(), held.T.tocsr(), terms

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -112,13 +112,11 @@ def _with_progress(items: Iterator[Any], total: int, label: str) -> Iterator[Any
             bar.advance(task)
 
 
-def write_ranking(rankings: Iterable[Any], out: TextIO) -> None:
-    """Stream the `rdvm rank` JSON document, one vacancy at a time."""
-    out.write('{\n  "vacancies": [')
-    for i, ranking in enumerate(rankings):
-        body = json.dumps(ranking.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        out.write(("," if i else "") + "\n    " + body)
-    out.write("\n  ]\n}\n")
+class Ineligible(StrEnum):
+    """Whether `rdvm rank` lists every ineligible trainee."""
+
+    none = "none"
+    all = "all"
 
 
 @app.command()
@@ -126,17 +124,46 @@ def rank(
     trainees: TraineesArg,
     vacancies: VacanciesArg,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Candidates listed per vacancy.")] = 10,
+    near: Annotated[int, typer.Option("--near", min=0, help="Near misses (trainees failing one rule) per vacancy.")] = 10,
+    ineligible: Annotated[
+        Ineligible, typer.Option("--ineligible", help="all: also list every ineligible trainee with its failed rules.")
+    ] = Ineligible.none,
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Rank the trainees for every vacancy and print the ranking as JSON."""
+    """Rank the trainees for every vacancy and print the ranking as JSON (FORMAT.md, rdvm-rank/2)."""
+    from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
 
     t, v = load_pair(trainees, vacancies, quiet)
     prepared = prepare(t, v)
-    rankings = _with_progress(rank_prepared(prepared, top=top, lang=lang.value), len(v), "ranking")
-    write_ranking(rankings, sys.stdout)
+    rankings = _with_progress(rank_prepared(prepared, top=top, near=near, lang=lang.value), len(v), "ranking")
+    sys.stdout.flush()
+    write_document(rankings, sys.stdout.buffer, ineligible=ineligible is Ineligible.all)
+    sys.stdout.buffer.flush()
+
+
+@app.command()
+def gaps(
+    trainees: TraineesArg,
+    vacancies: VacanciesArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the gaps as JSON on standard output.")] = False,
+    lang: LangOpt = Lang.fr,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Print, for each certification, language level, licence and extra town, the trainees and open seats it would join."""
+    from matching import gaps as training_gaps
+    from matching.scoring import prepare
+
+    t, v = load_pair(trainees, vacancies, quiet)
+    prepared = prepare(t, v)
+    found = training_gaps.gaps_prepared(prepared)
+    if as_json:
+        sys.stdout.write(json.dumps({"gaps": [g.to_dict() for g in found]}, ensure_ascii=False, indent=2) + "\n")
+        return
+    for sentence in training_gaps.sentences(found, prepared, lang.value):
+        sys.stdout.write(sentence + "\n")
 
 
 @app.command()
@@ -205,6 +232,9 @@ def bench(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="With --web: the database to load (default: a temporary SQLite file).")
     ] = None,
+    ineligible_all: Annotated[
+        bool, typer.Option("--ineligible-all", help="Also time `rdvm rank --ineligible all` end to end.")
+    ] = False,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
@@ -216,7 +246,7 @@ def bench(
     else:
         from matching.bench import run_benchmark
 
-        figures = run_benchmark(size.value, seed=seed, log=log)
+        figures = run_benchmark(size.value, seed=seed, ineligible=ineligible_all, log=log)
     print_figures(figures)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")

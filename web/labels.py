@@ -48,6 +48,14 @@ class Labels:
         name: Callable[[str], str] = getattr(self, kind)
         return ", ".join(name(v) for v in values)
 
+    def ordinal(self, place: int | None) -> str:
+        """Return a place in a ranking as an ordinal: "1er", "3e" in French; "1st", "3rd" in English."""
+        n = place or 0
+        if not self._english:
+            return "1er" if n == 1 else f"{n}e"
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+
     def number(self, value: float) -> str:
         """Return a number with at most one decimal (a decimal comma in French)."""
         return number(value, "en" if self._english else "fr")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from matching.models import (
@@ -50,6 +51,15 @@ KNOWN_TOWNS = (
     "Sanankoroba",
     "Baguineda",
     "Baraouéli",
+)
+
+#: Reproducible in CI: derandomized, no example database, no deadline (first calls warm caches up).
+CI = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from matching import naive
@@ -41,6 +41,7 @@ from matching.scoring import prepare
 from matching.taxonomy import get_taxonomy
 from tests.matching.strategies import (
     CERTIFICATIONS,
+    CI,
     EXPERIENCE_TITLES,
     KNOWN_TOWNS,
     LANGUAGES,
@@ -51,14 +52,6 @@ from tests.matching.strategies import (
     tiny_pools,
 )
 
-#: Reproducible in CI: derandomized, no example database, no deadline (first calls warm caches up).
-CI = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 #: Published scores have 4 decimals: the vectorised score is the reference one rounded.
 TOLERANCE = 0.5e-4 + 1e-9
 METHODS = {"optimal": optimal_plan, "stable": stable_plan, "greedy": greedy_plan}

@@ -93,7 +93,7 @@ class TestOutput:
 
     def test_vacancy_with_nobody_eligible(self) -> None:
         [ranking] = rank([trainee()], [vacancy(required_certifications=["SSIAP3"])])
-        assert ranking.candidates == [] and ranking.to_dict()["ineligible"][0]["reasons"]
+        assert ranking.candidates == [] and ranking.to_dict(ineligible=True)["ineligible"][0]["reasons"]
 
 
 def load_pair(trainees: Path, vacancies: Path) -> tuple[list[Any], list[Any]]:

@@ -121,6 +121,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/cohorts/{cohort_id}/edit"): OFFICERS,
     ("POST", "/officer/cohorts/{cohort_id}/edit"): OFFICERS,
     ("GET", "/officer/calendar"): OFFICERS,
+    ("GET", "/officer/gaps"): OFFICERS,
+    ("GET", "/school/gaps"): SCHOOLS,
     ("GET", "/school"): SCHOOLS,
     ("GET", "/school/cohorts/{cohort_id}"): OWN_COHORT,
     ("GET", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,

@@ -24,18 +24,29 @@ class TestRank:
         assert done.returncode == 0, done.stderr
         out = json.loads(done.stdout)
         assert [v["vacancy_id"] for v in out["vacancies"]] == ["V-0001", "V-0002", "V-0003", "V-0004"]
+        assert out["format"] == "rdvm-rank/2"
         first = out["vacancies"][0]
         assert len(first["candidates"]) == 2
         assert set(first["candidates"][0]) == {"trainee_id", "score", "components", "reasons"}
-        assert {"trainee_id", "reasons"} == set(first["ineligible"][0])
-        assert "missing required certification SSIAP1" in first["ineligible"][0]["reasons"]
+        assert "ineligible" not in first
+        assert first["near_misses"][0]["reasons"] == ["missing required certification SSIAP1"]
 
     @pytest.mark.parametrize("lang", ["fr", "en"])
     def test_the_ranking_of_the_test_pool_is_the_recorded_one(self, lang: str) -> None:
-        """Byte for byte the output recorded (tests/data/golden) before the engine's code was reorganised."""
+        """Byte for byte the version 2 output recorded (tests/data/golden) when version 2 was written."""
         done = rdvm("rank", DATA / "trainees.json", DATA / "vacancies.json", "--top", "50", "--lang", lang)
         assert done.returncode == 0, done.stderr
-        assert done.stdout == (DATA / "golden" / f"rank_top50_{lang}.json").read_text("utf-8")
+        assert done.stdout == (DATA / "golden" / f"rank2_top50_{lang}.json").read_text("utf-8")
+
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_ineligible_all_keeps_version_1s_lists(self, lang: str) -> None:
+        """`--ineligible all` lists exactly version 1's candidates and ineligible trainees (recorded before version 2)."""
+        args = ("--top", "50", "--lang", lang, "--ineligible", "all")
+        done = rdvm("rank", DATA / "trainees.json", DATA / "vacancies.json", *args)
+        assert done.returncode == 0, done.stderr
+        version_1 = json.loads((DATA / "golden" / f"rank_top50_{lang}.json").read_text("utf-8"))
+        kept = [{k: v[k] for k in ("vacancy_id", "candidates", "ineligible")} for v in json.loads(done.stdout)["vacancies"]]
+        assert kept == version_1["vacancies"]
 
     @pytest.mark.parametrize(
         ("row", "field"),

@@ -46,3 +46,28 @@ def test_jobs_on_the_demo_send_each_message_once(fresh_sqlite: dict[str, str], t
     assert second.returncode == 0, second.stderr
     assert "outbox: 0 sent, 0 failed" in second.stderr
     assert len(outbox.read_text("utf-8").splitlines()) == len(sent)
+
+
+def test_gaps_of_the_test_pool_as_json_and_in_words(fresh_sqlite: dict[str, str]) -> None:
+    data = Path(__file__).parent.parent / "data"
+    done = run(fresh_sqlite, "gaps", data / "trainees.json", data / "vacancies.json", "--json")
+    assert done.returncode == 0, done.stderr
+    # T-2020-002 lacks only SSIAP1 for V-0001 (2 seats); T-2020-003 and T-2020-006 only the town of V-0002 (Kati);
+    # T-2020-001 only the town of V-0004 (Sikasso). SSIAP2 would open the same as SSIAP1: left out.
+    assert [(g["kind"], g["code"], g["trainees"], g["vacancies"], g["seats"]) for g in json.loads(done.stdout)["gaps"]] == [
+        ("certification", "SSIAP1", 1, 1, 2),
+        ("town", "Kati", 2, 1, 1),
+        ("town", "Sikasso", 1, 1, 1),
+    ]
+    words = run(fresh_sqlite, "gaps", data / "trainees.json", data / "vacancies.json", "--lang", "en")
+    assert words.returncode == 0, words.stderr
+    assert words.stdout.splitlines()[0] == "1 trainee(s) one SSIAP1 away from 2 open seat(s) (1 vacancies)"
+
+
+def test_rank_version_2_as_shipped(fresh_sqlite: dict[str, str]) -> None:
+    data = Path(__file__).parent.parent / "data"
+    done = run(fresh_sqlite, "rank", data / "trainees.json", data / "vacancies.json", "--top", "1", "--near", "1")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["format"] == "rdvm-rank/2"
+    assert [len(v["near_misses"]) for v in document["vacancies"]] == [1, 1, 0, 1]

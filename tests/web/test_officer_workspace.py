@@ -533,3 +533,43 @@ def test_a_missing_vacancy_or_offer_is_not_found(client: Client, session: Sessio
     officer_in(client, session)
     assert client.get("/officer/vacancies/999999").status_code == 404
     assert client.post_form("/officer/offers/999999/withdraw", {"reason": "x"}).status_code == 404
+
+
+class TestNearMisses:
+    """Trainees failing exactly one requirement come first among the ineligible, with the place they would take."""
+
+    def setup_post(self, session: Session) -> dict[str, Any]:
+        firm = employer(session, name="Sahel Garde")
+        post = stored_vacancy(session, firm, title="Agent SSIAP", required_certifications=["SSIAP1"])
+        people = {
+            "holder": profile(session, full_name="Awa Traoré", certifications=["SSIAP1"], training={"overall": 10}),
+            # Everything the holder has, a better grade, no SSIAP1: would come first.
+            "student": profile(session, full_name="Bakary Keita", certifications=[], training={"overall": 18}),
+            # SSIAP1, but lives in Kayes and works only there: second, after the holder.
+            "kayes": profile(session, full_name="Coumba Sow", certifications=["SSIAP1"], home_town="Kayes",
+                             training={"overall": 10}),
+            # Neither: two rules, no place given.
+            "far": profile(session, full_name="Drissa Coulibaly", certifications=[], home_town="Kayes"),
+        }  # fmt: skip
+        return {"post": post, **people}
+
+    def test_the_place_each_would_take_beside_the_override(self, client: Client, session: Session) -> None:
+        officer_in(client, session)
+        s = self.setup_post(session)
+        page = client.get(f"/officer/vacancies/{s['post'].id}").text
+        ineligible = section(page, "ineligible")
+        assert "2 agent(s) ne manquent qu'une exigence" in text_of(ineligible)
+        order = [ineligible.index(f'id="t{s[name].id}"') for name in ("student", "kayes", "far")]
+        assert order == sorted(order)
+        student, kayes = part(page, f"t{s['student'].id}"), part(page, f"t{s['kayes'].id}")
+        assert "serait 1er avec SSIAP1" in text_of(student)
+        assert "serait 2e : Bamako est une ville hors de sa mobilité" in text_of(kayes)
+        assert "Proposer par dérogation" in text_of(student)  # the override action, in the same card
+        assert "serait" not in text_of(part(page, f"t{s['far'].id}"))
+
+    def test_in_english(self, client: Client, session: Session) -> None:
+        officer_in(client, session)
+        s = self.setup_post(session)
+        page = client.get(f"/officer/vacancies/{s['post'].id}?lang=en").text
+        assert "would be 1st with SSIAP1" in text_of(part(page, f"t{s['student'].id}"))
+        assert "would be 2nd: Bamako is one town outside their mobility" in text_of(part(page, f"t{s['kayes'].id}"))
