@@ -682,7 +682,7 @@ def show_demo(result: DemoResult) -> None:
     (t_new, t_updated), (v_new, v_updated) = result.trainees, result.vacancies
     console.print(f"demo database {database_label()}", highlight=False, soft_wrap=True)
     counts = f"trainees {t_new} created, {t_updated} updated; vacancies {v_new} created, {v_updated} updated"
-    counts += f"; cohorts {result.cohorts}"
+    counts += f"; cohorts {result.cohorts}; placements {result.placements}, follow-ups {result.followups} (a year of history)"
     console.print(counts, highlight=False)
     table = Table(title="Demo sign-ins (demo only: these passwords are public)", title_justify="left")
     for column in ("role", "login", "password / PIN", "name"):
