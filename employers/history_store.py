@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -153,6 +153,15 @@ def database_issues(*, session: Session, parsed: Parsed[Any], kind: HistoryKind)
     if kind == "followups":
         return _follow_up_issues(session, parsed)
     return []
+
+
+def unrecorded_cohorts(*, session: Session, trainees: Parsed[Any]) -> list[Issue]:
+    """Warn of the trainees naming a cohort the database has no record of (its evaluation refuses them until it has)."""
+    named = {t.training.cohort for t in trainees.records if t.training and t.training.cohort}
+    known = Parsed[history.Cohort](DATABASE, "json", [RawRecord("", {"id": code}) for code in
+                                   cohorts_service.cohorts_by_code(session=session, codes=named)], [], [])  # fmt: skip
+    advice = ": record it (the officers' cohorts page, or rdvm import cohorts) before evaluating the database"
+    return [replace(i, message=i.message + advice, severity="warning") for i in history.unknown_cohorts(trainees, known)]
 
 
 def _placement_issues(session: Session, parsed: Parsed[history.Placement]) -> list[Issue]:

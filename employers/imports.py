@@ -68,8 +68,11 @@ def import_text(
     """Check a file's text and create or update its records, kept only when `keep` and nothing is wrong."""
     if kind == "cohorts" or kind == "placements" or kind == "followups":
         return _import_history(session=session, text=text, source=source, fmt=fmt, kind=kind, keep=keep, actor_id=actor_id)
-    loaded = exchange.parse_text(text, kind=kind, source=source, fmt=fmt)
+    parsed = exchange.parse_located(text, kind=kind, model=exchange.MODELS[kind], source=source, fmt=fmt)
+    loaded = parsed.result()
     outcome = ImportOutcome(list(loaded.issues), len(loaded.records))
+    if kind == "trainees" and loaded.ok:
+        outcome.issues += history_store.unrecorded_cohorts(session=session, trainees=parsed)
     if loaded.errors:
         return outcome
     try:

@@ -194,7 +194,7 @@ def check_history(
     files = [f for f in (trainees, placements, followups, cohorts) if f is not None]
     issues = [issue for f in files for issue in f.issues]
     if cohorts is not None:
-        issues += _unknown_cohorts(trainees, cohorts)
+        issues += unknown_cohorts(trainees, cohorts)
     issues += unknown_trainees(placements, trainees)
     issues += overlapping_placements(placements)
     if followups is not None:
@@ -215,7 +215,8 @@ def file_ids(parsed: Parsed[Any]) -> set[str] | None:
     return {str(r.data.get("id", "")).strip() for r in parsed.raw}
 
 
-def _unknown_cohorts(trainees: Parsed[Trainee], cohorts: Parsed[Cohort]) -> list[Issue]:
+def unknown_cohorts(trainees: Parsed[Trainee], cohorts: Parsed[Cohort]) -> list[Issue]:
+    """Report the trainees naming a cohort that no record of `cohorts` has (valid or not)."""
     known = file_ids(cohorts)
     if known is None:
         return []

@@ -268,3 +268,13 @@ class TestBadRecords:
             "placements.json: index 0 (P-00009), field 'salary_fcfa_month': differs from the placement confirmed in the "
             "application, which a file may not change (end it on its page)"
         ]
+
+
+def test_a_trainee_naming_a_cohort_without_record_is_imported_with_a_warning(piloted: Session) -> None:
+    text = "id,full_name,home_town,training_cohort\nT-20,Awa Traoré,Bamako,2026-Z\nT-21,Ali Keita,Kati,2026-A\n"
+    done = load(piloted, "trainees", text, fmt="csv")
+    assert done.ok and done.created == 2
+    assert [str(w) for w in done.warnings] == [
+        "trainees.csv: row 2 (T-20), field 'training_cohort': names cohort '2026-Z', which the database does not hold: "
+        "record it (the officers' cohorts page, or rdvm import cohorts) before evaluating the database"
+    ]
