@@ -13,6 +13,7 @@ from employers import history_store
 from employers.models import FollowUp, Offer, Placement
 from profiles import indicators
 from profiles.models import Cohort, TraineeProfile
+from tests.web.conftest import Client
 from web import demo
 from web.auth.models import Role, User
 
@@ -71,3 +72,20 @@ def test_the_evaluation_has_figures_and_a_second_run_changes_no_count(session: S
     counts = {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in (Placement, FollowUp, Cohort)}
     seeded(session, tmp_path)
     assert {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in (Placement, FollowUp, Cohort)} == counts
+
+
+def test_the_pages_show_the_history(client: Client, session: Session, tmp_path: Path) -> None:
+    seeded(session, tmp_path)
+    codes = [c.code for c in session.exec(select(Cohort).order_by(col(Cohort.code)))]
+    ended = session.exec(select(Placement).where(col(Placement.end_reason).is_not(None)).order_by(col(Placement.code))).first()
+    assert ended is not None and len(codes) == 2
+    officer = demo.STAFF[1]
+    client.sign_in(officer.login, officer.secret)
+    pages = ("/officer", "/officer/calendar", "/officer/cohorts", "/officer/trainees", f"/officer/trainees/{ended.trainee_id}")
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+    assert all(code in client.get("/officer/calendar").text for code in codes)
+    client.post_form("/signout", {})
+    client.sign_in(demo.SCHOOL.login, demo.SCHOOL.secret)
+    assert all(code in client.get("/school").text for code in codes)
