@@ -14,6 +14,7 @@ from employers import history_store
 from employers.imports import ImportOutcome, import_text
 from employers.models import ContactChannel, Employer, EmployerStatus, EndReason, FollowUp, OfferState, Placement
 from matching import exchange
+from profiles import cohorts as cohorts_service
 from profiles import history, indicators
 from profiles.models import Cohort, TraineeProfile
 from tests.employers.factories import account, offer_in, stored_vacancy
@@ -118,6 +119,24 @@ class TestRoundTrip:
             "updated": 0,
             "unchanged": 0,
         }
+
+    def test_what_a_file_cannot_say_is_kept(self, session: Session) -> None:
+        officer = account(session, Role.officer)
+        cohort = cohorts_service.create_cohort(session=session, data={"code": "2026-A", "centre": "Centre de Bamako",
+                                                                      "modules": [{"name": "droit", "weight": 2}]})  # fmt: skip
+        session.commit()
+        load_all(session, texts(pilot(), "json") | {"cohorts": exported(session, "cohorts", "json")}, "json")
+        p2 = session.exec(select(Placement).where(Placement.code == "P2")).one()
+        session.add(FollowUp(placement_id=p2.id or 0, month=3, done_on=date(2026, 6, 2), reached=False,
+                             channel=ContactChannel.visit, recorded_by=officer.id))  # fmt: skip
+        session.commit()
+        for kind in HISTORY:
+            done = load(session, kind, exported(session, kind, "csv"), fmt="csv")
+            assert done.ok and done.created == done.updated == 0, kind
+        session.refresh(cohort)
+        assert cohort.modules == [{"name": "droit", "weight": 2.0}] and cohort.centre_id is not None
+        kept = session.exec(select(FollowUp).where(FollowUp.placement_id == p2.id, FollowUp.month == 3)).one()
+        assert (kept.channel, kept.recorded_by) == (ContactChannel.visit, officer.id)
 
     def test_a_preview_writes_nothing(self, session: Session) -> None:
         done = load(session, "cohorts", texts(pilot(), "json")["cohorts"], keep=False)
