@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -204,7 +205,8 @@ def _placement_issues(session: Session, parsed: Parsed[history.Placement]) -> li
     by_code = {p.id: p for p in stored.records}
     vacancies = _vacancy_ids(session, (p.vacancy_id for p in records if p.vacancy_id))
     for where, p in parsed.located:
-        issues += _placement_changes(session, parsed.source, where, p, by_code.get(p.id))
+        as_stored = _linked(p, vacancies)  # an unknown vacancy id is dropped with a warning, not a change
+        issues += _placement_changes(session, parsed.source, where, as_stored, by_code.get(p.id))
         if p.vacancy_id and p.vacancy_id not in vacancies:
             message = f"no vacancy of {DATABASE} has the id {p.vacancy_id!r}: the placement is stored without it"
             issues.append(Issue(parsed.source, where, "vacancy_id", message, p.id, severity="warning"))
@@ -226,7 +228,7 @@ def _placement_changes(
         return [Issue(source, where, "trainee_id", f"placement {record.id} is stored for trainee {stored.trainee_id}", record.id)]
     made_here = session.exec(select(Placement.offer_id).where(Placement.code == record.id)).first() is not None
     changed = next((name for name in history.Placement.model_fields if getattr(stored, name) != getattr(record, name)), "")
-    if not made_here or changed == "vacancy_id":  # an unknown vacancy id is dropped with a warning, not a change
+    if not made_here:
         return []
     message = "differs from the placement confirmed in the application, which a file may not change (end it on its page)"
     return [Issue(source, where, changed, message, record.id)]
@@ -299,8 +301,7 @@ def _store_placements(session: Session, records: Sequence[history.Placement], ac
     companies = _approved_companies(session)
     stored = {p.code: p for p in _where_in(session, select(Placement), Placement.code, (r.id for r in records))}
     done, ending, rest = Stored(), list[Placement](), list[Placement]()
-    for record in records:
-        record = record.model_copy(update={"vacancy_id": record.vacancy_id if record.vacancy_id in vacancies else None})
+    for record in map(_linked, records, repeat(vacancies)):
         placement = stored.get(record.id)
         trainee = trainees[record.trainee_id]
         if placement is not None and _placement_record(placement, trainee.code, record.vacancy_id) == record:
@@ -317,6 +318,12 @@ def _store_placements(session: Session, records: Sequence[history.Placement], ac
         session.add_all(batch)
         session.flush()
     return done
+
+
+def _linked(record: history.Placement, vacancies: dict[str, int]) -> history.Placement:
+    """Return the record as it is stored: without a vacancy id the database does not hold."""
+    known = record.vacancy_id is None or record.vacancy_id in vacancies
+    return record if known else record.model_copy(update={"vacancy_id": None})
 
 
 def _placement_record(placement: Placement, trainee_code: str, vacancy_code: str | None) -> history.Placement:
