@@ -132,10 +132,19 @@ class Job:
     level: str = "guard"
 
 
+@dataclass(frozen=True)
+class Departure:
+    """A demo trainee who left the programme: why (a DropoutReason code), and how many days after the training's end."""
+
+    reason: str
+    days: int
+
+
+#: A demo trainee who did not complete the training (and is looking for a job).
+NOT_COMPLETED = "not_completed"
 #: The previous cohort's story, one entry per trainee (in order of id, after the three with demo accounts, who are
-#: still looking for a job): their jobs, or how they left the programme ("dropout:<reason>:<days after the end>"),
-#: or "not_completed", or nothing (looking for a job).
-STORIES: tuple[tuple[Job, ...] | str, ...] = (
+#: still looking for a job): their jobs, or their departure, or NOT_COMPLETED; the trainees after them look for a job.
+STORIES: tuple[tuple[Job, ...] | Departure | str, ...] = (
     (Job(20, 0, 55_000, {1: "same_employer", 3: "same_employer", 6: "same_employer", 12: "same_employer"}),),
     (Job(25, 1, 50_000, {1: "same_employer", 3: "same_employer"}, end=140, reason="resigned"),
      Job(170, 2, 60_000, {1: "same_employer", 3: "same_employer", 6: "same_employer"})),
@@ -147,9 +156,9 @@ STORIES: tuple[tuple[Job, ...] | str, ...] = (
     (Job(45, 0, 75_000, {1: "same_employer", 3: "same_employer", 6: "same_employer"}, level="supervisor"),),
     (Job(60, 1, 38_000, {1: "same_employer", 3: "same_employer"}),),
     (Job(100, 2, 50_000, {1: None, 3: "same_employer"}),),
-    "dropout:other_job:15",
-    "dropout:remigrated:60",
-    "not_completed",
+    Departure("other_job", 15),
+    Departure("remigrated", 60),
+    NOT_COMPLETED,
 )  # fmt: skip
 
 
@@ -219,11 +228,10 @@ def write_files(folder: Path, starts: dict[str, date]) -> tuple[Path, Path]:
     for trainee in trainees:
         training = trainee.setdefault("training", {})
         if trainee["id"].split("-")[1] in PREVIOUS_YEARS:
-            training.update(cohort=previous, completed=stories.get(trainee["id"]) != "not_completed")
-            departure = str(stories.get(trainee["id"], ""))
-            if departure.startswith("dropout:"):
-                _, reason, days = departure.split(":")
-                trainee.update(dropped_out_on=(end + timedelta(days=int(days))).isoformat(), dropout_reason=reason)
+            story = stories.get(trainee["id"])
+            training.update(cohort=previous, completed=story != NOT_COMPLETED)
+            if isinstance(story, Departure):
+                trainee.update(dropped_out_on=(end + timedelta(days=story.days)).isoformat(), dropout_reason=story.reason)
         else:
             training["cohort"] = current
             if training.get("modules"):
