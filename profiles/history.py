@@ -194,11 +194,11 @@ def check_history(
     files = [f for f in (trainees, placements, followups, cohorts) if f is not None]
     issues = [issue for f in files for issue in f.issues]
     if cohorts is not None:
-        issues += _unknown_cohorts(trainees, cohorts)
-    issues += _unknown_trainees(placements, trainees)
-    issues += _overlapping_placements(placements)
+        issues += unknown_cohorts(trainees, cohorts)
+    issues += unknown_trainees(placements, trainees)
+    issues += overlapping_placements(placements)
     if followups is not None:
-        issues += _follow_up_problems(followups, placements)
+        issues += follow_up_problems(followups, placements)
     return History(
         trainees=trainees.records,
         placements=placements.records,
@@ -215,7 +215,8 @@ def file_ids(parsed: Parsed[Any]) -> set[str] | None:
     return {str(r.data.get("id", "")).strip() for r in parsed.raw}
 
 
-def _unknown_cohorts(trainees: Parsed[Trainee], cohorts: Parsed[Cohort]) -> list[Issue]:
+def unknown_cohorts(trainees: Parsed[Trainee], cohorts: Parsed[Cohort]) -> list[Issue]:
+    """Report the trainees naming a cohort that no record of `cohorts` has (valid or not)."""
     known = file_ids(cohorts)
     if known is None:
         return []
@@ -227,7 +228,8 @@ def _unknown_cohorts(trainees: Parsed[Trainee], cohorts: Parsed[Cohort]) -> list
     ]
 
 
-def _unknown_trainees(placements: Parsed[Placement], trainees: Parsed[Trainee]) -> list[Issue]:
+def unknown_trainees(placements: Parsed[Placement], trainees: Parsed[Trainee]) -> list[Issue]:
+    """Report the placements whose trainee_id no record of `trainees` has (valid or not)."""
     known = file_ids(trainees)
     if known is None:
         return []
@@ -238,40 +240,64 @@ def _unknown_trainees(placements: Parsed[Placement], trainees: Parsed[Trainee]) 
     ]
 
 
-def _placement_order(located: tuple[str, Placement]) -> tuple[date, bool, date, str]:
-    p = located[1]
+def _placement_order(item: _Dated) -> tuple[date, bool, date, str]:
+    p = item[1]
     return p.start_date, p.end_date is None, p.end_date or p.start_date, p.id
 
 
-def _overlapping_placements(placements: Parsed[Placement]) -> list[Issue]:
-    by_trainee: dict[str, list[tuple[str, Placement]]] = defaultdict(list)
-    for item in placements.located:
+#: A placement with its place in the file (None: stored elsewhere, e.g. in the database).
+_Dated = tuple[str | None, Placement]
+
+
+def overlapping_placements(
+    placements: Parsed[Placement], stored: Iterable[Placement] = (), *, stored_source: str = ""
+) -> list[Issue]:
+    """Report the file's placements that overlap another of the same trainee, in the file or among `stored` ones.
+
+    A stored placement with the id of one of the file's is replaced by it (the file updates it).
+    """
+    in_file = {p.id for p in placements.records}
+    by_trainee: dict[str, list[_Dated]] = defaultdict(list)
+    for item in [*placements.located, *((None, p) for p in stored if p.id not in in_file)]:
         by_trainee[item[1].trainee_id].append(item)
     issues: list[Issue] = []
     for items in by_trainee.values():
         if len(items) > 1:
-            issues += _overlaps_of_one_trainee(sorted(items, key=_placement_order), placements.source)
+            issues += _overlaps_of_one_trainee(sorted(items, key=_placement_order), placements.source, stored_source)
     return issues
 
 
-def _overlaps_of_one_trainee(ordered: Sequence[tuple[str, Placement]], source: str) -> list[Issue]:
-    """Report each placement starting before an earlier one (by start_date) ended, or after one that never ends."""
+def _overlaps_of_one_trainee(ordered: Sequence[_Dated], source: str, stored_source: str = "") -> list[Issue]:
+    """Report each placement starting before an earlier one (by start_date) ended, or after one that never ends.
+
+    The issue is the later placement's when it is the file's; else the earlier one's, naming the stored one.
+    """
     issues = []
-    latest = ordered[0][1]  # the earlier placement that ends last (None: never)
+    latest_where, latest = ordered[0]  # the earlier placement that ends last (None: never)
     for where, p in ordered[1:]:
-        if latest.end_date is None:
-            message = f"starts on {p.start_date}, but placement {latest.id} of the same trainee has no end_date"
-            issues.append(Issue(source, where, "start_date", message, p.id))
-            continue
-        if p.start_date < latest.end_date:
-            message = f"starts on {p.start_date}, before placement {latest.id} of the same trainee ended ({latest.end_date})"
-            issues.append(Issue(source, where, "start_date", message, p.id))
-        if p.end_date is None or p.end_date > latest.end_date:
-            latest = p
+        if latest.end_date is None or p.start_date < latest.end_date:
+            issue = _overlap(source, stored_source, (where, p), (latest_where, latest))
+            issues += [issue] if issue else []
+        if latest.end_date is not None and (p.end_date is None or p.end_date > latest.end_date):
+            latest_where, latest = where, p
     return issues
 
 
-def _follow_up_problems(followups: Parsed[FollowUp], placements: Parsed[Placement]) -> list[Issue]:
+def _overlap(source: str, stored_source: str, later: _Dated, earlier: _Dated) -> Issue | None:
+    (where, p), (earlier_where, e) = later, earlier
+    if where is not None:
+        held = f"placement {e.id} of the same trainee" + (f" ({stored_source})" if earlier_where is None else "")
+        told = f"but {held} has no end_date" if e.end_date is None else f"before {held} ended ({e.end_date})"
+        return Issue(source, where, "start_date", f"starts on {p.start_date}, {told}", p.id)
+    if earlier_where is not None:
+        told = "this one has no end_date" if e.end_date is None else f"before this one ends ({e.end_date})"
+        message = f"placement {p.id} of the same trainee ({stored_source}) starts on {p.start_date}, {told}"
+        return Issue(source, earlier_where, "end_date", message, e.id)
+    return None  # two stored placements: not this file's doing
+
+
+def follow_up_problems(followups: Parsed[FollowUp], placements: Parsed[Placement]) -> list[Issue]:
+    """Report follow-ups of an unknown placement, done before its start, or second for a placement and month."""
     known = file_ids(placements)
     starts = {p.id: p.start_date for p in placements.records}
     first_at: dict[tuple[str, int], str] = {}

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -24,12 +24,15 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from core.audit import Break
+    from profiles.history import History, HistoryKind
     from web.demo import DemoResult
 
 app = typer.Typer(help="rdvm — job matching for the RDV au Mali programme.", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
 
 EXIT_BAD_INPUT = 2
+#: The kinds of file that hold the programme's history (INDICATORS.md), not exchange records.
+HISTORY_KINDS: tuple[HistoryKind, ...] = ("cohorts", "placements", "followups")
 
 
 class Lang(StrEnum):
@@ -304,16 +307,11 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on standard output.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Compute the programme's indicators from its history files, overall and per cohort (INDICATORS.md)."""
-    from profiles import history, indicators
+    """Compute the programme's indicators from its history files, or from the database without files (INDICATORS.md)."""
+    from profiles import indicators
 
-    if trainees is None or placements is None:
-        raise typer.BadParameter(
-            "give both files; evaluating the application's database (no files) is not available yet",
-            param_hint="TRAINEES PLACEMENTS",
-        )
     day = as_of.date() if as_of else datetime.now(UTC).date()
-    loaded = history.load_history(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts)
+    loaded = evaluated_history(trainees, placements, followups, cohorts)
     report_issues(loaded.issues, warnings=not quiet)
     if not loaded.ok:
         err.print(f"[bold red]{len(loaded.errors)} error(s): nothing was evaluated.[/]")
@@ -325,6 +323,21 @@ def evaluate(
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
     else:
         print_indicators(figures)
+
+
+def evaluated_history(trainees: Path | None, placements: Path | None, followups: Path | None, cohorts: Path | None) -> History:
+    """Return the history to evaluate: the files given, or the application's database when none is."""
+    from profiles import history
+
+    if trainees is not None and placements is not None:
+        return history.load_history(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts)
+    if trainees is not None or followups is not None or cohorts is not None:
+        raise typer.BadParameter("give the trainees and placements files (and any other), or no file to evaluate the database",
+                                 param_hint="TRAINEES PLACEMENTS")  # fmt: skip
+    from employers import history_store
+
+    with transaction() as session:
+        return history_store.stored_history(session=session)
 
 
 def print_indicators(figures: dict[str, Any]) -> None:
@@ -348,10 +361,13 @@ def print_indicators(figures: dict[str, Any]) -> None:
 
 
 class Kind(StrEnum):
-    """What an exchange file holds."""
+    """What a file holds: exchange records (FORMAT.md) or the programme's history (INDICATORS.md)."""
 
     trainees = "trainees"
     vacancies = "vacancies"
+    cohorts = "cohorts"
+    placements = "placements"
+    followups = "followups"
 
 
 db_app = typer.Typer(help="The application's database.", no_args_is_help=True)
@@ -361,7 +377,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 
-KindArg = Annotated[Kind, typer.Argument(help="trainees or vacancies.", case_sensitive=False)]
+KindArg = Annotated[Kind, typer.Argument(help="trainees, vacancies, cohorts, placements or followups.", case_sensitive=False)]
 
 
 @contextmanager
@@ -462,7 +478,8 @@ def import_(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Create or update (by id) trainees or vacancies from a file, in one transaction: nothing is written on any error."""
+    """Create or update (by id) trainees, vacancies, cohorts, placements or follow-ups from a file, in one transaction:
+    nothing is written on any error."""
     from employers.imports import import_text
 
     if consent and kind != Kind.trainees:
@@ -489,7 +506,8 @@ def import_(
         if outcome.refusal is not None:
             refuse(outcome.refusal, status=EXIT_BAD_INPUT)
         raise typer.Exit(EXIT_BAD_INPUT)
-    typer.echo(f"{file}: {outcome.created} {kind.value} created, {outcome.updated} updated")
+    unchanged = f", {outcome.unchanged} unchanged" if kind.value in HISTORY_KINDS else ""
+    typer.echo(f"{file}: {outcome.created} {kind.value} created, {outcome.updated} updated{unchanged}")
 
 
 def exported_records(session: Session, kind: Kind) -> list[Any]:
@@ -510,17 +528,37 @@ def export(
     kind: KindArg,
     file: Annotated[Path, typer.Argument(help="The file to write: .json or .csv (exchange format).")],
 ) -> None:
-    """Write every trainee or vacancy of the database to an exchange file."""
+    """Write every trainee, vacancy, cohort, placement or follow-up of the database to a file (by id)."""
     try:
         exchange.detect_format(file)
     except exchange.ExchangeError as exc:
         report_issues(exc.issues)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    if kind.value in HISTORY_KINDS:
+        export_history(cast("HistoryKind", kind.value), file)
+        return
+    chosen: exchange.Kind = "trainees" if kind == Kind.trainees else "vacancies"
     with transaction() as session:
         records = exported_records(session, kind)
     file.parent.mkdir(parents=True, exist_ok=True)
-    exchange.write(file, records, kind.value)
-    typer.echo(f"{file}: {len(records)} {kind.value} written")
+    exchange.write(file, records, chosen)
+    typer.echo(f"{file}: {len(records)} {chosen} written")
+
+
+def export_history(kind: HistoryKind, file: Path) -> None:
+    """Write the database's cohorts, placements or follow-ups as a history file; refuse records a file cannot hold."""
+    from employers import history_store
+    from profiles import history
+
+    with transaction() as session:
+        stored = history_store.stored_records(session=session, kind=kind)
+    report_issues(stored.issues)
+    if not stored.ok:
+        err.print(f"[bold red]{len(stored.errors)} error(s): nothing was written.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    history.write_records(file, stored.records, kind)
+    typer.echo(f"{file}: {len(stored.records)} {kind} written")
 
 
 class AccountRole(StrEnum):
@@ -704,7 +742,7 @@ def show_demo(result: DemoResult) -> None:
     (t_new, t_updated), (v_new, v_updated) = result.trainees, result.vacancies
     console.print(f"demo database {database_label()}", highlight=False, soft_wrap=True)
     counts = f"trainees {t_new} created, {t_updated} updated; vacancies {v_new} created, {v_updated} updated"
-    counts += f"; cohorts {result.cohorts}"
+    counts += f"; cohorts {result.cohorts}; placements {result.placements}, follow-ups {result.followups} (a year of history)"
     console.print(counts, highlight=False)
     table = Table(title="Demo sign-ins (demo only: these passwords are public)", title_justify="left")
     for column in ("role", "login", "password / PIN", "name"):

@@ -290,7 +290,7 @@ def test_an_import_is_one_event_with_its_counts(session: Session, world: World) 
     (event,) = events_after(session, 0)[-1:]
     assert outcome.created == 2
     assert event.details == {"kind": "trainees", "source": "t.csv", "records": 2, "created": 2, "updated": 0,
-                             "consent": False}  # fmt: skip
+                             "unchanged": 0, "consent": False}  # fmt: skip
     previewed = imports.import_text(session=session, text=TRAINEE_CSV, source="t.csv", fmt="csv", kind="trainees", keep=False)
     session.commit()
     assert previewed.updated == 2

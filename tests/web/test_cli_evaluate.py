@@ -74,10 +74,10 @@ class TestEvaluate:
         assert f"{paths['followups']}: row 7 (P-1, month 3), field 'month'" in done.stderr
         assert "22 error(s): nothing was evaluated." in done.stderr
 
-    def test_files_are_needed_for_now(self) -> None:
-        done = rdvm("evaluate", "--as-of", "2027-01-31")
+    def test_both_files_or_none(self, pilot_files: dict[str, Path]) -> None:
+        done = rdvm("evaluate", pilot_files["trainees"], "--as-of", "2027-01-31")
         assert done.returncode == 2 and done.stdout == ""
-        assert "not available yet" in done.stderr
+        assert "or no file to evaluate the database" in done.stderr
 
     def test_a_malformed_date(self, pilot_files: dict[str, Path]) -> None:
         done = rdvm("evaluate", pilot_files["trainees"], pilot_files["placements"], "--as-of", "31/01/2027")

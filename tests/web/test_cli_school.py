@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from profiles.models import Cohort, TraineeProfile, TrainingCentre
+from web import demo
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 from web.db import make_engine
@@ -65,7 +67,7 @@ def test_a_centre_is_required_for_a_school_account_and_only_for_it(url: str, rol
 def test_the_demo_seeds_the_cohorts_and_the_school_account(url: str, tmp_path: Path) -> None:
     done = rdvm(url, "demo", "--folder", tmp_path / "demo")
     assert done.returncode == 0, done.stderr
-    assert "cohorts 9" in done.stdout and "ecole@demo.rdvm.ml" in done.stdout and "ecole-demo-2026" in done.stdout
+    assert "cohorts 2" in done.stdout and "ecole@demo.rdvm.ml" in done.stdout and "ecole-demo-2026" in done.stdout
     engine = make_engine(url)
     try:
         with Session(engine) as session:
@@ -74,7 +76,8 @@ def test_the_demo_seeds_the_cohorts_and_the_school_account(url: str, tmp_path: P
             assert set(found) == named and all(c.training_start and c.centre_id for c in found.values())
             school = session.exec(select(User).where(User.login == "ecole@demo.rdvm.ml")).one()
             assert school.role == Role.school and {c.centre_id for c in found.values()} == {school.centre_id}
-            in_training = session.exec(select(TraineeProfile).where(TraineeProfile.cohort == "2026-C")).all()
+            current = demo.cohort_code(demo.cohort_starts(utcnow().date())["current"])
+            in_training = session.exec(select(TraineeProfile).where(TraineeProfile.cohort == current)).all()
             assert in_training and all(p.overall_from_modules for p in in_training)  # module grades, no overall given
     finally:
         engine.dispose()

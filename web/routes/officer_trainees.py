@@ -27,7 +27,7 @@ from core.problems import Problem
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.exceptions import ReasonRequired
-from employers.imports import ImportOutcome, import_text
+from employers.imports import IMPORT_KINDS, ImportKind, ImportOutcome, guess_import_kind, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from matching import exchange
 from matching.exchange import Issue
@@ -70,7 +70,7 @@ MOBILITY_NAMES = {"town": N_("Sa ville et 30 km autour"), "region": N_("Toute sa
 EDUCATION_NAMES = {"none": N_("Aucune"), "primary": N_("Primaire"), "lower_secondary": N_("Collège"),
                    "upper_secondary": N_("Lycée"), "higher": N_("Supérieur")}  # fmt: skip
 SECTOR_NAMES = {"security": N_("Sécurité"), "other": N_("Autre secteur")}
-KINDS: tuple[exchange.Kind, ...] = ("trainees", "vacancies")
+KINDS = IMPORT_KINDS
 
 
 def form_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
@@ -368,7 +368,7 @@ class Upload:
     """An uploaded exchange file: its name, what it holds, whether its trainees consent, and its text."""
 
     name: str
-    kind: exchange.Kind
+    kind: ImportKind
     consent: bool
     text: str
     unreadable: Issue | None = None
@@ -398,9 +398,8 @@ def received_file(form: FormData) -> Upload:
     if unreadable:
         return Upload(name, "trainees", False, "", unreadable[0])
     chosen = str(form.get("kind") or "")
-    kind: exchange.Kind = "vacancies" if chosen == "vacancies" else "trainees"
-    if chosen not in ("vacancies", "trainees"):
-        kind = exchange.guess_kind_of_text(text, fmt="csv" if name.lower().endswith(".csv") else "json")
+    kind = next((k for k in KINDS if k == chosen), None)
+    kind = kind or guess_import_kind(text, fmt="csv" if name.lower().endswith(".csv") else "json")
     return Upload(name, kind, kind == "trainees" and bool(form.get("consent")), text)
 
 
@@ -461,10 +460,17 @@ def preview_page(request: Request, checked: ImportCheck, user: User, *, status: 
 
 @router.get("/officer/import", response_class=HTMLResponse)
 def import_form(
-    request: Request, lang: Lang, user: OfficerUser, done: str = "", kind: str = "", created: int = 0, updated: int = 0
+    request: Request,
+    lang: Lang,
+    user: OfficerUser,
+    done: str = "",
+    kind: str = "",
+    created: int = 0,
+    updated: int = 0,
+    unchanged: int = 0,
 ) -> Response:
     """Show the upload form (and, after an import, what it did)."""
-    counts = {"kind": kind, "created": created, "updated": updated} if done == "imported" else None
+    counts = {"kind": kind, "created": created, "updated": updated, "unchanged": unchanged} if done == "imported" else None
     return import_page(request, lang, done=done, counts=counts)
 
 
@@ -490,6 +496,12 @@ def import_confirm(request: Request, session: SessionDep, lang: Lang, user: Offi
     if checked.outcome.errors:
         return preview_page(request, checked, user, status=422)
     query = urlencode(
-        {"done": "imported", "kind": upload.kind, "created": checked.outcome.created, "updated": checked.outcome.updated}
+        {
+            "done": "imported",
+            "kind": upload.kind,
+            "created": checked.outcome.created,
+            "updated": checked.outcome.updated,
+            "unchanged": checked.outcome.unchanged,
+        }
     )
     return RedirectResponse(f"/officer/import?{query}", status_code=303)

@@ -1,0 +1,371 @@
+"""The programme's history in the database — cohorts, placements, follow-ups — as INDICATORS.md's records, both ways.
+
+Out: every stored cohort, placement, follow-up (and trainee) becomes the record a history file holds, checked by
+profiles.history's models like a file's record, so an export is a file `rdvm evaluate` reads and the database
+evaluated directly (`stored_history`) gives the same figures as its export.
+
+In: a parsed history file is checked against the database (`database_issues`: unknown trainee or placement,
+overlaps with stored placements, a follow-up done before its stored placement's start, a follow-up or placement
+recorded in the application that the file would change), then its records are created or updated by id
+(`store_records`; a follow-up by placement and month), a record equal to the stored one left untouched — so
+re-importing an export changes nothing. Services flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from itertools import repeat
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from core.clock import utcnow
+from employers.models import Employer, EmployerStatus, Employment, EndReason, FollowUp, Placement, Vacancy
+from matching import exchange
+from matching.exchange import Issue, Parsed, RawRecord
+from matching.models import Trainee, Training
+from matching.normalise import fold
+from profiles import cohorts as cohorts_service
+from profiles import history
+from profiles import service as profiles_service
+from profiles.history import HistoryKind
+from profiles.models import Cohort, TraineeProfile
+
+#: How the database is named in issues ("no trainee of the database has the id …").
+DATABASE = "the database"
+#: Placements' fields as a history file names them, in the table's names.
+_PLACEMENT_COLUMNS = {"employer": "employer_name", "level": "level", "town": "town", "start_date": "start_date",
+                      "end_date": "end_date", "end_reason": "end_reason", "salary_fcfa_month": "salary_fcfa_month"}  # fmt: skip
+_FOLLOW_UP_FIELDS = ("done_on", "reached", "employment", "salary_fcfa_month", "economic", "social", "psychosocial")
+_COHORT_FIELDS = ("name", "country", "selection_start", "selection_end", "return_date", "training_start", "training_end",
+                  "employment_start", "budget_eur")  # fmt: skip
+#: Codes looked up per query: well under SQLite's limit on bound parameters.
+_CHUNK = 500
+
+
+@dataclass
+class Stored:
+    """What an import did: records created, updated, and left as they were (equal to the stored ones)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+# ---------------------------------------------------------------- out: the database as history records
+
+
+def stored_records(*, session: Session, kind: HistoryKind) -> Parsed[Any]:
+    """Return every stored cohort, placement or follow-up as a history file's records (by id), checked like a file's."""
+    rows = {"cohorts": _cohort_rows, "placements": _placement_rows, "followups": _follow_up_rows}[kind](session, None)
+    return _as_parsed(rows, history.MODELS[kind])
+
+
+def stored_trainees(*, session: Session) -> Parsed[Trainee]:
+    """Return every stored trainee (by code) with the fields the history reads: cohort, completion, departure.
+
+    Only these are read (the rest of a profile is the exchange export's business): the records are built without
+    validation, from fields every path into the table validated, at a small fraction of a full record's cost.
+    """
+    fields = ("code", "training", "dropped_out_on", "dropout_reason")
+    query = sa_select(*(col(getattr(TraineeProfile, name)) for name in fields)).order_by(col(TraineeProfile.code))
+    records = [Trainee.model_construct(**_trainee_fields(*row)) for row in session.execute(query)]
+    raw = [RawRecord(f"trainee {t.id}", {"id": t.id}) for t in records]
+    return Parsed(DATABASE, "json", raw, [(r.where, t) for r, t in zip(raw, records, strict=True)], [])
+
+
+def _trainee_fields(code: str, training: dict[str, Any] | None, left: date | None, why: str | None) -> dict[str, Any]:
+    known = {k: v for k, v in (training or {}).items() if k in _TRAINING_FIELDS}
+    record = Training.model_construct(**(_TRAINING_DEFAULTS | known)) if training is not None else None
+    return {**_TRAINEE_DEFAULTS, "id": code, "training": record, "dropped_out_on": left, "dropout_reason": why}
+
+
+def _factory_defaults(model: type[Any]) -> dict[str, Any]:
+    """Return the values of a model's default factories, made once: model_construct would call (and inspect) each factory
+    for every record, which costs more than the rest of the record (the records built with them are only read)."""
+    return {name: f.default_factory() for name, f in model.model_fields.items() if f.default_factory is not None}
+
+
+_TRAINING_FIELDS = frozenset(Training.model_fields)
+_TRAINING_DEFAULTS = _factory_defaults(Training)
+_TRAINEE_DEFAULTS = _factory_defaults(Trainee)
+
+
+def stored_history(*, session: Session) -> history.History:
+    """Return the database's trainees, cohorts, placements and follow-ups checked together as history files are."""
+    return history.check_history(
+        trainees=stored_trainees(session=session),
+        placements=stored_records(session=session, kind="placements"),
+        followups=stored_records(session=session, kind="followups"),
+        cohorts=stored_records(session=session, kind="cohorts"),
+    )
+
+
+def _as_parsed(rows: Iterable[tuple[str, dict[str, Any]]], model: type[Any]) -> Parsed[Any]:
+    raw = [RawRecord(where, data) for where, data in rows]
+    located, issues = exchange.validate_located(raw, model=model, source=DATABASE, fmt="json")
+    return Parsed(DATABASE, "json", raw, located, issues)
+
+
+Rows = list[tuple[str, dict[str, Any]]]
+
+
+def _cohort_rows(session: Session, codes: Iterable[str] | None) -> Rows:
+    query = select(Cohort).order_by(col(Cohort.code))
+    if codes is not None:
+        query = query.where(col(Cohort.code).in_(sorted(set(codes))))
+    return [(f"cohort {c.code}", _cohort_data(c)) for c in session.exec(query)]
+
+
+def _cohort_data(cohort: Cohort) -> dict[str, Any]:
+    return _present({"id": cohort.code, **{name: getattr(cohort, name) for name in _COHORT_FIELDS}})
+
+
+def _placement_rows(session: Session, codes: Iterable[str] | None) -> Rows:
+    # Columns, not entities: rows read as placements do (by attribute), at a fraction of an entity's cost.
+    columns = [col(getattr(Placement, name)) for name in ("code", *_PLACEMENT_COLUMNS.values())]
+    query = (
+        sa_select(*columns, col(TraineeProfile.code).label("trainee_code"), col(Vacancy.code).label("vacancy_code"))
+        .join(TraineeProfile, col(Placement.trainee_id) == TraineeProfile.id)
+        .outerjoin(Vacancy, col(Placement.vacancy_id) == Vacancy.id)
+        .order_by(col(Placement.code))
+    )
+    found = session.execute(query).all() if codes is None else _where_in(session, query, Placement.code, codes)
+    return [(f"placement {p.code}", _placement_data(p, p.trainee_code, p.vacancy_code)) for p in found]
+
+
+def _placement_data(placement: Any, trainee_code: str, vacancy_code: str | None) -> dict[str, Any]:
+    fields = {name: getattr(placement, column) for name, column in _PLACEMENT_COLUMNS.items()}
+    return _present({"id": placement.code, "trainee_id": trainee_code, "vacancy_id": vacancy_code, **fields})
+
+
+def _follow_up_rows(session: Session, codes: Iterable[str] | None) -> Rows:
+    columns = [col(getattr(FollowUp, name)) for name in ("month", *_FOLLOW_UP_FIELDS)]
+    query = (
+        sa_select(*columns, col(Placement.code).label("placement_code"))
+        .join(Placement, col(FollowUp.placement_id) == Placement.id)
+        .order_by(col(Placement.code), col(FollowUp.month))
+    )
+    found = session.execute(query).all() if codes is None else _where_in(session, query, Placement.code, codes)
+    return [(f"follow-up {f.placement_code}, month {f.month}", _follow_up_data(f, f.placement_code)) for f in found]
+
+
+def _follow_up_data(follow_up: Any, placement_code: str) -> dict[str, Any]:
+    fields = {name: getattr(follow_up, name) for name in _FOLLOW_UP_FIELDS}
+    return _present({"placement_id": placement_code, "month": follow_up.month, **fields})
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields that have a value, enums as their codes."""
+    return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in data.items() if v is not None}
+
+
+def _where_in(session: Session, query: Any, column: Any, values: Iterable[Any]) -> list[Any]:
+    """Run the query for chunks of the values (`column IN chunk`); return every row."""
+    wanted = sorted(set(values))
+    return [
+        row for i in range(0, len(wanted), _CHUNK) for row in session.exec(query.where(col(column).in_(wanted[i : i + _CHUNK])))
+    ]
+
+
+# ---------------------------------------------------------------- in: a file's records checked against the database
+
+
+def database_issues(*, session: Session, parsed: Parsed[Any], kind: HistoryKind) -> list[Issue]:
+    """Return every issue of a parsed history file's valid records against what the database holds."""
+    if kind == "placements":
+        return _placement_issues(session, parsed)
+    if kind == "followups":
+        return _follow_up_issues(session, parsed)
+    return []
+
+
+def unrecorded_cohorts(*, session: Session, trainees: Parsed[Any]) -> list[Issue]:
+    """Warn of the trainees naming a cohort the database has no record of (its evaluation refuses them until it has)."""
+    named = {t.training.cohort for t in trainees.records if t.training and t.training.cohort}
+    known = Parsed[history.Cohort](DATABASE, "json", [RawRecord("", {"id": code}) for code in
+                                   cohorts_service.cohorts_by_code(session=session, codes=named)], [], [])  # fmt: skip
+    advice = ": record it (the officers' cohorts page, or rdvm import cohorts) before evaluating the database"
+    return [replace(i, message=i.message + advice, severity="warning") for i in history.unknown_cohorts(trainees, known)]
+
+
+def _placement_issues(session: Session, parsed: Parsed[history.Placement]) -> list[Issue]:
+    records = parsed.records
+    trainees = profiles_service.by_codes(session=session, codes=(p.trainee_id for p in records))
+    known = Parsed[Trainee](DATABASE, "json", [RawRecord("", {"id": code}) for code in trainees], [], [])
+    issues = history.unknown_trainees(parsed, known)
+    codes = [*_codes_of_trainees(session, trainees), *(p.id for p in records)]
+    stored = _as_parsed(_placement_rows(session, codes), history.Placement)
+    issues += history.overlapping_placements(parsed, stored.records, stored_source=f"already in {DATABASE}")
+    by_code = {p.id: p for p in stored.records}
+    vacancies = _vacancy_ids(session, (p.vacancy_id for p in records if p.vacancy_id))
+    for where, p in parsed.located:
+        as_stored = _linked(p, vacancies)  # an unknown vacancy id is dropped with a warning, not a change
+        issues += _placement_changes(session, parsed.source, where, as_stored, by_code.get(p.id))
+        if p.vacancy_id and p.vacancy_id not in vacancies:
+            message = f"no vacancy of {DATABASE} has the id {p.vacancy_id!r}: the placement is stored without it"
+            issues.append(Issue(parsed.source, where, "vacancy_id", message, p.id, severity="warning"))
+    return issues
+
+
+def _codes_of_trainees(session: Session, trainees: dict[str, TraineeProfile]) -> list[str]:
+    """Return the codes of every stored placement of these trainees."""
+    return _where_in(session, select(Placement.code), Placement.trainee_id, (t.id for t in trainees.values()))
+
+
+def _placement_changes(
+    session: Session, source: str, where: str, record: history.Placement, stored: history.Placement | None
+) -> list[Issue]:
+    """Refuse a file's placement that moves a stored one to another trainee, or changes one made in the application."""
+    if stored is None or stored == record:
+        return []
+    if stored.trainee_id != record.trainee_id:
+        return [Issue(source, where, "trainee_id", f"placement {record.id} is stored for trainee {stored.trainee_id}", record.id)]
+    made_here = session.exec(select(Placement.offer_id).where(Placement.code == record.id)).first() is not None
+    changed = next((name for name in history.Placement.model_fields if getattr(stored, name) != getattr(record, name)), "")
+    if not made_here:
+        return []
+    message = "differs from the placement confirmed in the application, which a file may not change (end it on its page)"
+    return [Issue(source, where, changed, message, record.id)]
+
+
+def _follow_up_issues(session: Session, parsed: Parsed[history.FollowUp]) -> list[Issue]:
+    named = {f.placement_id for f in parsed.records}
+    placements = _as_parsed(_placement_rows(session, named), history.Placement)
+    issues = history.follow_up_problems(parsed, placements)
+    stored = {(code, f.month): f for f, code in _stored_follow_ups(session, named)}
+    for where, record in parsed.located:
+        found = stored.get((record.placement_id, record.month))
+        if found is not None and not _imported(found) and _follow_up_record(found, record.placement_id) != record:
+            message = (f"is a second follow-up for placement {record.placement_id}, month {record.month}: "
+                       f"one was recorded in the application on {found.done_on}")  # fmt: skip
+            issues.append(Issue(parsed.source, where, "month", message, f"{record.placement_id}, month {record.month}"))
+    return issues
+
+
+def _stored_follow_ups(session: Session, placement_codes: Iterable[str]) -> list[tuple[FollowUp, str]]:
+    query = select(FollowUp, Placement.code).join(Placement, col(FollowUp.placement_id) == Placement.id)
+    return _where_in(session, query, Placement.code, placement_codes)
+
+
+def _imported(follow_up: FollowUp) -> bool:
+    """Return whether a follow-up came from a history file (nobody recorded it on a page, no channel, no answers)."""
+    return follow_up.recorded_by is None and follow_up.channel is None and follow_up.answers is None
+
+
+def _follow_up_record(follow_up: FollowUp, placement_code: str) -> history.FollowUp:
+    return history.FollowUp.model_validate(_follow_up_data(follow_up, placement_code))
+
+
+def _vacancy_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    return dict(_where_in(session, select(Vacancy.code, Vacancy.id), Vacancy.code, codes))
+
+
+# ---------------------------------------------------------------- in: storing
+
+
+def store_records(*, session: Session, kind: HistoryKind, records: Sequence[Any], actor_id: int | None) -> Stored:
+    """Create or update (by id) the records of a checked history file; leave those equal to the stored ones untouched."""
+    stores: dict[str, Callable[[Session, Sequence[Any], int | None], Stored]] = {
+        "cohorts": _store_cohorts, "placements": _store_placements, "followups": _store_follow_ups,
+    }  # fmt: skip
+    done = stores[kind](session, records, actor_id)
+    session.flush()
+    return done
+
+
+def _store_cohorts(session: Session, records: Sequence[history.Cohort], actor_id: int | None) -> Stored:
+    existing = cohorts_service.cohorts_by_code(session=session, codes=(r.id for r in records))
+    done = Stored()
+    for record in records:
+        cohort = existing.get(record.id)
+        if cohort is not None and history.Cohort.model_validate(_cohort_data(cohort)) == record:
+            done.unchanged += 1
+            continue
+        done.created, done.updated = done.created + (cohort is None), done.updated + (cohort is not None)
+        cohort = cohort or Cohort(code=record.id)
+        cohort.sqlmodel_update(record.model_dump(include=set(_COHORT_FIELDS)))
+        cohort.updated_at = utcnow()
+        session.add(cohort)
+    return done
+
+
+def _store_placements(session: Session, records: Sequence[history.Placement], actor_id: int | None) -> Stored:
+    trainees = profiles_service.by_codes(session=session, codes=(r.trainee_id for r in records))
+    vacancies = _vacancy_ids(session, (r.vacancy_id for r in records if r.vacancy_id))
+    companies = _approved_companies(session)
+    stored = {p.code: p for p in _where_in(session, select(Placement), Placement.code, (r.id for r in records))}
+    done, ending, rest = Stored(), list[Placement](), list[Placement]()
+    for record in map(_linked, records, repeat(vacancies)):
+        placement = stored.get(record.id)
+        trainee = trainees[record.trainee_id]
+        if placement is not None and _placement_record(placement, trainee.code, record.vacancy_id) == record:
+            done.unchanged += 1
+            continue
+        done.created, done.updated = done.created + (placement is None), done.updated + (placement is not None)
+        placement = placement or Placement(code=record.id, trainee_id=trainee.id or 0, employer_name=record.employer,
+                                           level=record.level, start_date=record.start_date, salary_fcfa_month=0)  # fmt: skip
+        links = vacancies.get(record.vacancy_id or ""), companies.get(fold(record.employer))
+        _apply_placement(placement, record, *links, actor_id)
+        (ending if placement.ended_at is not None else rest).append(placement)
+    # Ends first: a trainee's active placement (a unique index) is ended before the next one is written.
+    for batch in (ending, rest):
+        session.add_all(batch)
+        session.flush()
+    return done
+
+
+def _linked(record: history.Placement, vacancies: dict[str, int]) -> history.Placement:
+    """Return the record as it is stored: without a vacancy id the database does not hold."""
+    known = record.vacancy_id is None or record.vacancy_id in vacancies
+    return record if known else record.model_copy(update={"vacancy_id": None})
+
+
+def _placement_record(placement: Placement, trainee_code: str, vacancy_code: str | None) -> history.Placement:
+    return history.Placement.model_validate(_placement_data(placement, trainee_code, vacancy_code))
+
+
+def _apply_placement(
+    placement: Placement, record: history.Placement, vacancy_id: int | None, employer_id: int | None, actor_id: int | None
+) -> None:
+    """Copy a history record onto a placement; an end newly given is recorded now, by the importer."""
+    placement.vacancy_id, placement.employer_id, placement.employer_name = vacancy_id, employer_id, record.employer
+    placement.level, placement.town, placement.start_date = record.level, record.town, record.start_date
+    placement.salary_fcfa_month, placement.end_date = record.salary_fcfa_month, record.end_date
+    placement.end_reason = EndReason(record.end_reason) if record.end_reason else None
+    if record.end_date is None:
+        placement.ended_at, placement.ended_by = None, None
+    elif placement.ended_at is None:
+        placement.ended_at, placement.ended_by = utcnow(), actor_id
+
+
+def _approved_companies(session: Session) -> dict[str, int]:
+    """Return the approved companies' ids by folded name (a name two companies share links neither)."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for employer_id, name in session.exec(select(Employer.id, Employer.name).where(Employer.status == EmployerStatus.approved)):
+        ids[fold(name)].append(employer_id or 0)
+    return {name: found[0] for name, found in ids.items() if len(found) == 1}
+
+
+def _store_follow_ups(session: Session, records: Sequence[history.FollowUp], actor_id: int | None) -> Stored:
+    named = {r.placement_id for r in records}
+    placement_ids = dict(_where_in(session, select(Placement.code, Placement.id), Placement.code, named))
+    stored = {(code, f.month): f for f, code in _stored_follow_ups(session, named)}
+    done = Stored()
+    for record in records:
+        follow_up = stored.get((record.placement_id, record.month))
+        if follow_up is not None and _follow_up_record(follow_up, record.placement_id) == record:
+            done.unchanged += 1
+            continue
+        done.created, done.updated = done.created + (follow_up is None), done.updated + (follow_up is not None)
+        follow_up = follow_up or FollowUp(placement_id=placement_ids[record.placement_id] or 0, month=record.month,
+                                          done_on=record.done_on, reached=record.reached)  # fmt: skip
+        follow_up.sqlmodel_update(record.model_dump(include=set(_FOLLOW_UP_FIELDS)))
+        follow_up.employment = Employment(record.employment) if record.employment else None
+        session.add(follow_up)
+    return done
