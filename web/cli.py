@@ -591,6 +591,7 @@ def run_jobs(*, days: int, outbox_file: Path | None) -> None:
     """Run the periodic jobs once, each in its own transaction, and print what they did."""
     from core.clock import utcnow
     from employers import offers, outbox
+    from web.auth import service as auth_service
 
     with transaction() as session:
         expiry = offers.expire_offers(session=session, now=utcnow(), days=days)
@@ -599,6 +600,9 @@ def run_jobs(*, days: int, outbox_file: Path | None) -> None:
         delivery = outbox.deliver_pending(session=session, sender=sender)
     err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
               f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+    with transaction() as session:
+        attempts, sessions = auth_service.purge(session=session, now=utcnow())
+    err.print(f"sign-ins: {attempts} old failed attempt(s) and {sessions} expired session(s) deleted", highlight=False)
 
 
 @app.command()
@@ -611,7 +615,9 @@ def serve(
     import uvicorn
 
     err.print(f"rdvm on http://{host}:{port} — database {database_label()}", highlight=False)
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload)
+    # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1 (any local proxy
+    # passing a client's header on); the application believes only RDVM_TRUSTED_PROXIES (web.security).
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False)
 
 
 @app.command()

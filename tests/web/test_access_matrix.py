@@ -169,7 +169,8 @@ def world(session: Session) -> World:
     officer = user(session, Role.officer)
     offer = offer_in(session, vacancy_a, candidate, OfferState.accepted, by=officer)
     confirmed = offer_in(session, vacancy_a, placed, OfferState.confirmed, by=officer)
-    placement = Placement(offer_id=confirmed.id or 0, vacancy_id=vacancy_a.id or 0, trainee_id=placed.id or 0,
+    placement = Placement(code="P-00001", offer_id=confirmed.id or 0, vacancy_id=vacancy_a.id or 0, trainee_id=placed.id or 0,
+                          employer_id=company_a.id, employer_name=company_a.name, level=vacancy_a.level, town=vacancy_a.town,
                           start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
     session.add(placement)
     session.commit()

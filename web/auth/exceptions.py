@@ -1,5 +1,8 @@
 """What can go wrong when signing in or managing an account."""
 
+import math
+from datetime import timedelta
+
 
 class AuthError(Exception):
     """Base of account errors; `code` names the message shown to the user."""
@@ -14,15 +17,17 @@ class InvalidCredentials(AuthError):
 
 
 class TooManyAttempts(AuthError):
-    """Too many failed sign-ins in the last minute."""
+    """Too many failed sign-ins lately (for the account, the address, or trainee PINs overall): `wait` before trying again."""
 
     code = "too_many_attempts"
 
+    def __init__(self, login: str, wait: timedelta) -> None:
+        self.wait = wait
+        super().__init__(login)
 
-class AccountDisabled(AuthError):
-    """The account exists but may not sign in (disabled, or its company is not approved)."""
-
-    code = "account_disabled"
+    def minutes(self) -> int:
+        """Return the wait in whole minutes, rounded up (at least one)."""
+        return max(1, math.ceil(self.wait.total_seconds() / 60))
 
 
 class WeakPassword(AuthError):

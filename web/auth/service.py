@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from core.clock import utcnow
 from core.problems import Problem
 from employers.models import Employer
 from matching.models import normalise_phone
-from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
+from web.auth import throttle
+from web.auth.exceptions import InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
 _hasher = PasswordHash.recommended()
@@ -22,7 +24,10 @@ _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 PIN_PATTERN = re.compile(r"^\d{6}$")
 MIN_PASSWORD_LENGTH = 10
-THROTTLE_WINDOW = timedelta(minutes=1)
+#: No account's login or secret is longer: a longer one is refused before it is stored or hashed.
+MAX_LOGIN_LENGTH = 254
+MAX_SECRET_LENGTH = 256
+MAX_CLIENT_LENGTH = 64
 
 
 def hash_secret(secret: str) -> str:
@@ -31,11 +36,13 @@ def hash_secret(secret: str) -> str:
 
 
 def check_secret_rules(role: Role, secret: str) -> None:
-    """Raise WeakPassword unless a trainee's PIN has 6 digits or another user's password 10 characters."""
+    """Raise WeakPassword unless a trainee's PIN has 6 digits or another user's password 10 to 256 characters."""
     if role == Role.trainee and not PIN_PATTERN.match(secret):
         raise WeakPassword("pin_six_digits")
     if role != Role.trainee and len(secret) < MIN_PASSWORD_LENGTH:
         raise WeakPassword("password_too_short")
+    if len(secret) > MAX_SECRET_LENGTH:
+        raise WeakPassword("password_too_long")
 
 
 def create_user(
@@ -72,42 +79,37 @@ def normalise_login(login: str) -> str:
         return re.sub(r"[\s.\-]", "", login)
 
 
-def recent_failures(*, session: Session, login: str, client: str) -> int:
-    """Return the failed sign-ins for this login or from this client within the throttle window."""
-    since = utcnow() - THROTTLE_WINDOW
-    query = (
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.at >= since, (SignInAttempt.login == login) | (SignInAttempt.client == client))
-    )
-    return int(session.exec(query).one())
+def authenticate(
+    *, session: Session, login: str, secret: str, client: str, allowed: Callable[[User], bool] = lambda user: user.active,
+    now: datetime | None = None,
+) -> User:  # fmt: skip
+    """Return the user whose login and secret match and who is `allowed` to sign in; throttle failures.
 
-
-def authenticate(*, session: Session, login: str, secret: str, client: str, limit: int) -> User:
-    """Return the user whose login and secret match; record and throttle failures.
-
-    The attempt is recorded, then counted, *before* the secret is checked, and removed only when it succeeds;
-    on PostgreSQL it is committed at once on its own connection, so parallel guesses count each other and
-    at most `limit` of them within the window are ever checked.
+    Whatever fails — no such login, a wrong secret, an account that may not sign in (disabled, its company
+    not approved) — fails alike and counts alike, so no answer tells a right secret from a wrong one. A login
+    or secret longer than any account's is refused before anything is stored or hashed. The attempt is
+    recorded *before* the wait is decided (on PostgreSQL committed at once on its own connection), so
+    parallel guesses count each other; it is forgotten when it must wait or succeeds.
     """
-    login = normalise_login(login)
-    attempt_id = _record_attempt(session, login, client)
-    if recent_failures(session=session, login=login, client=client) > limit:  # this attempt included
-        raise TooManyAttempts(login)
+    if len(login) > MAX_LOGIN_LENGTH or len(secret) > MAX_SECRET_LENGTH:
+        raise InvalidCredentials(login[:MAX_LOGIN_LENGTH])
+    now = now or utcnow()
+    login, client = normalise_login(login), client[:MAX_CLIENT_LENGTH]
+    attempt_id = _record_attempt(session, SignInAttempt(login=login, client=client, pin=throttle.is_pin_login(login), at=now))
     user = session.exec(select(User).where(User.login == login)).first()
-    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None:
+    wait = throttle.wait_before(session, login=login, client=client, own_id=attempt_id, now=now,
+                                secret_set_at=user.password_changed_at if user else None)  # fmt: skip
+    if wait > timedelta(0):
+        _forget_attempt(session, attempt_id)
+        raise TooManyAttempts(login, wait)
+    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None or not allowed(user):
         raise InvalidCredentials(login)
-    session.exec(delete(SignInAttempt).where(col(SignInAttempt.id) == attempt_id))
-    if not user.active:
-        raise AccountDisabled(login)
+    _forget_attempt(session, attempt_id)
     return user
 
 
-def _record_attempt(session: Session, login: str, client: str) -> int:
-    attempt = SignInAttempt(login=login, client=client)
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite runs one writer at a time, so the request's own transaction already serialises guesses
-        # (and a second connection could not write while it is open).
+def _record_attempt(session: Session, attempt: SignInAttempt) -> int:
+    if _serialised(session):
         session.add(attempt)
         session.flush()
         return int(attempt.id or 0)
@@ -115,6 +117,29 @@ def _record_attempt(session: Session, login: str, client: str) -> int:
         own.add(attempt)
         own.commit()
         return int(attempt.id or 0)
+
+
+def _forget_attempt(session: Session, attempt_id: int) -> None:
+    forget = delete(SignInAttempt).where(col(SignInAttempt.id) == attempt_id)
+    if _serialised(session):
+        session.exec(forget)
+        return
+    with Session(session.get_bind()) as own:
+        own.exec(forget)
+        own.commit()
+
+
+def _serialised(session: Session) -> bool:
+    # SQLite runs one writer at a time, so the request's own transaction already serialises guesses (and a
+    # second connection could not write while it is open); PostgreSQL needs the attempt visible at once.
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def purge(*, session: Session, now: datetime) -> tuple[int, int]:
+    """Delete failed sign-ins too old to count and sessions past their end; return how many of each."""
+    attempts = session.exec(delete(SignInAttempt).where(col(SignInAttempt.at) < now - throttle.KEPT))
+    sessions = session.exec(delete(AuthSession).where(col(AuthSession.expires_at) <= now))
+    return int(attempts.rowcount or 0), int(sessions.rowcount or 0)
 
 
 def _digest(token: str) -> str:
