@@ -194,8 +194,13 @@ def synth(
 @app.command()
 def bench(
     size: Annotated[
-        Size, typer.Option("--size", help="S = 1,000 × 200, M = 10,000 × 2,000 (3 seats), L = 50,000 × 5,000.")
-    ] = Size.S,
+        Size | None,
+        typer.Option(
+            "--size",
+            help="S = 1,000 × 200, M = 10,000 × 2,000 (3 seats), L = 50,000 × 5,000 (default S); "
+            "with --web: S = 500 × 20, M = 10,000 × 500, L = 50,000 × 2,000 (default M).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of the figures.")] = False,
     seed: Annotated[int, typer.Option("--seed")] = 7,
     web: Annotated[
@@ -208,14 +213,15 @@ def bench(
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
     if web:
-        from web.bench_web import run_web_benchmark
+        from web.bench_web import WEB_SIZES, run_web_benchmark
 
-        figures = run_web_benchmark(database_url=database_url, log=log)
-        figures["size"] = "web"
+        trainees, vacancies = WEB_SIZES[(size or Size.M).value]
+        figures = run_web_benchmark(trainees=trainees, vacancies=vacancies, database_url=database_url, log=log)
+        figures["size"] = f"web {(size or Size.M).value}"
     else:
         from matching.bench import run_benchmark
 
-        figures = run_benchmark(size.value, seed=seed, log=log)
+        figures = run_benchmark((size or Size.S).value, seed=seed, log=log)
     print_figures(figures)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")

@@ -46,3 +46,18 @@ def test_jobs_on_the_demo_send_each_message_once(fresh_sqlite: dict[str, str], t
     assert second.returncode == 0, second.stderr
     assert "outbox: 0 sent, 0 failed" in second.stderr
     assert len(outbox.read_text("utf-8").splitlines()) == len(sent)
+
+
+def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+    # The test client's HTTP package is a dev extra: make it unimportable, for the command and the server it starts.
+    blocked = tmp_path / "no_dev_extras"
+    for name in ("httpx", "httpx2"):
+        (blocked / name).mkdir(parents=True)
+        (blocked / name / "__init__.py").write_text(f"raise ImportError('{name} is a dev extra')\n")
+    env = {**fresh_sqlite, "PYTHONPATH": str(blocked)}
+    database = f"sqlite:///{tmp_path / 'bench.db'}"
+    ran = run(env, "bench", "--web", "--size", "S", "--database-url", database, "--json")
+    assert ran.returncode == 0, ran.stderr
+    figures = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert (figures["trainees"], figures["vacancies"], figures["size"]) == (500, 20, "web S")
+    assert figures["pages"] == 2 * 20 and 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
