@@ -26,6 +26,7 @@ from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
 from web.routes import (
+    accounts,
     api_employers,
     employers,
     home,
@@ -133,7 +134,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router)  # fmt: skip
+               trainee.router, school.router, accounts.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

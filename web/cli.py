@@ -514,6 +514,37 @@ def user_create(
     typer.echo(f"created {role.value} account {created}" + (f"; PIN {pin} (give it to the trainee)" if pin else ""))
 
 
+@user_app.command("disable")
+def user_disable(
+    login: Annotated[str, typer.Argument(help="The account's e-mail, or a trainee's phone.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")],
+) -> None:
+    """Disable an account: it can no longer sign in, and every open session of it ends at once."""
+    set_user_access(login, active=False, reason=reason)
+
+
+@user_app.command("enable")
+def user_enable(login: Annotated[str, typer.Argument(help="The account's e-mail, or a trainee's phone.")]) -> None:
+    """Enable a disabled account again (its password or PIN is unchanged)."""
+    set_user_access(login, active=True)
+
+
+def set_user_access(login: str, *, active: bool, reason: str = "") -> None:
+    """Disable or enable an account by login, audited, and say what changed."""
+    from web.auth import service as auth_service
+    from web.auth.exceptions import AuthError
+
+    try:
+        with transaction() as session:
+            user = auth_service.account_by_login(session=session, login=login)
+            changed = auth_service.set_access(session=session, user=user, active=active, by=None, reason=reason)
+            shown = user.login
+    except AuthError as exc:
+        refuse(exc)
+    state = "enabled" if active else "disabled"
+    typer.echo(f"account {shown} {state}" if changed else f"account {shown} was already {state}")
+
+
 def trainee_login(phone: str) -> str:
     """Return a trainee's login: the phone number in international form (+223…), as profiles store it."""
     from matching.models import normalise_phone

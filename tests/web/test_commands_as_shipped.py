@@ -61,3 +61,19 @@ def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp
     figures = json.loads(ran.stdout.strip().splitlines()[-1])
     assert (figures["trainees"], figures["vacancies"], figures["size"]) == (500, 20, "web S")
     assert figures["pages"] == 2 * 20 and 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+
+
+def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:
+    assert run(fresh_sqlite, "db", "upgrade").returncode == 0
+    password = "a long enough password\n"
+    created = subprocess.run([entry_point(), "user", "create", "--role", "officer", "--login", "Awa@Example.ml", "--name", "Awa"],
+                             env=fresh_sqlite, input=password * 2, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    unexplained = run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", " ")
+    assert unexplained.returncode == 1 and "Write why this account is disabled." in unexplained.stderr
+    disabled = run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", "left the programme")
+    assert disabled.returncode == 0 and "account awa@example.ml disabled" in disabled.stdout
+    assert "already disabled" in run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", "again").stdout
+    assert "account awa@example.ml enabled" in run(fresh_sqlite, "user", "enable", "Awa@example.ml").stdout
+    unknown = run(fresh_sqlite, "user", "enable", "nobody@example.ml")
+    assert unknown.returncode == 1 and "No account has this login." in unknown.stderr

@@ -66,7 +66,7 @@ class TestOnboarding:
         refused = applicant.post(
             "/signin", data={"login": "rh@sahelgarde.ml", "secret": APPLICATION["password"], "csrf_token": applicant.csrf()}
         )
-        assert refused.status_code == 403
+        assert refused.status_code == 401  # as a wrong password: nothing tells the password was right
 
         officer = new_client()
         officer.sign_in(user(session, Role.officer).login, PASSWORD)
@@ -110,7 +110,7 @@ class TestOnboarding:
         rejected = new_client()
         assert (
             rejected.post("/signin", data={"login": account.login, "secret": PASSWORD, "csrf_token": rejected.csrf()}).status_code
-            == 403
+            == 401
         )
 
     def test_each_role_stays_in_its_space(self, client: Client, new_client: Callable[[], Client], session: Session) -> None:

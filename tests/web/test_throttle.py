@@ -134,8 +134,17 @@ class TestAllPins:
 
 
 class TestNothingToFillTheDisk:
-    @pytest.mark.parametrize(("login", "secret"), [("a" * 255, "x"), ("+22376000001", "1" * 257), ("x" * 20_000, "y" * 20_000)])
-    def test_overlong_logins_and_secrets_are_refused_unstored(self, session: Session, login: str, secret: str) -> None:
+    @pytest.mark.parametrize(
+        ("login", "secret"),
+        [
+            ("a" * 255, "x"),
+            ("+22376000001", "1" * 257),
+            ("x" * 20_000, "y" * 20_000),
+            ("+2237600\x000001", "1"),
+            ("a\nb@x.ml", "1"),
+        ],
+    )
+    def test_overlong_or_control_character_logins_are_refused_unstored(self, session: Session, login: str, secret: str) -> None:
         assert guess(session, login, at=T0, secret=secret) == "wrong" and stored(session) == 0
 
     def test_purge_deletes_old_failures_and_ended_sessions(self, session: Session, trainee: User) -> None:

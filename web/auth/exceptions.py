@@ -40,3 +40,21 @@ class LoginTaken(AuthError):
     """Another account already uses this login."""
 
     code = "login_taken"
+
+
+class AccountNotFound(AuthError):
+    """No account has this login (or id)."""
+
+    code = "account_not_found"
+
+
+class DisableReasonRequired(AuthError):
+    """Disabling an account needs a reason, kept in the audit trail."""
+
+    code = "disable_reason_required"
+
+
+class OwnAccount(AuthError):
+    """An administrator may not disable their own account (someone must be left to enable it again)."""
+
+    code = "own_account"

@@ -13,7 +13,7 @@ from web.auth import service as auth_service
 from web.auth.exceptions import AuthError, TooManyAttempts
 from web.auth.models import Role, User
 from web.config import get_settings
-from web.csrf import csrf_token, verify_csrf
+from web.csrf import bind_to_session, csrf_token, session_bound, verify_csrf
 from web.db import SessionDep
 from web.deps import (
     SESSION_COOKIE,
@@ -129,6 +129,7 @@ def password_submit(
     except AuthError as error:
         return render(request, "auth/password.html", {"error": str(error) if error.code == "weak_password" else error.code}, 400)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
+    bind_to_session(request, token)  # the page's forms carry the new session's token
     return with_session_cookie(request, render(request, "auth/password.html", {"done": True}), token)
 
 
@@ -141,7 +142,7 @@ class SignIn(BaseModel):
 
 @api.post("/session")
 def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) -> Response:
-    """Sign in and receive the session cookie."""
+    """Sign in and receive the session cookie, and the session's CSRF token (the one sent before no longer works)."""
     try:
         user = sign_in(session, body.login, body.secret, client_address(request))
     except AuthError as error:
@@ -149,7 +150,8 @@ def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) 
         said, status, headers = refused(error, lang)
         return JSONResponse({"detail": said, "code": error.code}, status_code=status, headers=headers)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
-    return with_session_cookie(request, JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)
+    answer = {"id": user.id, "role": user.role, "full_name": user.full_name, "csrf_token": session_bound(token)}
+    return with_session_cookie(request, JSONResponse(answer), token)
 
 
 @api.delete("/session")

@@ -9,14 +9,24 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
+from core import audit
 from core.clock import utcnow
 from core.problems import Problem
+from employers.dashboard import Page
 from employers.models import Employer
 from matching.models import normalise_phone
 from web.auth import throttle
-from web.auth.exceptions import InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
+from web.auth.exceptions import (
+    AccountNotFound,
+    DisableReasonRequired,
+    InvalidCredentials,
+    LoginTaken,
+    OwnAccount,
+    TooManyAttempts,
+    WeakPassword,
+)
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
 _hasher = PasswordHash.recommended()
@@ -28,6 +38,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_LOGIN_LENGTH = 254
 MAX_SECRET_LENGTH = 256
 MAX_CLIENT_LENGTH = 64
+#: No login holds a control character (PostgreSQL cannot even store a NUL): such a login is refused unstored.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def hash_secret(secret: str) -> str:
@@ -87,11 +99,12 @@ def authenticate(
 
     Whatever fails — no such login, a wrong secret, an account that may not sign in (disabled, its company
     not approved) — fails alike and counts alike, so no answer tells a right secret from a wrong one. A login
-    or secret longer than any account's is refused before anything is stored or hashed. The attempt is
+    or secret longer than any account's, or a login with a control character, is refused before anything is
+    stored or hashed. The attempt is
     recorded *before* the wait is decided (on PostgreSQL committed at once on its own connection), so
     parallel guesses count each other; it is forgotten when it must wait or succeeds.
     """
-    if len(login) > MAX_LOGIN_LENGTH or len(secret) > MAX_SECRET_LENGTH:
+    if len(login) > MAX_LOGIN_LENGTH or len(secret) > MAX_SECRET_LENGTH or _CONTROL.search(login):
         raise InvalidCredentials(login[:MAX_LOGIN_LENGTH])
     now = now or utcnow()
     login, client = normalise_login(login), client[:MAX_CLIENT_LENGTH]
@@ -198,6 +211,56 @@ def set_active(*, session: Session, user: User, active: bool) -> None:
     if not active:
         end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
     session.flush()
+
+
+MAX_REASON_LENGTH = 500
+PER_PAGE = 50
+
+
+def account_by_login(*, session: Session, login: str) -> User:
+    """Return the account of a login (written as at sign-in); raise AccountNotFound."""
+    user = session.exec(select(User).where(User.login == normalise_login(login))).first()
+    if user is None:
+        raise AccountNotFound(login)
+    return user
+
+
+def account_by_id(*, session: Session, user_id: int) -> User:
+    """Return an account by id; raise AccountNotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountNotFound(str(user_id))
+    return user
+
+
+def set_access(*, session: Session, user: User, active: bool, by: int | None, reason: str = "") -> bool:
+    """Disable an account (a reason is required; it is signed out everywhere) or enable it again; audited.
+
+    Return whether anything changed (disabling a disabled account changes nothing and writes nothing).
+    """
+    reason = reason.strip()[:MAX_REASON_LENGTH]
+    if not active and not reason:
+        raise DisableReasonRequired(user.login)
+    if not active and by is not None and by == user.id:
+        raise OwnAccount(user.login)
+    if user.active == active:
+        return False
+    set_active(session=session, user=user, active=active)
+    audit.record(session, actor_id=by, entity="user", entity_id=user.id, action="enabled" if active else "disabled",
+                 reason=reason or None, trainee_id=user.trainee_id, employer_id=user.employer_id)  # fmt: skip
+    return True
+
+
+def accounts(*, session: Session, search: str = "", page: int = 1) -> Page[User]:
+    """Return one page of the accounts, by role then login, those whose login or name contains `search`."""
+    query = select(User)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.login).like(pattern) | func.lower(User.full_name).like(pattern))
+    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    number = min(max(page, 1), max(-(-total // PER_PAGE), 1))
+    rows = session.exec(query.order_by(col(User.role), col(User.login)).offset((number - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return Page(tuple(rows), total, number, PER_PAGE)
 
 
 def new_pin() -> str:
