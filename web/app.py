@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web.auth.routes import api as auth_api
@@ -129,7 +129,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     # No /docs or /redoc: their pages load Swagger UI and ReDoc from a CDN, with inline script, which the
     # Content-Security-Policy forbids. The schema stays at /openapi.json for any OpenAPI viewer.
-    app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
+    app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
                   redoc_url=None)  # fmt: skip
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
@@ -144,7 +144,22 @@ def create_app() -> FastAPI:
     # Added last, so they wrap everything above: the outermost runs first.
     app.add_middleware(BodyLimit, default=settings.max_request_kb * 1024, limits=officer_trainees.BODY_LIMITS)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(SecurityHeaders)
-    if settings.trusted_proxies:
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
+
+
+class Application(FastAPI):
+    """The FastAPI application whose every answer, a crash's 500 included, carries the security headers.
+
+    Starlette's error middleware (the 500 page) is always outside the added middleware, so the security headers
+    and the trusted proxies' handling (which decides the scheme the headers depend on) wrap the whole stack.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Return the application's stack inside the security headers (and the trusted proxies' handling)."""
+        stack: ASGIApp = SecurityHeaders(super().build_middleware_stack())
+        trusted = get_settings().trusted_proxies
+        if not trusted:
+            return stack
+        # uvicorn types its ASGI callables more narrowly than Starlette; they are the same protocol.
+        proxied: ASGIApp = ProxyHeadersMiddleware(stack, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
+        return proxied

@@ -63,6 +63,17 @@ def test_refusals_static_files_and_the_api_carry_them_too(client: Client) -> Non
     assert client.head("/static/app.css").status_code == 200
 
 
+def test_even_a_crash_answers_with_the_headers(app: FastAPI) -> None:
+    @app.get("/_crash")
+    def _crash() -> None:
+        raise RuntimeError("a bug")
+
+    with Client(app, raise_server_exceptions=False) as browser:  # type: ignore[arg-type]
+        crashed = browser.get("/_crash")
+    assert crashed.status_code == 500
+    assert_secured(crashed, "/_crash")
+
+
 def test_the_docs_pages_that_load_a_cdn_are_gone_and_the_schema_stays(client: Client) -> None:
     assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
     assert client.get("/openapi.json").json()["info"]["title"] == "rdvm"
