@@ -610,7 +610,7 @@ def jobs(
         Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
     ] = None,
 ) -> None:
-    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, and send the outbox's messages."""
+    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, send the outbox, purge old sign-in data."""
     import time
 
     from web.config import get_settings
