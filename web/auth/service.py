@@ -100,9 +100,8 @@ def authenticate(
     Whatever fails — no such login, a wrong secret, an account that may not sign in (disabled, its company
     not approved) — fails alike and counts alike, so no answer tells a right secret from a wrong one. A login
     or secret longer than any account's, or a login with a control character, is refused before anything is
-    stored or hashed. The attempt is
-    recorded *before* the wait is decided (on PostgreSQL committed at once on its own connection), so
-    parallel guesses count each other; it is forgotten when it must wait or succeeds.
+    stored or hashed. The attempt is recorded *before* the wait is decided (on PostgreSQL committed at once on
+    its own connection), so parallel guesses count each other; it is forgotten when it must wait or succeeds.
     """
     if len(login) > MAX_LOGIN_LENGTH or len(secret) > MAX_SECRET_LENGTH or _CONTROL.search(login):
         raise InvalidCredentials(login[:MAX_LOGIN_LENGTH])
