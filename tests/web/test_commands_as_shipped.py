@@ -77,3 +77,38 @@ def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:
     assert "account awa@example.ml enabled" in run(fresh_sqlite, "user", "enable", "Awa@example.ml").stdout
     unknown = run(fresh_sqlite, "user", "enable", "nobody@example.ml")
     assert unknown.returncode == 1 and "No account has this login." in unknown.stderr
+
+
+@pytest.mark.parametrize(("trusted", "believed"), [("", False), ("127.0.0.1", True)])
+def test_serve_believes_forwarded_headers_only_from_trusted_proxies(
+    fresh_sqlite: dict[str, str], trusted: str, believed: bool
+) -> None:
+    import http.client
+    import socket
+    import time
+
+    assert run(fresh_sqlite, "db", "upgrade").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**fresh_sqlite, "RDVM_TRUSTED_PROXIES": trusted}
+    server = subprocess.Popen([entry_point(), "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):  # the server starts in a few seconds
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        # A client at 127.0.0.1 (uvicorn's default trusted proxy) claims to have come over HTTPS.
+        connection.request("GET", "/signin", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200
+        assert ("Strict-Transport-Security" in response.headers) == believed
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
