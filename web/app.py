@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,16 +12,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Scope
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
+from web.config import get_settings
 from web.csrf import CSRF_COOKIE, CsrfError, signed_cookie_value
 from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
 from web.routes import (
+    accounts,
     api_employers,
     employers,
     gaps,
@@ -33,6 +39,7 @@ from web.routes import (
     school,
     trainee,
 )
+from web.security import BodyLimit, BodyTooLarge, HeadAsGet, OnResponseStart, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 
@@ -42,9 +49,10 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def refusal(request: Request, code: str, status: int) -> Response:
-    """Answer with a message by code: JSON for the API, a page otherwise."""
+def refusal(request: Request, code: str, status: int, values: dict[str, str] | None = None) -> Response:
+    """Answer with a message by code (filled with its values): JSON for the API, a page otherwise."""
     message = translator(page_language(request))(MESSAGES[code])
+    message = message.format(**values) if values else message
     if is_api(request):
         return JSONResponse({"detail": message, "code": code}, status_code=status)
     return render(request, "error.html", {"message": message, "status": status}, status)
@@ -62,6 +70,12 @@ def add_error_handlers(app: FastAPI) -> None:
         if is_api(request):
             return refusal(request, "not_signed_in", 401)
         return RedirectResponse(f"/signin?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        if request.url.path.startswith(officer_trainees.IMPORT_PREFIX):
+            return refusal(request, "import_too_large", 413, {"limit": str(officer_trainees.MAX_UPLOAD_MB)})
+        return refusal(request, "request_too_large", 413, {"limit": str(exc.limit // 1024)})
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:
@@ -83,33 +97,70 @@ def add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": errors}, status_code=422)
 
 
+class ResponseCookies(OnResponseStart):
+    """Add the Server-Timing header and the cookies a request asked for: a new CSRF token, a chosen language."""
+
+    def editor(self, scope: Scope) -> Callable[[MutableHeaders], None]:
+        """Return what adds the time spent so far and this request's cookies."""
+        start = time.perf_counter()
+
+        def edit(headers: MutableHeaders) -> None:
+            headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
+            for cookie in self.cookies(Request(scope)):
+                headers.append("set-cookie", cookie)
+
+        return edit
+
+    @staticmethod
+    def cookies(request: Request) -> list[str]:
+        """Return the Set-Cookie values this request's response carries."""
+        secure = served_over_https(request)
+        response = Response()
+        token = getattr(request.state, "csrf_token", None)
+        if token and getattr(request.state, "csrf_new", False):
+            response.set_cookie(CSRF_COOKIE, signed_cookie_value(token), httponly=True, samesite="lax", secure=secure)
+        chosen = request.query_params.get("lang")
+        if chosen in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, httponly=True, samesite="lax", secure=secure)
+        return [value.decode("latin-1") for name, value in response.raw_headers if name == b"set-cookie"]
+
+
 def create_app() -> FastAPI:
     """Build the application."""
-    app = FastAPI(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.")
+    settings = get_settings()
+    # No /docs or /redoc: their pages load Swagger UI and ReDoc from a CDN, with inline script, which the
+    # Content-Security-Policy forbids. The schema stays at /openapi.json for any OpenAPI viewer.
+    app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
+                  redoc_url=None)  # fmt: skip
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router, gaps.router)  # fmt: skip
+               trainee.router, school.router, gaps.router, accounts.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
 
-    @app.middleware("http")
-    async def _cookies(request: Request, call_next):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
-        response.headers["X-Frame-Options"] = "DENY"  # no page may be framed by another site (clickjacking)
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-        token = getattr(request.state, "csrf_token", None)
-        if token and getattr(request.state, "csrf_new", False):
-            response.set_cookie(
-                CSRF_COOKIE, signed_cookie_value(token), httponly=True, samesite="lax", secure=served_over_https(request)
-            )
-        chosen = request.query_params.get("lang")
-        if chosen in LANGUAGES:
-            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
-        return response
-
+    app.add_middleware(ResponseCookies)
+    # Added last, so they wrap everything above: the outermost runs first.
+    app.add_middleware(BodyLimit, default=settings.max_request_kb * 1024, limits=officer_trainees.BODY_LIMITS)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class Application(FastAPI):
+    """The FastAPI application whose every answer, a crash's 500 included, carries the security headers.
+
+    Starlette's error middleware (the 500 page) is always outside the added middleware, so the security headers
+    and the trusted proxies' handling (which decides the scheme the headers depend on) wrap the whole stack.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Return the application's stack inside the security headers (and the trusted proxies' handling)."""
+        stack: ASGIApp = SecurityHeaders(super().build_middleware_stack())
+        trusted = get_settings().trusted_proxies
+        if not trusted:
+            return stack
+        # uvicorn types its ASGI callables more narrowly than Starlette; they are the same protocol.
+        proxied: ASGIApp = ProxyHeadersMiddleware(stack, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
+        return proxied

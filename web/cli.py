@@ -225,8 +225,13 @@ def synth(
 @app.command()
 def bench(
     size: Annotated[
-        Size, typer.Option("--size", help="S = 1,000 × 200, M = 10,000 × 2,000 (3 seats), L = 50,000 × 5,000.")
-    ] = Size.S,
+        Size | None,
+        typer.Option(
+            "--size",
+            help="S = 1,000 × 200, M = 10,000 × 2,000 (3 seats), L = 50,000 × 5,000 (default S); "
+            "with --web: S = 500 × 20, M = 10,000 × 500, L = 50,000 × 2,000 (default M).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON line of the figures.")] = False,
     seed: Annotated[int, typer.Option("--seed")] = 7,
     web: Annotated[
@@ -242,14 +247,15 @@ def bench(
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
     if web:
-        from web.bench_web import run_web_benchmark
+        from web.bench_web import WEB_SIZES, run_web_benchmark
 
-        figures = run_web_benchmark(database_url=database_url, log=log)
-        figures["size"] = "web"
+        trainees, vacancies = WEB_SIZES[(size or Size.M).value]
+        figures = run_web_benchmark(trainees=trainees, vacancies=vacancies, database_url=database_url, log=log)
+        figures["size"] = f"web {(size or Size.M).value}"
     else:
         from matching.bench import run_benchmark
 
-        figures = run_benchmark(size.value, seed=seed, ineligible=ineligible_all, log=log)
+        figures = run_benchmark((size or Size.S).value, seed=seed, ineligible=ineligible_all, log=log)
     print_figures(figures)
     if as_json:
         sys.stdout.write(json.dumps(figures) + "\n")
@@ -606,6 +612,37 @@ def user_create(
     typer.echo(f"created {role.value} account {created}" + (f"; PIN {pin} (give it to the trainee)" if pin else ""))
 
 
+@user_app.command("disable")
+def user_disable(
+    login: Annotated[str, typer.Argument(help="The account's e-mail, or a trainee's phone.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")],
+) -> None:
+    """Disable an account: it can no longer sign in, and every open session of it ends at once."""
+    set_user_access(login, active=False, reason=reason)
+
+
+@user_app.command("enable")
+def user_enable(login: Annotated[str, typer.Argument(help="The account's e-mail, or a trainee's phone.")]) -> None:
+    """Enable a disabled account again (its password or PIN is unchanged)."""
+    set_user_access(login, active=True)
+
+
+def set_user_access(login: str, *, active: bool, reason: str = "") -> None:
+    """Disable or enable an account by login, audited, and say what changed."""
+    from web.auth import service as auth_service
+    from web.auth.exceptions import AuthError
+
+    try:
+        with transaction() as session:
+            user = auth_service.account_by_login(session=session, login=login)
+            changed = auth_service.set_access(session=session, user=user, active=active, by=None, reason=reason)
+            shown = user.login
+    except AuthError as exc:
+        refuse(exc)
+    state = "enabled" if active else "disabled"
+    typer.echo(f"account {shown} {state}" if changed else f"account {shown} was already {state}")
+
+
 def trainee_login(phone: str) -> str:
     """Return a trainee's login: the phone number in international form (+223…), as profiles store it."""
     from matching.models import normalise_phone
@@ -671,7 +708,7 @@ def jobs(
         Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
     ] = None,
 ) -> None:
-    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, and send the outbox's messages."""
+    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, send the outbox, purge old sign-in data."""
     import time
 
     from web.config import get_settings
@@ -689,6 +726,7 @@ def run_jobs(*, days: int, outbox_file: Path | None) -> None:
     """Run the periodic jobs once, each in its own transaction, and print what they did."""
     from core.clock import utcnow
     from employers import offers, outbox
+    from web.auth import service as auth_service
 
     with transaction() as session:
         expiry = offers.expire_offers(session=session, now=utcnow(), days=days)
@@ -697,6 +735,9 @@ def run_jobs(*, days: int, outbox_file: Path | None) -> None:
         delivery = outbox.deliver_pending(session=session, sender=sender)
     err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
               f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+    with transaction() as session:
+        attempts, sessions = auth_service.purge(session=session, now=utcnow())
+    err.print(f"sign-ins: {attempts} old failed attempt(s) and {sessions} expired session(s) deleted", highlight=False)
 
 
 @app.command()
@@ -709,7 +750,9 @@ def serve(
     import uvicorn
 
     err.print(f"rdvm on http://{host}:{port} — database {database_label()}", highlight=False)
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload)
+    # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1 (any local proxy
+    # passing a client's header on); the application believes only RDVM_TRUSTED_PROXIES (web.security).
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False)
 
 
 @app.command()

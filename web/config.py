@@ -21,7 +21,12 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="signs session cookies; generated into var/secret_key when empty")
     session_hours: int = 12
     https: bool = Field(default=False, description="serve cookies with the Secure flag")
-    failed_signins_per_minute: int = 10
+    trusted_proxies: str = Field(
+        default="",
+        description="reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the connecting address is the client",
+    )
+    max_request_kb: int = Field(default=1024, ge=1, description="largest request body accepted (the import has its own limit)")
     sqlite_busy_timeout_ms: int = 15000
     default_language: str = "fr"
     ranking_top: int = 50

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from employers import exceptions as employer_errors
 from profiles import exceptions as profile_errors
+from web import csrf
 from web.auth import service as auth_service
 from web.auth.models import Role, User
 from web.config import get_settings
@@ -18,7 +19,7 @@ from web.db import SessionDep
 from web.i18n import LANGUAGES
 from web.signing import read_signed_cookie, signer
 
-SESSION_COOKIE = "rdvm_session"
+SESSION_COOKIE = csrf.SESSION_COOKIE
 LANG_COOKIE = "rdvm_lang"
 
 

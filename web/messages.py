@@ -17,13 +17,21 @@ def N_(text: str) -> str:  # noqa: N802  (the gettext marker: extracted by pybab
 
 
 MESSAGES: dict[str, str] = {
-    "invalid_credentials": N_("Identifiant ou mot de passe incorrect."),
-    "too_many_attempts": N_("Trop d'essais. Attendez une minute avant de réessayer."),
-    "account_disabled": N_("Ce compte ne peut pas se connecter pour le moment."),
+    "invalid_credentials": N_(
+        "Identifiant ou mot de passe incorrect. (Le compte d'une société ne s'ouvre qu'une fois sa demande acceptée.)"
+    ),
+    "too_many_attempts": N_("Trop d'essais. Attendez {minutes} min avant de réessayer."),
     "pin_six_digits": N_("Le code doit avoir 6 chiffres."),
     "password_too_short": N_("Le mot de passe doit avoir au moins 10 caractères."),
+    "password_too_long": N_("Le mot de passe doit avoir au plus 256 caractères."),
     "login_taken": N_("Cet identifiant est déjà utilisé."),
+    "account_not_found": N_("Aucun compte n'a cet identifiant."),
+    "disable_reason_required": N_("Écrivez pourquoi ce compte est désactivé."),
+    "own_account": N_("Vous ne pouvez pas désactiver votre propre compte."),
+    "done_account_disabled": N_("Le compte est désactivé : il ne peut plus se connecter."),
+    "done_account_enabled": N_("Le compte est de nouveau actif."),
     "csrf": N_("La page a expiré. Rechargez-la et recommencez."),
+    "request_too_large": N_("La demande est trop volumineuse : {limit} Ko au plus."),
     "not_signed_in": N_("Connectez-vous pour continuer."),
     "forbidden": N_("Vous n'avez pas accès à cette page."),
     "not_found": N_("Page introuvable."),

@@ -89,10 +89,14 @@ def test_employer_posts_a_vacancy_and_asks_for_a_candidate(live_server: str, bro
 
     page.on("request", on_request)
     page.on("response", on_response)
+    # Chromium reports what the Content-Security-Policy blocked (an inline style, a script) on the console.
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     try:
         journey(page, live_server, login)
     finally:
         context.close()
+    assert not blocked, f"{len(blocked)} things blocked by the Content-Security-Policy, the first: {blocked[0]}"
     assert requested, "the browser made no request"
     outside = [url for url in requested if not url.startswith(f"{live_server}/")]
     assert outside == [], f"requests to other hosts: {outside}"
@@ -207,13 +211,13 @@ def candidate(card: Locator, *, rank: int) -> int:
     score = card.get_by_title("Score")
     expect(score).to_have_text(re.compile(r"^\d{1,3}/100$"))
     bars = card.get_by_label("Détail du score")
-    fills = bars.locator(".fill")
-    assert fills.count() >= 3, f"candidate {rank}: too few score bars"
+    meters = bars.locator("meter")
+    assert meters.count() >= 3, f"candidate {rank}: too few score bars"
     values = bars.locator("span").all_inner_texts()
     names, numbers = values[0::2], values[1::2]
     assert "Proximité" in names and "Compétences demandées" in names and "Horaires souhaités" in names, names
-    widths: list[str | None] = [fills.nth(i).get_attribute("style") for i in range(fills.count())]
-    assert widths == [f"width:{n}%" for n in numbers], (widths, numbers)
+    drawn: list[str | None] = [meters.nth(i).get_attribute("value") for i in range(meters.count())]
+    assert drawn == numbers, (drawn, numbers)
     assert all(0 <= int(n) <= 100 for n in numbers), numbers
     expect(card.locator("ul.reasons > li").first).to_be_visible()
     return int(score.inner_text().split("/")[0])

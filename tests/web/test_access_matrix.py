@@ -39,6 +39,7 @@ SIGNED_IN: dict[str, Outcome] = {**dict.fromkeys(ROLES, "ok"), "anonymous": "sig
 EMPLOYERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "employer_a": "ok", "employer_b": "ok"}
 OWN_VACANCY: dict[str, Outcome] = {**EMPLOYERS, "employer_b": 404}
 OFFICERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "officer": "ok", "admin": "ok"}
+ADMINS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "admin": "ok"}
 TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok", "trainee_b": "ok"}
 OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
@@ -131,6 +132,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/school/trainees/{trainee_id}/grades"): OWN_COHORT,
     ("POST", "/school/trainees/{trainee_id}/certifications"): OWN_COHORT,
     ("POST", "/school/trainees/{trainee_id}/completed"): OWN_COHORT,
+    ("GET", "/officer/accounts"): ADMINS,
+    ("POST", "/officer/accounts/{user_id}/disable"): ADMINS,
+    ("POST", "/officer/accounts/{user_id}/enable"): ADMINS,
     ("GET", "/api/v1/employer-applications"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
@@ -191,7 +195,8 @@ def world(session: Session) -> World:
     }
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
-              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id)}  # fmt: skip
+              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
+              "user_id": str(user(session, Role.officer).id)}  # fmt: skip
     return World(params, logins)
 
 

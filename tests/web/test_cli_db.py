@@ -244,7 +244,7 @@ class TestUserCreate:
         assert done.exit_code == 0, done.output
         assert "created officer account awa@example.ml" in done.stdout
         with Session(db) as session:
-            user = auth_service.authenticate(session=session, login="awa@example.ml", secret=secret, client="t", limit=10)
+            user = auth_service.authenticate(session=session, login="awa@example.ml", secret=secret, client="t")
             assert user.role == Role.officer
 
     def test_refuses_a_short_password_and_creates_nothing(self, db: Engine) -> None:
@@ -260,7 +260,7 @@ class TestUserCreate:
         assert done.exit_code == 0, done.output
         pin = done.stdout.split("PIN ")[1][:6]
         with Session(db) as session:
-            user = auth_service.authenticate(session=session, login="+22376123456", secret=pin, client="t", limit=10)
+            user = auth_service.authenticate(session=session, login="+22376123456", secret=pin, client="t")
         assert user.trainee_id == profile(db, "T-2020-001").id  # one session at a time: each holds SQLite's write lock
 
     def test_links_an_employer_account_to_its_company(self, db: Engine) -> None:
@@ -326,7 +326,7 @@ class TestDemo:
         assert rdvm("demo", "--folder", tmp_path).exit_code == 0
         for sign_in in self.sign_ins():
             with Session(db) as session:
-                assert auth_service.authenticate(session=session, login=sign_in.login, secret=sign_in.secret, client="t", limit=9)
+                assert auth_service.authenticate(session=session, login=sign_in.login, secret=sign_in.secret, client="t")
 
     def test_refuses_a_database_with_other_accounts(self, db: Engine, tmp_path: Path) -> None:
         rdvm("user", "create", "--role", "admin", "--login", "real@example.ml", "--name", "A", input=TWICE)

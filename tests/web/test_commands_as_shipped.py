@@ -71,3 +71,69 @@ def test_rank_version_2_as_shipped(fresh_sqlite: dict[str, str]) -> None:
     document = json.loads(done.stdout)
     assert document["format"] == "rdvm-rank/2"
     assert [len(v["near_misses"]) for v in document["vacancies"]] == [1, 1, 0, 1]
+
+
+def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+    # The test client's HTTP package is a dev extra: make it unimportable, for the command and the server it starts.
+    blocked = tmp_path / "no_dev_extras"
+    for name in ("httpx", "httpx2"):
+        (blocked / name).mkdir(parents=True)
+        (blocked / name / "__init__.py").write_text(f"raise ImportError('{name} is a dev extra')\n")
+    env = {**fresh_sqlite, "PYTHONPATH": str(blocked)}
+    database = f"sqlite:///{tmp_path / 'bench.db'}"
+    ran = run(env, "bench", "--web", "--size", "S", "--database-url", database, "--json")
+    assert ran.returncode == 0, ran.stderr
+    figures = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert (figures["trainees"], figures["vacancies"], figures["size"]) == (500, 20, "web S")
+    assert figures["pages"] == 2 * 20 and 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+
+
+def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:
+    assert run(fresh_sqlite, "db", "upgrade").returncode == 0
+    password = "a long enough password\n"
+    created = subprocess.run([entry_point(), "user", "create", "--role", "officer", "--login", "Awa@Example.ml", "--name", "Awa"],
+                             env=fresh_sqlite, input=password * 2, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    unexplained = run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", " ")
+    assert unexplained.returncode == 1 and "Write why this account is disabled." in unexplained.stderr
+    disabled = run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", "left the programme")
+    assert disabled.returncode == 0 and "account awa@example.ml disabled" in disabled.stdout
+    assert "already disabled" in run(fresh_sqlite, "user", "disable", "awa@example.ml", "--reason", "again").stdout
+    assert "account awa@example.ml enabled" in run(fresh_sqlite, "user", "enable", "Awa@example.ml").stdout
+    unknown = run(fresh_sqlite, "user", "enable", "nobody@example.ml")
+    assert unknown.returncode == 1 and "No account has this login." in unknown.stderr
+
+
+@pytest.mark.parametrize(("trusted", "believed"), [("", False), ("127.0.0.1", True)])
+def test_serve_believes_forwarded_headers_only_from_trusted_proxies(
+    fresh_sqlite: dict[str, str], trusted: str, believed: bool
+) -> None:
+    import http.client
+    import socket
+    import time
+
+    assert run(fresh_sqlite, "db", "upgrade").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**fresh_sqlite, "RDVM_TRUSTED_PROXIES": trusted}
+    server = subprocess.Popen([entry_point(), "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(150):  # the server starts in a few seconds
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        # A client at 127.0.0.1 (uvicorn's default trusted proxy) claims to have come over HTTPS.
+        connection.request("GET", "/signin", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200
+        assert ("Strict-Transport-Security" in response.headers) == believed
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

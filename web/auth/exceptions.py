@@ -1,5 +1,8 @@
 """What can go wrong when signing in or managing an account."""
 
+import math
+from datetime import timedelta
+
 
 class AuthError(Exception):
     """Base of account errors; `code` names the message shown to the user."""
@@ -14,15 +17,17 @@ class InvalidCredentials(AuthError):
 
 
 class TooManyAttempts(AuthError):
-    """Too many failed sign-ins in the last minute."""
+    """Too many failed sign-ins lately (for the account, the address, or trainee PINs overall): `wait` before trying again."""
 
     code = "too_many_attempts"
 
+    def __init__(self, login: str, wait: timedelta) -> None:
+        self.wait = wait
+        super().__init__(login)
 
-class AccountDisabled(AuthError):
-    """The account exists but may not sign in (disabled, or its company is not approved)."""
-
-    code = "account_disabled"
+    def minutes(self) -> int:
+        """Return the wait in whole minutes, rounded up (at least one)."""
+        return max(1, math.ceil(self.wait.total_seconds() / 60))
 
 
 class WeakPassword(AuthError):
@@ -35,3 +40,21 @@ class LoginTaken(AuthError):
     """Another account already uses this login."""
 
     code = "login_taken"
+
+
+class AccountNotFound(AuthError):
+    """No account has this login (or id)."""
+
+    code = "account_not_found"
+
+
+class DisableReasonRequired(AuthError):
+    """Disabling an account needs a reason, kept in the audit trail."""
+
+    code = "disable_reason_required"
+
+
+class OwnAccount(AuthError):
+    """An administrator may not disable their own account (someone must be left to enable it again)."""
+
+    code = "own_account"

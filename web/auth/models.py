@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from core.columns import time_field
@@ -58,11 +59,13 @@ class AuthSession(SQLModel, table=True):
 
 
 class SignInAttempt(SQLModel, table=True):
-    """One failed sign-in, kept a short while to slow down password guessing."""
+    """One sign-in whose secret was checked and found wrong, kept a day to slow down guessing (web.auth.throttle)."""
 
     __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_pin_at", "pin", "at"),)  # the ceiling on PIN failures of the last hour
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(index=True, max_length=254)
     client: str = Field(index=True, max_length=64)
+    pin: bool = Field(default=False, description="a phone login: a trainee's 6-digit PIN was tried")
     at: datetime = time_field()

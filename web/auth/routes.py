@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from employers import service as employers_service
 from web.auth import service as auth_service
-from web.auth.exceptions import AccountDisabled, AuthError
+from web.auth.exceptions import AuthError, TooManyAttempts
 from web.auth.models import Role, User
 from web.config import get_settings
-from web.csrf import csrf_token, verify_csrf
+from web.csrf import bind_to_session, csrf_token, session_bound, verify_csrf
 from web.db import SessionDep
 from web.deps import (
     SESSION_COOKIE,
@@ -26,27 +26,34 @@ from web.deps import (
     session_token,
 )
 from web.errors import DomainRoute
-from web.i18n import translator
-from web.messages import MESSAGES
+from web.messages import message
 from web.pages import render
+from web.security import same_site_path
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"], route_class=DomainRoute)
 
 HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee",
         Role.school: "/school"}  # fmt: skip
-ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401, "account_disabled": 403}
+ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401}
 
 
 def sign_in(session: SessionDep, login: str, secret: str, client: str) -> User:
-    """Authenticate, and refuse employers whose company is not approved."""
-    settings = get_settings()
-    user = auth_service.authenticate(
-        session=session, login=login, secret=secret, client=client, limit=settings.failed_signins_per_minute
-    )
-    if user.role == Role.employer and not employers_service.is_approved(session=session, employer_id=user.employer_id):
-        raise AccountDisabled(user.login)
-    return user
+    """Authenticate an active account (an employer's only once the company is approved); throttled."""
+
+    def allowed(user: User) -> bool:
+        approved = user.role != Role.employer or employers_service.is_approved(session=session, employer_id=user.employer_id)
+        return user.active and approved
+
+    return auth_service.authenticate(session=session, login=login, secret=secret, client=client, allowed=allowed)
+
+
+def refused(error: AuthError, lang: str) -> tuple[str, int, dict[str, str]]:
+    """Return the sentence, the status and the headers that answer a refused sign-in."""
+    if isinstance(error, TooManyAttempts):
+        wait = str(int(error.wait.total_seconds()) + 1)
+        return message(error.code, lang, {"minutes": str(error.minutes())}), 429, {"Retry-After": wait}
+    return message(error.code, lang), ERROR_STATUS.get(error.code, 401), {}
 
 
 def with_session_cookie(request: Request, response: Response, token: str) -> Response:
@@ -64,7 +71,7 @@ def signin_page(request: Request, lang: Lang, user: CurrentUser, next: str = "")
     """Show the sign-in form (or go home when already signed in)."""
     if user is not None:
         return RedirectResponse(HOME[user.role], status_code=303)
-    return render(request, "auth/signin.html", {"next": next})
+    return render(request, "auth/signin.html", {"next": same_site_path(next, "")})
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -80,9 +87,13 @@ def signin_submit(
     try:
         user = sign_in(session, login, secret, client_address(request))
     except AuthError as error:
-        return render(request, "auth/signin.html", {"error": error.code, "login": login, "next": next}, ERROR_STATUS[error.code])
+        said, status, headers = refused(error, lang)
+        context = {"error": said, "login": login[: auth_service.MAX_LOGIN_LENGTH], "next": same_site_path(next, "")}
+        page = render(request, "auth/signin.html", context, status)
+        page.headers.update(headers)
+        return page
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
-    target = next if next.startswith("/") and not next.startswith("//") else HOME[user.role]
+    target = same_site_path(next, HOME[user.role])
     return with_session_cookie(request, RedirectResponse(target, status_code=303), token)
 
 
@@ -118,6 +129,7 @@ def password_submit(
     except AuthError as error:
         return render(request, "auth/password.html", {"error": str(error) if error.code == "weak_password" else error.code}, 400)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
+    bind_to_session(request, token)  # the page's forms carry the new session's token
     return with_session_cookie(request, render(request, "auth/password.html", {"done": True}), token)
 
 
@@ -130,14 +142,16 @@ class SignIn(BaseModel):
 
 @api.post("/session")
 def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) -> Response:
-    """Sign in and receive the session cookie."""
+    """Sign in and receive the session cookie, and the session's CSRF token (the one sent before no longer works)."""
     try:
         user = sign_in(session, body.login, body.secret, client_address(request))
     except AuthError as error:
         # Answered, not raised: the failed attempt must be committed with the request, to count towards the throttle.
-        return JSONResponse({"detail": translator(lang)(MESSAGES[error.code])}, status_code=ERROR_STATUS[error.code])
+        said, status, headers = refused(error, lang)
+        return JSONResponse({"detail": said, "code": error.code}, status_code=status, headers=headers)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
-    return with_session_cookie(request, JSONResponse({"id": user.id, "role": user.role, "full_name": user.full_name}), token)
+    answer = {"id": user.id, "role": user.role, "full_name": user.full_name, "csrf_token": session_bound(token)}
+    return with_session_cookie(request, JSONResponse(answer), token)
 
 
 @api.delete("/session")

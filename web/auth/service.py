@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from pwdlib import PasswordHash
@@ -14,9 +15,19 @@ from sqlmodel import Session, col, delete, func, select
 from core import audit
 from core.clock import utcnow
 from core.problems import Problem
+from employers.dashboard import Page
 from employers.models import Employer
 from matching.models import normalise_phone
-from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
+from web.auth import throttle
+from web.auth.exceptions import (
+    AccountNotFound,
+    DisableReasonRequired,
+    InvalidCredentials,
+    LoginTaken,
+    OwnAccount,
+    TooManyAttempts,
+    WeakPassword,
+)
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
 _hasher = PasswordHash.recommended()
@@ -24,7 +35,12 @@ _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 PIN_PATTERN = re.compile(r"^\d{6}$")
 MIN_PASSWORD_LENGTH = 10
-THROTTLE_WINDOW = timedelta(minutes=1)
+#: No account's login or secret is longer: a longer one is refused before it is stored or hashed.
+MAX_LOGIN_LENGTH = 254
+MAX_SECRET_LENGTH = 256
+MAX_CLIENT_LENGTH = 64
+#: No login holds a control character (PostgreSQL cannot even store a NUL): such a login is refused unstored.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def hash_secret(secret: str) -> str:
@@ -33,11 +49,13 @@ def hash_secret(secret: str) -> str:
 
 
 def check_secret_rules(role: Role, secret: str) -> None:
-    """Raise WeakPassword unless a trainee's PIN has 6 digits or another user's password 10 characters."""
+    """Raise WeakPassword unless a trainee's PIN has 6 digits or another user's password 10 to 256 characters."""
     if role == Role.trainee and not PIN_PATTERN.match(secret):
         raise WeakPassword("pin_six_digits")
     if role != Role.trainee and len(secret) < MIN_PASSWORD_LENGTH:
         raise WeakPassword("password_too_short")
+    if len(secret) > MAX_SECRET_LENGTH:
+        raise WeakPassword("password_too_long")
 
 
 def create_user(
@@ -83,42 +101,37 @@ def normalise_login(login: str) -> str:
         return re.sub(r"[\s.\-]", "", login)
 
 
-def recent_failures(*, session: Session, login: str, client: str) -> int:
-    """Return the failed sign-ins for this login or from this client within the throttle window."""
-    since = utcnow() - THROTTLE_WINDOW
-    query = (
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.at >= since, (SignInAttempt.login == login) | (SignInAttempt.client == client))
-    )
-    return int(session.exec(query).one())
+def authenticate(
+    *, session: Session, login: str, secret: str, client: str, allowed: Callable[[User], bool] = lambda user: user.active,
+    now: datetime | None = None,
+) -> User:  # fmt: skip
+    """Return the user whose login and secret match and who is `allowed` to sign in; throttle failures.
 
-
-def authenticate(*, session: Session, login: str, secret: str, client: str, limit: int) -> User:
-    """Return the user whose login and secret match; record and throttle failures.
-
-    The attempt is recorded, then counted, *before* the secret is checked, and removed only when it succeeds;
-    on PostgreSQL it is committed at once on its own connection, so parallel guesses count each other and
-    at most `limit` of them within the window are ever checked.
+    Whatever fails — no such login, a wrong secret, an account that may not sign in (disabled, its company
+    not approved) — fails alike and counts alike, so no answer tells a right secret from a wrong one. A login
+    or secret longer than any account's, or a login with a control character, is refused before anything is
+    stored or hashed. The attempt is recorded *before* the wait is decided (on PostgreSQL committed at once on
+    its own connection), so parallel guesses count each other; it is forgotten when it must wait or succeeds.
     """
-    login = normalise_login(login)
-    attempt_id = _record_attempt(session, login, client)
-    if recent_failures(session=session, login=login, client=client) > limit:  # this attempt included
-        raise TooManyAttempts(login)
+    if len(login) > MAX_LOGIN_LENGTH or len(secret) > MAX_SECRET_LENGTH or _CONTROL.search(login):
+        raise InvalidCredentials(login[:MAX_LOGIN_LENGTH])
+    now = now or utcnow()
+    login, client = normalise_login(login), client[:MAX_CLIENT_LENGTH]
+    attempt_id = _record_attempt(session, SignInAttempt(login=login, client=client, pin=throttle.is_pin_login(login), at=now))
     user = session.exec(select(User).where(User.login == login)).first()
-    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None:
+    wait = throttle.wait_before(session, login=login, client=client, own_id=attempt_id, now=now,
+                                secret_set_at=user.password_changed_at if user else None)  # fmt: skip
+    if wait > timedelta(0):
+        _forget_attempt(session, attempt_id)
+        raise TooManyAttempts(login, wait)
+    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None or not allowed(user):
         raise InvalidCredentials(login)
-    session.exec(delete(SignInAttempt).where(col(SignInAttempt.id) == attempt_id))
-    if not user.active:
-        raise AccountDisabled(login)
+    _forget_attempt(session, attempt_id)
     return user
 
 
-def _record_attempt(session: Session, login: str, client: str) -> int:
-    attempt = SignInAttempt(login=login, client=client)
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite runs one writer at a time, so the request's own transaction already serialises guesses
-        # (and a second connection could not write while it is open).
+def _record_attempt(session: Session, attempt: SignInAttempt) -> int:
+    if _serialised(session):
         session.add(attempt)
         session.flush()
         return int(attempt.id or 0)
@@ -126,6 +139,29 @@ def _record_attempt(session: Session, login: str, client: str) -> int:
         own.add(attempt)
         own.commit()
         return int(attempt.id or 0)
+
+
+def _forget_attempt(session: Session, attempt_id: int) -> None:
+    forget = delete(SignInAttempt).where(col(SignInAttempt.id) == attempt_id)
+    if _serialised(session):
+        session.exec(forget)
+        return
+    with Session(session.get_bind()) as own:
+        own.exec(forget)
+        own.commit()
+
+
+def _serialised(session: Session) -> bool:
+    # SQLite runs one writer at a time, so the request's own transaction already serialises guesses (and a
+    # second connection could not write while it is open); PostgreSQL needs the attempt visible at once.
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def purge(*, session: Session, now: datetime) -> tuple[int, int]:
+    """Delete failed sign-ins too old to count and sessions past their end; return how many of each."""
+    attempts = session.exec(delete(SignInAttempt).where(col(SignInAttempt.at) < now - throttle.KEPT))
+    sessions = session.exec(delete(AuthSession).where(col(AuthSession.expires_at) <= now))
+    return int(attempts.rowcount or 0), int(sessions.rowcount or 0)
 
 
 def _digest(token: str) -> str:
@@ -186,6 +222,56 @@ def set_active(*, session: Session, user: User, active: bool, by: int | None = N
         end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
     session.flush()
     _audit(session, user, "enable" if active else "disable", by)
+
+
+MAX_REASON_LENGTH = 500
+PER_PAGE = 50
+
+
+def account_by_login(*, session: Session, login: str) -> User:
+    """Return the account of a login (written as at sign-in); raise AccountNotFound."""
+    user = session.exec(select(User).where(User.login == normalise_login(login))).first()
+    if user is None:
+        raise AccountNotFound(login)
+    return user
+
+
+def account_by_id(*, session: Session, user_id: int) -> User:
+    """Return an account by id; raise AccountNotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountNotFound(str(user_id))
+    return user
+
+
+def set_access(*, session: Session, user: User, active: bool, by: int | None, reason: str = "") -> bool:
+    """Disable an account (a reason is required; it is signed out everywhere) or enable it again; audited.
+
+    Return whether anything changed (disabling a disabled account changes nothing and writes nothing).
+    """
+    reason = reason.strip()[:MAX_REASON_LENGTH]
+    if not active and not reason:
+        raise DisableReasonRequired(user.login)
+    if not active and by is not None and by == user.id:
+        raise OwnAccount(user.login)
+    if user.active == active:
+        return False
+    set_active(session=session, user=user, active=active)
+    audit.record(session, actor_id=by, entity="user", entity_id=user.id, action="enabled" if active else "disabled",
+                 reason=reason or None, trainee_id=user.trainee_id, employer_id=user.employer_id)  # fmt: skip
+    return True
+
+
+def accounts(*, session: Session, search: str = "", page: int = 1) -> Page[User]:
+    """Return one page of the accounts, by role then login, those whose login or name contains `search`."""
+    query = select(User)
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.login).like(pattern) | func.lower(User.full_name).like(pattern))
+    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
+    number = min(max(page, 1), max(-(-total // PER_PAGE), 1))
+    rows = session.exec(query.order_by(col(User.role), col(User.login)).offset((number - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return Page(tuple(rows), total, number, PER_PAGE)
 
 
 def new_pin() -> str:
