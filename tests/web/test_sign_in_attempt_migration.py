@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from web.db import make_engine
 from web.migrate import alembic_config, upgrade
 
-BEFORE = "8446df54902e"
+BEFORE = "a90e878eac8f"
 
 
 def test_sign_in_attempts_get_a_pin_mark_and_lose_it_again(fresh_url: str) -> None:
