@@ -185,6 +185,10 @@ class InvalidPlacement(InvalidFields):
     """A confirmation's start date or salary is wrong."""
 
 
+class InvalidEnding(InvalidFields):
+    """A placement's end has a wrong or missing day (``end_date``) or reason (``end_reason``)."""
+
+
 class VacancyFull(EmployerError):
     """Every seat of the vacancy is already filled by a confirmed placement."""
 

@@ -30,6 +30,10 @@ SUBJECT_LIMIT = 200
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
+#: What the reason a placement ended (models.EndReason) reads as.
+END_REASONS = {"resigned": "démission", "dismissed": "licenciement", "contract_ended": "fin du contrat",
+               "trial_failed": "période d'essai non concluante", "remigrated": "reparti à l'étranger",
+               "other": "autre raison"}  # fmt: skip
 #: What the cause of a move made by the system (models.OfferCause) reads as.
 CAUSES = {"vacancy_closed": "offre fermée par la société", "placed_elsewhere": "agent placé sur un autre poste",
           "asked_by_employer": "demandé par la société"}  # fmt: skip
@@ -122,10 +126,11 @@ NOTICES: dict[str, Notice] = {
         "plus à y répondre. Votre conseiller reste à votre écoute." + SIGNATURE,
     ),
     "placement_ended.officer": Notice(
-        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin. Motif : {reason}.",
+        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin le {end_date}. "
+        "Motif : {reason}.",
         subject="Fin de placement : {trainee_code} chez {employer}",
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
-        "({title} à {town}), a pris fin. Motif : {reason}." + SIGNATURE,
+        "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
     ),
 }
 

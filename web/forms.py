@@ -117,3 +117,12 @@ def placement_terms(values: Mapping[str, Any]) -> PlacementTerms:
 def typed_terms(vacancy: Vacancy) -> dict[str, str]:
     """Return the confirmation form's fields filled with the vacancy's own start date and salary."""
     return {"start_date": form_text(vacancy.start_date), "salary_fcfa_month": form_text(vacancy.salary_fcfa_month)}
+
+
+#: The fields of the form that ends a placement (employers.offers.end_placement checks them).
+ENDING_FIELDS = ("end_date", "end_reason", "end_note")
+
+
+def typed_ending(form: FormData) -> dict[str, str]:
+    """Return the end of a placement as typed: its last day, its reason's code, the note."""
+    return {name: str(form.get(name) or "").strip() for name in ENDING_FIELDS}

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from core.clock import utcnow
-from employers.models import Employer, Offer, OfferState, Vacancy, VacancyStatus
+from employers.models import Employer, Offer, OfferState, Placement, Vacancy, VacancyStatus
 from profiles.models import TraineeProfile
 from tests.factories import trainee, vacancy
 from web.auth.models import Role, User
@@ -61,3 +61,13 @@ def offer_in(session: Session, vacancy: Vacancy, trainee: TraineeProfile, state:
     session.commit()
     session.refresh(row)
     return row
+
+
+def placement_row(session: Session, offer: Offer, **fields: Any) -> Placement:
+    """Return (not stored) the placement a confirmed offer became, named by its vacancy as employers.offers names it."""
+    vacancy = session.get(Vacancy, offer.vacancy_id)
+    company = session.get(Employer, vacancy.employer_id) if vacancy else None
+    assert vacancy is not None and company is not None  # foreign keys
+    return Placement(code=f"P-{offer.id or 0:05d}", offer_id=offer.id, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
+                     employer_id=company.id, employer_name=company.name, level=vacancy.level, town=vacancy.town,
+                     **fields)  # fmt: skip

@@ -24,9 +24,9 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from employers.models import EmployerStatus, OfferState, Placement
+from employers.models import EmployerStatus, OfferState
 from profiles import cohorts
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role
@@ -169,8 +169,9 @@ def world(session: Session) -> World:
     officer = user(session, Role.officer)
     offer = offer_in(session, vacancy_a, candidate, OfferState.accepted, by=officer)
     confirmed = offer_in(session, vacancy_a, placed, OfferState.confirmed, by=officer)
-    placement = Placement(offer_id=confirmed.id or 0, vacancy_id=vacancy_a.id or 0, trainee_id=placed.id or 0,
-                          start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
+    placement = placement_row(
+        session, confirmed, start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0
+    )
     session.add(placement)
     session.commit()
     modules = [{"name": "secourisme", "weight": 1}]

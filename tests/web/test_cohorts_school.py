@@ -13,10 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from core.clock import utcnow
-from employers.models import OfferState, Placement
+from employers.models import OfferState
 from profiles import cohorts
 from profiles.models import Attendance, Cohort, TraineeProfile
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role
@@ -64,8 +64,7 @@ def scene(session: Session) -> Scene:
     company = employer(session, name="Sahel Gardiennage SARL")
     officer = user(session, Role.officer)
     placed = offer_in(session, stored_vacancy(session, company), trainees[2], OfferState.confirmed, by=officer)
-    session.add(Placement(offer_id=placed.id or 0, vacancy_id=placed.vacancy_id, trainee_id=trainees[2].id or 0,
-                          start_date=TODAY, salary_fcfa_month=60_000, confirmed_by=officer.id or 0))  # fmt: skip
+    session.add(placement_row(session, placed, start_date=TODAY, salary_fcfa_month=60_000, confirmed_by=officer.id or 0))
     session.commit()
     school = user(session, Role.school, centre_id=cohort.centre_id)
     school_b = user(session, Role.school, centre_id=other.centre_id)

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 from core.audit import AuditEvent
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from profiles.models import TraineeProfile
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.employers.test_offers import EXPECTED, SALARY, START, STATES
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
@@ -108,8 +108,9 @@ def stored(stage: Stage, trainee: TraineeProfile, state: OfferState | None) -> O
     assert officer is not None
     offer = offer_in(stage.session, stage.vacancy, trainee, state, by=officer)
     if state == OfferState.confirmed:
-        stage.session.add(Placement(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
-                                    start_date=START, salary_fcfa_month=SALARY, confirmed_by=officer.id or 0))  # fmt: skip
+        stage.session.add(
+            placement_row(stage.session, offer, start_date=START, salary_fcfa_month=SALARY, confirmed_by=officer.id or 0)
+        )
         stage.session.commit()
     return offer
 
@@ -165,12 +166,13 @@ def test_a_placement_is_ended_by_its_company_or_an_officer_once(stage: Stage) ->
         path = f"/{'officer' if party == 'officer' else 'employer'}/placements/{placement.id}/end"
         if party == "trainee":
             path = f"/employer/placements/{placement.id}/end"
-        first = browser.post(path, data={"reason": "fin de contrat", "csrf_token": browser.csrf()}, follow_redirects=False)
+        ending = {"end_date": START.isoformat(), "end_reason": "contract_ended"}
+        first = browser.post(path, data={**ending, "csrf_token": browser.csrf()}, follow_redirects=False)
         if party == "trainee":
             assert first.status_code == 403
             continue
         assert first.status_code == 303, (party, first.text[:300])
-        again = browser.post(path, data={"reason": "fin de contrat", "csrf_token": browser.csrf()}, follow_redirects=False)
+        again = browser.post(path, data={**ending, "csrf_token": browser.csrf()}, follow_redirects=False)
         assert again.status_code == 409 and "déjà terminé" in again.text
         stage.session.expire_all()
         assert stage.session.get(Placement, placement.id).ended_at is not None  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from employers.models import OfferState, Placement, Vacancy
 from matching import exchange
 from profiles.models import TraineeProfile
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth import service as auth_service
@@ -233,8 +233,7 @@ def confirmed_placement(session: Session, trainee: TraineeProfile, officer: User
     company = employer(session, name="Sahel Garde")
     vacancy = stored_vacancy(session, company, title="Agent de nuit")
     offer = offer_in(session, vacancy, trainee, OfferState.confirmed, by=officer)
-    placement = Placement(offer_id=offer.id or 0, vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0,
-                          start_date=date(2026, 12, 1), salary_fcfa_month=60000, confirmed_by=officer.id or 0)  # fmt: skip
+    placement = placement_row(session, offer, start_date=date(2026, 12, 1), salary_fcfa_month=60000, confirmed_by=officer.id or 0)
     session.add(placement)
     session.commit()
     return placement

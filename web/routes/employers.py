@@ -12,7 +12,7 @@ from employers import candidates as candidates_engine
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import offer_views, vacancy_offers
-from employers.exceptions import AlreadyPlaced, InvalidApplication, InvalidFields, ReasonRequired, VacancyFull
+from employers.exceptions import AlreadyPlaced, InvalidApplication, InvalidEnding, InvalidFields, ReasonRequired, VacancyFull
 from employers.models import Offer, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS
@@ -22,7 +22,7 @@ from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import CompanyId, EmployerUser, Lang, Submitted
 from web.errors import DomainRoute
-from web.forms import PLACEMENT_FIELDS, VacancyForm, placement_terms, typed_terms
+from web.forms import PLACEMENT_FIELDS, VacancyForm, placement_terms, typed_ending, typed_terms
 from web.labels import Labels, components_shown
 from web.messages import done_message, field_messages, message, sentences
 from web.pages import render
@@ -247,14 +247,15 @@ def turn_down(
 def end(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, placement_id: int, form: Submitted
 ) -> Response:
-    """End a hiring (the contract is over), saying why; its seat opens again."""
+    """End a hiring (the contract is over) on its last day, for a reason from the list; its seat opens again."""
     placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
     assert placement.offer_id is not None and placement.vacancy_id is not None  # a company ends its hirings only
-    reason = str(form.get("reason") or "")
+    typed = typed_ending(form)
     try:
-        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, reason=reason)
-    except ReasonRequired:
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, end_date=typed["end_date"],
+                                     reason=typed["end_reason"], note=typed["end_note"])  # fmt: skip
+    except InvalidEnding as invalid:
         offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user.actor)
-        errors = {"reason": message("end_reason_required", lang)}
-        return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
+        errors = field_messages(invalid.problems, lang)
+        return offer_page(request, session, lang, company, offer, typed=typed, errors=errors, status=422)
     return to_vacancy(placement.vacancy_id, "ended")
