@@ -23,7 +23,7 @@ _PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“
                               "\u202f": " ", "…": "..."})  # fmt: skip
 #: The longest a value may be inside an SMS (the e-mail gets it whole).
 SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20, "initials": 12, "vacancy_code": 20,
-                    "reason": 40}  # fmt: skip
+                    "reason": 40, "office_phone": 20}  # fmt: skip
 SUBJECT_LIMIT = 200
 
 #: What a trainee's decline reason code reads as.
@@ -49,6 +49,13 @@ class Notice:
 
 
 SIGNATURE = "\n\nL'équipe RDV Mali"
+
+FOLLOW_UP_BODY = (
+    "Bonjour {name},\n\nVotre conseiller RDV Mali vous appellera cette semaine (vers le {due}) pour prendre de "
+    "vos nouvelles, {month} mois après le début de votre emploi chez {employer} : votre travail, votre "
+    "vie ici, ce qui va et ce qui ne va pas. Que vous soyez encore dans cet emploi ou non, cet appel "
+    "compte pour nous."
+)
 
 NOTICES: dict[str, Notice] = {
     "offer_made.trainee": Notice(
@@ -131,6 +138,18 @@ NOTICES: dict[str, Notice] = {
         subject="Fin de placement : {trainee_code} chez {employer}",
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
         "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
+    ),
+    "follow_up_call.trainee": Notice(
+        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
+        "parler de votre emploi.",
+        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        body=FOLLOW_UP_BODY + SIGNATURE,
+    ),
+    "follow_up_call_phone.trainee": Notice(
+        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles. "
+        "Une question ? Appelez le {office_phone}.",
+        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        body=FOLLOW_UP_BODY + "\n\nUne question ? Appelez le {office_phone}." + SIGNATURE,
     ),
 }
 

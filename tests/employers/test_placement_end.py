@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +27,8 @@ def hired(session: Session, *, start: date = STARTED) -> tuple[Placement, User, 
     company = employer(session)
     boss, officer = account(session, Role.employer, employer_id=company.id), account(session, Role.officer)
     vacancy = stored_vacancy(session, company, seats=1)
-    offer = offer_in(session, vacancy, profile(session), OfferState.accepted, by=officer)
+    trainee = profile(session, phone=f"+2237{uuid.uuid4().int % 10**7:07d}")
+    offer = offer_in(session, vacancy, trainee, OfferState.accepted, by=officer)
     placement = offers.confirm_placement(session=session, offer_id=offer.id or 0, by=boss.actor, start_date=start,
                                          salary_fcfa_month=60_000)  # fmt: skip
     session.commit()
