@@ -152,6 +152,12 @@ def get_item(*, session: Session, placement_id: int, month: int, by: Actor, toda
     return next(i for i in placement_items(session=session, placement=placement, today=today) if i.month == month)
 
 
+def awaiting_company(*, session: Session, placements: Iterable[Placement], today: date) -> dict[int, list[Item]]:
+    """Return, by placement, the follow-ups fallen due and not recorded, on which its company may answer (again)."""
+    return {p.id or 0: [i for i in placement_items(session=session, placement=p, today=today) if i.status in ("due", "overdue")]
+            for p in placements}  # fmt: skip
+
+
 def _confirmations(session: Session, placement_id: int | None) -> dict[tuple[int, int], EmploymentConfirmation]:
     query = select(EmploymentConfirmation)
     if placement_id is not None:

@@ -26,6 +26,7 @@ from web.routes import (
     home,
     officer,
     officer_cohorts,
+    officer_followups,
     officer_records,
     officer_trainees,
     officer_vacancies,
@@ -88,7 +89,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router)  # fmt: skip
+               officer_followups.router, trainee.router, school.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -121,6 +121,8 @@ def typed_terms(vacancy: Vacancy) -> dict[str, str]:
 
 #: The fields of the form that ends a placement (employers.offers.end_placement checks them).
 ENDING_FIELDS = ("end_date", "end_reason", "end_note")
+#: The fields of a company's answer to a follow-up (employers.followups.confirm_employment checks them).
+CONFIRMATION_FIELDS = ("still_employed", "left_on", "left_reason")
 
 
 def typed_ending(form: FormData) -> dict[str, str]:

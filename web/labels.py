@@ -80,6 +80,14 @@ class Labels:
         """Return the reasons a placement may end for, as (code, words) options."""
         return [(r.value, self.end_reason(r.value)) for r in EndReason]
 
+    def employment(self, value: str) -> str:
+        """Return the words of what a followed-up person does (employers.models.Employment)."""
+        return message(f"employment_{value}", self.lang)
+
+    def channel(self, value: str) -> str:
+        """Return the words of how a follow-up reached the person (employers.models.ContactChannel)."""
+        return message(f"channel_{value}", self.lang)
+
     def period(self, kind: str) -> str:
         """Return the name of a period or a day of a cohort's calendar."""
         return message(f"period_{kind}", self.lang)

@@ -80,6 +80,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/employer/offers/{offer_id}/confirm"): OWN_VACANCY,
     ("POST", "/employer/offers/{offer_id}/reject"): OWN_VACANCY,
     ("POST", "/employer/placements/{placement_id}/end"): OWN_VACANCY,
+    ("POST", "/employer/placements/{placement_id}/followups/{month}/confirm"): OWN_VACANCY,
     ("POST", "/api/v1/offers/{offer_id}/confirm"): OWN_VACANCY,
     ("POST", "/api/v1/offers/{offer_id}/reject"): OWN_VACANCY,
     ("POST", "/api/v1/placements/{placement_id}/end"): OWN_VACANCY,
@@ -101,6 +102,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/officer/vacancies/{vacancy_id}/trainees/{trainee_id}/offer"): OFFICERS,
     ("POST", "/officer/offers/{offer_id}/withdraw"): OFFICERS,
     ("POST", "/officer/placements/{placement_id}/end"): OFFICERS,
+    ("GET", "/officer/followups"): OFFICERS,
+    ("GET", "/officer/placements/{placement_id}/followups/{month}"): OFFICERS,
+    ("POST", "/officer/placements/{placement_id}/followups/{month}"): OFFICERS,
     ("GET", "/officer/trainees"): OFFICERS,
     ("GET", "/officer/trainees/new"): OFFICERS,
     ("POST", "/officer/trainees/new"): OFFICERS,
@@ -190,7 +194,8 @@ def world(session: Session) -> World:
     }
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
-              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id)}  # fmt: skip
+              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
+              "month": "1"}  # fmt: skip
     return World(params, logins)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -65,3 +66,100 @@ class TestEndingByAnOfficer:
         placement = started(session, officer, date(2026, 10, 5))
         page = client.get(f"/officer/trainees/{placement.trainee_id}?lang=en").text
         assert "Trial period not passed" in page and "Last day of the contract" in page
+
+
+def due_placement(session: Session, officer: User) -> Placement:
+    """Store a running placement started 40 days ago: its 1-month follow-up is due since about 10 days."""
+    return started(session, officer, TODAY - timedelta(days=40))
+
+
+ANSWERS = {"q_economic_satisfaction": "satisfied", "q_economic_food": "never", "q_economic_borrow": "yes",
+           "q_economic_debt": "no", "q_social_housing": "acceptable", "q_social_health": "always",
+           "q_social_documents": "yes"}  # fmt: skip
+
+
+class TestOfficerFollowUp:
+    def test_from_the_dashboard_to_a_recorded_follow_up(self, client: Client, session: Session) -> None:
+        officer = signed_in(client, session)
+        placement = due_placement(session, officer)
+        link = f"/officer/placements/{placement.id}/followups/1"
+        board = client.get("/officer").text
+        assert link in board and "Suivis après placement à faire (1)" in board
+        page = client.get(link)
+        assert page.status_code == 200 and "Questionnaire de réintégration" in page.text
+        assert f'value="{TODAY.isoformat()}"' in page.text  # the day is prefilled with today
+        wrong = client.post_form(link, {"done_on": TODAY.isoformat(), "reached": "yes", "channel": "call", "employment": "",
+                                        "q_social_housing": "palace"})  # fmt: skip
+        assert wrong.status_code == 422
+        assert notes(wrong.text) == {"employment": "Ce champ est obligatoire.",
+                                     "q_social_housing": "Choisissez une des valeurs proposées."}  # fmt: skip
+        form = {"done_on": TODAY.isoformat(), "reached": "yes", "channel": "visit", "employment": "same_employer",
+                "salary_fcfa_month": "60000", **ANSWERS}  # fmt: skip
+        done = client.post_form(link, form, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == "/officer/followups?done=follow_up"
+        listed = client.get(done.headers["location"]).text
+        assert "Le suivi est enregistré." in listed and link not in listed
+        assert link not in client.get("/officer").text
+        recorded = client.get(link).text
+        assert "Suivi enregistré" in recorded and "Visite" in recorded
+        assert "Sociale</dt><dd>83 / 100" in recorded and "Psychosociale" not in recorded  # (0.5 + 1 + 1) / 3
+        again = client.post_form(link, form)
+        assert again.status_code == 409 and "Ce suivi est déjà enregistré." in again.text
+
+    def test_an_overdue_follow_up_is_listed_as_such(self, client: Client, session: Session) -> None:
+        officer = signed_in(client, session)
+        placement = started(session, officer, TODAY - timedelta(days=100))
+        listed = client.get("/officer/followups").text
+        overdue = listed[listed.index('id="overdue"') : listed.index('id="due"')]
+        assert f"/officer/placements/{placement.id}/followups/1" in overdue and "en retard, dû le" in overdue
+        assert f"/officer/placements/{placement.id}/followups/3" in listed[listed.index('id="due"') :]  # due ~8 days ago
+        assert "/followups/6" not in listed
+        assert "Suivis après placement en retard (1)" in client.get("/officer").text
+
+    def test_a_follow_up_not_yet_open_shows_no_form(self, client: Client, session: Session) -> None:
+        officer = signed_in(client, session)
+        placement = due_placement(session, officer)
+        page = client.get(f"/officer/placements/{placement.id}/followups/3").text
+        assert "follow-up-form" not in page and "à partir d&#39;une semaine avant sa date" in page
+        assert client.get(f"/officer/placements/{placement.id}/followups/5").status_code == 404
+
+
+class TestCompanyAnswer:
+    def test_the_company_says_left_which_prefills_nothing_ends_nothing_and_shows_to_the_officer(
+        self, client: Client, session: Session, new_client: Callable[[], Client]
+    ) -> None:
+        officer = user(session, Role.officer)
+        placement = due_placement(session, officer)
+        boss = new_client()
+        signed_in(boss, session, Role.employer, employer_id=placement.employer_id)
+        vacancy_page = boss.get(f"/employer/vacancies/{placement.vacancy_id}").text
+        url = f"/employer/placements/{placement.id}/followups/1/confirm"
+        assert url in vacancy_page and "ne termine pas le contrat" in vacancy_page
+        wrong = boss.post_form(url, {"still_employed": "no", "left_on": "", "left_reason": ""})
+        assert wrong.status_code == 422
+        assert notes(wrong.text) == {"left_on": "Ce champ est obligatoire.",
+                                     "left_reason": "Indiquez pourquoi le contrat prend fin."}  # fmt: skip
+        left_on = (TODAY - timedelta(days=5)).isoformat()
+        left = {"still_employed": "no", "left_on": left_on, "left_reason": "resigned"}
+        done = boss.post_form(url, left, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"].endswith("?done=employment_confirmed")
+        session.expire_all()
+        stored = session.get(Placement, placement.id)
+        assert stored is not None and stored.ended_at is None
+        client.sign_in(officer.login, PASSWORD)
+        assert "la société signale un départ" in client.get("/officer/followups").text
+        page = client.get(f"/officer/placements/{placement.id}/followups/1").text
+        assert "La société indique que l&#39;agent est parti le" in page and "Démission" in page
+        assert "Cette réponse ne termine pas le placement" in page
+
+    def test_still_employed_prefills_the_same_employer(
+        self, client: Client, session: Session, new_client: Callable[[], Client]
+    ) -> None:
+        officer = signed_in(client, session)
+        placement = due_placement(session, officer)
+        boss = new_client()
+        signed_in(boss, session, Role.employer, employer_id=placement.employer_id)
+        url = f"/employer/placements/{placement.id}/followups/1/confirm"
+        assert boss.post_form(url, {"still_employed": "yes"}, follow_redirects=False).status_code == 303
+        page = client.get(f"/officer/placements/{placement.id}/followups/1").text
+        assert '<option value="same_employer" selected>' in page and "travaille toujours chez elle" in page

@@ -28,7 +28,7 @@ from employers.models import (
     VacancyStatus,
 )
 from profiles.models import TraineeProfile
-from tests.employers.factories import offer_in, profile, stored_vacancy
+from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role, User
@@ -120,8 +120,7 @@ def count(session: Session, model: type[Any], *where: Any) -> int:
 def placed(session: Session, vacancy: Vacancy, trainee: TraineeProfile, by: User) -> Placement:
     """Store a confirmed offer and its active placement (the seat taken)."""
     offer = offer_in(session, vacancy, trainee, OfferState.confirmed, by=by)
-    row = Placement(offer_id=offer.id or 0, vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0, start_date=date(2026, 1, 5),
-                    salary_fcfa_month=60000, confirmed_by=by.id or 0)  # fmt: skip
+    row = placement_row(session, offer, start_date=date(2026, 1, 5), salary_fcfa_month=60000, confirmed_by=by.id or 0)
     vacancy.filled_seats += 1
     session.add_all([row, vacancy])
     session.commit()
