@@ -18,7 +18,8 @@ offered trainee cannot accept once the answer's deadline has passed (OfferExpire
 job has run.
 
 A placement has its own table, ``PLACEMENT_TRANSITIONS``: confirming an offer makes it active, and an
-officer or the company ends it, once (its ``ended_at`` is its state: NULL while active).
+officer or the company ends it, once (its ``ended_at`` is its state: NULL while active), on its last day and
+for a reason of EndReason (``check_ending``: the history's placement rules, and no day in the future).
 
 Who acts is an employers.lifecycle.Actor, whose party is what the tables name: ``officer`` (users with role
 officer or admin), ``employer`` (users of the vacancy's company), ``trainee`` (the offer's own trainee) and
