@@ -600,8 +600,8 @@ def run_jobs(*, days: int, outbox_file: Path | None, office_phone: str = "") -> 
     with transaction() as session:
         delivery = outbox.deliver_pending(session=session, sender=sender)
     err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
-              f"follow-ups: {len(announced)} announced; "
-              f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+              f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed; "
+              f"follow-ups: {len(announced)} announced", highlight=False)  # fmt: skip
 
 
 @app.command()
