@@ -129,19 +129,9 @@ def placement_items(*, session: Session, placement: Placement, today: date) -> l
     assert trainee is not None  # a foreign key
     records = {f.month: f for f in session.exec(select(FollowUp).where(FollowUp.placement_id == placement.id))}
     confirmations = _confirmations(session, placement.id)
-    return [
-        Item(
-            placement,
-            trainee,
-            month,
-            due,
-            status(due, today, recorded=month in records),
-            records.get(month),
-            confirmations.get((placement.id or 0, month)),
-        )  # fmt: skip
-        for month in FOLLOW_UP_MONTHS
-        for due in [due_on(placement.start_date, month)]
-    ]
+    dues = {month: due_on(placement.start_date, month) for month in FOLLOW_UP_MONTHS}
+    return [Item(placement, trainee, month, due, status(due, today, recorded=month in records), records.get(month),
+                 confirmations.get((placement.id or 0, month))) for month, due in dues.items()]  # fmt: skip
 
 
 def get_item(*, session: Session, placement_id: int, month: int, by: Actor, today: date) -> Item:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 
 from core.clock import utcnow
 from core.problems import Problem
@@ -17,7 +16,6 @@ from employers.exceptions import FollowUpNotDue, FollowUpRecorded, InvalidFollow
 from employers.followups import Item
 from employers.models import Employment
 from employers.questionnaire import DIMENSIONS, get_questionnaire
-from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser, Submitted
@@ -38,7 +36,7 @@ def follow_ups(request: Request, session: SessionDep, lang: Lang, user: OfficerU
     return render(request, "officer/followups.html", context)
 
 
-def form_page(request: Request, session: Session, lang: str, user: User, item: Item, *, typed: Mapping[str, str] | None = None,
+def form_page(request: Request, lang: str, item: Item, *, typed: Mapping[str, str] | None = None,
               problems: Sequence[Problem] = (), refusal: str | None = None, status: int = 200) -> Response:  # fmt: skip
     """Render one follow-up: the placement, the company's answer, and the form (or the record once made)."""
     today, labels, survey = utcnow().date(), Labels(lang), get_questionnaire()
@@ -56,7 +54,7 @@ def follow_up_page(
 ) -> Response:
     """Show one follow-up of a placement: the form to record it, or what was recorded."""
     item = followups.get_item(session=session, placement_id=placement_id, month=month, by=user.actor, today=utcnow().date())
-    return form_page(request, session, lang, user, item)
+    return form_page(request, lang, item)
 
 
 @router.post("/officer/placements/{placement_id}/followups/{month}", response_class=HTMLResponse)
@@ -66,10 +64,9 @@ def record(request: Request, session: SessionDep, lang: Lang, user: OfficerUser,
     typed = {name: str(value) for name, value in form.items() if name != "csrf_token"}
     try:
         followups.record_follow_up(session=session, placement_id=placement_id, month=month, by=user.actor, typed=typed)
-    except InvalidFollowUp as invalid:
+    except (InvalidFollowUp, FollowUpRecorded, FollowUpNotDue) as refused:
         item = followups.get_item(session=session, placement_id=placement_id, month=month, by=user.actor, today=utcnow().date())
-        return form_page(request, session, lang, user, item, typed=typed, problems=invalid.problems, status=422)
-    except (FollowUpRecorded, FollowUpNotDue) as refused:
-        item = followups.get_item(session=session, placement_id=placement_id, month=month, by=user.actor, today=utcnow().date())
-        return form_page(request, session, lang, user, item, typed=typed, refusal=message(refused.code, lang), status=409)
+        if isinstance(refused, InvalidFollowUp):
+            return form_page(request, lang, item, typed=typed, problems=refused.problems, status=422)
+        return form_page(request, lang, item, typed=typed, refusal=message(refused.code, lang), status=409)
     return RedirectResponse("/officer/followups?done=follow_up", status_code=303)
