@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -293,10 +293,19 @@ def confirm_employment(
     today = today or utcnow().date()
     item = _open_item(session, placement_id, month, by, Party.employer, today, opens=0)
     left_day, reason = _left(item.placement, still_employed, left_on, left_reason, today)
-    row = item.confirmation or EmploymentConfirmation(placement_id=placement_id, month=month, still_employed=True,
-                                                      confirmed_by=by.account())  # fmt: skip
-    row.still_employed, row.left_on, row.left_reason = bool(still_employed), left_day, reason
-    row.confirmed_by, row.confirmed_at = by.account(), utcnow()
+    answer: dict[str, Any] = {"still_employed": bool(still_employed), "left_on": left_day, "left_reason": reason,
+                              "confirmed_by": by.account(), "confirmed_at": utcnow()}  # fmt: skip
+    row = item.confirmation
+    if row is None:
+        try:
+            with session.begin_nested():  # the (placement, month) unique constraint: a racing answer may come first
+                row = EmploymentConfirmation(placement_id=placement_id, month=month, **answer)
+                session.add(row)
+        except IntegrityError:
+            row = session.exec(select(EmploymentConfirmation).where(EmploymentConfirmation.placement_id == placement_id,
+                                                                    EmploymentConfirmation.month == month)).one()  # fmt: skip
+    for name, value in answer.items():
+        setattr(row, name, value)
     session.add(row)
     session.flush()
     audit.record(session, actor_id=by.account(), entity="employment", entity_id=row.id, action="confirm",

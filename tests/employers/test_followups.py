@@ -3,14 +3,14 @@ answer and the SMS before each call — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
-from employers import followups, notices, offers
+from employers import dashboard, followups, notices, offers
 from employers.exceptions import (
     ActionNotAllowed,
     FollowUpNotDue,
@@ -234,3 +234,12 @@ def test_the_follow_up_sms_fits_one_gsm_message_with_the_longest_values(key: str
               "office_phone": "+223 76 12 34 56 78", "due": "31/12/2026", "month": "12"}  # fmt: skip
     notice = notices.render(key, values)
     assert len(notice.sms) <= 160 and all(c in notices.GSM_BASIC for c in notice.sms) and not notice.sms.endswith("...")
+
+
+def test_the_dashboard_lists_due_and_overdue_follow_ups(session: Session) -> None:
+    hired(session, start=START)
+    board = dashboard.dashboard(session=session, now=datetime(2026, 8, 5, tzinfo=UTC), limit=2)
+    assert [(i.month, i.status) for i in board.follow_ups_due.rows] == [(6, "due")]
+    assert [i.month for i in board.follow_ups_overdue.rows] == [3, 1] and not board.follow_ups_overdue.more
+    small = dashboard.dashboard(session=session, now=datetime(2026, 8, 5, tzinfo=UTC), limit=1)
+    assert small.follow_ups_overdue.count == 2 and small.follow_ups_overdue.more
