@@ -72,6 +72,8 @@ REMINDER_DAYS_BEFORE = 3
 FIELDS = ("done_on", "reached", "channel", "employment", "salary_fcfa_month", "note")
 
 Status = Literal["upcoming", "due", "overdue", "done"]
+#: Every status, in the order of a follow-up's life.
+STATUSES: tuple[Status, ...] = ("upcoming", "due", "overdue", "done")
 
 
 def due_on(start: date, month: int) -> date:
@@ -142,9 +144,13 @@ def get_item(*, session: Session, placement_id: int, month: int, by: Actor, toda
     return next(i for i in placement_items(session=session, placement=placement, today=today) if i.month == month)
 
 
-def awaiting_company(*, session: Session, placements: Iterable[Placement], today: date) -> dict[int, list[Item]]:
-    """Return, by placement, the follow-ups fallen due and not recorded, on which its company may answer (again)."""
-    return {p.id or 0: [i for i in placement_items(session=session, placement=p, today=today) if i.status in ("due", "overdue")]
+def by_placement(
+    *, session: Session, placements: Iterable[Placement], today: date, statuses: Iterable[Status] = ("due", "overdue")
+) -> dict[int, list[Item]]:
+    """Return, by placement, its follow-ups in these statuses (by default those fallen due and not recorded, on which
+    its company may answer, again if it did)."""
+    wanted = set(statuses)
+    return {p.id or 0: [i for i in placement_items(session=session, placement=p, today=today) if i.status in wanted]
             for p in placements}  # fmt: skip
 
 

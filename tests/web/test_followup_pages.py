@@ -163,3 +163,12 @@ class TestCompanyAnswer:
         assert boss.post_form(url, {"still_employed": "yes"}, follow_redirects=False).status_code == 303
         page = client.get(f"/officer/placements/{placement.id}/followups/1").text
         assert '<option value="same_employer" selected>' in page and "travaille toujours chez elle" in page
+
+
+def test_the_trainee_page_links_each_follow_up_with_its_status(client: Client, session: Session) -> None:
+    officer = signed_in(client, session)
+    placement = due_placement(session, officer)
+    page = client.get(f"/officer/trainees/{placement.trainee_id}").text
+    links = re.findall(rf'href="/officer/placements/{placement.id}/followups/(\d+)">(\d+) mois</a>([^<]*)', page)
+    assert [(month, shown) for month, shown, _ in links] == [("1", "1"), ("3", "3"), ("6", "6"), ("12", "12")]
+    assert links[0][2].strip() == "(à faire) ·" and links[1][2].strip().startswith("(")

@@ -183,7 +183,7 @@ def vacancy_page(
 def asks_of(session: Session, placements: Sequence[Placement | None]) -> dict[int, list[followups.Item]]:
     """Return, by placement, the follow-ups on which the company is asked "still employed?"."""
     found = [p for p in placements if p is not None]
-    return followups.awaiting_company(session=session, placements=found, today=utcnow().date())
+    return followups.by_placement(session=session, placements=found, today=utcnow().date())
 
 
 @router.post("/employer/vacancies/{vacancy_id}/candidates/{code}/request")

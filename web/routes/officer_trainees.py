@@ -24,6 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from core.clock import utcnow
 from core.problems import Problem
+from employers import followups
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.exceptions import InvalidEnding
@@ -233,6 +234,11 @@ def history(session: Session, user: User, profile_id: int) -> list[OfferLine]:
     return lines
 
 
+def placements(session: Session, profile_id: int) -> list[Placement]:
+    """Return every placement of a trainee, from offers or from the programme's history."""
+    return list(session.exec(select(Placement).where(Placement.trainee_id == profile_id)))
+
+
 def profile_page(
     request: Request,
     session: Session,
@@ -255,6 +261,8 @@ def profile_page(
         "departure": departure or Departure(), "departure_errors": field_messages((departure or Departure()).problems, lang),
         "reasons": [(r.value, Labels(lang).dropout_reason(r.value)) for r in DropoutReason],
         "ending": ending or Ending(), "ending_errors": field_messages((ending or Ending()).problems, lang),
+        "follow_ups": followups.by_placement(session=session, placements=placements(session, profile.id or 0),
+                                             today=utcnow().date(), statuses=followups.STATUSES),
         "account": auth_service.trainee_account(session=session, trainee_id=profile.id or 0), "pin": pin, "refusal": refusal,
         "done": done_message(done, lang), "today": utcnow().date(),
     }  # fmt: skip
