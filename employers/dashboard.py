@@ -3,8 +3,9 @@
 Every function takes the session and reads; none writes. Lists are short (``limit``) with their full count,
 so a page shows the first few and says how many there are.
 
-Overdue work is of two kinds: offers still ``offered`` past their ``expires_at`` (the expiry job has not
-run since), and offers ``accepted`` that the company has not confirmed for ``CONFIRMATION_DAYS`` days.
+Overdue work is of three kinds: offers still ``offered`` past their ``expires_at`` (the expiry job has not
+run since), offers ``accepted`` that the company has not confirmed for ``CONFIRMATION_DAYS`` days, and
+follow-ups after placement not recorded ``followups.GRACE_DAYS`` days after their due day.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
 from core.clock import utcnow
+from employers import followups
 from employers.models import (
     Employer,
     EmployerStatus,
@@ -130,6 +132,8 @@ class Dashboard:
     unconfirmed: Section[OfferItem]
     pending_applications: int
     confirmation_days: int
+    follow_ups_due: Section[followups.Item] = Section(0, ())
+    follow_ups_overdue: Section[followups.Item] = Section(0, ())
 
 
 def dashboard(*, session: Session, now: datetime | None = None, limit: int | None = LIST_LIMIT,
@@ -149,7 +153,19 @@ def dashboard(*, session: Session, now: datetime | None = None, limit: int | Non
         unconfirmed=acceptances_unconfirmed(session=session, now=now, days=confirmation_days, limit=cap("overdue")),
         pending_applications=pending_applications(session=session),
         confirmation_days=confirmation_days,
+        **follow_ups_waiting(session=session, now=now, limit=cap("followups")),
     )
+
+
+def follow_ups_waiting(*, session: Session, now: datetime, limit: int | None = LIST_LIMIT) -> dict[str, Section[followups.Item]]:
+    """Return the follow-ups fallen due and not recorded: those due (earliest first) and those overdue (latest first)."""
+    items = followups.open_items(session=session, today=now.date())
+    due = [i for i in items if i.status == "due"]
+    overdue = sorted((i for i in items if i.status == "overdue"), key=lambda i: i.due, reverse=True)
+    return {
+        "follow_ups_due": Section(len(due), tuple(due[:limit])),
+        "follow_ups_overdue": Section(len(overdue), tuple(overdue[:limit])),
+    }
 
 
 def _count(session: Session, query: Any) -> int:

@@ -185,6 +185,10 @@ class InvalidPlacement(InvalidFields):
     """A confirmation's start date or salary is wrong."""
 
 
+class InvalidEnding(InvalidFields):
+    """A placement's end has a wrong or missing day (``end_date``) or reason (``end_reason``)."""
+
+
 class VacancyFull(EmployerError):
     """Every seat of the vacancy is already filled by a confirmed placement."""
 
@@ -209,3 +213,32 @@ class PlacementEnded(EmployerError):
     """The placement has already ended."""
 
     code = "placement_ended"
+
+
+# ---------------------------------------------------------------- follow-ups after placement
+
+
+class FollowUpNotFound(EmployerError):
+    """No follow-up of this placement for this month (a month other than 1, 3, 6 or 12), or not one the user may see."""
+
+    code = "not_found"
+
+
+class FollowUpNotDue(EmployerError):
+    """It is too early for this follow-up (or for the company to answer for it)."""
+
+    code = "follow_up_not_due"
+
+
+class FollowUpRecorded(EmployerError):
+    """This follow-up is already recorded."""
+
+    code = "follow_up_recorded"
+
+
+class InvalidFollowUp(InvalidFields):
+    """A follow-up has wrong or missing fields."""
+
+
+class InvalidConfirmation(InvalidFields):
+    """A company's answer about an employment has wrong or missing fields."""

@@ -290,6 +290,19 @@ class EmploymentConfirmation(SQLModel, table=True):
     confirmed_at: datetime = time_field()
 
 
+class FollowUpReminder(SQLModel, table=True):
+    """The SMS telling a trainee that a follow-up call is coming: written once per placement and month."""
+
+    __tablename__ = "follow_up_reminder"
+    __table_args__ = (UniqueConstraint("placement_id", "month", name="uq_follow_up_reminder_placement_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    month: int
+    message_id: int | None = Field(default=None, foreign_key="outbox_message.id", description="none: no phone to send to")
+    created_at: datetime = time_field()
+
+
 class OutboxMessage(SQLModel, table=True):
     """A notice someone must act on, written with the change it reports and sent later by employers.outbox."""
 

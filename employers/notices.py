@@ -23,13 +23,17 @@ _PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“
                               "\u202f": " ", "…": "..."})  # fmt: skip
 #: The longest a value may be inside an SMS (the e-mail gets it whole).
 SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20, "initials": 12, "vacancy_code": 20,
-                    "reason": 40}  # fmt: skip
+                    "reason": 40, "office_phone": 20}  # fmt: skip
 SUBJECT_LIMIT = 200
 
 #: What a trainee's decline reason code reads as.
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
+#: What the reason a placement ended (models.EndReason) reads as.
+END_REASONS = {"resigned": "démission", "dismissed": "licenciement", "contract_ended": "fin du contrat",
+               "trial_failed": "période d'essai non concluante", "remigrated": "reparti à l'étranger",
+               "other": "autre raison"}  # fmt: skip
 #: What the cause of a move made by the system (models.OfferCause) reads as.
 CAUSES = {"vacancy_closed": "offre fermée par la société", "placed_elsewhere": "agent placé sur un autre poste",
           "asked_by_employer": "demandé par la société"}  # fmt: skip
@@ -45,6 +49,13 @@ class Notice:
 
 
 SIGNATURE = "\n\nL'équipe RDV Mali"
+
+FOLLOW_UP_BODY = (
+    "Bonjour {name},\n\nVotre conseiller RDV Mali vous appellera cette semaine (vers le {due}) pour prendre de "
+    "vos nouvelles, {month} mois après le début de votre emploi chez {employer} : votre travail, votre "
+    "vie ici, ce qui va et ce qui ne va pas. Que vous soyez encore dans cet emploi ou non, cet appel "
+    "compte pour nous."
+)
 
 NOTICES: dict[str, Notice] = {
     "offer_made.trainee": Notice(
@@ -122,10 +133,23 @@ NOTICES: dict[str, Notice] = {
         "plus à y répondre. Votre conseiller reste à votre écoute." + SIGNATURE,
     ),
     "placement_ended.officer": Notice(
-        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin. Motif : {reason}.",
+        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin le {end_date}. "
+        "Motif : {reason}.",
         subject="Fin de placement : {trainee_code} chez {employer}",
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
-        "({title} à {town}), a pris fin. Motif : {reason}." + SIGNATURE,
+        "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
+    ),
+    "follow_up_call.trainee": Notice(
+        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
+        "parler de votre emploi.",
+        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        body=FOLLOW_UP_BODY + SIGNATURE,
+    ),
+    "follow_up_call_phone.trainee": Notice(
+        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles. "
+        "Une question ? Appelez le {office_phone}.",
+        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        body=FOLLOW_UP_BODY + "\n\nUne question ? Appelez le {office_phone}." + SIGNATURE,
     ),
 }
 

@@ -18,7 +18,8 @@ offered trainee cannot accept once the answer's deadline has passed (OfferExpire
 job has run.
 
 A placement has its own table, ``PLACEMENT_TRANSITIONS``: confirming an offer makes it active, and an
-officer or the company ends it, once (its ``ended_at`` is its state: NULL while active).
+officer or the company ends it, once (its ``ended_at`` is its state: NULL while active), on its last day and
+for a reason of EndReason (``check_ending``: the history's placement rules, and no day in the future).
 
 Who acts is an employers.lifecycle.Actor, whose party is what the tables name: ``officer`` (users with role
 officer or admin), ``employer`` (users of the vacancy's company), ``trainee`` (the offer's own trainee) and
@@ -54,6 +55,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -68,6 +71,7 @@ from employers import outbox, vacancy_status
 from employers.exceptions import (
     AlreadyPlaced,
     EmployerError,
+    InvalidEnding,
     InvalidOfferTransition,
     InvalidPlacement,
     OfferExpired,
@@ -94,8 +98,9 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from employers.notices import CAUSES, DECLINE_REASONS, NO_REASON
+from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON
 from profiles.exceptions import TraineeNotFound
+from profiles.history import Placement as HistoryPlacement
 from profiles.models import TraineeProfile
 
 #: Days a trainee has to answer an offer, unless the caller gives another number.
@@ -395,28 +400,87 @@ def reject_by_employer(*, session: Session, offer_id: int, by: Actor, reason: st
     return offer
 
 
-def end_placement(*, session: Session, placement_id: int, by: Actor, reason: str) -> Placement:
-    """End an active placement (an officer or the company), saying why; its seat opens again."""
+def end_placement(
+    *, session: Session, placement_id: int, by: Actor, end_date: date | str | None, reason: EndReason | str | None,
+    note: str | None = None, today: date | None = None,
+) -> Placement:  # fmt: skip
+    """End an active placement (an officer or the company) on a day, for a reason of EndReason; its seat opens again.
+
+    The day and the reason are checked by ``check_ending`` (InvalidEnding lists every problem); `note` is free
+    text kept with them. `today` is the day the end is recorded (default: today in Bamako, i.e. UTC).
+    """
     rule = PLACEMENT_TRANSITIONS[PlacementAction.end]
     rule.require(PlacementAction.end.value, by, "a placement")
     placement = get_placement(session=session, placement_id=placement_id, by=by)
-    reason = _reason(reason)
+    if placement.ended_at is not None:
+        raise PlacementEnded(placement_id)
+    day_ended, why = check_ending(placement, end_date=end_date, reason=reason, today=today or utcnow().date())
+    note = (note or "").strip() or None
     ended = session.exec(  # an active placement is one not ended: the UPDATE's condition on its state
         update(Placement)
         .where(col(Placement.id) == placement_id, col(Placement.ended_at).is_(None))
-        .values(ended_at=utcnow(), end_date=utcnow().date(), end_reason=EndReason.other, end_note=reason, ended_by=by.account())
+        .values(ended_at=utcnow(), end_date=day_ended, end_reason=why, end_note=note, ended_by=by.account())
         .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(placement)
     if ended != 1:
         raise PlacementEnded(placement_id)
-    assert placement.vacancy_id is not None and placement.offer_id is not None  # a confirmed offer's placement
-    vacancy_status.release_seat(session=session, vacancy_id=placement.vacancy_id)
-    offer = session.get(Offer, placement.offer_id)
-    assert offer is not None  # a placement's offer is a foreign key
-    _audit(session, offer, "placement", placement_id, PlacementState.active, rule.target, by.account(), reason)
-    _notify(session, offer, "placement_ended", officer=True, placement=placement, by=by)
+    if placement.vacancy_id is not None:
+        vacancy_status.release_seat(session=session, vacancy_id=placement.vacancy_id)
+    audit.record(session, actor_id=by.account(), entity="placement", entity_id=placement_id, action=rule.target.value,
+                 from_state=PlacementState.active.value, to_state=rule.target.value, reason=why.value,
+                 trainee_id=placement.trainee_id, vacancy_id=placement.vacancy_id, employer_id=placement.employer_id,
+                 details={"end_date": day_ended.isoformat(), "end_reason": why.value, "note": note})  # fmt: skip
+    offer = session.get(Offer, placement.offer_id) if placement.offer_id is not None else None
+    if offer is not None:
+        _notify(session, offer, "placement_ended", officer=True, placement=placement, by=by)
     return placement
+
+
+def check_ending(
+    placement: Placement, *, end_date: date | str | None, reason: EndReason | str | None, today: date
+) -> tuple[date, EndReason]:
+    """Return the day and reason of a placement's end, or raise InvalidEnding listing every problem.
+
+    The history's placement record (profiles.history.Placement) holds the rules: a real date not before the
+    start, a reason from its list whenever there is an end. The day is not in the future either — except that
+    a placement that has not started yet may end on its start day (the hiring fell through).
+    """
+    typed_day = end_date.isoformat() if isinstance(end_date, date) else str(end_date or "").strip()
+    typed_reason = reason.value if isinstance(reason, EndReason) else str(reason or "").strip()
+    record = {"id": placement.code, "trainee_id": str(placement.trainee_id), "employer": placement.employer_name,
+              "level": placement.level, "start_date": placement.start_date, "salary_fcfa_month": 0,
+              "end_date": typed_day or None, "end_reason": typed_reason or None}  # fmt: skip
+    problems = _ending_problems(record, placement.start_date)
+    if not typed_day:
+        problems.insert(0, Problem("end_date", "field_required"))
+    if not typed_reason:
+        problems = [p for p in problems if p.field != "end_reason"] + [Problem("end_reason", "end_reason_required")]
+    if not problems:
+        day_ended = date.fromisoformat(typed_day)
+        if day_ended > max(today, placement.start_date):
+            problems.append(Problem("end_date", "date_in_future"))
+    if problems:
+        raise InvalidEnding(problems)
+    return date.fromisoformat(typed_day), EndReason(typed_reason)
+
+
+def _ending_problems(record: dict[str, Any], start: date) -> list[Problem]:
+    """Return the problems the history's placement record finds in the end's day and reason."""
+    try:
+        HistoryPlacement.model_validate(record)
+    except ValidationError as invalid:
+        return [_ending_problem(error, start) for error in invalid.errors(include_url=False) if error["loc"]
+                and error["loc"][0] in ("end_date", "end_reason")]  # fmt: skip
+    return []
+
+
+def _ending_problem(error: ErrorDetails, start: date) -> Problem:
+    if error["loc"][0] == "end_reason":
+        return Problem("end_reason", "field_choice")
+    if error["type"] == "value_error" and "before start_date" in error["msg"]:
+        return Problem("end_date", "end_before_start", {"start": day(start)})
+    return Problem("end_date", "field_date")
 
 
 # ---------------------------------------------------------------- the system
@@ -676,10 +740,17 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
         "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
-        "deadline": day(due), "reason": (placement.end_note or reason) if placement else reason,
+        "deadline": day(due), "reason": _ending_words(placement) if placement and placement.end_reason else reason,
         "start_date": day(placement.start_date) if placement else "",
+        "end_date": day(placement.end_date) if placement and placement.end_date else "",
         "salary": money(placement.salary_fcfa_month) if placement else "",
     }  # fmt: skip
+
+
+def _ending_words(placement: Placement) -> str:
+    """Return, in the notices' French, why a placement ended: its reason's words, then the note written with it."""
+    words = END_REASONS[placement.end_reason.value] if placement.end_reason else NO_REASON
+    return f"{words} ({placement.end_note})" if placement.end_note else words
 
 
 def _words(offer: Offer) -> str:

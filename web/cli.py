@@ -708,7 +708,8 @@ def jobs(
         Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
     ] = None,
 ) -> None:
-    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, send the outbox, purge old sign-in data."""
+    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, announce follow-up calls, send the outbox,
+    purge old sign-in data."""
     import time
 
     from web.config import get_settings
@@ -716,25 +717,28 @@ def jobs(
     settings = get_settings()
     chosen = outbox_file or (Path(settings.outbox_file) if settings.outbox_file else None)
     while True:
-        run_jobs(days=settings.offer_answer_days, outbox_file=chosen)
+        run_jobs(days=settings.offer_answer_days, outbox_file=chosen, office_phone=settings.office_phone)
         if not every:
             return
         time.sleep(every)
 
 
-def run_jobs(*, days: int, outbox_file: Path | None) -> None:
+def run_jobs(*, days: int, outbox_file: Path | None, office_phone: str = "") -> None:
     """Run the periodic jobs once, each in its own transaction, and print what they did."""
     from core.clock import utcnow
-    from employers import offers, outbox
+    from employers import followups, offers, outbox
     from web.auth import service as auth_service
 
     with transaction() as session:
         expiry = offers.expire_offers(session=session, now=utcnow(), days=days)
+    with transaction() as session:
+        announced = followups.remind_trainees(session=session, today=utcnow().date(), office_phone=office_phone)
     sender = outbox.FileSender(outbox_file) if outbox_file else outbox.ConsoleSender()
     with transaction() as session:
         delivery = outbox.deliver_pending(session=session, sender=sender)
     err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
-              f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+              f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed; "
+              f"follow-ups: {len(announced)} announced", highlight=False)  # fmt: skip
     with transaction() as session:
         attempts, sessions = auth_service.purge(session=session, now=utcnow())
     err.print(f"sign-ins: {attempts} old failed attempt(s) and {sessions} expired session(s) deleted", highlight=False)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     ranking_top: int = 50
     offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")
     outbox_file: str = Field(default="", description="JSON-lines file the outbox is sent to; empty: printed on the console")
+    office_phone: str = Field(default="", description="the placement officers' phone, given in the SMS announcing a follow-up")
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""

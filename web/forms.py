@@ -117,3 +117,14 @@ def placement_terms(values: Mapping[str, Any]) -> PlacementTerms:
 def typed_terms(vacancy: Vacancy) -> dict[str, str]:
     """Return the confirmation form's fields filled with the vacancy's own start date and salary."""
     return {"start_date": form_text(vacancy.start_date), "salary_fcfa_month": form_text(vacancy.salary_fcfa_month)}
+
+
+#: The fields of the form that ends a placement (employers.offers.end_placement checks them).
+ENDING_FIELDS = ("end_date", "end_reason", "end_note")
+#: The fields of a company's answer to a follow-up (employers.followups.confirm_employment checks them).
+CONFIRMATION_FIELDS = ("still_employed", "left_on", "left_reason")
+
+
+def typed_ending(form: FormData) -> dict[str, str]:
+    """Return the end of a placement as typed: its last day, its reason's code, the note."""
+    return {name: str(form.get(name) or "").strip() for name in ENDING_FIELDS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from employers.models import Vacancy
+from employers.models import EndReason, Vacancy
 from matching import components
 from matching.messages import label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
@@ -79,6 +79,22 @@ class Labels:
     def dropout_reason(self, reason: str) -> str:
         """Return the words of a reason for leaving the programme."""
         return message(f"dropout_{reason}", self.lang)
+
+    def end_reason(self, reason: str) -> str:
+        """Return the words of a reason a placement ended (employers.models.EndReason)."""
+        return message(f"end_reason_{reason}", self.lang)
+
+    def end_reasons(self) -> list[tuple[str, str]]:
+        """Return the reasons a placement may end for, as (code, words) options."""
+        return [(r.value, self.end_reason(r.value)) for r in EndReason]
+
+    def employment(self, value: str) -> str:
+        """Return the words of what a followed-up person does (employers.models.Employment)."""
+        return message(f"employment_{value}", self.lang)
+
+    def channel(self, value: str) -> str:
+        """Return the words of how a follow-up reached the person (employers.models.ContactChannel)."""
+        return message(f"channel_{value}", self.lang)
 
     def period(self, kind: str) -> str:
         """Return the name of a period or a day of a cohort's calendar."""

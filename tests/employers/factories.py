@@ -63,10 +63,11 @@ def offer_in(session: Session, vacancy: Vacancy, trainee: TraineeProfile, state:
     return row
 
 
-def placement_row(session: Session, *, offer_id: int, vacancy_id: int, **fields: Any) -> Placement:
-    """Return (not stored) the placement a confirmed offer becomes, naming its employer, level and town as its vacancy does."""
-    post = session.get(Vacancy, vacancy_id)
-    company = session.get(Employer, post.employer_id) if post else None
-    assert post is not None and company is not None
-    return Placement(code=f"P-{offer_id:05d}", offer_id=offer_id, vacancy_id=vacancy_id, employer_id=company.id,
-                     employer_name=company.name, level=post.level, town=post.town, **fields)  # fmt: skip
+def placement_row(session: Session, offer: Offer, **fields: Any) -> Placement:
+    """Return (not stored) the placement a confirmed offer became, named by its vacancy as employers.offers names it."""
+    vacancy = session.get(Vacancy, offer.vacancy_id)
+    company = session.get(Employer, vacancy.employer_id) if vacancy else None
+    assert vacancy is not None and company is not None  # foreign keys
+    return Placement(code=f"P-{offer.id or 0:05d}", offer_id=offer.id, vacancy_id=offer.vacancy_id, trainee_id=offer.trainee_id,
+                     employer_id=company.id, employer_name=company.name, level=vacancy.level, town=vacancy.town,
+                     **fields)  # fmt: skip

@@ -76,17 +76,8 @@ def test_trainees_without_an_offer_in_progress_come_first(session: Session) -> N
     busy, idle, done = (profile(session, full_name=n) for n in ("Occupée", "Libre", "Placée"))
     offer_in(session, post, busy, OfferState.shortlisted, by=officer)
     offer = offer_in(session, post, done, OfferState.confirmed, by=officer)
-    session.add(
-        placement_row(
-            session,
-            offer_id=offer.id or 0,
-            vacancy_id=post.id or 0,
-            trainee_id=done.id or 0,
-            start_date=date(2026, 2, 1),
-            salary_fcfa_month=50000,
-            confirmed_by=officer.id or 0,
-        )
-    )
+    session.add(placement_row(session, offer, start_date=date(2026, 2, 1),
+                          salary_fcfa_month=50000, confirmed_by=officer.id or 0))  # fmt: skip
     session.commit()
 
     found = dashboard.trainees_not_placed(session=session)
@@ -154,17 +145,8 @@ def test_the_review_ranks_every_trainee_not_placed_consenting_or_not(session: Se
     profile(session, full_name="Débutant", experience=[])
     busy = profile(session, full_name="En poste")
     offer = offer_in(session, other, busy, OfferState.confirmed, by=officer)
-    session.add(
-        placement_row(
-            session,
-            offer_id=offer.id or 0,
-            vacancy_id=other.id or 0,
-            trainee_id=busy.id or 0,
-            start_date=date(2026, 2, 1),
-            salary_fcfa_month=50000,
-            confirmed_by=officer.id or 0,
-        )
-    )
+    session.add(placement_row(session, offer, start_date=date(2026, 2, 1),
+                          salary_fcfa_month=50000, confirmed_by=officer.id or 0))  # fmt: skip
     broken = TraineeProfile(code="T-BROKEN", full_name="Profil cassé", home_town="Bamako", literacy="???")
     session.add(broken)
     session.commit()

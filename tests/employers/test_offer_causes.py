@@ -72,7 +72,8 @@ def test_an_offer_made_again_forgets_why_it_was_withdrawn(session: Session) -> N
     chosen, other, boss = placed_elsewhere(session)
     placement = offers.placement_of(session=session, offer_id=chosen.id or 0)
     assert placement is not None
-    offers.end_placement(session=session, placement_id=placement.id or 0, by=boss.actor, reason="fin de contrat")
+    offers.end_placement(session=session, placement_id=placement.id or 0, by=boss.actor, end_date=START,
+                           reason="contract_ended")  # fmt: skip
     officer = account(session, Role.officer)
     again = offers.propose_offer(session=session, vacancy_id=other.vacancy_id, trainee_id=other.trainee_id, by=officer.actor)
     assert (again.id, again.state, again.cause, again.reason) == (other.id, OfferState.offered, None, None)

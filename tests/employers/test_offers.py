@@ -24,6 +24,7 @@ from employers.exceptions import (
     ActionNotAllowed,
     AlreadyPlaced,
     EmployerError,
+    InvalidEnding,
     InvalidOfferTransition,
     InvalidPlacement,
     InvalidVacancy,
@@ -43,6 +44,7 @@ from employers.models import (
     CandidateRequest,
     DeclineReason,
     Employer,
+    EndReason,
     Offer,
     OfferCause,
     OfferOrigin,
@@ -62,6 +64,8 @@ from web.migrate import alembic_config, upgrade
 
 START = date(2027, 1, 4)
 SALARY = 65_000
+#: A valid end of a placement starting on START (not started yet: it may end on its start day only).
+ENDING: dict[str, Any] = {"end_date": START, "reason": "resigned"}
 
 
 @dataclass
@@ -166,18 +170,18 @@ def test_every_state_of_a_placement_for_each_party_ending_it(session: Session, s
         terms = {"start_date": START, "salary_fcfa_month": SALARY}
         placed = offers.confirm_placement(session=session, offer_id=accepted.id or 0, by=scene.boss.actor, **terms)
         if state == offers.PlacementState.ended:
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="fin")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, **ENDING)
         session.commit()
         by = {"officer": scene.officer.actor, "employer": scene.boss.actor, "trainee": trainee_user, "system": SYSTEM}[party]
         before, case = trail(session, trainee_id=trainee.id), f"end by {party} on {state.value}"
         if party in parties and state.value in sources:
-            ended = offers.end_placement(session=session, placement_id=placed.id or 0, by=by, reason="démission")
+            ended = offers.end_placement(session=session, placement_id=placed.id or 0, by=by, **ENDING)
             session.commit()
             assert ended.ended_at is not None and ended.ended_by == by.user_id, case
             assert trail(session, trainee_id=trainee.id) == [*before, ("placement", state.value, target)], case
             continue
         with pytest.raises(ActionNotAllowed if party not in parties else PlacementEnded):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=by, reason="démission")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=by, **ENDING)
         session.rollback()
         assert trail(session, trainee_id=trainee.id) == before, case
 
@@ -225,15 +229,7 @@ def test_every_state_and_party_for_each_action(session: Session, scene: Scene, a
             offer = offer_in(session, scene.vacancy, trainee, state, by=scene.officer) if state else None
             if state == OfferState.confirmed and offer is not None:
                 session.add(
-                    placement_row(
-                        session,
-                        offer_id=offer.id or 0,
-                        vacancy_id=offer.vacancy_id,
-                        trainee_id=trainee.id or 0,
-                        start_date=START,
-                        salary_fcfa_month=SALARY,
-                        confirmed_by=scene.boss.id or 0,
-                    )
+                    placement_row(session, offer, start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0)
                 )
                 session.commit()
             by = {"officer": scene.officer.actor, "employer": scene.boss.actor, "trainee": trainee_user}[party]
@@ -517,8 +513,7 @@ class TestConfirmPlacement:
                 for _ in range(3)]  # fmt: skip
 
         def place(offer: Offer, ended: datetime | None = None) -> None:
-            session.add(placement_row(session, offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_id=trainee.id or 0,
-                                  start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0,
+            session.add(placement_row(session, offer, start_date=START, salary_fcfa_month=SALARY, confirmed_by=scene.boss.id or 0,
                                   ended_at=ended))  # fmt: skip
             session.commit()
 
@@ -550,21 +545,21 @@ class TestConfirmPlacement:
         session.commit()
         session.refresh(one_seat)
         assert one_seat.status == VacancyStatus.filled
-        with pytest.raises(ReasonRequired):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="")
+        with pytest.raises(InvalidEnding):
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, end_date=START, reason="")
         with pytest.raises(ActionNotAllowed):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.trainee(session)[1], reason="départ")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.trainee(session)[1], **ENDING)
         with pytest.raises(PlacementNotFound):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.rival.actor, reason="départ")
-        ended = offers.end_placement(
-            session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="fin de la période d'essai"
-        )
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.rival.actor, **ENDING)
+        ended = offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, end_date=START,
+                                     reason="trial_failed", note="  absent trois jours  ")  # fmt: skip
         session.commit()
-        assert (ended.end_note, ended.ended_by) == ("fin de la période d'essai", scene.boss.id) and ended.ended_at is not None
+        assert (ended.end_date, ended.end_reason, ended.end_note) == (START, EndReason.trial_failed, "absent trois jours")
+        assert ended.ended_by == scene.boss.id and ended.ended_at is not None
         session.refresh(one_seat)
         assert (one_seat.filled_seats, one_seat.status) == (0, VacancyStatus.open)
         with pytest.raises(PlacementEnded):
-            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="encore")
+            offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, **ENDING)
         assert trail(session)[-1] == ("placement", "active", "ended")
         assert kinds(session, offer.id or 0)[-1] == "placement_ended.officer"
 
@@ -572,7 +567,7 @@ class TestConfirmPlacement:
         trainee, _ = scene.trainee(session)
         first = offer_in(session, scene.vacancy, trainee, OfferState.accepted, by=scene.officer)
         placed = self.confirm(session, scene, first)
-        offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, reason="démission")
+        offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.officer.actor, **ENDING)
         second = offer_in(session, stored_vacancy(session, scene.company), trainee, OfferState.accepted, by=scene.officer)
         assert self.confirm(session, scene, second).trainee_id == trainee.id
 
@@ -637,7 +632,8 @@ def test_a_whole_journey_is_audited_and_notified(session: Session, scene: Scene)
     offers.accept(session=session, offer_id=offer.id or 0, by=trainee_user)
     placed = offers.confirm_placement(session=session, offer_id=offer.id or 0, by=scene.boss.actor, start_date=START,
                                       salary_fcfa_month=SALARY)  # fmt: skip
-    offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, reason="contrat terminé")
+    offers.end_placement(session=session, placement_id=placed.id or 0, by=scene.boss.actor, end_date=START,
+                         reason=EndReason.contract_ended)  # fmt: skip
     session.commit()
     events = offers.audit_trail(session=session, trainee_id=trainee.id)
     assert [(e.entity, e.entity_id, e.from_state, e.to_state, e.actor_id) for e in events] == [
@@ -649,7 +645,7 @@ def test_a_whole_journey_is_audited_and_notified(session: Session, scene: Scene)
         ("placement", placed.id, "active", "ended", scene.boss.id),
     ]
     assert {(e.vacancy_id, e.employer_id, e.reason) for e in events[-1:]} == {
-        (scene.vacancy.id, scene.company.id, "contrat terminé")
+        (scene.vacancy.id, scene.company.id, "contract_ended")
     }
     assert len(offers.audit_trail(session=session, vacancy_id=scene.vacancy.id)) == 7
     assert len(offers.audit_trail(session=session, employer_id=scene.company.id, trainee_id=other.id)) == 1
@@ -667,7 +663,8 @@ LONGEST = {"employer": "Société de Gardiennage et de Sécurité Privée Kéné
            "title": "Agent de sécurité incendie et d'assistance à personnes, chef d'équipe de nuit " * 2,
            "town": "Bamako Commune VI — quartier Sénou, près de l'aéroport", "vacancy_code": "V-" + "9" * 62,
            "trainee_code": "T-" + "7" * 62, "initials": "A. B. C. D. E. F. G.", "name": "Aïssata Ténin Coulibaly",
-           "deadline": "31/12/2026", "start_date": "04/01/2027", "salary": "125 000",
+           "deadline": "31/12/2026", "start_date": "04/01/2027", "end_date": "28/02/2027", "salary": "125 000",
+           "office_phone": "+223 76 12 34 56 78", "due": "31/12/2026", "month": "12",
            "reason": "le candidat a trouvé un autre emploi plus près de chez lui, à Kati, avec un meilleur salaire"}  # fmt: skip
 
 

@@ -34,7 +34,8 @@ def test_placements_from_before_get_their_code_employer_and_end(fresh_url: str) 
                                          salary_fcfa_month=70_000)  # fmt: skip
             first = offers.placement_of(session=session, offer_id=ended.id or 0)
             assert first is not None
-            offers.end_placement(session=session, placement_id=first.id or 0, by=boss.actor, reason="fin de contrat")
+            offers.end_placement(session=session, placement_id=first.id or 0, by=boss.actor, end_date=date(2027, 1, 4),
+                                 reason="other", note="fin de contrat")  # fmt: skip
             session.commit()
             names = (company.name, vacancy.level, vacancy.town)
             offer_ids = (ended.id, active.id)

@@ -382,8 +382,9 @@ class TestCandidates:
         assert candidates.candidates_for(session=session, vacancy=post).eligible_count == 2
         officer = account(session, Role.officer)
         offer = offer_in(session, other, placed, OfferState.confirmed, by=officer)
-        placement = placement_row(session, offer_id=offer.id or 0, vacancy_id=other.id or 0, trainee_id=placed.id or 0,
-                              start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
+        placement = placement_row(
+            session, offer, start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0
+        )
         session.add(placement)
         session.commit()
         found = candidates.candidates_for(session=session, vacancy=post)

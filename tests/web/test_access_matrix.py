@@ -81,6 +81,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/employer/offers/{offer_id}/confirm"): OWN_VACANCY,
     ("POST", "/employer/offers/{offer_id}/reject"): OWN_VACANCY,
     ("POST", "/employer/placements/{placement_id}/end"): OWN_VACANCY,
+    ("POST", "/employer/placements/{placement_id}/followups/{month}/confirm"): OWN_VACANCY,
     ("POST", "/api/v1/offers/{offer_id}/confirm"): OWN_VACANCY,
     ("POST", "/api/v1/offers/{offer_id}/reject"): OWN_VACANCY,
     ("POST", "/api/v1/placements/{placement_id}/end"): OWN_VACANCY,
@@ -102,6 +103,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/officer/vacancies/{vacancy_id}/trainees/{trainee_id}/offer"): OFFICERS,
     ("POST", "/officer/offers/{offer_id}/withdraw"): OFFICERS,
     ("POST", "/officer/placements/{placement_id}/end"): OFFICERS,
+    ("GET", "/officer/followups"): OFFICERS,
+    ("GET", "/officer/placements/{placement_id}/followups/{month}"): OFFICERS,
+    ("POST", "/officer/placements/{placement_id}/followups/{month}"): OFFICERS,
     ("GET", "/officer/trainees"): OFFICERS,
     ("GET", "/officer/trainees/new"): OFFICERS,
     ("POST", "/officer/trainees/new"): OFFICERS,
@@ -175,8 +179,9 @@ def world(session: Session) -> World:
     officer = user(session, Role.officer)
     offer = offer_in(session, vacancy_a, candidate, OfferState.accepted, by=officer)
     confirmed = offer_in(session, vacancy_a, placed, OfferState.confirmed, by=officer)
-    placement = placement_row(session, offer_id=confirmed.id or 0, vacancy_id=vacancy_a.id or 0, trainee_id=placed.id or 0,
-                          start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0)  # fmt: skip
+    placement = placement_row(
+        session, confirmed, start_date=date(2027, 1, 4), salary_fcfa_month=65_000, confirmed_by=officer.id or 0
+    )
     session.add(placement)
     session.commit()
     modules = [{"name": "secourisme", "weight": 1}]
@@ -196,7 +201,7 @@ def world(session: Session) -> World:
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
               "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
-              "user_id": str(user(session, Role.officer).id)}  # fmt: skip
+              "user_id": str(user(session, Role.officer).id), "month": "1"}  # fmt: skip
     return World(params, logins)
 
 

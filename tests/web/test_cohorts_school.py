@@ -64,8 +64,7 @@ def scene(session: Session) -> Scene:
     company = employer(session, name="Sahel Gardiennage SARL")
     officer = user(session, Role.officer)
     placed = offer_in(session, stored_vacancy(session, company), trainees[2], OfferState.confirmed, by=officer)
-    session.add(placement_row(session, offer_id=placed.id or 0, vacancy_id=placed.vacancy_id, trainee_id=trainees[2].id or 0,
-                          start_date=TODAY, salary_fcfa_month=60_000, confirmed_by=officer.id or 0))  # fmt: skip
+    session.add(placement_row(session, placed, start_date=TODAY, salary_fcfa_month=60_000, confirmed_by=officer.id or 0))
     session.commit()
     school = user(session, Role.school, centre_id=cohort.centre_id)
     school_b = user(session, Role.school, centre_id=other.centre_id)

@@ -202,24 +202,27 @@ class TestRejectAndEnd:
         )
         assert done.status_code == 303 and hiring.state(offer) == OfferState.rejected_by_employer
 
-    def test_ending_a_placement_needs_a_reason_and_frees_its_seat(self, hiring: Hiring) -> None:
+    def test_ending_a_placement_needs_its_day_and_a_reason_and_frees_its_seat(self, hiring: Hiring) -> None:
         hiring.vacancy.seats = 1
         hiring.session.add(hiring.vacancy)
         hiring.session.commit()
-        assert hiring.confirm(hiring.accepted()).status_code == 303
+        assert hiring.confirm(hiring.accepted(), start="2026-10-05").status_code == 303
         [placement] = placements(hiring.session)
         assert hiring.refreshed().status == VacancyStatus.filled
         url = f"/employer/placements/{placement.id}/end"
-        missing = hiring.client.post_form(url, {"reason": ""})
-        assert missing.status_code == 422 and error_next_to(missing.text, "reason") == "Indiquez pourquoi le contrat prend fin."
-        assert hiring.refreshed().filled_seats == 1
-        done = hiring.client.post_form(url, {"reason": "Fin de la période d'essai"}, follow_redirects=False)
+        missing = hiring.client.post_form(url, {"end_date": "2026-10-01", "end_reason": "", "end_note": "absent"})
+        assert missing.status_code == 422
+        assert error_next_to(missing.text, "end_reason") == "Indiquez pourquoi le contrat prend fin."
+        assert error_next_to(missing.text, "end_date") == "Le contrat ne peut pas finir avant son début (05/10/2026)."
+        assert 'value="absent"' in missing.text and hiring.refreshed().filled_seats == 1
+        form = {"end_date": "2026-11-20", "end_reason": "trial_failed", "end_note": "absent trois jours"}
+        done = hiring.client.post_form(url, form, follow_redirects=False)
         assert done.status_code == 303 and done.headers["location"].endswith("?done=ended")
         assert (hiring.refreshed().filled_seats, hiring.refreshed().status) == (0, VacancyStatus.open)
         page = hiring.client.get(done.headers["location"]).text
         assert "Le placement est terminé." in page and "0 place sur 1 pourvue" in page
-        assert "Contrat terminé le" in page and "Fin de la période d&#39;essai" in page and NAME in page
-        again = hiring.client.post_form(url, {"reason": "encore"})
+        assert "Contrat terminé le 20/11/2026 : Période d&#39;essai non concluante (absent trois jours)" in page and NAME in page
+        again = hiring.client.post_form(url, form)
         assert again.status_code == 409 and "Ce placement est déjà terminé." in again.text
 
 
@@ -307,9 +310,13 @@ class TestApi:
 
         end = f"/api/v1/placements/{hired[0].json()['id']}/end"
         missing = api(hiring.client, "POST", end, json={"reason": " "})
-        assert missing.status_code == 422 and missing.json()["detail"] == {"reason": "Indiquez pourquoi le contrat prend fin."}
-        ended = api(hiring.client, "POST", end, json={"reason": "Démission"})
-        assert ended.status_code == 200 and ended.json()["end_note"] == "Démission" and ended.json()["ended_at"]
+        assert missing.status_code == 422 and missing.json()["detail"] == {
+            "end_date": "Ce champ est obligatoire.", "end_reason": "Indiquez pourquoi le contrat prend fin."}  # fmt: skip
+        unknown = api(hiring.client, "POST", end, json={"end_date": START, "reason": "Démission"})
+        assert unknown.json()["detail"] == {"end_reason": "Choisissez une des valeurs proposées."}
+        ended = api(hiring.client, "POST", end, json={"end_date": START, "reason": "resigned", "note": "parti"})
+        assert ended.status_code == 200 and ended.json()["ended_at"]
+        assert (ended.json()["end_date"], ended.json()["end_reason"], ended.json()["end_note"]) == (START, "resigned", "parti")
         assert hiring.refreshed().filled_seats == 0
 
     def test_a_full_vacancy_answers_409(self, hiring: Hiring) -> None:
@@ -331,7 +338,7 @@ class TestApi:
         [placement] = placements(session)
         calls = [("GET", f"/api/v1/vacancies/{hiring.vacancy.id}/offers"), ("POST", f"/api/v1/offers/{waiting.id}/confirm"),
                  ("POST", f"/api/v1/offers/{waiting.id}/reject"), ("POST", f"/api/v1/placements/{placement.id}/end")]  # fmt: skip
-        body = {"start_date": START, "salary_fcfa_month": SALARY, "reason": "x"}
+        body = {"start_date": START, "salary_fcfa_month": SALARY, "reason": "resigned", "end_date": START}
         for account, secret, expected in [
             (user(session, Role.employer, employer_id=employer(session).id), PASSWORD, 404),
             (user(session, Role.officer), PASSWORD, 403),

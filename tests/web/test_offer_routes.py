@@ -109,15 +109,7 @@ def stored(stage: Stage, trainee: TraineeProfile, state: OfferState | None) -> O
     offer = offer_in(stage.session, stage.vacancy, trainee, state, by=officer)
     if state == OfferState.confirmed:
         stage.session.add(
-            placement_row(
-                stage.session,
-                offer_id=offer.id or 0,
-                vacancy_id=offer.vacancy_id,
-                trainee_id=trainee.id or 0,
-                start_date=START,
-                salary_fcfa_month=SALARY,
-                confirmed_by=officer.id or 0,
-            )
+            placement_row(stage.session, offer, start_date=START, salary_fcfa_month=SALARY, confirmed_by=officer.id or 0)
         )
         stage.session.commit()
     return offer
@@ -174,12 +166,13 @@ def test_a_placement_is_ended_by_its_company_or_an_officer_once(stage: Stage) ->
         path = f"/{'officer' if party == 'officer' else 'employer'}/placements/{placement.id}/end"
         if party == "trainee":
             path = f"/employer/placements/{placement.id}/end"
-        first = browser.post(path, data={"reason": "fin de contrat", "csrf_token": browser.csrf()}, follow_redirects=False)
+        ending = {"end_date": START.isoformat(), "end_reason": "contract_ended"}
+        first = browser.post(path, data={**ending, "csrf_token": browser.csrf()}, follow_redirects=False)
         if party == "trainee":
             assert first.status_code == 403
             continue
         assert first.status_code == 303, (party, first.text[:300])
-        again = browser.post(path, data={"reason": "fin de contrat", "csrf_token": browser.csrf()}, follow_redirects=False)
+        again = browser.post(path, data={**ending, "csrf_token": browser.csrf()}, follow_redirects=False)
         assert again.status_code == 409 and "déjà terminé" in again.text
         stage.session.expire_all()
         assert stage.session.get(Placement, placement.id).ended_at is not None  # type: ignore[union-attr]

@@ -233,8 +233,7 @@ def confirmed_placement(session: Session, trainee: TraineeProfile, officer: User
     company = employer(session, name="Sahel Garde")
     vacancy = stored_vacancy(session, company, title="Agent de nuit")
     offer = offer_in(session, vacancy, trainee, OfferState.confirmed, by=officer)
-    placement = placement_row(session, offer_id=offer.id or 0, vacancy_id=vacancy.id or 0, trainee_id=trainee.id or 0,
-                          start_date=date(2026, 12, 1), salary_fcfa_month=60000, confirmed_by=officer.id or 0)  # fmt: skip
+    placement = placement_row(session, offer, start_date=date(2026, 12, 1), salary_fcfa_month=60000, confirmed_by=officer.id or 0)
     session.add(placement)
     session.commit()
     return placement

@@ -120,15 +120,7 @@ def count(session: Session, model: type[Any], *where: Any) -> int:
 def placed(session: Session, vacancy: Vacancy, trainee: TraineeProfile, by: User) -> Placement:
     """Store a confirmed offer and its active placement (the seat taken)."""
     offer = offer_in(session, vacancy, trainee, OfferState.confirmed, by=by)
-    row = placement_row(
-        session,
-        offer_id=offer.id or 0,
-        vacancy_id=vacancy.id or 0,
-        trainee_id=trainee.id or 0,
-        start_date=date(2026, 1, 5),
-        salary_fcfa_month=60000,
-        confirmed_by=by.id or 0,
-    )
+    row = placement_row(session, offer, start_date=date(2026, 1, 5), salary_fcfa_month=60000, confirmed_by=by.id or 0)
     vacancy.filled_seats += 1
     session.add_all([row, vacancy])
     session.commit()

@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from employers import candidates as candidates_engine
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import OfferView, offer_views, vacancy_offers
-from employers.exceptions import ReasonRequired, VacancyNotOpen
-from employers.models import CandidateRequest, Employer, EmployerStatus, OfferState, Placement, Vacancy, VacancyStatus
+from employers.exceptions import VacancyNotOpen
+from employers.models import CandidateRequest, Employer, EmployerStatus, EndReason, OfferState, Placement, Vacancy, VacancyStatus
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from web.auth import service as auth_service
 from web.config import get_settings
@@ -28,7 +28,7 @@ from web.db import SessionDep
 from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, language
 from web.errors import DomainRoute
 from web.forms import placement_terms
-from web.messages import field_messages, message
+from web.messages import field_messages
 
 
 class FieldErrors(BaseModel):
@@ -268,8 +268,8 @@ class PlacementPublic(BaseModel):
     salary_fcfa_month: int
     confirmed_at: datetime
     ended_at: datetime | None
-    end_date: date | None
-    end_reason: str | None
+    end_date: date | None = Field(description="The contract's last day.")
+    end_reason: EndReason | None
     end_note: str | None
 
 
@@ -310,11 +310,17 @@ class OfferRejection(BaseModel):
 
 
 class PlacementEnding(BaseModel):
-    """Why the contract ends (required)."""
+    """The contract's last day and why it ends (both required), with an optional note."""
 
-    model_config = _required("reason")
+    model_config = _required("end_date", "reason")
 
-    reason: SkipValidation[str] = Field(default="", description="Sent to the placement officer; must not be empty.")
+    end_date: SkipValidation[str | None] = Field(
+        default=None, description="YYYY-MM-DD; not before the start, not after today.", json_schema_extra={"format": "date"}
+    )
+    reason: SkipValidation[str | None] = Field(
+        default=None, description="Why it ends, a code of the list.", json_schema_extra={"enum": [r.value for r in EndReason]}
+    )
+    note: SkipValidation[str | None] = Field(default=None, description="Free text sent to the placement officer.")
 
 
 # ---------------------------------------------------------------- conversions
@@ -511,11 +517,18 @@ def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: O
 def end_placement(
     session: SessionDep, lang: Lang, user: EmployerUser, placement_id: int, body: PlacementEnding
 ) -> PlacementPublic:
-    """End a current hiring, saying why; its seat opens again."""
-    try:
-        ended = offers_service.end_placement(
-            session=session, placement_id=placement_id, by=user.actor, reason=str(body.reason or "")
-        )
-    except ReasonRequired as missing:
-        raise HTTPException(422, detail={"reason": message("end_reason_required", lang)}) from missing
+    """End a current hiring on its last day, for a reason from the list; its seat opens again."""
+    ended = offers_service.end_placement(
+        session=session,
+        placement_id=placement_id,
+        by=user.actor,
+        end_date=_text(body.end_date),
+        reason=_text(body.reason),
+        note=_text(body.note),
+    )
     return placement_public(ended)
+
+
+def _text(value: object) -> str | None:
+    """Return a body's value as the service reads it (a non-string, e.g. a number, as its text)."""
+    return None if value is None else str(value)

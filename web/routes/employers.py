@@ -6,14 +6,25 @@ from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
+from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
+from employers import followups
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import offer_views, vacancy_offers
-from employers.exceptions import AlreadyPlaced, InvalidApplication, InvalidFields, ReasonRequired, VacancyFull
-from employers.models import Offer, Vacancy
+from employers.exceptions import (
+    AlreadyPlaced,
+    InvalidApplication,
+    InvalidConfirmation,
+    InvalidEnding,
+    InvalidFields,
+    ReasonRequired,
+    VacancyFull,
+)
+from employers.models import Offer, Placement, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS
 from web.auth import service as auth_service
@@ -22,7 +33,7 @@ from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import CompanyId, EmployerUser, Lang, Submitted
 from web.errors import DomainRoute
-from web.forms import PLACEMENT_FIELDS, VacancyForm, placement_terms, typed_terms
+from web.forms import CONFIRMATION_FIELDS, PLACEMENT_FIELDS, VacancyForm, placement_terms, typed_ending, typed_terms
 from web.labels import Labels, components_shown
 from web.messages import done_message, field_messages, message, sentences
 from web.pages import render
@@ -163,13 +174,20 @@ def vacancy_page(
         else None
     )
     asked = set(employers_service.requested(session=session, vacancy_id=vacancy_id))
+    hiring = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
     context = {
         "vacancy": vacancy, "found": found, "asked": asked, "labels": Labels(lang), "done": done_message(done, lang),
         "shown": components_shown(vacancy),
         "warnings": sentences(employers_service.warnings_of(vacancy), lang),
-        "hiring": vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id), "terms": typed_terms(vacancy),
+        "hiring": hiring, "terms": typed_terms(vacancy), "asks": asks_of(session, [v.placement for v in hiring.placements]),
     }  # fmt: skip
     return render(request, "employers/vacancy.html", context)
+
+
+def asks_of(session: Session, placements: Sequence[Placement | None]) -> dict[int, list[followups.Item]]:
+    """Return, by placement, the follow-ups on which the company is asked "still employed?"."""
+    found = [p for p in placements if p is not None]
+    return followups.by_placement(session=session, placements=found, today=utcnow().date())
 
 
 @router.post("/employer/vacancies/{vacancy_id}/candidates/{code}/request")
@@ -199,7 +217,7 @@ def offer_page(
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=offer.vacancy_id, employer_id=company)
     [view] = offer_views(session, [offer])
     context = {"vacancy": vacancy, "view": view, "labels": Labels(lang), "terms": {**typed_terms(vacancy), **(typed or {})},
-               "errors": errors or {}, "refusal": refusal}  # fmt: skip
+               "errors": errors or {}, "refusal": refusal, "asks": asks_of(session, [view.placement])}  # fmt: skip
     return render(request, "employers/offer.html", context, status)
 
 
@@ -251,14 +269,37 @@ def turn_down(
 def end(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, placement_id: int, form: Submitted
 ) -> Response:
-    """End a hiring (the contract is over), saying why; its seat opens again."""
+    """End a hiring (the contract is over) on its last day, for a reason from the list; its seat opens again."""
     placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
     assert placement.offer_id is not None and placement.vacancy_id is not None  # a company ends its hirings only
-    reason = str(form.get("reason") or "")
+    typed = typed_ending(form)
     try:
-        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, reason=reason)
-    except ReasonRequired:
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, end_date=typed["end_date"],
+                                     reason=typed["end_reason"], note=typed["end_note"])  # fmt: skip
+    except InvalidEnding as invalid:
         offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user.actor)
-        errors = {"reason": message("end_reason_required", lang)}
-        return offer_page(request, session, lang, company, offer, typed={"reason": reason}, errors=errors, status=422)
+        errors = field_messages(invalid.problems, lang)
+        return offer_page(request, session, lang, company, offer, typed=typed, errors=errors, status=422)
     return to_vacancy(placement.vacancy_id, "ended")
+
+
+@router.post("/employer/placements/{placement_id}/followups/{month}/confirm", response_class=HTMLResponse)
+def confirm_employment(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, placement_id: int, month: int,
+    form: Submitted,
+) -> Response:  # fmt: skip
+    """Answer a follow-up: the trainee still works here, or left on a day for a reason (which does not end the contract)."""
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
+    typed = {name: str(form.get(name) or "").strip() for name in CONFIRMATION_FIELDS}
+    still = {"yes": True, "no": False}.get(typed["still_employed"])
+    try:
+        followups.confirm_employment(session=session, placement_id=placement_id, month=month, by=user.actor, still_employed=still,
+                                     left_on=typed["left_on"] or None, left_reason=typed["left_reason"] or None)  # fmt: skip
+    except InvalidConfirmation as invalid:
+        assert placement.offer_id is not None  # a company answers for its own hirings, made from offers
+        offer = offers_service.get_offer(session=session, offer_id=placement.offer_id, by=user.actor)
+        errors = field_messages(invalid.problems, lang)
+        return offer_page(request, session, lang, company, offer, typed={**typed, "month": str(month)}, errors=errors, status=422)
+    if placement.vacancy_id is None:
+        return RedirectResponse("/employer", status_code=303)
+    return to_vacancy(placement.vacancy_id, "employment_confirmed")

@@ -24,9 +24,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from core.clock import utcnow
 from core.problems import Problem
+from employers import followups
 from employers import offers as offers_service
 from employers import service as employers_service
-from employers.exceptions import ReasonRequired
+from employers.exceptions import InvalidEnding
 from employers.imports import IMPORT_KINDS, ImportKind, ImportOutcome, guess_import_kind, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
 from matching import exchange
@@ -48,6 +49,7 @@ from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser, Submitted
 from web.errors import DomainRoute
+from web.forms import typed_ending
 from web.i18n import translator
 from web.labels import Labels
 from web.messages import N_, done_message, field_messages, message, sentences
@@ -238,6 +240,11 @@ def history(session: Session, user: User, profile_id: int) -> list[OfferLine]:
     return lines
 
 
+def placements(session: Session, profile_id: int) -> list[Placement]:
+    """Return every placement of a trainee, from offers or from the programme's history."""
+    return list(session.exec(select(Placement).where(Placement.trainee_id == profile_id)))
+
+
 def profile_page(
     request: Request,
     session: Session,
@@ -249,6 +256,7 @@ def profile_page(
     pin: str | None = None,
     refusal: str | None = None,
     departure: Departure | None = None,
+    ending: Ending | None = None,
     status: int = 200,
 ) -> Response:
     """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
@@ -258,6 +266,9 @@ def profile_page(
         "history": history(session, user, profile.id or 0), "path": programme_path(session, profile),
         "departure": departure or Departure(), "departure_errors": field_messages((departure or Departure()).problems, lang),
         "reasons": [(r.value, Labels(lang).dropout_reason(r.value)) for r in DropoutReason],
+        "ending": ending or Ending(), "ending_errors": field_messages((ending or Ending()).problems, lang),
+        "follow_ups": followups.by_placement(session=session, placements=placements(session, profile.id or 0),
+                                             today=utcnow().date(), statuses=followups.STATUSES),
         "account": auth_service.trainee_account(session=session, trainee_id=profile.id or 0), "pin": pin, "refusal": refusal,
         "done": done_message(done, lang), "today": utcnow().date(),
     }  # fmt: skip
@@ -293,6 +304,15 @@ def programme_path(session: Session, profile: TraineeProfile) -> ProgrammePath:
 class Departure:
     """The departure form as typed, and what is wrong with it."""
 
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: Sequence[Problem] = ()
+
+
+@dataclass(frozen=True)
+class Ending:
+    """The form ending one placement as typed, and what is wrong with it."""
+
+    placement_id: int = 0
     typed: dict[str, str] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
 
@@ -345,15 +365,16 @@ def cancel_departure(session: SessionDep, user: OfficerUser, trainee_id: int) ->
 def end_placement(
     request: Request, session: SessionDep, lang: Lang, user: OfficerUser, placement_id: int, form: Submitted
 ) -> Response:
-    """End a trainee's active placement, saying why; its seat opens again."""
+    """End a trainee's active placement on its last day, for a reason from the list; its seat opens again."""
     placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
+    typed = typed_ending(form)
     try:
-        offers_service.end_placement(
-            session=session, placement_id=placement_id, by=user.actor, reason=str(form.get("reason") or "")
-        )
-    except ReasonRequired:
+        offers_service.end_placement(session=session, placement_id=placement_id, by=user.actor, end_date=typed["end_date"],
+                                     reason=typed["end_reason"], note=typed["end_note"])  # fmt: skip
+    except InvalidEnding as invalid:
         profile = profiles_service.get_profile(session=session, profile_id=placement.trainee_id)
-        return profile_page(request, session, lang, user, profile, refusal=message("end_reason_required", lang), status=422)
+        ending = Ending(placement_id, typed, invalid.problems)
+        return profile_page(request, session, lang, user, profile, ending=ending, status=422)
     return to_profile(placement.trainee_id, "ended")
 
 
