@@ -6,35 +6,24 @@ offers to three women, ended placements). Screenshots go to var/screenshots/issu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from tests.browser.conftest import DESKTOP
-from tests.browser.test_placement_journey import LOCALE, Traffic, shot, sign_in
+from tests.browser.test_placement_journey import Traffic, shot, sign_in
+from tests.browser.test_school_journey import desk  # noqa: F401  (the desktop page fixture)
 from tests.web.factories import PASSWORD, user
 from tests.web.test_fairness_page import scene
 from web.auth.models import Role
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
-
-
-@pytest.fixture
-def desk(chromium: Browser, live_server: str) -> Iterator[tuple[Page, Traffic]]:
-    """Yield a desktop page and the record of its requests."""
-    traffic = Traffic(live_server)
-    context = traffic.watch(chromium.new_context(viewport=DESKTOP, locale=LOCALE))  # type: ignore[arg-type]
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    yield page, traffic
-    context.close()
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 def test_an_officer_reads_the_fairness_audit_and_regroups(
-    live_server: str, browser_engine: Engine, desk: tuple[Page, Traffic]
+    live_server: str,
+    browser_engine: Engine,
+    desk: tuple[Page, Traffic],  # noqa: F811  (the imported fixture)
 ) -> None:
     with Session(browser_engine) as session:
         scene(session)
