@@ -102,6 +102,7 @@ class TestPage:
         page = unescape(client.get("/fairness").text)
         assert "Audit d'équité" in page and "Femmes" in page and "Non renseigné" in page
         assert "sous les 4/5" in page and "<td>0,83</td>" in page  # women's exposure ratio
+        assert "Groupes signalés (toutes mesures) : 2" in page  # men's offers, women's placements
         assert "Awa Diarra" not in page and "F-01" not in page  # no name, no code
 
     def test_admin_groups_by_age_band_in_english(self, client: Client, session: Session) -> None:
@@ -110,6 +111,8 @@ class TestPage:
         page = unescape(client.get("/fairness?by=age_band&lang=en").text)
         assert "Fairness audit" in page and "Age band" in page and "Not known" in page
         assert '<option value="age_band" selected>' in page
+        by_literacy = unescape(client.get("/fairness?by=literacy").text)  # the language stays in its cookie
+        assert "Literacy" in by_literacy and "<th scope=\"row\">Functional</th>" in by_literacy
 
     def test_an_unknown_grouping_is_refused(self, client: Client, session: Session) -> None:
         client.sign_in(user(session, Role.officer).login, PASSWORD)
