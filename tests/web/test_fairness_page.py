@@ -112,7 +112,7 @@ class TestPage:
         assert "Fairness audit" in page and "Age band" in page and "Not known" in page
         assert '<option value="age_band" selected>' in page
         by_literacy = unescape(client.get("/fairness?by=literacy").text)  # the language stays in its cookie
-        assert "Literacy" in by_literacy and "<th scope=\"row\">Functional</th>" in by_literacy
+        assert "Literacy" in by_literacy and '<th scope="row">Functional</th>' in by_literacy
 
     def test_an_unknown_grouping_is_refused(self, client: Client, session: Session) -> None:
         client.sign_in(user(session, Role.officer).login, PASSWORD)
