@@ -29,6 +29,7 @@ from web.routes import (
     accounts,
     api_employers,
     employers,
+    fairness,
     gaps,
     home,
     officer,
@@ -136,7 +137,8 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               officer_followups.router, trainee.router, school.router, gaps.router, accounts.router)  # fmt: skip
+               officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
+               fairness.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -169,6 +169,57 @@ def gaps(
         sys.stdout.write(sentence + "\n")
 
 
+class By(StrEnum):
+    """What `rdvm fairness` groups the trainees by."""
+
+    gender = "gender"
+    age_band = "age_band"
+    region = "region"
+    literacy = "literacy"
+    cohort = "cohort"
+
+
+@app.command()
+def fairness(
+    trainees: TraineesArg,
+    vacancies: VacanciesArg,
+    by: Annotated[By, typer.Option("--by", help="Group the trainees by gender, age_band, region, literacy or cohort.")],
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Length of each vacancy's top list counted.")] = 10,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The date of the age bands (default: today, UTC).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the audit as JSON on standard output.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Print each group's share of trainees, of eligible pairs and of top-list appearances (the four-fifths rule)."""
+    from matching.fairness import audit
+
+    t, v = load_pair(trainees, vacancies, quiet)
+    day = as_of.date() if as_of else datetime.now(UTC).date()
+    found = audit(t, v, by=by.value, top=top, as_of=day).to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_fairness(found)
+
+
+def print_fairness(found: dict[str, Any]) -> None:
+    """Print a fairness audit as a table, flagged groups marked."""
+    table = Table(title=f"Fairness by {found['by']}: top {found['top']} of every vacancy (flag: ratio < 0.8, 10+ trainees)")
+    columns = ("trainees", "trainee_share", "eligible_share", "exposure_share", "exposure_ratio")
+    table.add_column("group")
+    for name in columns:
+        table.add_column(name, justify="right")
+    table.add_column("flagged")
+    for g in found["groups"]:
+        cells = ("—" if g[name] is None else str(g[name]) for name in columns)
+        table.add_row(escape(g["group"]), *cells, "FLAGGED" if g["flagged"] else "")
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 120)
+    console.print(table)
+
+
 @app.command()
 def plan(
     trainees: TraineesArg,

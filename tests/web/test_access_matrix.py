@@ -128,6 +128,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/calendar"): OFFICERS,
     ("GET", "/officer/gaps"): OFFICERS,
     ("GET", "/school/gaps"): SCHOOLS,
+    ("GET", "/fairness"): OFFICERS,  # web.routes.fairness.FAIRNESS_ROLES; the auditor joins when it exists
     ("GET", "/school"): SCHOOLS,
     ("GET", "/school/cohorts/{cohort_id}"): OWN_COHORT,
     ("GET", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,

@@ -137,3 +137,21 @@ def test_serve_believes_forwarded_headers_only_from_trusted_proxies(
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_fairness_as_shipped(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+    from matching import exchange
+    from tests.matching.test_fairness import hand_case
+
+    trainees, vacancies = hand_case()
+    exchange.write(tmp_path / "trainees.csv", trainees, "trainees")
+    exchange.write(tmp_path / "vacancies.json", vacancies, "vacancies")
+    done = run(
+        fresh_sqlite, "fairness", tmp_path / "trainees.csv", tmp_path / "vacancies.json", "--by", "gender", "--top", "5", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    # Women: 5 of 10 appearances for 13 of 24 trainees; men: 5 for 10 (the best): 10/13 = 0.7692, flagged.
+    assert json.loads(done.stdout)["groups"][0] == {
+        "group": "F", "trainees": 13, "trainee_share": 0.5417, "eligible_share": 0.3714,
+        "exposure_share": 0.5, "exposure_ratio": 0.7692, "flagged": True,
+    }  # fmt: skip
