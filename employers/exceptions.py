@@ -209,3 +209,15 @@ class PlacementEnded(EmployerError):
     """The placement has already ended."""
 
     code = "placement_ended"
+
+
+class WeightsVersionNotFound(EmployerError):
+    """The weights version to roll back to does not exist."""
+
+    code = "not_found"
+
+
+class WeightsNotAdoptable(EmployerError):
+    """The proposed weights do not meet the adoption rule (too few outcomes, or no gain)."""
+
+    code = "weights_not_adoptable"

@@ -13,8 +13,9 @@ cross-validated AUC beats the current weights' (on the same folds) by `MIN_GAIN`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,10 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import optimize, special
 
+from matching import exchange
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee
 from matching.config import ScoringConfig
+from matching.exchange import Parsed
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, Prepared, prepare
 
@@ -203,5 +206,25 @@ def learn(
 ) -> Learned:
     """Learn component weights from the outcomes of (trainee, vacancy) pairs, keeping the current ones unless clearly better."""
     config = config or ScoringConfig()
+    if not outcomes:
+        return learn_matrix(np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), config.weights)
     x, y = outcome_matrix(trainees, vacancies, outcomes, config)
     return learn_matrix(x, y, config.weights)
+
+
+# ---------------------------------------------------------------- the OUTCOMES file
+
+
+def read_outcomes(path: str | Path, *, trainee_ids: Collection[str], vacancy_ids: Collection[str]) -> Parsed[Outcome]:
+    """Read an OUTCOMES file (JSON or CSV `trainee_id, vacancy_id, outcome` records): every error at once, unknown ids too."""
+    parsed = exchange.load_located(path, kind="outcomes", model=Outcome)
+    known = {"trainee_id": set(trainee_ids), "vacancy_id": set(vacancy_ids)}
+    files = {"trainee_id": "trainees", "vacancy_id": "vacancies"}
+    unknown = [
+        exchange.Issue(parsed.source, raw.where, name, f"{value!r} is not in the {files[name]} file")
+        for raw in parsed.raw
+        for name in ("trainee_id", "vacancy_id")
+        if (value := str(raw.data.get(name, "")).strip()) and value not in known[name]
+    ]
+    parsed.issues += unknown
+    return parsed
