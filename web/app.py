@@ -21,6 +21,7 @@ from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
 from web.routes import (
+    admin_weights,
     api_employers,
     employers,
     gaps,
@@ -89,7 +90,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router, gaps.router)  # fmt: skip
+               trainee.router, school.router, gaps.router, admin_weights.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)
