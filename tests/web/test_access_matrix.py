@@ -39,6 +39,7 @@ SIGNED_IN: dict[str, Outcome] = {**dict.fromkeys(ROLES, "ok"), "anonymous": "sig
 EMPLOYERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "employer_a": "ok", "employer_b": "ok"}
 OWN_VACANCY: dict[str, Outcome] = {**EMPLOYERS, "employer_b": 404}
 OFFICERS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "officer": "ok", "admin": "ok"}
+ADMINS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "admin": "ok"}
 TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "trainee": "ok", "trainee_b": "ok"}
 OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
@@ -123,6 +124,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/calendar"): OFFICERS,
     ("GET", "/officer/gaps"): OFFICERS,
     ("GET", "/school/gaps"): SCHOOLS,
+    ("GET", "/admin/weights"): ADMINS,
+    ("POST", "/admin/weights/adopt"): ADMINS,
+    ("POST", "/admin/weights/rollback"): {**ADMINS, "admin": 404},  # an empty form names no version
     ("GET", "/school"): SCHOOLS,
     ("GET", "/school/cohorts/{cohort_id}"): OWN_COHORT,
     ("GET", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,
