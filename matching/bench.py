@@ -32,6 +32,8 @@ SIZES: dict[str, tuple[int, int, int | None, bool]] = {
 }
 TOP = 50
 NAIVE_VACANCIES, NAIVE_TRAINEES = 10, 400
+#: `rdvm learn`'s workload: outcomes, over pairs of this many trainees and vacancies.
+LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES = 10_000, 2_000, 400
 
 
 def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | None, seed: int) -> None:
@@ -39,6 +41,49 @@ def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | Non
     out = Path(folder)
     (out / "trainees.json").write_text(json.dumps({"trainees": t}, ensure_ascii=False), "utf-8")
     (out / "vacancies.json").write_text(json.dumps({"vacancies": v}, ensure_ascii=False), "utf-8")
+
+
+def _outcome_files(folder: str, seed: int, size: tuple[int, int, int]) -> None:
+    """Write a learning workload: trainees, vacancies and outcomes that depend on proximity and level fit only."""
+    from matching.components import NAMES
+    from matching.learning import Outcome, outcome_matrix
+
+    out, (n_outcomes, n_trainees, n_vacancies) = Path(folder), size
+    _generate_files(folder, n_trainees, n_vacancies, None, seed)
+    trainees = exchange.load(out / "trainees.json", "trainees").records
+    vacancies = exchange.load(out / "vacancies.json", "vacancies").records
+    rng = np.random.default_rng(seed)
+    flat = rng.choice(len(trainees) * len(vacancies), size=n_outcomes, replace=False)
+    pairs = [(trainees[i % len(trainees)].id, vacancies[i // len(trainees)].id) for i in flat]
+    x, _ = outcome_matrix(trainees, vacancies, [Outcome(trainee_id=t, vacancy_id=v, outcome=0) for t, v in pairs])
+    chance = 1 / (1 + np.exp(-(4 * x[:, NAMES.index("proximity")] + 3 * x[:, NAMES.index("level")] - 4)))
+    lasted = rng.random(len(pairs)) < chance
+    rows = [{"trainee_id": t, "vacancy_id": v, "outcome": int(o)} for (t, v), o in zip(pairs, lasted, strict=True)]
+    (out / "outcomes.json").write_text(json.dumps({"outcomes": rows}), "utf-8")
+
+
+def learn_end_to_end(seed: int, size: tuple[int, int, int] = (LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES)) -> dict[str, Any]:
+    """Run `rdvm learn --json` on synthetic outcomes (outcomes, trainees, vacancies) as a separate process; return its figures."""
+    with tempfile.TemporaryDirectory(prefix="rdvm-bench-learn-") as folder:
+        child = multiprocessing.get_context("spawn").Process(target=_outcome_files, args=(folder, seed, size))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError("generating the outcomes failed")
+        command = [sys.executable, "-m", "web.cli", "learn", "trainees.json", "vacancies.json", "outcomes.json", "--json", "-q"]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"rdvm learn exited with status {done.returncode}: {done.stderr[-500:]}")
+    result = json.loads(done.stdout)
+    return {
+        "learn_outcomes": result["n"],
+        "learn_command_seconds": round(seconds, 3),
+        "learn_baseline_auc": result["baseline"]["auc"],
+        "learn_learned_auc": result["learned"]["auc"],
+        "learn_adopted": result["adopted"],
+    }
 
 
 def peak_rss_mb() -> float:
@@ -155,6 +200,8 @@ def run_benchmark(
             "peak_rss_mb": round(peak_rss_mb(), 1),
         }
     )
+    log(f"rdvm learn on {LEARN_OUTCOMES:,} synthetic outcomes as a separate process …")
+    figures.update(learn_end_to_end(seed))
     return figures
 
 
