@@ -60,3 +60,12 @@ def test_adopting_a_proposal_that_fails_the_rule_is_refused(client: Client, sess
     refused = client.post_form("/admin/weights/adopt", {})  # type: ignore[attr-defined]
     assert refused.status_code == 409 and "ne remplissent pas la règle d&#39;adoption" in refused.text
     assert weights.history(session=session) == []
+
+
+def test_the_officers_menu_links_the_page_for_admins_only(client: Client, session: Session, new_client: object) -> None:
+    admin, officer = user(session, Role.admin), user(session, Role.officer)
+    client.sign_in(admin.login, PASSWORD)
+    assert '<a href="/admin/weights">Poids du score</a>' in client.get("/officer").text
+    other = new_client()  # type: ignore[operator]
+    other.sign_in(officer.login, PASSWORD)
+    assert other.get("/officer").status_code == 200 and "/admin/weights" not in other.get("/officer").text
