@@ -33,7 +33,7 @@ SIZES: dict[str, tuple[int, int, int | None, bool]] = {
 TOP = 50
 NAIVE_VACANCIES, NAIVE_TRAINEES = 10, 400
 #: `rdvm learn`'s workload: outcomes, over pairs of this many trainees and vacancies.
-LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES = 10_000, 2_000, 400
+LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES = 10_000, 2_000, 500
 
 
 def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | None, seed: int) -> None:
@@ -43,29 +43,40 @@ def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | Non
     (out / "vacancies.json").write_text(json.dumps({"vacancies": v}, ensure_ascii=False), "utf-8")
 
 
-def _outcome_files(folder: str, seed: int, size: tuple[int, int, int]) -> None:
-    """Write a learning workload: trainees, vacancies and outcomes that depend on proximity and level fit only."""
+def known_rule_outcomes(trainees: list[Any], vacancies: list[Any], n: int, seed: int) -> list[dict[str, Any]]:
+    """Return n outcomes of distinct eligible pairs, lasting with chance σ(4·proximity + 3·level − 4) (nothing else counts)."""
     from matching.components import NAMES
-    from matching.learning import Outcome, outcome_matrix
+    from matching.learning import pair_components, pair_eligible
+    from matching.scoring import prepare
 
+    p, rng = prepare(trainees, vacancies), np.random.default_rng(seed)
+    every = np.arange(len(trainees) * len(vacancies))
+    rows, cols = (every // len(trainees)).astype(np.intp), (every % len(trainees)).astype(np.intp)
+    eligible = np.flatnonzero(pair_eligible(p, rows, cols))
+    chosen = np.sort(rng.choice(eligible, size=min(n, len(eligible)), replace=False))
+    x = pair_components(p, rows[chosen], cols[chosen])
+    chance = 1 / (1 + np.exp(-(4 * x[:, NAMES.index("proximity")] + 3 * x[:, NAMES.index("level")] - 4)))
+    lasted = rng.random(len(chosen)) < chance
+    return [
+        {"trainee_id": p.trainees.ids[c], "vacancy_id": p.vacancies.ids[r], "outcome": int(o)}
+        for r, c, o in zip(rows[chosen], cols[chosen], lasted, strict=True)
+    ]
+
+
+def outcome_files(folder: str, seed: int, size: tuple[int, int, int]) -> None:
+    """Write a learning workload: trainees, vacancies and (outcomes, trainees, vacancies) `size` known-rule outcomes."""
     out, (n_outcomes, n_trainees, n_vacancies) = Path(folder), size
     _generate_files(folder, n_trainees, n_vacancies, None, seed)
     trainees = exchange.load(out / "trainees.json", "trainees").records
     vacancies = exchange.load(out / "vacancies.json", "vacancies").records
-    rng = np.random.default_rng(seed)
-    flat = rng.choice(len(trainees) * len(vacancies), size=n_outcomes, replace=False)
-    pairs = [(trainees[i % len(trainees)].id, vacancies[i // len(trainees)].id) for i in flat]
-    x, _ = outcome_matrix(trainees, vacancies, [Outcome(trainee_id=t, vacancy_id=v, outcome=0) for t, v in pairs])
-    chance = 1 / (1 + np.exp(-(4 * x[:, NAMES.index("proximity")] + 3 * x[:, NAMES.index("level")] - 4)))
-    lasted = rng.random(len(pairs)) < chance
-    rows = [{"trainee_id": t, "vacancy_id": v, "outcome": int(o)} for (t, v), o in zip(pairs, lasted, strict=True)]
+    rows = known_rule_outcomes(trainees, vacancies, n_outcomes, seed)
     (out / "outcomes.json").write_text(json.dumps({"outcomes": rows}), "utf-8")
 
 
 def learn_end_to_end(seed: int, size: tuple[int, int, int] = (LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES)) -> dict[str, Any]:
     """Run `rdvm learn --json` on synthetic outcomes (outcomes, trainees, vacancies) as a separate process; return its figures."""
     with tempfile.TemporaryDirectory(prefix="rdvm-bench-learn-") as folder:
-        child = multiprocessing.get_context("spawn").Process(target=_outcome_files, args=(folder, seed, size))
+        child = multiprocessing.get_context("spawn").Process(target=outcome_files, args=(folder, seed, size))
         child.start()
         child.join()
         if child.exitcode != 0:

@@ -13,8 +13,8 @@ cross-validated AUC beats the current weights' (on the same folds) by `MIN_GAIN`
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTr
 from matching.config import ScoringConfig
 from matching.exchange import Parsed
 from matching.models import Trainee, Vacancy
-from matching.scoring import BLOCK_PAIRS, Prepared, prepare
+from matching.scoring import BLOCK_PAIRS, Prepared, hard_failures, prepare
 
 Floats = NDArray[np.float64]
 Intps = NDArray[np.intp]
@@ -40,6 +40,8 @@ MIN_GAIN = 0.02
 #: Folds of the cross-validation, and its seed (fixed: the same outcomes give the same answer).
 FOLDS = 5
 SEED = 0
+#: The warning of an outcome whose pair the hard rules exclude (FORMAT.md, "Outcomes").
+EXCLUDED = "the hard rules exclude this pair (a placement by override): left out"
 #: Decimals of the weights learned.
 DECIMALS = 4
 
@@ -65,6 +67,8 @@ class Learned:
     adopted: bool
     reason: str
     fitted: dict[str, float] | None = None  # the learned weights, adopted or not (None when nothing was fitted)
+    #: The outcomes left out (their positions): pairs the hard rules exclude, placed by override (FORMAT.md).
+    excluded: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as `rdvm learn` prints it."""
@@ -97,31 +101,42 @@ def pair_components(p: Prepared, vacancies: Intps, trainees: Intps) -> Floats:
 
 def _per_block(p: Prepared, computed: PerBlock, vacancies: Intps, trainees: Intps) -> Floats:
     """Compute a per-block component for the pairs' vacancies, a bounded number of rows at a time."""
+    return _gathered(p, lambda rows: computed.values(p, rows), vacancies, trainees, np.float64)
+
+
+def pair_eligible(p: Prepared, vacancies: Intps, trainees: Intps) -> NDArray[np.bool_]:
+    """Return whether each (vacancy row, trainee column) pair passes every hard rule."""
+    return _gathered(p, lambda rows: ~hard_failures(p, rows).any(), vacancies, trainees, np.bool_)
+
+
+def _gathered(
+    p: Prepared, block: Callable[[Intps], NDArray[Any]], vacancies: Intps, trainees: Intps, dtype: type
+) -> NDArray[Any]:
+    """Return a [vacancy rows × all trainees] matrix's values at some pairs, computed a bounded number of rows at a time."""
     rows, inverse = np.unique(vacancies, return_inverse=True)
-    out = np.empty(len(vacancies))
+    out: NDArray[Any] = np.empty(len(vacancies), dtype=dtype)
     size = max(1, BLOCK_PAIRS // max(len(p.trainees), 1))
     for start in range(0, len(rows), size):
         picked = np.flatnonzero((inverse >= start) & (inverse < start + size))
-        block = computed.values(p, rows[start : start + size])
-        out[picked] = block[inverse[picked] - start, trainees[picked]]
+        out[picked] = block(rows[start : start + size])[inverse[picked] - start, trainees[picked]]
     return out
 
 
 def outcome_matrix(
     trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], outcomes: Sequence[Outcome], config: ScoringConfig | None = None
-) -> tuple[Floats, NDArray[np.int8]]:
-    """Return the component scores of the outcomes' pairs and their outcomes (ids must name given records)."""
+) -> tuple[Floats, NDArray[np.int8], NDArray[np.bool_]]:
+    """Return the component scores of the outcomes' pairs, their outcomes and whether the hard rules let each pair be."""
     used_t = {o.trainee_id for o in outcomes}
     used_v = {o.vacancy_id for o in outcomes}
     t = [x for x in trainees if x.id in used_t]
     v = [x for x in vacancies if x.id in used_v]
     p = prepare(t, v, config)
-    t_col = {x.id: i for i, x in enumerate(t)}
-    v_row = {x.id: i for i, x in enumerate(v)}
+    t_col = {x: i for i, x in enumerate(p.trainees.ids)}  # the engine's order (it sorts the records), not the input's
+    v_row = {x: i for i, x in enumerate(p.vacancies.ids)}
     rows = np.fromiter((v_row[o.vacancy_id] for o in outcomes), dtype=np.intp, count=len(outcomes))
     cols = np.fromiter((t_col[o.trainee_id] for o in outcomes), dtype=np.intp, count=len(outcomes))
     y = np.fromiter((o.outcome for o in outcomes), dtype=np.int8, count=len(outcomes))
-    return np.clip(pair_components(p, rows, cols), 0.0, 1.0), y
+    return np.clip(pair_components(p, rows, cols), 0.0, 1.0), y, pair_eligible(p, rows, cols)
 
 
 # ---------------------------------------------------------------- fitting
@@ -208,8 +223,9 @@ def learn(
     config = config or ScoringConfig()
     if not outcomes:
         return learn_matrix(np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), config.weights)
-    x, y = outcome_matrix(trainees, vacancies, outcomes, config)
-    return learn_matrix(x, y, config.weights)
+    x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    learned = learn_matrix(x[eligible], y[eligible], config.weights)
+    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)))
 
 
 # ---------------------------------------------------------------- the OUTCOMES file

@@ -255,7 +255,10 @@ def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, *, quiet
     if count or o is None:
         err.print(f"[bold red]{count} error(s): nothing was learned.[/]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    return learning.learn(t.records, v.records, o.records)
+    learned = learning.learn(t.records, v.records, o.records)
+    excluded = [Issue(o.source, o.located[i][0], "", learning.EXCLUDED, severity="warning") for i in learned.excluded]
+    report_issues(excluded, warnings=not quiet)
+    return learned
 
 
 def learned_from_database() -> tuple[Learned, str]:

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from matching import synth
+from matching.bench import known_rule_outcomes
 from matching.components import NAMES
 from matching.config import DEFAULT_WEIGHTS
 from matching.exchange import parse_text
-from matching.learning import Outcome, learn, learn_matrix, outcome_matrix, pair_components
+from matching.learning import Outcome, learn, learn_matrix, pair_components
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, prepare, score_block
 
@@ -25,17 +26,15 @@ def workload() -> tuple[list[Trainee], list[Vacancy]]:
     return trainees, vacancies
 
 
-def random_pairs(n: int, seed: int) -> list[tuple[str, str]]:
-    """Return n distinct (trainee id, vacancy id) pairs drawn at random."""
+def known_rule(n: int, seed: int) -> list[Outcome]:
+    """Return n outcomes of eligible pairs whose chance of lasting depends on proximity and level fit only."""
     trainees, vacancies = workload()
-    rng = np.random.default_rng(seed)
-    flat = rng.choice(len(trainees) * len(vacancies), size=n, replace=False)
-    return [(trainees[i % len(trainees)].id, vacancies[i // len(trainees)].id) for i in flat]
+    return [Outcome(**row) for row in known_rule_outcomes(trainees, vacancies, n, seed)]
 
 
-def outcomes_by(rule: np.ndarray, pairs: list[tuple[str, str]]) -> list[Outcome]:
-    """Return the pairs' outcomes as given by one 0/1 per pair."""
-    return [Outcome(trainee_id=t, vacancy_id=v, outcome=int(o)) for (t, v), o in zip(pairs, rule, strict=True)]
+def with_outcomes(outcomes: list[Outcome], values: np.ndarray) -> list[Outcome]:
+    """Return the same pairs with other outcomes."""
+    return [o.model_copy(update={"outcome": int(v)}) for o, v in zip(outcomes, values, strict=True)]
 
 
 def test_pair_components_are_the_blocks_components() -> None:
@@ -64,12 +63,8 @@ class TestKnownRule:
 
     def result(self) -> tuple[dict[str, float], float | None, float | None, bool, str]:
         trainees, vacancies = workload()
-        pairs = random_pairs(2000, seed=5)
-        x, _ = outcome_matrix(trainees, vacancies, outcomes_by(np.zeros(len(pairs)), pairs))
-        near, level = x[:, NAMES.index("proximity")], x[:, NAMES.index("level")]
-        chance = 1 / (1 + np.exp(-(4 * near + 3 * level - 4)))
-        rule = np.random.default_rng(8).random(len(pairs)) < chance
-        found = learn(trainees, vacancies, outcomes_by(rule, pairs))
+        found = learn(trainees, vacancies, known_rule(2000, seed=5))
+        assert found.n == 2000 and found.excluded == ()
         return found.weights, found.baseline_auc, found.learned_auc, found.adopted, found.reason
 
     def test_recovers_the_dominant_components_and_adopts(self) -> None:
@@ -89,9 +84,8 @@ class TestKnownRule:
 
 def test_random_outcomes_are_not_adopted() -> None:
     trainees, vacancies = workload()
-    pairs = random_pairs(1000, seed=6)
-    noise = np.random.default_rng(9).random(len(pairs)) < 0.4
-    found = learn(trainees, vacancies, outcomes_by(noise, pairs))
+    pairs = known_rule(1000, seed=6)
+    found = learn(trainees, vacancies, with_outcomes(pairs, np.random.default_rng(9).random(len(pairs)) < 0.4))
     assert not found.adopted
     assert found.reason.startswith("no gain: learned AUC")
     assert found.weights == pytest.approx(dict(DEFAULT_WEIGHTS), abs=1e-4)
@@ -100,8 +94,7 @@ def test_random_outcomes_are_not_adopted() -> None:
 
 def test_twenty_outcomes_are_too_few_and_nothing_is_fitted() -> None:
     trainees, vacancies = workload()
-    pairs = random_pairs(20, seed=7)
-    found = learn(trainees, vacancies, outcomes_by(np.arange(20) % 2, pairs))
+    found = learn(trainees, vacancies, with_outcomes(known_rule(20, seed=7), np.arange(20) % 2))
     assert found.to_dict() == {
         "n": 20,
         "weights": pytest.approx(dict(DEFAULT_WEIGHTS), abs=1e-4),
@@ -111,6 +104,16 @@ def test_twenty_outcomes_are_too_few_and_nothing_is_fitted() -> None:
         "reason": "too few outcomes (20 < 200)",
     }
     assert found.fitted is None
+
+
+def test_pairs_the_hard_rules_exclude_are_left_out() -> None:
+    trainees, vacancies = workload()
+    p = prepare(trainees, vacancies)
+    failed = np.argwhere(~score_block(p, slice(0, len(vacancies))).eligible)[:3]
+    overrides = [Outcome(trainee_id=p.trainees.ids[c], vacancy_id=p.vacancies.ids[r], outcome=1) for r, c in failed]
+    outcomes = known_rule(250, seed=2)
+    found = learn(trainees, vacancies, [overrides[0], *outcomes[:100], *overrides[1:], *outcomes[100:]])
+    assert found.excluded == (0, 101, 102) and found.n == 250
 
 
 def test_outcomes_all_alike_teach_nothing() -> None:

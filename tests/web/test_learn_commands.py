@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.components import NAMES
+from matching.bench import known_rule_outcomes
 from matching.exchange import load
-from matching.learning import Outcome, outcome_matrix
+from matching.learning import EXCLUDED
+from matching.scoring import prepare, score_block
 from tests.web.test_commands_as_shipped import fresh_sqlite, run
 
 __all__ = ["fresh_sqlite"]  # the fixture, used by name
@@ -19,21 +20,16 @@ __all__ = ["fresh_sqlite"]  # the fixture, used by name
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Synthetic trainees and vacancies, and 1,500 outcomes that depend on proximity and level fit only."""
+    """Synthetic trainees and vacancies, and 1,500 outcomes (CSV) that depend on proximity and level fit only."""
     folder = tmp_path_factory.mktemp("learn")
     done = run({}, "synth", folder, "--trainees", "300", "--vacancies", "60", "--seed", "11")
     assert done.returncode == 0, done.stderr
     trainees, vacancies = load(folder / "trainees.json", "trainees").records, load(folder / "vacancies.json", "vacancies").records
-    rng = np.random.default_rng(4)
-    flat = rng.choice(len(trainees) * len(vacancies), size=1500, replace=False)
-    pairs = [(trainees[i % len(trainees)].id, vacancies[i // len(trainees)].id) for i in flat]
-    x, _ = outcome_matrix(trainees, vacancies, [Outcome(trainee_id=t, vacancy_id=v, outcome=0) for t, v in pairs])
-    chance = 1 / (1 + np.exp(-(4 * x[:, NAMES.index("proximity")] + 3 * x[:, NAMES.index("level")] - 4)))
-    lasted = rng.random(len(pairs)) < chance
+    rows = known_rule_outcomes(trainees, vacancies, 1500, seed=4)
     with (folder / "outcomes.csv").open("w", newline="", encoding="utf-8") as sink:
-        writer = csv.writer(sink)
-        writer.writerow(["trainee_id", "vacancy_id", "outcome"])
-        writer.writerows((t, v, int(o)) for (t, v), o in zip(pairs, lasted, strict=True))
+        writer = csv.DictWriter(sink, fieldnames=["trainee_id", "vacancy_id", "outcome"])
+        writer.writeheader()
+        writer.writerows(rows)
     return folder
 
 
@@ -89,3 +85,18 @@ def test_learn_on_a_fresh_database_has_too_few_outcomes(fresh_sqlite: dict[str, 
     result = json.loads(done.stdout)
     assert result["n"] == 0 and result["adopted"] is False and result["reason"] == "too few outcomes (0 < 200)"
     assert result["weights"]["skills"] == 0.22
+
+
+def test_learn_warns_of_pairs_the_hard_rules_exclude(files: Path, tmp_path: Path) -> None:
+    trainees, vacancies = load(files / "trainees.json", "trainees").records, load(files / "vacancies.json", "vacancies").records
+    p = prepare(trainees, vacancies)
+    r, c = np.argwhere(~score_block(p, slice(0, len(vacancies))).eligible)[0]
+    with_override = tmp_path / "outcomes.csv"
+    lines = (files / "outcomes.csv").read_text("utf-8").splitlines()
+    lines.insert(2, f"{p.trainees.ids[c]},{p.vacancies.ids[r]},1")
+    with_override.write_text("\n".join(lines) + "\n", "utf-8")
+    done = run({}, "learn", files / "trainees.json", files / "vacancies.json", with_override, "--json", "-q")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["n"] == 1500  # the override's outcome is left out
+    loud = run({}, "learn", files / "trainees.json", files / "vacancies.json", with_override)
+    assert f"warning {with_override}: row 3: {EXCLUDED}" in loud.stderr
