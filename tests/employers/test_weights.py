@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
 from core.clock import utcnow
-from employers import candidates, offers, weights
+from employers import candidates, offers, review, weights
 from employers.exceptions import WeightsNotAdoptable, WeightsVersionNotFound
 from employers.models import FollowUp, OfferState, Placement
 from employers.outcomes import lasted, stored_outcomes
@@ -132,6 +132,10 @@ def test_the_application_ranks_and_offers_with_the_version_in_use(session: Sessi
     for row in after.candidates:  # the score is the weighted mean with the adopted weights
         assert row.score == pytest.approx(sum(LEARNED[k] * v for k, v in row.components.items()), abs=2e-4)
     assert [r.score for r in before.candidates] != [r.score for r in after.candidates]
+    reviewed = review.review(session=session, vacancy=post)
+    assert reviewed.eligible and all(
+        row.score == pytest.approx(sum(LEARNED[k] * v for k, v in row.components.items()), abs=2e-4) for row in reviewed.eligible
+    )
     offer = offers.shortlist(session=session, vacancy_id=post.id or 0, trainee_id=near.id or 0, by=officer.actor)
     assert offer.weights_version == made.id
     old = offer_in(session, post, far, OfferState.shortlisted, by=officer)
