@@ -207,11 +207,11 @@ def weights_or_exit(path: Path | None) -> ScoringConfig | None:
 
 @app.command()
 def learn(
-    trainees: Annotated[Path | None, typer.Argument(metavar="[TRAINEES]", help="Trainees file (exchange format).")] = None,
-    vacancies: Annotated[Path | None, typer.Argument(metavar="[VACANCIES]", help="Vacancies file (exchange format).")] = None,
+    trainees: Annotated[Path | None, typer.Argument(metavar="TRAINEES", help="Trainees file (exchange format).")] = None,
+    vacancies: Annotated[Path | None, typer.Argument(metavar="VACANCIES", help="Vacancies file (exchange format).")] = None,
     outcomes: Annotated[
         Path | None,
-        typer.Argument(metavar="[OUTCOMES]", help="Outcomes (.json, .csv): trainee_id, vacancy_id, outcome."),
+        typer.Argument(metavar="OUTCOMES", help="Outcomes (.json, .csv): trainee_id, vacancy_id, outcome."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on standard output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the weights to use to this weights file (JSON).")] = None,
