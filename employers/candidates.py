@@ -20,7 +20,10 @@ costs most of what ranking all of them does). So results are cached in this proc
   ``updated_at``; a few such results are kept. Text similarity fits its weights on the vacancies ranked
   together, so a draft's preview may differ slightly from its scores once published.
 
-Checking the keys costs two aggregate queries per page. One lock makes the cache thread-safe and makes
+* every ranking is also keyed by the version of the score's weights in use (`employers.weights`): adopting
+  or rolling back weights ranks everything again with them.
+
+Checking the keys costs three small queries per page. One lock makes the cache thread-safe and makes
 concurrent pages wait for a single computation rather than each starting its own. ``invalidate()``
 empties it (tests, or after changing data behind the application's back with the same timestamps).
 """
@@ -38,7 +41,9 @@ from pydantic import ValidationError
 from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
+from employers import weights
 from employers.models import Employer, Placement, Vacancy, VacancyStatus
+from matching.config import ScoringConfig
 from matching.messages import Lang
 from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
@@ -142,11 +147,14 @@ def summarise(ranking: VacancyRanking, pool: Pool) -> VacancyCandidates:
     return VacancyCandidates(rows, ranking.eligible_count, ranking.ineligible_count, tuple(ranking.failure_counts()))
 
 
-def rank_all(pool: Pool, vacancies: Sequence[ExchangeVacancy], *, lang: Lang, top: int) -> dict[str, VacancyCandidates]:
-    """Rank the pool for every vacancy in one engine pass; return each vacancy's result by code."""
+def rank_all(
+    pool: Pool, vacancies: Sequence[ExchangeVacancy], *, lang: Lang, top: int, config: ScoringConfig | None = None
+) -> dict[str, VacancyCandidates]:
+    """Rank the pool for every vacancy in one engine pass (with the given weights); return each vacancy's result by code."""
     if not pool.trainees:
         return {v.id: EMPTY for v in vacancies}
-    return {r.vacancy_id: summarise(r, pool) for r in rank(pool.trainees, vacancies, top=top, lang=lang)}
+    ranked = rank(pool.trainees, vacancies, top=top, lang=lang, config=config)
+    return {r.vacancy_id: summarise(r, pool) for r in ranked}
 
 
 # ---------------------------------------------------------------- the cache
@@ -177,21 +185,24 @@ class CandidateCache:
     def open_rankings(self, session: Session, *, lang: Lang, top: int) -> dict[str, VacancyCandidates]:
         """Return the rankings of every open vacancy, by code."""
         pool_key, pool = self.pool(session)
-        key = (pool_key, *session.exec(_open_version()).one())
+        config = weights.current_config(session=session)
+        key = (pool_key, config.weights_version, *session.exec(_open_version()).one())
         with self._lock:
             kept = self._open.get((lang, top))
             if kept is None or kept[0] != key:
-                kept = self._open[(lang, top)] = (key, rank_all(pool, open_vacancies(session), lang=lang, top=top))
+                ranked = rank_all(pool, open_vacancies(session), lang=lang, top=top, config=config)
+                kept = self._open[(lang, top)] = (key, ranked)
             return kept[1]
 
     def single(self, session: Session, vacancy: ExchangeVacancy, version: Any, *, lang: Lang, top: int) -> VacancyCandidates:
         """Return the ranking of one vacancy ranked alone (a draft, a closed vacancy)."""
         pool_key, pool = self.pool(session)
-        key = (pool_key, vacancy.id, version, lang, top)
+        config = weights.current_config(session=session)
+        key = (pool_key, vacancy.id, version, config.weights_version, lang, top)
         with self._lock:
             found = self._single.get(key)
             if found is None:
-                found = self._single[key] = rank_all(pool, [vacancy], lang=lang, top=top)[vacancy.id]
+                found = self._single[key] = rank_all(pool, [vacancy], lang=lang, top=top, config=config)[vacancy.id]
                 while len(self._single) > SINGLE_RESULTS_KEPT:
                     self._single.popitem(last=False)
             self._single.move_to_end(key)

@@ -215,6 +215,18 @@ class PlacementEnded(EmployerError):
     code = "placement_ended"
 
 
+class WeightsVersionNotFound(EmployerError):
+    """The weights version to roll back to does not exist."""
+
+    code = "not_found"
+
+
+class WeightsNotAdoptable(EmployerError):
+    """The proposed weights do not meet the adoption rule (too few outcomes, or no gain)."""
+
+    code = "weights_not_adoptable"
+
+
 # ---------------------------------------------------------------- follow-ups after placement
 
 

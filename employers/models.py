@@ -171,6 +171,8 @@ class Offer(SQLModel, table=True):
     reason: str | None = Field(default=None, description="why the employer rejected it or an officer withdrew it")
     cause: OfferCause | None = Field(default=None, max_length=24, description="why the system withdrew it")
     created_by: int = Field(foreign_key="user.id")
+    #: The version of the score's weights in use when the offer was made (0: the defaults; see WeightsVersion).
+    weights_version: int | None = Field(default=None)
     created_at: datetime = time_field()
     updated_at: datetime = time_field()
     offered_at: datetime | None = time_field(nullable=True)
@@ -324,3 +326,24 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = time_field(nullable=True)
     attempts: int = 0
     last_error: str | None = None
+
+
+class WeightsVersion(SQLModel, table=True):
+    """A version of the score's component weights adopted by an admin (or restored by a roll back); the latest is in use.
+
+    Versions are only ever added: rolling back adds a copy of an earlier version (``restores`` names it), so the
+    id of the weights in use always grows and a ranking that names it can be traced. With no row, the
+    registry's defaults are in use (version 0).
+    """
+
+    __tablename__ = "weights_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    weights: dict[str, float] = json_field({})
+    source: str = Field(max_length=200, description="what they were learned from")
+    n: int | None = Field(default=None, description="outcomes learned from")
+    baseline_auc: float | None = None
+    learned_auc: float | None = None
+    restores: int | None = Field(default=None, description="the version a roll back copied")
+    adopted_by: int | None = Field(default=None, foreign_key="user.id")
+    adopted_at: datetime = time_field()

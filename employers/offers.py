@@ -67,7 +67,7 @@ from core.clock import utcnow
 from core.formats import day, money
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import outbox, vacancy_status
+from employers import outbox, vacancy_status, weights
 from employers.exceptions import (
     AlreadyPlaced,
     EmployerError,
@@ -273,7 +273,8 @@ def shortlist_requested(*, session: Session, request: CandidateRequest) -> Offer
     _profile(session, request.trainee_id)
     made = _insert(session, Offer(vacancy_id=request.vacancy_id, trainee_id=request.trainee_id, state=OfferState.shortlisted,
                                   origin=OfferOrigin.employer_request, candidate_request_id=request.id,
-                                  created_by=request.requested_by))  # fmt: skip
+                                  created_by=request.requested_by,
+                                  weights_version=weights.version_in_use(session=session)))  # fmt: skip
     if made is not None:
         _audit_offer(session, made, None, request.requested_by, cause=OfferCause.asked_by_employer)
     return made
@@ -613,7 +614,8 @@ def _new_offer(session: Session, vacancy: Vacancy, profile: TraineeProfile, by: 
     ).first()
     origin = OfferOrigin.employer_request if request is not None else OfferOrigin.officer
     return Offer(vacancy_id=vacancy.id or 0, trainee_id=profile.id or 0, state=state, origin=origin,
-                 candidate_request_id=request.id if request else None, created_by=by.account(), **terms)  # fmt: skip
+                 candidate_request_id=request.id if request else None, created_by=by.account(),
+                 weights_version=weights.version_in_use(session=session), **terms)  # fmt: skip
 
 
 def _offer_of(session: Session, vacancy_id: int, trainee_id: int) -> Offer | None:

@@ -25,6 +25,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from employers import service as employers_service
+from employers import weights
 from employers.dashboard import IN_PROGRESS
 from employers.models import Employer, Offer, Placement, Vacancy, VacancyStatus
 from matching.messages import Lang
@@ -151,7 +152,8 @@ def review(*, session: Session, vacancy: Vacancy, lang: str = "fr") -> Review:
     employer = session.get(Employer, vacancy.employer_id)
     exchange = vacancy.to_exchange(employer.name if employer else "-")
     language: Lang = "en" if lang == "en" else "fr"
-    ranking = rank([r for _, r in usable], [exchange], top=len(usable), near=len(usable), lang=language)[0]
+    config = weights.current_config(session=session)  # the weights in use, as the employer's view
+    ranking = rank([r for _, r in usable], [exchange], top=len(usable), near=len(usable), lang=language, config=config)[0]
     rows = {p.code: _row(p, r) for p, r in usable}
     eligible = tuple(
         replace(rows[c.trainee_id], eligible=True, rank=n, score=c.score, components=c.components, reasons=tuple(c.reasons))

@@ -32,6 +32,8 @@ SIZES: dict[str, tuple[int, int, int | None, bool]] = {
 }
 TOP = 50
 NAIVE_VACANCIES, NAIVE_TRAINEES = 10, 400
+#: `rdvm learn`'s workload: outcomes, over pairs of this many trainees and vacancies.
+LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES = 10_000, 2_000, 500
 
 
 def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | None, seed: int) -> None:
@@ -39,6 +41,60 @@ def _generate_files(folder: str, trainees: int, vacancies: int, seats: int | Non
     out = Path(folder)
     (out / "trainees.json").write_text(json.dumps({"trainees": t}, ensure_ascii=False), "utf-8")
     (out / "vacancies.json").write_text(json.dumps({"vacancies": v}, ensure_ascii=False), "utf-8")
+
+
+def known_rule_outcomes(trainees: list[Any], vacancies: list[Any], n: int, seed: int) -> list[dict[str, Any]]:
+    """Return n outcomes of distinct eligible pairs, lasting with chance σ(4·proximity + 3·level − 4) (nothing else counts)."""
+    from matching.components import NAMES
+    from matching.learning import pair_components, pair_eligible
+    from matching.scoring import prepare
+
+    p, rng = prepare(trainees, vacancies), np.random.default_rng(seed)
+    every = np.arange(len(trainees) * len(vacancies))
+    rows, cols = (every // len(trainees)).astype(np.intp), (every % len(trainees)).astype(np.intp)
+    eligible = np.flatnonzero(pair_eligible(p, rows, cols))
+    chosen = np.sort(rng.choice(eligible, size=min(n, len(eligible)), replace=False))
+    x = pair_components(p, rows[chosen], cols[chosen])
+    chance = 1 / (1 + np.exp(-(4 * x[:, NAMES.index("proximity")] + 3 * x[:, NAMES.index("level")] - 4)))
+    lasted = rng.random(len(chosen)) < chance
+    return [
+        {"trainee_id": p.trainees.ids[c], "vacancy_id": p.vacancies.ids[r], "outcome": int(o)}
+        for r, c, o in zip(rows[chosen], cols[chosen], lasted, strict=True)
+    ]
+
+
+def outcome_files(folder: str, seed: int, size: tuple[int, int, int]) -> None:
+    """Write a learning workload: trainees, vacancies and (outcomes, trainees, vacancies) `size` known-rule outcomes."""
+    out, (n_outcomes, n_trainees, n_vacancies) = Path(folder), size
+    _generate_files(folder, n_trainees, n_vacancies, None, seed)
+    trainees = exchange.load(out / "trainees.json", "trainees").records
+    vacancies = exchange.load(out / "vacancies.json", "vacancies").records
+    rows = known_rule_outcomes(trainees, vacancies, n_outcomes, seed)
+    (out / "outcomes.json").write_text(json.dumps({"outcomes": rows}), "utf-8")
+
+
+def learn_end_to_end(seed: int, size: tuple[int, int, int] = (LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES)) -> dict[str, Any]:
+    """Run `rdvm learn --json` on synthetic outcomes (outcomes, trainees, vacancies) as a separate process; return its figures."""
+    with tempfile.TemporaryDirectory(prefix="rdvm-bench-learn-") as folder:
+        child = multiprocessing.get_context("spawn").Process(target=outcome_files, args=(folder, seed, size))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError("generating the outcomes failed")
+        command = [sys.executable, "-m", "web.cli", "learn", "trainees.json", "vacancies.json", "outcomes.json", "--json", "-q"]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"rdvm learn exited with status {done.returncode}: {done.stderr[-500:]}")
+    result = json.loads(done.stdout)
+    return {
+        "learn_outcomes": result["n"],
+        "learn_command_seconds": round(seconds, 3),
+        "learn_baseline_auc": result["baseline"]["auc"],
+        "learn_learned_auc": result["learned"]["auc"],
+        "learn_adopted": result["adopted"],
+    }
 
 
 def peak_rss_mb() -> float:
@@ -155,6 +211,8 @@ def run_benchmark(
             "peak_rss_mb": round(peak_rss_mb(), 1),
         }
     )
+    log(f"rdvm learn on {LEARN_OUTCOMES:,} synthetic outcomes as a separate process …")
+    figures.update(learn_end_to_end(seed))
     return figures
 
 

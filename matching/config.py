@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from matching.components import COMPONENTS, NAMES
@@ -18,6 +18,8 @@ class ScoringConfig:
     """Weights and constants of the score; the defaults are the documented ones."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    #: Which weights these are: 0 for the registry's defaults, else the stored version adopted (or a file's).
+    weights_version: int = 0
     #: Hard rule of mobility `town` (FORMAT.md): towns within this distance of home are accepted.
     mobility_radius_km: float = 30.0
     #: Proximity is exp(-distance / scale): 1 at home, 0.5 at about 69 km, 0.05 at 300 km.
@@ -37,3 +39,33 @@ class ScoringConfig:
         unknown = set(self.weights) - set(NAMES)
         if unknown or any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
             raise ValueError(f"weights must be non-negative, name known components and not all be zero: {dict(self.weights)}")
+
+
+#: How far from 1 the sum of learned or stored weights may be (they are written with 4 decimals).
+SUM_TOLERANCE = 1e-6
+
+
+def weight_problems(weights: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Return every problem of a set of weights as (component, message): known components, numbers ≥ 0, summing to 1."""
+    problems = [(name, "is not a score component") for name in weights if name not in NAMES]
+    numbers = {}
+    for name, value in weights.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append((name, f"must be a number, not {value!r}"))
+        elif value < 0:
+            problems.append((name, f"must not be negative ({value})"))
+        else:
+            numbers[name] = float(value)
+    total = sum(numbers.values())
+    if len(numbers) == len(weights) and abs(total - 1.0) > SUM_TOLERANCE:
+        problems.append(("", f"must sum to 1 (they sum to {total:.6f})"))
+    return problems
+
+
+def with_weights(weights: Mapping[str, float], version: int, base: ScoringConfig | None = None) -> ScoringConfig:
+    """Return the configuration with other weights (checked: see `weight_problems`); a missing component weighs 0."""
+    problems = weight_problems(weights)
+    if problems:
+        raise ValueError("; ".join(f"{name or 'weights'} {message}" for name, message in problems))
+    chosen = MappingProxyType({name: float(weights.get(name, 0.0)) for name in NAMES})
+    return replace(base or ScoringConfig(), weights=chosen, weights_version=version)

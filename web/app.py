@@ -27,6 +27,7 @@ from web.messages import MESSAGES
 from web.pages import page_language, render
 from web.routes import (
     accounts,
+    admin_weights,
     api_employers,
     employers,
     fairness,
@@ -138,7 +139,7 @@ def create_app() -> FastAPI:
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
-               fairness.router)  # fmt: skip
+               fairness.router, admin_weights.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from core.audit import Break
+    from matching.config import ScoringConfig
+    from matching.learning import Learned
     from profiles.history import History, HistoryKind
     from web.demo import DemoResult
 
@@ -60,6 +62,9 @@ class Size(StrEnum):
 TraineesArg = Annotated[Path, typer.Argument(help="Trainees file (.json or .csv, exchange format).")]
 VacanciesArg = Annotated[Path, typer.Argument(help="Vacancies file (.json or .csv, exchange format).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of reasons: fr or en.")]
+WeightsOpt = Annotated[
+    Path | None, typer.Option("--weights", help="A weights file (rdvm learn --out) to score with instead of the defaults.")
+]
 
 
 def report_issues(issues: Iterable[Issue], *, warnings: bool = True) -> None:
@@ -133,14 +138,16 @@ def rank(
     ] = Ineligible.none,
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    weights: WeightsOpt = None,
 ) -> None:
     """Rank the trainees for every vacancy and print the ranking as JSON (FORMAT.md, rdvm-rank/2)."""
     from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
 
+    config = weights_or_exit(weights)
     t, v = load_pair(trainees, vacancies, quiet)
-    prepared = prepare(t, v)
+    prepared = prepare(t, v, config)
     rankings = _with_progress(rank_prepared(prepared, top=top, near=near, lang=lang.value), len(v), "ranking")
     sys.stdout.flush()
     write_document(rankings, sys.stdout.buffer, ineligible=ineligible is Ineligible.all)
@@ -226,14 +233,108 @@ def plan(
     vacancies: VacanciesArg,
     method: Annotated[Method, typer.Option("--method", help="optimal (maximum total score) or stable.")] = Method.optimal,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    weights: WeightsOpt = None,
 ) -> None:
     """Assign trainees to vacancies' seats and print the plan as JSON."""
     from matching.assignment import SOLVERS, plan_problem
     from matching.scoring import prepare
 
+    config = weights_or_exit(weights)
     t, v = load_pair(trainees, vacancies, quiet)
-    result = SOLVERS[method.value](plan_problem(prepare(t, v)))
+    result = SOLVERS[method.value](plan_problem(prepare(t, v, config)))
     sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def weights_or_exit(path: Path | None) -> ScoringConfig | None:
+    """Return the scoring configuration of a weights file (None: the defaults); on any problem print them all and exit 2."""
+    from matching import weights as weights_file
+
+    if path is None:
+        return None
+    try:
+        return weights_file.config_from(path)
+    except exchange.ExchangeError as exc:
+        report_issues(exc.issues)
+        err.print(f"[bold red]{len(exc.issues)} error(s) in the weights file: nothing was done.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+def learn(
+    trainees: Annotated[Path | None, typer.Argument(metavar="TRAINEES", help="Trainees file (exchange format).")] = None,
+    vacancies: Annotated[Path | None, typer.Argument(metavar="VACANCIES", help="Vacancies file (exchange format).")] = None,
+    outcomes: Annotated[
+        Path | None,
+        typer.Argument(metavar="OUTCOMES", help="Outcomes (.json, .csv): trainee_id, vacancy_id, outcome."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on standard output.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the weights to use to this weights file (JSON).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+) -> None:
+    """Learn the score's component weights from outcomes (the files, or without files the database's placements)."""
+    from core.clock import utcnow
+    from matching import weights as weights_file
+
+    given = [p for p in (trainees, vacancies, outcomes) if p is not None]
+    if given and len(given) != 3:
+        raise typer.BadParameter(
+            "give the three files, or none to learn from the database", param_hint="TRAINEES VACANCIES OUTCOMES"
+        )
+    if trainees is not None and vacancies is not None and outcomes is not None:
+        learned, source = learned_from_files(trainees, vacancies, outcomes, quiet=quiet), f"files: {outcomes}"
+    else:
+        learned, source = learned_from_database()
+    if out is not None:
+        weights_file.write(out, learned, source=source, created_at=utcnow())
+        err.print(f"wrote {out}", highlight=False)
+    if as_json:
+        sys.stdout.write(json.dumps(learned.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_learned(learned)
+
+
+def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, *, quiet: bool) -> Learned:
+    """Learn from three files, reporting every error of all three before exiting on any."""
+    from matching import learning
+
+    t = load_or_exit(trainees, "trainees", quiet=quiet)
+    v = load_or_exit(vacancies, "vacancies", quiet=quiet)
+    try:
+        o = learning.read_outcomes(outcomes, trainee_ids=[x.id for x in t.records], vacancy_ids=[x.id for x in v.records])
+        issues = o.issues
+    except exchange.ExchangeError as exc:
+        o, issues = None, exc.issues
+    report_issues(issues, warnings=not quiet)
+    count = len(t.errors) + len(v.errors) + sum(i.severity == "error" for i in issues)
+    if count or o is None:
+        err.print(f"[bold red]{count} error(s): nothing was learned.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    learned = learning.learn(t.records, v.records, o.records)
+    excluded = [Issue(o.source, o.located[i][0], "", learning.EXCLUDED, severity="warning") for i in learned.excluded]
+    report_issues(excluded, warnings=not quiet)
+    return learned
+
+
+def learned_from_database() -> tuple[Learned, str]:
+    """Learn from the database's placements and follow-ups, against the weights in use."""
+    from core.clock import utcnow
+    from employers import weights
+
+    with transaction() as session:
+        return weights.propose(session=session, as_of=utcnow().date()), weights.DATABASE_SOURCE
+
+
+def print_learned(learned: Learned) -> None:
+    """Print a learning result: the decision, both AUCs and the weights to use beside the weights fitted."""
+    typer.echo(f"{learned.n} outcomes; baseline AUC {learned.baseline_auc}, learned AUC {learned.learned_auc}")
+    typer.echo(("adopted: " if learned.adopted else "not adopted: ") + learned.reason)
+    table = Table(title="Component weights")
+    for column in ("component", "to use", "fitted"):
+        table.add_column(column, justify="left" if column == "component" else "right")
+    for name, value in learned.weights.items():
+        fitted = learned.fitted.get(name) if learned.fitted else None
+        table.add_row(name, f"{value:.4f}", "—" if fitted is None else f"{fitted:.4f}")
+    Console().print(table)
 
 
 @app.command()

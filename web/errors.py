@@ -31,6 +31,7 @@ STATUS: dict[type[Exception], int] = {
     employer_errors.OfferNotFound: 404,
     employer_errors.PlacementNotFound: 404,
     employer_errors.FollowUpNotFound: 404,
+    employer_errors.WeightsVersionNotFound: 404,
     profile_errors.TraineeNotFound: 404,
     profile_errors.CohortNotFound: 404,
     profile_errors.CentreNotFound: 404,

@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "not_found": N_("Page introuvable."),
     # employers
     "employer_error": N_("Cette action n'est pas possible."),
+    "weights_not_adoptable": N_("Les poids proposés ne remplissent pas la règle d'adoption : les poids en service sont gardés."),
     "invalid_form": N_("Certains champs sont à corriger : voyez les messages sous chaque champ."),
     "field_required": N_("Ce champ est obligatoire."),
     "field_choice": N_("Choisissez une des valeurs proposées."),

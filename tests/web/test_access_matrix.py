@@ -129,6 +129,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/gaps"): OFFICERS,
     ("GET", "/school/gaps"): SCHOOLS,
     ("GET", "/fairness"): OFFICERS,  # web.routes.fairness.FAIRNESS_ROLES; the auditor joins when it exists
+    ("GET", "/admin/weights"): ADMINS,
+    ("POST", "/admin/weights/adopt"): ADMINS,
+    ("POST", "/admin/weights/rollback"): {**ADMINS, "admin": 404},  # an empty form names no version
     ("GET", "/school"): SCHOOLS,
     ("GET", "/school/cohorts/{cohort_id}"): OWN_COHORT,
     ("GET", "/school/cohorts/{cohort_id}/attendance"): OWN_COHORT,

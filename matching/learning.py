@@ -1,0 +1,246 @@
+"""Learn the score's component weights from outcomes: which (trainee, vacancy) pairs led to a job that lasted.
+
+The score is the weighted mean of the components (`matching.components`), so the weights learned stay
+non-negative and sum to 1: the parts shown on the pages still add up to the score. A logistic regression on
+the component scores, its coefficients bounded below by 0 (L-BFGS-B; scikit-learn's LogisticRegression has
+no such bound), gives such weights once normalised — scaling and the intercept change no ranking, so the
+normalised coefficients rank pairs exactly as the fitted model does. scikit-learn gives the folds and AUC.
+
+The learned weights replace the current ones only when they rank the outcomes clearly better: their
+cross-validated AUC beats the current weights' (on the same folds) by `MIN_GAIN`, with at least
+`MIN_OUTCOMES` outcomes. Otherwise the current weights are kept and the result says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import optimize, special
+
+from matching import exchange
+from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee
+from matching.config import ScoringConfig
+from matching.exchange import Parsed
+from matching.models import Trainee, Vacancy
+from matching.scoring import BLOCK_PAIRS, Prepared, hard_failures, prepare
+
+Floats = NDArray[np.float64]
+Intps = NDArray[np.intp]
+
+#: Outcomes needed before learned weights may be adopted: fewer, and a fit learns noise.
+MIN_OUTCOMES = 200
+#: Cross-validated AUC the learned weights must gain over the current ones to be adopted.
+MIN_GAIN = 0.02
+#: Folds of the cross-validation, and its seed (fixed: the same outcomes give the same answer).
+FOLDS = 5
+SEED = 0
+#: The warning of an outcome whose pair the hard rules exclude (FORMAT.md, "Outcomes").
+EXCLUDED = "the hard rules exclude this pair (a placement by override): left out"
+#: Decimals of the weights learned.
+DECIMALS = 4
+
+
+class Outcome(BaseModel):
+    """One (trainee, vacancy) pair and whether its placement lasted 6 months (1) or not (0): a record of OUTCOMES."""
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    trainee_id: str = Field(min_length=1)
+    vacancy_id: str = Field(min_length=1)
+    outcome: int = Field(ge=0, le=1, description="1 when the placement lasted 6 months, else 0")
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What learning concluded: the weights to use, both AUCs, whether the fit was adopted and why."""
+
+    n: int
+    weights: dict[str, float]  # the weights to use: the learned ones when adopted, else the current ones
+    baseline_auc: float | None
+    learned_auc: float | None
+    adopted: bool
+    reason: str
+    fitted: dict[str, float] | None = None  # the learned weights, adopted or not (None when nothing was fitted)
+    #: The outcomes left out (their positions): pairs the hard rules exclude, placed by override (FORMAT.md).
+    excluded: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as `rdvm learn` prints it."""
+        return {
+            "n": self.n,
+            "weights": self.weights,
+            "baseline": {"auc": self.baseline_auc},
+            "learned": {"auc": self.learned_auc},
+            "adopted": self.adopted,
+            "reason": self.reason,
+        }
+
+
+# ---------------------------------------------------------------- the component scores of pairs
+
+
+def pair_components(p: Prepared, vacancies: Intps, trainees: Intps) -> Floats:
+    """Return every component (columns, in the registry's order) of some (vacancy row, trainee column) pairs."""
+    out = np.empty((len(vacancies), len(NAMES)))
+    for c, component in enumerate(COMPONENTS):
+        if isinstance(component.computed, PerTrainee):
+            out[:, c] = p.per_trainee[component.name][trainees]
+        elif isinstance(component.computed, PerAttribute):
+            table = p.tables[component.name]
+            out[:, c] = table.values[table.inverse[vacancies], trainees]
+        else:
+            out[:, c] = _per_block(p, component.computed, vacancies, trainees)
+    return out
+
+
+def _per_block(p: Prepared, computed: PerBlock, vacancies: Intps, trainees: Intps) -> Floats:
+    """Compute a per-block component for the pairs' vacancies, a bounded number of rows at a time."""
+    return _gathered(p, lambda rows: computed.values(p, rows), vacancies, trainees, np.float64)
+
+
+def pair_eligible(p: Prepared, vacancies: Intps, trainees: Intps) -> NDArray[np.bool_]:
+    """Return whether each (vacancy row, trainee column) pair passes every hard rule."""
+    return _gathered(p, lambda rows: ~hard_failures(p, rows).any(), vacancies, trainees, np.bool_)
+
+
+def _gathered(
+    p: Prepared, block: Callable[[Intps], NDArray[Any]], vacancies: Intps, trainees: Intps, dtype: type
+) -> NDArray[Any]:
+    """Return a [vacancy rows × all trainees] matrix's values at some pairs, computed a bounded number of rows at a time."""
+    rows, inverse = np.unique(vacancies, return_inverse=True)
+    out: NDArray[Any] = np.empty(len(vacancies), dtype=dtype)
+    size = max(1, BLOCK_PAIRS // max(len(p.trainees), 1))
+    for start in range(0, len(rows), size):
+        picked = np.flatnonzero((inverse >= start) & (inverse < start + size))
+        out[picked] = block(rows[start : start + size])[inverse[picked] - start, trainees[picked]]
+    return out
+
+
+def outcome_matrix(
+    trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], outcomes: Sequence[Outcome], config: ScoringConfig | None = None
+) -> tuple[Floats, NDArray[np.int8], NDArray[np.bool_]]:
+    """Return the component scores of the outcomes' pairs, their outcomes and whether the hard rules let each pair be."""
+    used_t = {o.trainee_id for o in outcomes}
+    used_v = {o.vacancy_id for o in outcomes}
+    t = [x for x in trainees if x.id in used_t]
+    v = [x for x in vacancies if x.id in used_v]
+    p = prepare(t, v, config)
+    t_col = {x: i for i, x in enumerate(p.trainees.ids)}  # the engine's order (it sorts the records), not the input's
+    v_row = {x: i for i, x in enumerate(p.vacancies.ids)}
+    rows = np.fromiter((v_row[o.vacancy_id] for o in outcomes), dtype=np.intp, count=len(outcomes))
+    cols = np.fromiter((t_col[o.trainee_id] for o in outcomes), dtype=np.intp, count=len(outcomes))
+    y = np.fromiter((o.outcome for o in outcomes), dtype=np.int8, count=len(outcomes))
+    return np.clip(pair_components(p, rows, cols), 0.0, 1.0), y, pair_eligible(p, rows, cols)
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def normalised(weights: Mapping[str, float]) -> Floats:
+    """Return weights as a vector in the registry's order, summing to 1."""
+    w = np.array([weights.get(name, 0.0) for name in NAMES], dtype=np.float64)
+    return w / w.sum()
+
+
+def rounded(w: Floats) -> dict[str, float]:
+    """Return a weight vector by component name, rounded, the largest absorbing the rounding so they sum to 1."""
+    r = np.round(w / w.sum(), DECIMALS)
+    r[int(np.argmax(r))] += round(1.0 - float(r.sum()), DECIMALS)
+    return {name: round(float(x), DECIMALS) for name, x in zip(NAMES, r, strict=True)}
+
+
+def _logistic_loss(theta: Floats, x: Floats, y: Floats, l2: float) -> tuple[float, Floats]:
+    """Return the mean logistic loss (plus a ridge on the weights) of `theta` (weights, intercept) and its gradient."""
+    w, b = theta[:-1], theta[-1]
+    z = x @ w + b
+    loss = float(np.mean(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(w @ w)
+    residual = special.expit(z) - y
+    grad = np.empty_like(theta)
+    grad[:-1] = x.T @ residual / len(y) + l2 * w
+    grad[-1] = residual.mean()
+    return loss, grad
+
+
+def fit_weights(x: Floats, y: NDArray[np.int8]) -> Floats | None:
+    """Fit non-negative weights summing to 1 (a logistic regression with coefficients ≥ 0, normalised); None if all are 0."""
+    k = x.shape[1]
+    start = np.zeros(k + 1)
+    bounds = [(0.0, None)] * k + [(None, None)]  # the weights ≥ 0, the intercept free
+    fit = optimize.minimize(
+        _logistic_loss, start, args=(x, y.astype(np.float64), 1.0 / len(y)), jac=True, method="L-BFGS-B", bounds=bounds
+    )
+    coef = np.maximum(fit.x[:-1], 0.0)
+    return coef / coef.sum() if coef.sum() > 1e-9 else None
+
+
+def cross_validated(x: Floats, y: NDArray[np.int8], current: Floats) -> tuple[float, float]:
+    """Return the mean AUC over stratified folds of the current weights and of weights fitted on the other folds."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    baseline, learned = [], []
+    for train, test in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(x, y):
+        w = fit_weights(x[train], y[train])
+        baseline.append(roc_auc_score(y[test], x[test] @ current))
+        learned.append(roc_auc_score(y[test], x[test] @ w) if w is not None else 0.5)
+    return float(np.mean(baseline)), float(np.mean(learned))
+
+
+def learn_matrix(x: Floats, y: NDArray[np.int8], current: Mapping[str, float]) -> Learned:
+    """Decide from component scores and outcomes whether learned weights replace the current ones."""
+    from sklearn.metrics import roc_auc_score
+
+    n, kept = len(y), rounded(normalised(current))
+    w0 = normalised(current)
+    both = 0 < int(y.sum()) < n
+    baseline = round(float(roc_auc_score(y, x @ w0)), 4) if both else None
+    if n < MIN_OUTCOMES:
+        return Learned(n, kept, baseline, None, False, f"too few outcomes ({n} < {MIN_OUTCOMES})")
+    fewest = min(int(y.sum()), n - int(y.sum()))
+    if fewest < FOLDS:
+        return Learned(n, kept, baseline, None, False, f"too few outcomes of one kind ({fewest} < {FOLDS}): nothing to learn")
+    base_auc, learned_auc = (round(a, 4) for a in cross_validated(x, y, w0))
+    fitted = fit_weights(x, y)
+    proposal = rounded(fitted) if fitted is not None else None
+    if fitted is None or learned_auc < base_auc + MIN_GAIN:
+        why = f"no gain: learned AUC {learned_auc:.4f} < baseline AUC {base_auc:.4f} + {MIN_GAIN}"
+        return Learned(n, kept, base_auc, learned_auc, False, why, proposal)
+    why = f"learned AUC {learned_auc:.4f} ≥ baseline AUC {base_auc:.4f} + {MIN_GAIN} with {n} outcomes"
+    assert proposal is not None
+    return Learned(n, proposal, base_auc, learned_auc, True, why, proposal)
+
+
+def learn(
+    trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], outcomes: Sequence[Outcome], config: ScoringConfig | None = None
+) -> Learned:
+    """Learn component weights from the outcomes of (trainee, vacancy) pairs, keeping the current ones unless clearly better."""
+    config = config or ScoringConfig()
+    if not outcomes:
+        return learn_matrix(np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), config.weights)
+    x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    learned = learn_matrix(x[eligible], y[eligible], config.weights)
+    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)))
+
+
+# ---------------------------------------------------------------- the OUTCOMES file
+
+
+def read_outcomes(path: str | Path, *, trainee_ids: Collection[str], vacancy_ids: Collection[str]) -> Parsed[Outcome]:
+    """Read an OUTCOMES file (JSON or CSV `trainee_id, vacancy_id, outcome` records): every error at once, unknown ids too."""
+    parsed = exchange.load_located(path, kind="outcomes", model=Outcome)
+    known = {"trainee_id": set(trainee_ids), "vacancy_id": set(vacancy_ids)}
+    files = {"trainee_id": "trainees", "vacancy_id": "vacancies"}
+    unknown = [
+        exchange.Issue(parsed.source, raw.where, name, f"{value!r} is not in the {files[name]} file")
+        for raw in parsed.raw
+        for name in ("trainee_id", "vacancy_id")
+        if (value := str(raw.data.get(name, "")).strip()) and value not in known[name]
+    ]
+    parsed.issues += unknown
+    return parsed

@@ -1,0 +1,72 @@
+"""The admin's score weights page: weights in use beside the proposal, adopt and roll back, in French and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from core.audit import AuditEvent
+from employers import weights
+from matching.learning import Learned
+from tests.employers.test_weights import ADOPTABLE, LEARNED
+from tests.web.conftest import Client
+from tests.web.factories import PASSWORD, user
+from web.auth.models import Role
+
+
+def test_only_admins_see_the_page(client: Client, session: Session) -> None:
+    officer = user(session, Role.officer)
+    client.sign_in(officer.login, PASSWORD)
+    assert client.get("/admin/weights").status_code == 403
+    assert client.post_form("/admin/weights/rollback", {"version": "0"}).status_code == 403  # type: ignore[attr-defined]
+
+
+def test_the_page_shows_the_weights_in_use_and_a_proposal_kept_with_its_reason(client: Client, session: Session) -> None:
+    admin = user(session, Role.admin)
+    client.sign_in(admin.login, PASSWORD)
+    page = client.get("/admin/weights").text
+    assert "Poids du score" in page and "Version en service : poids par défaut" in page
+    assert "too few outcomes (0 &lt; 200)" in page and "Adopter les poids proposés" not in page
+    assert '<tr id="weight-skills"><td>Compétences demandées</td>\n    <td>0.2200</td>' in page
+    english = client.get("/admin/weights?lang=en").text
+    assert "Score weights" in english and "The weights in use are kept." in english
+
+
+def test_adopt_then_roll_back(client: Client, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    def proposal(*, session: Session, as_of: date) -> Learned:
+        return ADOPTABLE
+
+    monkeypatch.setattr(weights, "propose", proposal)
+    admin = user(session, Role.admin)
+    client.sign_in(admin.login, PASSWORD)
+    page = client.get("/admin/weights").text
+    assert "Adopter les poids proposés" in page and "<td>0.6000</td></tr>" in page  # the proposal's proximity
+    done = client.post_form("/admin/weights/adopt", {}, follow_redirects=True)  # type: ignore[attr-defined]
+    adopted = weights.version_in_use(session=session)  # ids are not reset between tests on PostgreSQL
+    assert "Les poids proposés sont en service." in done.text and f"Version en service : {adopted}" in done.text
+    assert adopted > 0 and weights.current_weights(session=session) == LEARNED
+    back = client.post_form("/admin/weights/rollback", {"version": "0"}, follow_redirects=True)  # type: ignore[attr-defined]
+    assert "Les poids choisis sont de nouveau en service." in back.text and "retour à la version 0" in back.text
+    assert weights.version_in_use(session=session) == adopted + 1
+    events = session.exec(select(AuditEvent.action, AuditEvent.actor_id).where(AuditEvent.entity == "weights")).all()
+    assert sorted(events) == [("adopt", admin.id), ("roll_back", admin.id)]
+    assert client.post_form("/admin/weights/rollback", {"version": "77"}).status_code == 404  # type: ignore[attr-defined]
+
+
+def test_adopting_a_proposal_that_fails_the_rule_is_refused(client: Client, session: Session) -> None:
+    admin = user(session, Role.admin)
+    client.sign_in(admin.login, PASSWORD)
+    refused = client.post_form("/admin/weights/adopt", {})  # type: ignore[attr-defined]
+    assert refused.status_code == 409 and "ne remplissent pas la règle d&#39;adoption" in refused.text
+    assert weights.history(session=session) == []
+
+
+def test_the_officers_menu_links_the_page_for_admins_only(client: Client, session: Session, new_client: object) -> None:
+    admin, officer = user(session, Role.admin), user(session, Role.officer)
+    client.sign_in(admin.login, PASSWORD)
+    assert '<a href="/admin/weights">Poids du score</a>' in client.get("/officer").text
+    other = new_client()  # type: ignore[operator]
+    other.sign_in(officer.login, PASSWORD)
+    assert other.get("/officer").status_code == 200 and "/admin/weights" not in other.get("/officer").text
