@@ -36,7 +36,11 @@ def history(*, session: Session, trainee_id: int) -> list[Consent]:
 def in_force(*, session: Session, trainee_id: int) -> list[ScopeState]:
     """Return each scope's decision in force for a trainee (the latest recorded), in ConsentScope order."""
     latest = {row.scope: row for row in history(session=session, trainee_id=trainee_id)}
-    return [ScopeState(s, bool(latest[s].given) if s in latest else False, latest.get(s)) for s in ConsentScope]
+    profile = session.get(TraineeProfile, trainee_id)
+    # A share decision recorded before the history (or by a bulk load) is the profile's flag.
+    shared = profile is not None and profile.consent_to_share
+    given = {s: bool(latest[s].given) if s in latest else (s == ConsentScope.share and shared) for s in ConsentScope}
+    return [ScopeState(s, given[s], latest.get(s)) for s in ConsentScope]
 
 
 def parse_scopes(values: Iterable[str]) -> list[ConsentScope]:
@@ -81,6 +85,6 @@ def withdraw_by_trainee(*, session: Session, trainee_id: int, scope: ConsentScop
     if profile is None:
         return None
     current = {s.scope: s.given for s in in_force(session=session, trainee_id=trainee_id)}
-    if not current[scope] and not (scope == ConsentScope.share and profile.consent_to_share):
+    if not current[scope]:
         return None
     return record(session=session, profile=profile, scopes=[scope], given=False, by=by, channel="trainee")[0]

@@ -20,6 +20,7 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
+from web.privacy_pages import no_store
 from web.routes import (
     api_employers,
     employers,
@@ -30,6 +31,7 @@ from web.routes import (
     officer_records,
     officer_trainees,
     officer_vacancies,
+    privacy,
     school,
     trainee,
 )
@@ -89,11 +91,12 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router, gaps.router)  # fmt: skip
+               trainee.router, school.router, gaps.router, privacy.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
+    app.middleware("http")(no_store)
 
     @app.middleware("http")
     async def _cookies(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -35,3 +35,9 @@ class LoginTaken(AuthError):
     """Another account already uses this login."""
 
     code = "login_taken"
+
+
+class UnknownAccount(AuthError):
+    """No account has this login."""
+
+    code = "unknown_account"

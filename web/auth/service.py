@@ -16,7 +16,14 @@ from core.clock import utcnow
 from core.problems import Problem
 from employers.models import Employer
 from matching.models import normalise_phone
-from web.auth.exceptions import AccountDisabled, InvalidCredentials, LoginTaken, TooManyAttempts, WeakPassword
+from web.auth.exceptions import (
+    AccountDisabled,
+    InvalidCredentials,
+    LoginTaken,
+    TooManyAttempts,
+    UnknownAccount,
+    WeakPassword,
+)  # fmt: skip
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
 _hasher = PasswordHash.recommended()
@@ -176,6 +183,14 @@ def set_secret(*, session: Session, user: User, new: str) -> None:
     session.add(user)
     end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
     session.flush()
+
+
+def find_by_login(*, session: Session, login: str) -> User:
+    """Return the account with this login (as typed: normalised first), or raise UnknownAccount."""
+    user = session.exec(select(User).where(User.login == normalise_login(login))).first()
+    if user is None:
+        raise UnknownAccount(login)
+    return user
 
 
 def set_active(*, session: Session, user: User, active: bool, by: int | None = None) -> None:
