@@ -360,6 +360,8 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+trainee_app = typer.Typer(help="A trainee's privacy rights: their personal export and erasure.", no_args_is_help=True)
+app.add_typer(trainee_app, name="trainee")
 
 KindArg = Annotated[Kind, typer.Argument(help="trainees or vacancies.", case_sensitive=False)]
 
@@ -632,8 +634,12 @@ def jobs(
     outbox_file: Annotated[
         Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list the trainees the retention rule would erase; change nothing.")
+    ] = False,
 ) -> None:
-    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, and send the outbox's messages."""
+    """Erase the personal data past retention (RDVM_RETENTION_MONTHS; listed first), expire unanswered offers
+    (RDVM_OFFER_ANSWER_DAYS), remind their trainees, and send the outbox's messages."""
     import time
 
     from web.config import get_settings
@@ -641,6 +647,9 @@ def jobs(
     settings = get_settings()
     chosen = outbox_file or (Path(settings.outbox_file) if settings.outbox_file else None)
     while True:
+        run_retention(months=settings.retention_months, dry_run=dry_run)
+        if dry_run:
+            return
         run_jobs(days=settings.offer_answer_days, outbox_file=chosen)
         if not every:
             return
@@ -659,6 +668,116 @@ def run_jobs(*, days: int, outbox_file: Path | None) -> None:
         delivery = outbox.deliver_pending(session=session, sender=sender)
     err.print(f"offers: {len(expiry.expired)} expired, {len(expiry.reminded)} reminded; "
               f"outbox: {len(delivery.sent)} sent, {len(delivery.failed)} failed", highlight=False)  # fmt: skip
+
+
+def run_retention(*, months: int, dry_run: bool) -> None:
+    """List the trainees past the retention time, then erase them (one transaction), unless it is a dry run."""
+    from core.clock import utcnow
+    from web import privacy
+
+    if not months:
+        err.print("retention: off (RDVM_RETENTION_MONTHS=0)", highlight=False)
+        return
+    with transaction() as session:
+        due = privacy.due_for_erasure(session=session, months=months, today=utcnow().date())
+        for item in due:
+            typer.echo(f"retention: {'would erase' if dry_run else 'erasing'} {item.code} (due since {item.since}, {item.why})")
+        if not dry_run:
+            for item in due:
+                privacy.erase(session=session, code=item.code, reason=f"retention: {months} months", by=None)
+    err.print(f"retention: {len(due)} trainee(s) {'to erase' if dry_run else 'erased'}", highlight=False)
+
+
+@trainee_app.command("export")
+def trainee_export(
+    code: Annotated[str, typer.Argument(help="The trainee's id, e.g. T-2020-007.")],
+    file: Annotated[Path, typer.Argument(help="The JSON file to write; a readable .html is written beside it.")],
+) -> None:
+    """Write everything held on a trainee (their personal export) as JSON and HTML, readable by the owner only."""
+    from profiles.exceptions import TraineeNotFound
+    from web import privacy
+    from web.privacy_pages import export_html
+
+    try:
+        with transaction() as session:
+            data = privacy.personal_data(session=session, profile=privacy.trainee_by_code(session, code))
+    except TraineeNotFound:
+        err.print(f"[bold red]error[/] no trainee has the id {escape(code)}", highlight=False)
+        raise typer.Exit(1) from None
+    page = file.with_suffix(".html")
+    privacy.write_private(file, json.dumps(data, ensure_ascii=False, indent=2))
+    privacy.write_private(page, export_html(data, "fr"))
+    typer.echo(f"{file} and {page}: the personal data of {code} written")
+
+
+@trainee_app.command("erase")
+def trainee_erase(
+    code: Annotated[str, typer.Argument(help="The trainee's id, e.g. T-2020-007.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (the person's request, retention…); kept in the audit trail.")],
+) -> None:
+    """Erase a trainee's personal data for good (the pseudonymous record, counts and dates stay for the evaluation)."""
+    from profiles.exceptions import TraineeNotFound
+    from web import privacy
+
+    if not reason.strip():
+        raise typer.BadParameter("say why", param_hint="--reason")
+    try:
+        with transaction() as session:
+            done = privacy.erase(session=session, code=code, reason=reason, by=None)
+    except TraineeNotFound:
+        err.print(f"[bold red]error[/] no trainee has the id {escape(code)}", highlight=False)
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(done.counts.items()))
+    typer.echo(f"{code}: personal data erased ({counts})")
+
+
+@user_app.command("disable")
+def user_disable(
+    login: Annotated[str, typer.Argument(help="The account's e-mail, or phone for a trainee.")],
+    enable: Annotated[bool, typer.Option("--enable", help="Enable it again instead.")] = False,
+) -> None:
+    """Disable an account (signed out everywhere at once), or enable it again."""
+    from web.auth import service as auth_service
+    from web.auth.exceptions import AuthError, UnknownAccount
+
+    try:
+        with transaction() as session:
+            user = auth_service.find_by_login(session=session, login=login)
+            auth_service.set_active(session=session, user=user, active=enable, by=None)
+    except UnknownAccount:
+        err.print(f"[bold red]error[/] no account has the login {escape(login)}", highlight=False)
+        raise typer.Exit(1) from None
+    except AuthError as exc:
+        refuse(exc)
+    typer.echo(f"account {login} {'enabled' if enable else 'disabled'}")
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (readable by its owner only).")]) -> None:
+    """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump) with its schema revision, in one file."""
+    from web import backup as backups
+    from web.config import get_settings
+
+    try:
+        made = backups.backup(url=get_settings().database_url, file=file)
+    except backups.BackupError as exc:
+        err.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{file}: {made.dialect} backup at schema revision {made.revision}")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="A file written by rdvm backup.")]) -> None:
+    """Replace the database's content by a backup's (refused when the backup is of another schema version)."""
+    from web import backup as backups
+    from web.config import get_settings
+
+    try:
+        made = backups.restore(url=get_settings().database_url, file=file)
+    except backups.BackupError as exc:
+        err.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{file}: restored ({made.dialect}, schema revision {made.revision}, made {made.created_at})")
 
 
 @app.command()
