@@ -705,8 +705,8 @@ def trainee_export(
         err.print(f"[bold red]error[/] no trainee has the id {escape(code)}", highlight=False)
         raise typer.Exit(1) from None
     page = file.with_suffix(".html")
-    privacy.write_private(file, json.dumps(data, ensure_ascii=False, indent=2))
-    privacy.write_private(page, export_html(data, "fr"))
+    exchange.write_text_private(file, json.dumps(data, ensure_ascii=False, indent=2))
+    exchange.write_text_private(page, export_html(data, "fr"))
     typer.echo(f"{file} and {page}: the personal data of {code} written")
 
 

@@ -6,12 +6,10 @@ employers, accounts), so it lives in the web layer; the CLI and the officers' pa
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, delete, or_
@@ -118,15 +116,6 @@ def personal_data(*, session: Session, profile: TraineeProfile) -> dict[str, Any
         ],  # fmt: skip
         "views": [{**_row(v), "viewer": login, "viewer_role": role} for v, login, role in views],
     }
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner may read (0600), whatever the umask, replacing any file there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT: set it
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(text)
 
 
 # ---------------------------------------------------------------- erasure
