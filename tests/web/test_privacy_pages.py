@@ -8,10 +8,11 @@ import json
 from sqlmodel import Session, select
 
 from core.audit import AuditEvent
+from employers.models import OfferState
 from profiles.models import Consent, ProfileView, TraineeProfile
-from tests.employers.factories import profile
+from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client
-from tests.web.factories import PASSWORD, user
+from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import AuthSession, Role, User
 
 PIN = "135790"
@@ -100,3 +101,16 @@ def test_admin_disables_an_account_which_is_signed_out(client: Client, session: 
     assert not session.get(User, target.id).active  # type: ignore[union-attr]
     assert session.exec(select(AuthSession).where(AuthSession.user_id == target.id)).all() == []
     assert other.get("/officer", follow_redirects=False).status_code == 303
+
+
+def test_a_company_opening_an_offer_is_in_the_view_log(client: Client, session: Session) -> None:
+    company = employer(session)
+    boss = user(session, Role.employer, employer_id=company.id)
+    officer = user(session, Role.officer)
+    person = profile(session)
+    offer = offer_in(session, stored_vacancy(session, company), person, OfferState.accepted, by=officer)
+    client.sign_in(boss.login, PASSWORD)
+    assert client.get(f"/employer/offers/{offer.id}").status_code == 200
+    session.expire_all()
+    views = session.exec(select(ProfileView).where(ProfileView.trainee_id == person.id)).all()
+    assert [(v.viewer_id, v.employer_id, v.page) for v in views] == [(boss.id, company.id, "company_offer")]
