@@ -43,6 +43,7 @@ TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signi
 OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
 OWN_COHORT: dict[str, Outcome] = {**SCHOOLS, "school_b": 404}
+ADMINS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "admin": "ok"}
 
 EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
@@ -108,6 +109,16 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/pin"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/consent"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/export"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/export.json"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/erase"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/erase"): OFFICERS,
+    ("GET", "/privacy"): PUBLIC,
+    ("GET", "/trainee/consent"): TRAINEES,
+    ("POST", "/trainee/consent/withdraw"): TRAINEES,
+    ("GET", "/admin/accounts"): ADMINS,
+    ("POST", "/admin/accounts/{account_id}/active"): ADMINS,
     ("GET", "/officer/import"): OFFICERS,
     ("POST", "/officer/import/preview"): OFFICERS,
     ("POST", "/officer/import/confirm"): OFFICERS,
@@ -191,7 +202,8 @@ def world(session: Session) -> World:
     }
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
-              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id)}  # fmt: skip
+              "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
+              "account_id": str(user(session, Role.officer).id)}  # fmt: skip
     return World(params, logins)
 
 
