@@ -688,6 +688,16 @@ def run_retention(*, months: int, dry_run: bool) -> None:
     err.print(f"retention: {len(due)} trainee(s) {'to erase' if dry_run else 'erased'}", highlight=False)
 
 
+@contextmanager
+def exit_on(error: type[Exception], said: str | None = None) -> Iterator[None]:
+    """Turn a refusal into an error line on standard error (`said`, or the refusal's own words) and exit 1."""
+    try:
+        yield
+    except error as exc:
+        err.print(f"[bold red]error[/] {escape(said or str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @trainee_app.command("export")
 def trainee_export(
     code: Annotated[str, typer.Argument(help="The trainee's id, e.g. T-2020-007.")],
@@ -698,12 +708,8 @@ def trainee_export(
     from web import privacy
     from web.privacy_pages import export_html
 
-    try:
-        with transaction() as session:
-            data = privacy.personal_data(session=session, profile=privacy.trainee_by_code(session, code))
-    except TraineeNotFound:
-        err.print(f"[bold red]error[/] no trainee has the id {escape(code)}", highlight=False)
-        raise typer.Exit(1) from None
+    with exit_on(TraineeNotFound, f"no trainee has the id {code}"), transaction() as session:
+        data = privacy.personal_data(session=session, profile=privacy.trainee_by_code(session, code))
     page = file.with_suffix(".html")
     exchange.write_text_private(file, json.dumps(data, ensure_ascii=False, indent=2))
     exchange.write_text_private(page, export_html(data, "fr"))
@@ -721,12 +727,8 @@ def trainee_erase(
 
     if not reason.strip():
         raise typer.BadParameter("say why", param_hint="--reason")
-    try:
-        with transaction() as session:
-            done = privacy.erase(session=session, code=code, reason=reason, by=None)
-    except TraineeNotFound:
-        err.print(f"[bold red]error[/] no trainee has the id {escape(code)}", highlight=False)
-        raise typer.Exit(1) from None
+    with exit_on(TraineeNotFound, f"no trainee has the id {code}"), transaction() as session:
+        done = privacy.erase(session=session, code=code, reason=reason, by=None)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(done.counts.items()))
     typer.echo(f"{code}: personal data erased ({counts})")
 
@@ -738,17 +740,11 @@ def user_disable(
 ) -> None:
     """Disable an account (signed out everywhere at once), or enable it again."""
     from web.auth import service as auth_service
-    from web.auth.exceptions import AuthError, UnknownAccount
+    from web.auth.exceptions import UnknownAccount
 
-    try:
-        with transaction() as session:
-            user = auth_service.find_by_login(session=session, login=login)
-            auth_service.set_active(session=session, user=user, active=enable, by=None)
-    except UnknownAccount:
-        err.print(f"[bold red]error[/] no account has the login {escape(login)}", highlight=False)
-        raise typer.Exit(1) from None
-    except AuthError as exc:
-        refuse(exc)
+    with exit_on(UnknownAccount, f"no account has the login {login}"), transaction() as session:
+        user = auth_service.find_by_login(session=session, login=login)
+        auth_service.set_active(session=session, user=user, active=enable, by=None)
     typer.echo(f"account {login} {'enabled' if enable else 'disabled'}")
 
 
@@ -758,11 +754,8 @@ def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (
     from web import backup as backups
     from web.config import get_settings
 
-    try:
+    with exit_on(backups.BackupError):
         made = backups.backup(url=get_settings().database_url, file=file)
-    except backups.BackupError as exc:
-        err.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     typer.echo(f"{file}: {made.dialect} backup at schema revision {made.revision}")
 
 
@@ -772,11 +765,8 @@ def restore(file: Annotated[Path, typer.Argument(help="A file written by rdvm ba
     from web import backup as backups
     from web.config import get_settings
 
-    try:
+    with exit_on(backups.BackupError):
         made = backups.restore(url=get_settings().database_url, file=file)
-    except backups.BackupError as exc:
-        err.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     typer.echo(f"{file}: restored ({made.dialect}, schema revision {made.revision}, made {made.created_at})")
 
 

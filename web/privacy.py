@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_
+from sqlalchemy import String, cast, delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from core import audit
@@ -130,27 +130,21 @@ class Erasure:
 
 
 def _scrub_texts(session: Session, profile: TraineeProfile, offer_ids: list[int], placement_ids: list[int]) -> dict[str, int]:
+    """Clear the free texts and identifiers of the person's records; the scores, states and dates stay."""
+    tid = [profile.id or 0]
+    cleared: list[tuple[Any, Any, list[int], dict[str, Any]]] = [
+        (Offer, Offer.id, offer_ids, {"override_reason": None, "reason": None}),
+        (CandidateRequest, CandidateRequest.trainee_id, tid, {"note": None}),
+        (Placement, Placement.trainee_id, tid, {"end_note": None}),
+        (FollowUp, FollowUp.placement_id, placement_ids, {"answers": None, "note": None}),
+        (CertificationAward, CertificationAward.trainee_id, tid, {"certificate_number": ERASED_NAME}),
+        (Consent, Consent.trainee_id, tid, {"document": None}),
+    ]
     counts: dict[str, int] = {}
-    for o in session.exec(select(Offer).where(col(Offer.id).in_(offer_ids))) if offer_ids else []:
-        o.override_reason = o.reason = None
-        session.add(o)
-    for r in session.exec(select(CandidateRequest).where(CandidateRequest.trainee_id == profile.id)):
-        r.note = None
-        session.add(r)
-    for p in session.exec(select(Placement).where(Placement.trainee_id == profile.id)):
-        p.end_note = None
-        session.add(p)
-    followups = list(session.exec(select(FollowUp).where(col(FollowUp.placement_id).in_(placement_ids)))) if placement_ids else []
-    for f in followups:  # the scores, employment and salary stay: the evaluation counts them
-        f.answers, f.note = None, None
-        session.add(f)
-    for a in session.exec(select(CertificationAward).where(CertificationAward.trainee_id == profile.id)):
-        a.certificate_number = ERASED_NAME
-        session.add(a)
-    for c in session.exec(select(Consent).where(Consent.trainee_id == profile.id)):
-        c.document = None
-        session.add(c)
-    counts["offers"], counts["follow_ups"] = len(offer_ids), len(followups)
+    for model, column, ids, values in cleared:
+        if ids:
+            done = session.execute(update(model).where(col(column).in_(ids)).values(**values))
+            counts[model.__tablename__] = int(getattr(done, "rowcount", 0) or 0)
     return counts
 
 
