@@ -72,6 +72,7 @@ def test_jobs_list_who_retention_erases_and_dry_run_changes_nothing(fresh_sqlite
         assert connection.execute("SELECT full_name FROM trainee_profile WHERE code = ?", (CODE,)).fetchone() == (NAME,)
     done = run(env, "jobs", "--outbox-file", tmp_path / "outbox.jsonl")
     assert done.returncode == 0, done.stderr
+    assert private(tmp_path / "outbox.jsonl")  # phones and names: the owner's only
     assert done.stdout.splitlines()[0] == f"retention: erasing {CODE} (due since 2024-07-15, departure)"
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT full_name, phone FROM trainee_profile WHERE code = ?", (CODE,)).fetchone() == (
@@ -80,6 +81,17 @@ def test_jobs_list_who_retention_erases_and_dry_run_changes_nothing(fresh_sqlite
         )
     again = run(env, "jobs", "--dry-run")
     assert again.stdout == "" and "retention: 0 trainee(s) to erase" in again.stderr
+
+
+def test_exported_csv_is_private_neutralised_and_reimports_unchanged(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+    seeded(fresh_sqlite, tmp_path)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert run(fresh_sqlite, "export", "trainees", first).returncode == 0
+    assert private(first)
+    assert f",'{PHONE}," in first.read_text("utf-8")  # a spreadsheet shows the phone as text, runs nothing
+    assert run(fresh_sqlite, "import", "trainees", first).returncode == 0
+    assert run(fresh_sqlite, "export", "trainees", second).returncode == 0
+    assert second.read_text("utf-8") == first.read_text("utf-8")
 
 
 def test_user_disable_and_enable_as_shipped(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
