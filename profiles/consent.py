@@ -88,3 +88,11 @@ def withdraw_by_trainee(*, session: Session, trainee_id: int, scope: ConsentScop
     if not current[scope]:
         return None
     return record(session=session, profile=profile, scopes=[scope], given=False, by=by, channel="trainee")[0]
+
+
+def sms_withdrawn(*, session: Session, trainee_id: int) -> bool:
+    """Return whether the trainee's latest decision on SMS is a withdrawal (never asked: SMS are sent, as before)."""
+    query = (select(Consent.given).where(Consent.trainee_id == trainee_id, Consent.scope == ConsentScope.sms.value)
+             .order_by(col(Consent.recorded_at).desc(), col(Consent.id).desc()).limit(1))  # fmt: skip
+    latest = session.exec(query).first()
+    return latest is False

@@ -15,11 +15,12 @@ from sqlmodel import select as sm_select
 
 from core import audit
 from core.clock import utcnow
-from employers import candidates
-from employers.models import FollowUp, OutboxMessage, Placement
+from employers import candidates, offers
+from employers.models import FollowUp, OfferState, OutboxMessage, Placement
 from profiles import consent as consent_service
 from profiles.models import Consent, ConsentScope, ProfileView, TraineeProfile
-from tests.employers.factories import account, profile
+from tests.employers.factories import account, offer_in, profile, stored_vacancy
+from tests.web.factories import employer
 from web import demo, privacy
 from web.auth.models import Role, User
 from web.db import make_engine
@@ -113,6 +114,19 @@ class TestConsent:
         person = profile(session, consent=False)
         assert consent_service.withdraw_by_trainee(session=session, trainee_id=person.id or 0, scope=ConsentScope.sms,
                                                    by=None) is None  # fmt: skip
+
+    def test_a_trainee_who_stopped_sms_gets_none_and_the_others_still_are_told(self, session: Session) -> None:
+        company, officer = employer(session), account(session, Role.officer)
+        vacancy = stored_vacancy(session, company)
+        stopped, asked = profile(session, phone="+22376000011"), profile(session, phone="+22376000012")
+        consent_service.record(session=session, profile=stopped, scopes=[ConsentScope.sms], given=False, by=None)
+        session.commit()
+        for person in (stopped, asked):
+            made = offer_in(session, vacancy, person, OfferState.offered, by=officer)
+            offers.withdraw_offer(session=session, offer_id=made.id or 0, by=officer.actor, reason="poste supprimé")
+        session.commit()
+        sent = session.exec(sm_select(OutboxMessage.recipient_phone).where(col(OutboxMessage.kind) == "offer_withdrawn.trainee"))
+        assert list(sent) == ["+22376000012"]
 
 
 class TestExportAndErasure:
