@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,6 +62,8 @@ class AuditEvent(SQLModel, table=True):
     seq: int | None = Field(default=None, unique=True, index=True, description="place in the hash chain; set at commit")
     prev_hash: str | None = Field(default=None, max_length=64, description="the previous event's hash; none for the first")
     hash: str | None = Field(default=None, max_length=64, description="SHA-256 of `canonical` (hex); set at commit")
+    salt: str | None = Field(default=None, max_length=32, description="random; the reason's and details' digests use it; "
+                             "none once they are erased")  # fmt: skip
 
 
 def record(
@@ -72,7 +75,7 @@ def record(
     """Add the event of a change to the session (written with the change's transaction, chained at its commit)."""
     event = AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, action=action, from_state=from_state,
                        to_state=to_state, reason=reason, cause=cause, trainee_id=trainee_id, vacancy_id=vacancy_id,
-                       employer_id=employer_id, details=details)  # fmt: skip
+                       employer_id=employer_id, details=details, salt=secrets.token_hex(16))  # fmt: skip
     session.add(event)
     session.flush()
     return event
@@ -93,14 +96,50 @@ CHAIN_LOCK = 0x7264766D61756474
 _PENDING = "audit_events_pending"
 
 
+#: What an erased reason starts with, and the only key of erased details: the digest they had follows.
+ERASED = "erased:"
+
+
 def canonical(values: Mapping[str, Any]) -> str:
     """Return the text an event's hash is taken of: its content fields and prev_hash as sorted-key JSON.
 
     Times are written in UTC in ISO 8601 (a naive time is taken to be UTC), None as null, no spaces, and
-    non-ASCII characters as themselves (the text is encoded in UTF-8 to be hashed).
+    non-ASCII characters as themselves (the text is encoded in UTF-8 to be hashed). The free texts (``reason``,
+    ``details``) enter by their salted digest (`sealed`), so erasing them keeps the digest and the chain holds.
     """
     content = {name: _plain(values[name]) for name in (*CONTENT, "prev_hash")}
+    for name in SEALED:
+        content[name] = sealed(values[name], values.get("salt"))
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+#: The fields that may name a person and can be erased without breaking the chain.
+SEALED = ("reason", "details")
+
+
+def sealed(value: Any, salt: str | None) -> str | None:
+    """Return the digest a reason or details enter the hash by: SHA-256 of the salt and the value, or the digest an
+    erased value kept."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.startswith(ERASED):
+        return value.removeprefix(ERASED)
+    if isinstance(value, dict) and set(value) == {"erased"}:
+        return str(value["erased"])
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{salt or ''}\x1f{text}".encode()).hexdigest()
+
+
+def erase(event: AuditEvent) -> bool:
+    """Replace an event's reason and details by the digests they enter the hash by, and drop its salt: the texts are
+    gone (the salt with them, so they cannot be guessed back) and the chain still holds. Return whether it changed."""
+    if event.reason is None and event.details is None:
+        return False
+    reason, details = sealed(event.reason, event.salt), sealed(event.details, event.salt)
+    event.reason = None if reason is None else ERASED + reason
+    event.details = None if details is None else {"erased": details}
+    event.salt = None
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -115,7 +154,7 @@ def event_hash(values: Mapping[str, Any]) -> str:
 
 
 def _fields(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in (*CONTENT, "prev_hash")}
+    return {name: getattr(event, name) for name in (*CONTENT, "prev_hash", "salt")}
 
 
 @event.listens_for(OrmSession, "before_flush")

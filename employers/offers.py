@@ -99,6 +99,7 @@ from employers.models import (
     VacancyStatus,
 )
 from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON
+from profiles import consent
 from profiles.exceptions import TraineeNotFound
 from profiles.history import Placement as HistoryPlacement
 from profiles.models import TraineeProfile
@@ -724,7 +725,7 @@ def _notify(
     assert vacancy is not None and profile is not None and company is not None  # foreign keys
     values = _values(offer, vacancy, profile, company, placement, deadline)
     recipients: list[tuple[str, outbox.Recipient]] = []
-    if trainee:
+    if trainee and not consent.sms_withdrawn(session=session, trainee_id=profile.id or 0):  # they said stop: no SMS
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
     if employer:
         recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -153,5 +154,6 @@ class FileSender:
     def send(self, message: OutboxMessage) -> None:
         """Append the message as a JSON line."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # phones and names: owner only
+        with os.fdopen(descriptor, "a", encoding="utf-8") as out:
             out.write(json.dumps(as_dict(message), ensure_ascii=False) + "\n")

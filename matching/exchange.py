@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -158,6 +159,35 @@ def _read_json(text: str, *, source: str, kind: str) -> tuple[list[RawRecord], l
     return records, issues
 
 
+#: A cell a spreadsheet would run as a formula (CSV injection): what it starts with, after any quotes written before.
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+#: A cell written with one quote more by `neutralise`: reading drops it.
+NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """Return a CSV cell a spreadsheet will show as text, not run: one quote before a cell starting with = + - @ tab or CR.
+
+    Cells already starting with quotes before such a character get one more, so `unneutralise` gives back every value.
+    """
+    return "'" + cell if FORMULA.match(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """Return a CSV cell as it was before `neutralise`."""
+    return cell[1:] if NEUTRALISED.match(cell) else cell
+
+
+def write_text_private(path: str | Path, text: str) -> None:
+    """Write a text file only its owner may read (0600, whatever the umask), replacing any file there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT: set it
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
@@ -175,7 +205,7 @@ def _read_csv(text: str, *, source: str) -> tuple[list[RawRecord], list[Issue]]:
         if len(cells) > len(header):
             record.problems.append(("", f"has {len(cells)} cells but the header has {len(header)} columns"))
         for name, cell in zip(header, cells, strict=False):
-            _put_cell(record, name, cell.strip())
+            _put_cell(record, name, unneutralise(cell).strip())
         records.append(record)
     return records, []
 
@@ -586,7 +616,7 @@ def records_csv_text(records: Sequence[BaseModel], model: type[BaseModel]) -> st
             cells += [_csv_cell("", training.get("cohort")), _csv_cell("", training.get("overall"))]
             cells += [_csv_cell("", (training.get("modules") or {}).get(m)) for m in modules]
             cells += [_csv_cell("", _trainee_history(row, c)) for c in history]
-        writer.writerow(cells)
+        writer.writerow([neutralise(c) for c in cells])
     return out.getvalue()
 
 
@@ -594,4 +624,4 @@ def write(path: str | Path, records: Sequence[BaseModel], kind: Kind) -> None:
     """Write records to a JSON or CSV exchange file, by extension."""
     path = Path(path)
     text = to_json_text(records, kind) if detect_format(path) == "json" else to_csv_text(records, kind)
-    path.write_text(text, encoding="utf-8")
+    write_text_private(path, text)

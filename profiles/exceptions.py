@@ -61,3 +61,9 @@ class InvalidSchoolRecord(ProfileError, InvalidFields):
     """An attendance sheet, module grades or a certification awarded are wrong; `problems` lists every one."""
 
     code = "invalid_form"
+
+
+class InvalidConsent(ProfileError):
+    """A consent decision names no scope or an unknown one, or its document reference is too long."""
+
+    code = "invalid_consent"

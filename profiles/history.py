@@ -329,4 +329,4 @@ def to_text(records: Iterable[BaseModel], kind: HistoryKind, fmt: Literal["json"
 def write_records(path: str | Path, records: Iterable[BaseModel], kind: HistoryKind) -> None:
     """Write history records to a JSON or CSV file, by extension."""
     path = Path(path)
-    path.write_text(to_text(records, kind, exchange.detect_format(path)), encoding="utf-8")
+    exchange.write_text_private(path, to_text(records, kind, exchange.detect_format(path)))

@@ -167,3 +167,43 @@ class CertificationAward(SQLModel, table=True):
     certificate_number: str = Field(max_length=64)
     recorded_by: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = time_field()
+
+
+class ConsentScope(StrEnum):
+    """What a trainee may agree to, each on its own: share the profile with companies, be sent SMS, be counted in evaluations."""
+
+    share = "share"
+    sms = "sms"
+    evaluation = "evaluation"
+
+
+class Consent(SQLModel, table=True):
+    """One decision of a trainee on one scope, given or withdrawn: who recorded it, when, and on what document.
+
+    The history is every row; the decision in force is the latest row of each scope (none: never asked).
+    ``TraineeProfile.consent_to_share`` mirrors the latest ``share`` decision, which the companies' lists read.
+    """
+
+    __tablename__ = "consent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    scope: str = Field(max_length=16, description="a ConsentScope")
+    given: bool
+    recorded_by: int | None = Field(default=None, foreign_key="user.id", description="none: the system or an import")
+    channel: str = Field(default="officer", max_length=16, description="officer, trainee (their phone), import, migration")
+    document: str | None = Field(default=None, max_length=200, description="the signed form's reference, e.g. FC-2026-031")
+    recorded_at: datetime = time_field()
+
+
+class ProfileView(SQLModel, table=True):
+    """Someone opened a trainee's personal data: an officer their page, a company their profile (the view log)."""
+
+    __tablename__ = "profile_view"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    viewer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    employer_id: int | None = Field(default=None, description="the viewer's company, for a company's view")
+    page: str = Field(max_length=32, description="what was opened, e.g. officer_trainee, company_candidate")
+    at: datetime = time_field()

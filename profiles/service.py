@@ -18,7 +18,7 @@ from matching.normalise import fold
 from profiles import cohorts, grades
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
-from profiles.models import TraineeProfile
+from profiles.models import Consent, ConsentScope, TraineeProfile
 
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
 LOOKUP_CHUNK = 500
@@ -50,6 +50,7 @@ def import_trainees(*, session: Session, records: Sequence[ExchangeTrainee], con
         raise DuplicateCode(", ".join(duplicates))
     existing = by_codes(session=session, codes=(r.id for r in records))
     weights = _weights(session, records)
+    consenting: list[TraineeProfile] = []
     for record in records:
         profile = existing.get(record.id) or TraineeProfile(
             code=record.id, full_name=record.full_name, home_town=record.home_town
@@ -57,9 +58,15 @@ def import_trainees(*, session: Session, records: Sequence[ExchangeTrainee], con
         computed = grades.computed_overall(profile)
         profile.apply_exchange(record)
         grades.settle_overall(profile, weights.get(profile.cohort or "", {}), computed_before=computed)
+        newly_consenting = consent and not profile.consent_to_share
         if consent:
             _record_consent(profile, True)
         session.add(profile)
+        if newly_consenting:
+            consenting.append(profile)
+    session.flush()
+    # The import's own event says consent was given; the history gets one row per trainee it changed.
+    session.add_all(_consent_row(p, None, "import") for p in consenting)
     session.flush()
     return len(records) - len(existing), len(existing)
 
@@ -94,9 +101,20 @@ def record_trainee_change(session: Session, profile: TraineeProfile, action: str
     audit.record(session, actor_id=by, entity="trainee", entity_id=profile.id, action=action, trainee_id=profile.id, **fields)
 
 
-def _consent_event(session: Session, profile: TraineeProfile, by: int | None) -> None:
+def _consent_row(profile: TraineeProfile, by: int | None, channel: str) -> Consent:
+    """Return the consent history's row of the share decision the profile holds now."""
+    return Consent(trainee_id=profile.id or 0, scope=ConsentScope.share.value, given=profile.consent_to_share,
+                   recorded_by=by, channel=channel, recorded_at=profile.consent_recorded_at or utcnow())  # fmt: skip
+
+
+def _consent_event(session: Session, profile: TraineeProfile, by: int | None, channel: str = "officer") -> None:
+    """Write the share decision just made into the consent history, and its event (ids only)."""
     state = "given" if profile.consent_to_share else "withdrawn"
-    record_trainee_change(session, profile, "consent", by=by, to_state=state)
+    row = _consent_row(profile, by, channel)
+    session.add(row)
+    session.flush()
+    record_trainee_change(session, profile, "consent", by=by, to_state=state,
+                          details={"scope": row.scope, "channel": channel, "consent_id": row.id})  # fmt: skip
 
 
 def _record_consent(profile: TraineeProfile, consent: bool) -> None:
@@ -133,6 +151,9 @@ def create_profile(*, session: Session, data: Mapping[str, Any], consent: bool =
     session.add(profile)
     session.flush()
     record_trainee_change(session, profile, "create", by=by, details={"code": profile.code, "consent": consent})
+    if consent:  # the create event says so; the history gets its row
+        session.add(_consent_row(profile, by, "officer"))
+        session.flush()
     return profile
 
 

@@ -25,6 +25,7 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
+from web.privacy_pages import no_store
 from web.routes import (
     accounts,
     admin_weights,
@@ -39,6 +40,7 @@ from web.routes import (
     officer_records,
     officer_trainees,
     officer_vacancies,
+    privacy,
     school,
     trainee,
 )
@@ -139,11 +141,12 @@ def create_app() -> FastAPI:
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
-               fairness.router, admin_weights.router)  # fmt: skip
+               fairness.router, admin_weights.router, privacy.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
+    app.middleware("http")(no_store)
 
     app.add_middleware(ResponseCookies)
     # Added last, so they wrap everything above: the outermost runs first.

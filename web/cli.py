@@ -534,6 +534,8 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+trainee_app = typer.Typer(help="A trainee's privacy rights: their personal export and erasure.", no_args_is_help=True)
+app.add_typer(trainee_app, name="trainee")
 
 KindArg = Annotated[Kind, typer.Argument(help="trainees, vacancies, cohorts, placements or followups.", case_sensitive=False)]
 
@@ -859,9 +861,12 @@ def jobs(
     outbox_file: Annotated[
         Path | None, typer.Option("--outbox-file", help="Append the messages as JSON lines here (default: RDVM_OUTBOX_FILE).")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list the trainees the retention rule would erase; change nothing.")
+    ] = False,
 ) -> None:
-    """Expire unanswered offers (RDVM_OFFER_ANSWER_DAYS), remind their trainees, announce follow-up calls, send the outbox,
-    purge old sign-in data."""
+    """Erase the personal data past retention (RDVM_RETENTION_MONTHS; listed first), expire unanswered offers
+    (RDVM_OFFER_ANSWER_DAYS), remind their trainees, announce follow-up calls, send the outbox, purge old sign-in data."""
     import time
 
     from web.config import get_settings
@@ -869,6 +874,9 @@ def jobs(
     settings = get_settings()
     chosen = outbox_file or (Path(settings.outbox_file) if settings.outbox_file else None)
     while True:
+        run_retention(months=settings.retention_months, dry_run=dry_run)
+        if dry_run:
+            return
         run_jobs(days=settings.offer_answer_days, outbox_file=chosen, office_phone=settings.office_phone)
         if not every:
             return
@@ -894,6 +902,91 @@ def run_jobs(*, days: int, outbox_file: Path | None, office_phone: str = "") -> 
     with transaction() as session:
         attempts, sessions = auth_service.purge(session=session, now=utcnow())
     err.print(f"sign-ins: {attempts} old failed attempt(s) and {sessions} expired session(s) deleted", highlight=False)
+
+
+def run_retention(*, months: int, dry_run: bool) -> None:
+    """List the trainees past the retention time, then erase them (one transaction), unless it is a dry run."""
+    from core.clock import utcnow
+    from web import privacy
+
+    if not months:
+        err.print("retention: off (RDVM_RETENTION_MONTHS=0)", highlight=False)
+        return
+    with transaction() as session:
+        due = privacy.due_for_erasure(session=session, months=months, today=utcnow().date())
+        for item in due:
+            typer.echo(f"retention: {'would erase' if dry_run else 'erasing'} {item.code} (due since {item.since}, {item.why})")
+        if not dry_run:
+            for item in due:
+                privacy.erase(session=session, code=item.code, reason=f"retention: {months} months", by=None)
+    err.print(f"retention: {len(due)} trainee(s) {'to erase' if dry_run else 'erased'}", highlight=False)
+
+
+@contextmanager
+def exit_on(error: type[Exception], said: str | None = None) -> Iterator[None]:
+    """Turn a refusal into an error line on standard error (`said`, or the refusal's own words) and exit 1."""
+    try:
+        yield
+    except error as exc:
+        err.print(f"[bold red]error[/] {escape(said or str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+@trainee_app.command("export")
+def trainee_export(
+    code: Annotated[str, typer.Argument(help="The trainee's id, e.g. T-2020-007.")],
+    file: Annotated[Path, typer.Argument(help="The JSON file to write; a readable .html is written beside it.")],
+) -> None:
+    """Write everything held on a trainee (their personal export) as JSON and HTML, readable by the owner only."""
+    from profiles.exceptions import TraineeNotFound
+    from web import privacy
+    from web.privacy_pages import export_html
+
+    with exit_on(TraineeNotFound, f"no trainee has the id {code}"), transaction() as session:
+        data = privacy.personal_data(session=session, profile=privacy.trainee_by_code(session, code))
+    page = file.with_suffix(".html")
+    exchange.write_text_private(file, json.dumps(data, ensure_ascii=False, indent=2))
+    exchange.write_text_private(page, export_html(data, "fr"))
+    typer.echo(f"{file} and {page}: the personal data of {code} written")
+
+
+@trainee_app.command("erase")
+def trainee_erase(
+    code: Annotated[str, typer.Argument(help="The trainee's id, e.g. T-2020-007.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (the person's request, retention…); kept in the audit trail.")],
+) -> None:
+    """Erase a trainee's personal data for good (the pseudonymous record, counts and dates stay for the evaluation)."""
+    from profiles.exceptions import TraineeNotFound
+    from web import privacy
+
+    if not reason.strip():
+        raise typer.BadParameter("say why", param_hint="--reason")
+    with exit_on(TraineeNotFound, f"no trainee has the id {code}"), transaction() as session:
+        done = privacy.erase(session=session, code=code, reason=reason, by=None)
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(done.counts.items()))
+    typer.echo(f"{code}: personal data erased ({counts})")
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (readable by its owner only).")]) -> None:
+    """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump) with its schema revision, in one file."""
+    from web import backup as backups
+    from web.config import get_settings
+
+    with exit_on(backups.BackupError):
+        made = backups.backup(url=get_settings().database_url, file=file)
+    typer.echo(f"{file}: {made.dialect} backup at schema revision {made.revision}")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="A file written by rdvm backup.")]) -> None:
+    """Replace the database's content by a backup's (refused when the backup is of another schema version)."""
+    from web import backup as backups
+    from web.config import get_settings
+
+    with exit_on(backups.BackupError):
+        made = backups.restore(url=get_settings().database_url, file=file)
+    typer.echo(f"{file}: restored ({made.dialect}, schema revision {made.revision}, made {made.created_at})")
 
 
 @app.command()

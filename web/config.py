@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")
     outbox_file: str = Field(default="", description="JSON-lines file the outbox is sent to; empty: printed on the console")
     office_phone: str = Field(default="", description="the placement officers' phone, given in the SMS announcing a follow-up")
+    retention_months: int = Field(
+        default=0, ge=0,
+        description="erase a trainee's personal data this many months after their departure or their last placement's "
+        "12-month follow-up due date (rdvm jobs); 0: never",
+    )  # fmt: skip
+    privacy_contact: str = Field(default="", description="the programme's data protection contact, shown on /privacy")
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""

@@ -38,6 +38,7 @@ STATUS: dict[type[Exception], int] = {
     employer_errors.ActionNotAllowed: 403,
     InvalidFields: 422,
     employer_errors.UnknownEmployers: 422,
+    profile_errors.InvalidConsent: 422,
 }
 #: The refusals of the domain that DomainRoute answers.
 DomainError = employer_errors.EmployerError | profile_errors.ProfileError

@@ -11,11 +11,19 @@ from employers.models import (
     Placement,
     Vacancy,
 )
-from profiles.models import Attendance, CertificationAward, Cohort, TraineeProfile, TrainingCentre
+from profiles.models import (
+    Attendance,
+    CertificationAward,
+    Cohort,
+    Consent,
+    ProfileView,
+    TraineeProfile,
+    TrainingCentre,
+)  # fmt: skip
 from web.auth.models import AuthSession, SignInAttempt, User
 
 __all__ = [
-    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Employer",
-    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "SignInAttempt", "TraineeProfile",
+    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Consent", "Employer",
+    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeProfile",
     "TrainingCentre", "User", "Vacancy",
 ]  # fmt: skip

@@ -44,6 +44,7 @@ TRAINEES: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signi
 OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
 OWN_COHORT: dict[str, Outcome] = {**SCHOOLS, "school_b": 404}
+ADMINS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "admin": "ok"}
 
 EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
@@ -113,6 +114,14 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/edit"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/pin"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/consent"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/export"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/export.json"): OFFICERS,
+    ("GET", "/officer/trainees/{trainee_id}/erase"): OFFICERS,
+    ("POST", "/officer/trainees/{trainee_id}/erase"): OFFICERS,
+    ("GET", "/privacy"): PUBLIC,
+    ("GET", "/trainee/consent"): TRAINEES,
+    ("POST", "/trainee/consent/withdraw"): TRAINEES,
     ("GET", "/officer/import"): OFFICERS,
     ("POST", "/officer/import/preview"): OFFICERS,
     ("POST", "/officer/import/confirm"): OFFICERS,

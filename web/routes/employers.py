@@ -27,6 +27,7 @@ from employers.exceptions import (
 from employers.models import Offer, Placement, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS
+from web import privacy
 from web.auth import service as auth_service
 from web.config import get_settings
 from web.csrf import verify_csrf
@@ -226,9 +227,9 @@ def offer_detail(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, offer_id: int
 ) -> Response:
     """Show one of the company's offers: the candidate, where the offer stands, and what the company can do."""
-    return offer_page(
-        request, session, lang, company, offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
-    )
+    offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
+    privacy.log_view(session=session, trainee_id=offer.trainee_id, viewer=user, page="company_offer")
+    return offer_page(request, session, lang, company, offer)
 
 
 @router.post("/employer/offers/{offer_id}/confirm", response_class=HTMLResponse)

@@ -35,6 +35,7 @@ from matching.exchange import Issue
 from matching.models import LITERACY_LEVELS, MOBILITIES
 from matching.taxonomy import get_taxonomy
 from profiles import cohorts as cohorts_service
+from profiles import consent as consent_service
 from profiles import departures
 from profiles import school as school_service
 from profiles import service as profiles_service
@@ -42,6 +43,7 @@ from profiles.exceptions import InvalidDeparture, InvalidProfile
 from profiles.forms import TraineeForm, by_form_field
 from profiles.models import CertificationAward, Cohort, DropoutReason, TraineeProfile
 from profiles.phases import Phase, profile_phase
+from web import privacy
 from web.auth import service as auth_service
 from web.auth.exceptions import AuthError
 from web.auth.models import User
@@ -54,6 +56,7 @@ from web.i18n import translator
 from web.labels import Labels
 from web.messages import N_, done_message, field_messages, message, sentences
 from web.pages import render
+from web.routes.privacy import SCOPE_WORDS
 from web.signing import signer
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
@@ -271,6 +274,7 @@ def profile_page(
                                              today=utcnow().date(), statuses=followups.STATUSES),
         "account": auth_service.trainee_account(session=session, trainee_id=profile.id or 0), "pin": pin, "refusal": refusal,
         "done": done_message(done, lang), "today": utcnow().date(),
+        "consents": consent_service.history(session=session, trainee_id=profile.id or 0), "scope_words": SCOPE_WORDS,
     }  # fmt: skip
     response = render(request, "officer/trainee.html", context, status)
     if pin is not None:
@@ -323,6 +327,7 @@ def trainee_page(
 ) -> Response:
     """Show a trainee's profile, what the import would warn about, the offers and placements, and the account."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+    privacy.log_view(session=session, trainee_id=profile.id or 0, viewer=user, page="officer_trainee")
     return profile_page(request, session, lang, user, profile, done=done)
 
 

@@ -1,0 +1,41 @@
+"""The readable page of a personal export: the same content as the JSON, as a standalone HTML page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request, Response
+
+from web.deps import SESSION_COOKIE
+from web.i18n import translator
+from web.messages import N_
+from web.pages import templates
+
+#: The export's sections, in the order shown, with their headings.
+SECTIONS = (
+    ("consent", N_("Consentements")), ("accounts", N_("Comptes")), ("offers", N_("Propositions d'emploi")),
+    ("candidate_requests", N_("Demandes des sociétés")), ("placements", N_("Emplois")), ("follow_ups", N_("Suivis")),
+    ("employment_confirmations", N_("Confirmations des sociétés")), ("attendance", N_("Présence à la formation")),
+    ("certifications", N_("Certifications")), ("messages", N_("Messages envoyés")),
+    ("audit_events", N_("Historique des changements")),
+    ("views", N_("Qui a consulté ces données")),
+)  # fmt: skip
+
+
+def export_html(data: dict[str, Any], lang: str) -> str:
+    """Return a personal export as a standalone, printable HTML page (every value escaped)."""
+    page = templates.env.get_template("privacy/export.html")
+    return page.render(data=data, sections=SECTIONS, _=translator(lang), lang=lang)
+
+
+#: Where every page shows someone's personal data (or a signed-in person's own).
+PRIVATE_PATHS = ("/officer", "/trainee", "/employer", "/school", "/admin", "/api", "/account")
+
+
+async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Tell browsers and proxies not to keep pages with personal data: signed-in pages and the private spaces."""
+    response = await call_next(request)
+    if SESSION_COOKIE in request.cookies or request.url.path.startswith(PRIVATE_PATHS):
+        response.headers["Cache-Control"] = "no-store"
+    return response
