@@ -159,14 +159,18 @@ def _read_json(text: str, *, source: str, kind: str) -> tuple[list[RawRecord], l
     return records, issues
 
 
-#: A cell a spreadsheet would run as a formula (CSV injection): what it starts with, after any quotes written before.
-FORMULA = re.compile(r"'*[=+\-@\t\r]")
+#: What starts a cell a spreadsheet would run as a formula (CSV injection): = @ tab CR, or + - unless the rest is a
+#: plain number (a phone number such as +22376123456 stays as written: a spreadsheet reads it as a number, no formula).
+_RUNNABLE = r"(?:[=@\t\r]|[+\-](?![0-9 .,]*$))"
+#: A cell to neutralise: the runnable start, after any quotes written before.
+FORMULA = re.compile(r"'*" + _RUNNABLE)
 #: A cell written with one quote more by `neutralise`: reading drops it.
-NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+NEUTRALISED = re.compile(r"'+" + _RUNNABLE)
 
 
 def neutralise(cell: str) -> str:
-    """Return a CSV cell a spreadsheet will show as text, not run: one quote before a cell starting with = + - @ tab or CR.
+    """Return a CSV cell a spreadsheet will show as text, not run: one quote before a cell starting with = @ tab CR, or + -
+    followed by more than a number.
 
     Cells already starting with quotes before such a character get one more, so `unneutralise` gives back every value.
     """

@@ -17,6 +17,11 @@ DANGEROUS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","x")', "+1+
              "''+two quotes", "'plain quote", "a=b"]  # fmt: skip
 
 
+@pytest.mark.parametrize("text", ["+22376123456", "+223 76 12 34 56", "-5", "-1.5", "+", "'+22376123456"])
+def test_a_plain_number_is_written_as_it_is(text: str) -> None:
+    assert exchange.neutralise(text) == text and exchange.unneutralise(text) == text
+
+
 @pytest.mark.parametrize("text", DANGEROUS)
 def test_neutralise_is_undone_by_unneutralise(text: str) -> None:
     written = exchange.neutralise(text)
@@ -42,5 +47,6 @@ def test_a_trainee_summary_and_phone_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "trainees.csv"
     exchange.write(path, [record], "trainees")
     assert "'=1+1" in path.read_text("utf-8")
+    assert ",+22376123456," in path.read_text("utf-8")  # a number is no formula: other tools read the phone as written
     loaded = exchange.load(path, "trainees")
     assert loaded.ok and loaded.records[0].summary == record.summary and loaded.records[0].phone == record.phone
