@@ -23,6 +23,7 @@ from web.pages import page_language, render
 from web.routes import (
     api_employers,
     employers,
+    evaluation,
     gaps,
     home,
     officer,
@@ -89,7 +90,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               trainee.router, school.router, gaps.router)  # fmt: skip
+               trainee.router, school.router, gaps.router, evaluation.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

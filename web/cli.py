@@ -569,11 +569,12 @@ class AccountRole(StrEnum):
     employer = "employer"
     trainee = "trainee"
     school = "school"
+    auditor = "auditor"
 
 
 @user_app.command("create")
 def user_create(
-    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee or school.")],
+    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee, school or auditor.")],
     login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,
