@@ -8,6 +8,7 @@ one-sentence definition taken from INDICATORS.md.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import openpyxl  # before pygal (see below)
@@ -190,6 +192,19 @@ def to_workbook(found: list[Table], as_of: date) -> bytes:
     return out.getvalue()
 
 
+def chart_data_uris(ev: Evaluation, _: Translate) -> dict[str, str]:
+    """Return every chart as a data: URI, for the PDF report (which fetches nothing)."""
+    return {name: "data:image/svg+xml;base64," + base64.b64encode(chart(ev, name, _) or b"").decode() for name in CHARTS}
+
+
+def to_pdf(html: str) -> bytes:
+    """Return the report's HTML rendered as PDF, with the evaluation's print stylesheet."""
+    from weasyprint import CSS, HTML  # imported on use: it loads Pango, which only the PDF needs
+
+    stylesheet = CSS(filename=str(Path(__file__).parent / "static" / "evaluation.css"))
+    return bytes(HTML(string=html).write_pdf(stylesheets=[stylesheet]))
+
+
 # ---------------------------------------------------------------- charts
 
 
@@ -216,6 +231,10 @@ def chart(ev: Evaluation, name: str, _: Translate) -> bytes | None:
     }
     maker = makers.get(name)
     return _without_script(maker(ev, _).render()) if maker else None
+
+
+#: The charts of the page, by name.
+CHARTS: dict[str, Callable[[Evaluation, Translate], Any]] = {}
 
 
 def _without_script(svg: bytes) -> bytes:
@@ -259,3 +278,6 @@ def _employment_chart(ev: Evaluation, _: Translate) -> Any:
     for m in EMPLOYMENT_MONTHS:
         bars.add(_("{m} mois").format(m=m), [g.rate(m) for g in ev.groups["cohort"]])
     return bars
+
+
+CHARTS.update(funnel=_funnel_chart, retention=_km_chart, employment=_employment_chart)

@@ -119,6 +119,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/evaluation/charts/{name}.svg"): EVALUATORS,
     ("GET", "/evaluation/export/{table}.csv"): EVALUATORS,
     ("GET", "/evaluation/export.xlsx"): EVALUATORS,
+    ("GET", "/evaluation/report.pdf"): EVALUATORS,
     ("GET", "/officer/outbox"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/departure"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/departure/cancel"): OFFICERS,

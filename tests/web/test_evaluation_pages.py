@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from core.clock import utcnow
@@ -19,7 +20,7 @@ from web import demo
 from web.evaluation_view import Table, safe_cell, to_csv
 
 PAGES = ["/evaluation", "/evaluation/funders", "/evaluation/export.xlsx", "/evaluation/charts/funnel.svg",
-         "/evaluation/charts/retention.svg", "/evaluation/charts/employment.svg"]  # fmt: skip
+         "/evaluation/charts/retention.svg", "/evaluation/charts/employment.svg", "/evaluation/report.pdf"]  # fmt: skip
 
 
 @pytest.fixture
@@ -98,10 +99,20 @@ def test_the_auditor_sees_no_name_or_phone(seeded: demo.DemoResult, session: Ses
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.text if not url.endswith(".xlsx") else _workbook_text(response.content)
+        body = (
+            _workbook_text(response.content)
+            if url.endswith(".xlsx")
+            else _pdf_text(response.content)
+            if url.endswith(".pdf")
+            else response.text
+        )
         leaked = [s for s in secrets if s in body]
         assert not leaked, f"{url} shows {leaked[:3]}"
     assert history.trainees[0].id in client.get("/evaluation/people?figure=trainees").text  # the code is shown
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def _workbook_text(content: bytes) -> str:
@@ -113,3 +124,15 @@ def test_the_auditor_cannot_change_anything(seeded: demo.DemoResult, new_client:
     client = signed_in(new_client, staff("auditor"))
     assert client.get("/officer/trainees").status_code == 403
     assert client.get("/officer").status_code == 403
+
+
+def test_pdf_report_holds_the_page_numbers(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
+    expected = evaluate_scope(history_store.stored_history(session=session), Scope(as_of=utcnow().date()))
+    response = signed_in(new_client, staff("officer")).get("/evaluation/report.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    cover, text = reader.pages[0].extract_text(), "\n".join(page.extract_text() for page in reader.pages)
+    assert utcnow().date().isoformat() in cover and "Évaluation du programme" in cover
+    overall = expected.funnel[-1]
+    assert f"overall {overall['trainees']} {overall['completed_training']} {overall['placed']}" in text
+    assert "Annexe : définitions des indicateurs" in text and "Kaplan–Meier" in text

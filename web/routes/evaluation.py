@@ -105,3 +105,16 @@ def export_xlsx(session: SessionDep, lang: Lang, user: EvaluatorUser,
     name = f"rdvm-evaluation-{ev.scope.as_of.isoformat()}.xlsx"
     return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@router.get("/evaluation/report.pdf")
+def report_pdf(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser,
+               as_of: ScopeQuery = None, cohort: ScopeQuery = None, country: ScopeQuery = None) -> Response:  # fmt: skip
+    """Return the whole evaluation as a PDF report: a cover with its scope and date, the page, the definitions."""
+    ev = _evaluation(session, as_of, cohort, country)
+    context = {**_context(ev, lang, user), "charts": view.chart_data_uris(ev, translator(lang))}
+    html = bytes(render(request, "evaluation/report.html", context).body).decode()
+    name = f"rdvm-evaluation-{ev.scope.as_of.isoformat()}.pdf"
+    return Response(
+        view.to_pdf(html), media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
