@@ -238,10 +238,26 @@ def bench(
     ineligible_all: Annotated[
         bool, typer.Option("--ineligible-all", help="Also time `rdvm rank --ineligible all` end to end.")
     ] = False,
+    evaluation: Annotated[
+        bool,
+        typer.Option(
+            "--evaluation",
+            help="Instead: time the evaluation from a database of 50,000 trainees, 60,000 placements and 200,000 follow-ups.",
+        ),  # fmt: skip
+    ] = False,
+    evaluation_trainees: Annotated[
+        int, typer.Option("--evaluation-trainees", min=1, help="With --evaluation: trainees (placements 1.2×, follow-ups 4×).")
+    ] = 50_000,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
-    if web:
+    if evaluation:
+        from web.bench_evaluation import run_evaluation_benchmark
+
+        n = evaluation_trainees
+        figures = run_evaluation_benchmark(trainees=n, placements=n * 6 // 5, followups=n * 4, log=log)
+        figures["size"] = "evaluation"
+    elif web:
         from web.bench_web import run_web_benchmark
 
         figures = run_web_benchmark(database_url=database_url, log=log)
