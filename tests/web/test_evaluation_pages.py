@@ -136,3 +136,15 @@ def test_pdf_report_holds_the_page_numbers(seeded: demo.DemoResult, session: Ses
     overall = expected.funnel[-1]
     assert f"overall {overall['trainees']} {overall['completed_training']} {overall['placed']}" in text
     assert "Annexe : définitions des indicateurs" in text and "Kaplan–Meier" in text
+
+
+def test_the_auditor_cannot_find_a_trainee_by_name_in_the_audit_trail(
+    seeded: demo.DemoResult, session: Session, new_client: object
+) -> None:
+    profile = session.exec(select(TraineeProfile).order_by(TraineeProfile.code)).first()
+    assert profile is not None
+    surname = profile.full_name.split()[-1]
+    officer, auditor = signed_in(new_client, staff("officer")), signed_in(new_client, staff("auditor"))
+    assert profile.code in officer.get("/officer/audit", params={"trainee": surname}).text
+    assert profile.code not in auditor.get("/officer/audit", params={"trainee": surname}).text
+    assert profile.code in auditor.get("/officer/audit", params={"trainee": profile.code}).text

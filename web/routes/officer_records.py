@@ -52,10 +52,11 @@ def audit(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser
     The auditor reads it pseudonymised: trainee codes, never a name or a free-text reason.
     """
     search = AuditSearch.of(request.query_params)
-    found = records.search_audit(session=session, search=search, page=page)
+    auditor = user.role == Role.auditor
+    found = records.search_audit(session=session, search=search, page=page, by_name=not auditor)
     context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES, "actions": ACTIONS,
                "moves": MOVES, "consent": CONSENT, "placement_states": PLACEMENT_STATES,
-               "decline_reasons": DECLINE_REASONS, "auditor": user.role == Role.auditor}  # fmt: skip
+               "decline_reasons": DECLINE_REASONS, "auditor": auditor}  # fmt: skip
     return render(request, "officer/audit.html", context)
 
 
