@@ -138,13 +138,8 @@ def evaluate_scope(history: History, scope: Scope) -> Evaluation:
     placements = [p for p in history.placements if p.trainee_id in kept]
     placement_ids = {p.id for p in placements}
     followups = [f for f in history.followups if f.placement_id in placement_ids]
-    figures = indicators.evaluate(
-        trainees=trainees, placements=placements, followups=followups, cohorts=cohorts, as_of=scope.as_of
-    )
-    today = indicators._days(scope.as_of)
-    p = indicators._placements(placements, {t.id: i for i, t in enumerate(trainees)}, today)
-    f = indicators._follow_ups(followups, p, today)
-    facts = indicators._facts(trainees, cohorts or (), p, f, scope.as_of)
+    done = indicators.evaluated(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts, as_of=scope.as_of)
+    figures, facts, p = done.document, done.facts, done.placements
     by_id = {pl.id: pl for pl in placements}
     first = [by_id[str(p.ids[row])] if row >= 0 else None for row in facts.first.tolist()]
     placed = facts.first >= 0
@@ -159,7 +154,7 @@ def evaluate_scope(history: History, scope: Scope) -> Evaluation:
         km=kaplan_meier_curve(facts.duration[placed], facts.event[placed]),
         groups=groups,
         days_to_placement=_day_bands(facts, people),
-        wages=_wage_bands(first, people),
+        wages=_wage_bands(indicators._at(p.salary, facts.first), placed, people),
         minimum_wage=MINIMUM_WAGE_FCFA_MONTH["ML"],
         reintegration=(scores := reintegration_by_dimension(followups, placements, scope.as_of))[0],
         reintegration_count=scores[1],
@@ -278,15 +273,13 @@ def _day_bands(facts: Any, people: dict[str, list[int]]) -> list[Band]:
     return bands
 
 
-def _wage_bands(first: Sequence[Placement | None], people: dict[str, list[int]]) -> list[Band]:
+def _wage_bands(first_salary: NDArray[np.int64], placed: NDArray[np.bool_], people: dict[str, list[int]]) -> list[Band]:
     minimum = MINIMUM_WAGE_FCFA_MONTH["ML"]
     bands = []
     for low, high in WAGE_BANDS:
-        rows = [
-            row
-            for row, p in enumerate(first)
-            if p is not None and p.salary_fcfa_month >= low * minimum and (high is None or p.salary_fcfa_month < high * minimum)
-        ]
+        inside = placed & (first_salary >= low * minimum)
+        inside &= (first_salary < high * minimum) if high is not None else inside
+        rows = _rows(inside)
         label = f"≥ {low:g}×" if high is None else f"{low:g}×–{high:g}×"
         people[f"start_salary@band:{label}"] = rows
         bands.append(Band(label=label, count=len(rows), rows=rows))
