@@ -311,10 +311,13 @@ def matching_ids(candidates: Iterable[tuple[Any, str, str]], typed: str) -> list
     return exact or [int(id_) for id_, code, name in rows if wanted in fold(code) or wanted in fold(name)]
 
 
-def search_audit(*, session: Session, search: AuditSearch, page: int = 1, per_page: int = PER_PAGE) -> Page[AuditLine]:
+def search_audit(
+    *, session: Session, search: AuditSearch, page: int = 1, per_page: int = PER_PAGE, by_name: bool = True
+) -> Page[AuditLine]:
     """Return one page of the audit trail, newest first, narrowed to the trainee, company and vacancy searched.
 
     Every event shows, also those about no trainee, vacancy or company (a cohort's, an import's, an account's).
+    Without `by_name` (the auditor's search), a trainee is found by code only: a name typed in finds nobody.
     """
     query = (
         select(AuditEvent, TraineeProfile, Vacancy, Employer.name)
@@ -324,7 +327,8 @@ def search_audit(*, session: Session, search: AuditSearch, page: int = 1, per_pa
     )
     if search.trainee:
         trainees = session.exec(select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name)).all()
-        query = query.where(col(AuditEvent.trainee_id).in_(matching_ids(trainees, search.trainee)))
+        known = trainees if by_name else [(i, code, "") for i, code, _name in trainees]
+        query = query.where(col(AuditEvent.trainee_id).in_(matching_ids(known, search.trainee)))
     if search.employer:
         companies = session.exec(select(Employer.id, Employer.name)).all()
         query = query.where(col(AuditEvent.employer_id).in_(matching_ids(((i, "", n) for i, n in companies), search.employer)))

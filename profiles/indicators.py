@@ -296,11 +296,33 @@ def evaluate(
     as_of: date,
 ) -> dict[str, Any]:
     """Return every indicator, overall and per cohort of the cohorts file, as of a date (the `rdvm evaluate` document)."""
+    return evaluated(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts, as_of=as_of).document
+
+
+@dataclass
+class Evaluated:
+    """The `rdvm evaluate` document with the per-row arrays it was computed from (for breakdowns of the same figures)."""
+
+    document: dict[str, Any]
+    facts: _Facts
+    placements: _Placements
+    followups: _FollowUps
+
+
+def evaluated(
+    *,
+    trainees: Sequence[Trainee],
+    placements: Iterable[Placement],
+    followups: Iterable[FollowUp] = (),
+    cohorts: Sequence[Cohort] | None = None,
+    as_of: date,
+) -> Evaluated:
+    """Return the indicators' document together with the per-trainee facts and the placement and follow-up arrays."""
     p = _placements(placements, {t.id: i for i, t in enumerate(trainees)}, _days(as_of))
     f = _follow_ups(followups, p, _days(as_of))
     facts = _facts(trainees, cohorts or (), p, f, as_of)
     members = _members(facts.cohort, len(cohorts or ()))
-    return {
+    document = {
         "as_of": as_of.isoformat(),
         "version": VERSION,
         "overall": _scope(
@@ -308,6 +330,7 @@ def evaluate(
         ),
         "cohorts": {c.id: _scope(facts, p, f, members[j], [c.budget_eur]) for j, c in enumerate(cohorts or ())},
     }
+    return Evaluated(document, facts, p, f)
 
 
 def _members(cohort: Ints, k: int) -> list[Ints]:

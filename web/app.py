@@ -31,6 +31,7 @@ from web.routes import (
     admin_weights,
     api_employers,
     employers,
+    evaluation,
     fairness,
     gaps,
     home,
@@ -141,7 +142,7 @@ def create_app() -> FastAPI:
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
-               fairness.router, admin_weights.router, privacy.router)  # fmt: skip
+               fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -395,10 +395,26 @@ def bench(
     ineligible_all: Annotated[
         bool, typer.Option("--ineligible-all", help="Also time `rdvm rank --ineligible all` end to end.")
     ] = False,
+    evaluation: Annotated[
+        bool,
+        typer.Option(
+            "--evaluation",
+            help="Instead: time the evaluation from a database of 50,000 trainees, 60,000 placements and 200,000 follow-ups.",
+        ),  # fmt: skip
+    ] = False,
+    evaluation_trainees: Annotated[
+        int, typer.Option("--evaluation-trainees", min=1, help="With --evaluation: trainees (placements 1.2×, follow-ups 4×).")
+    ] = 50_000,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
-    if web:
+    if evaluation:
+        from web.bench_evaluation import run_evaluation_benchmark
+
+        n = evaluation_trainees
+        figures = run_evaluation_benchmark(trainees=n, placements=n * 6 // 5, followups=n * 4, log=log)
+        figures["size"] = "evaluation"
+    elif web:
         from web.bench_web import WEB_SIZES, run_web_benchmark
 
         trainees, vacancies = WEB_SIZES[(size or Size.M).value]
@@ -729,11 +745,12 @@ class AccountRole(StrEnum):
     employer = "employer"
     trainee = "trainee"
     school = "school"
+    auditor = "auditor"
 
 
 @user_app.command("create")
 def user_create(
-    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee or school.")],
+    role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee, school or auditor.")],
     login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,

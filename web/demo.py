@@ -98,6 +98,7 @@ COMPANIES = (
 STAFF = (
     SignIn(Role.admin, "admin@demo.rdvm.ml", "admin-demo-2026", "Administratrice (démo)"),
     SignIn(Role.officer, "agent@demo.rdvm.ml", "agent-demo-2026", "Agent de placement (démo)"),
+    SignIn(Role.auditor, "audit@demo.rdvm.ml", "audit-demo-2026", "Auditeur (démo)"),
 )
 #: PINs of the demo trainees' accounts, given in order of trainee code to the first trainees with a phone number.
 TRAINEE_PINS = ("202601", "202602", "202603")

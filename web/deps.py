@@ -78,6 +78,8 @@ OfficerUser = Annotated[User, Depends(role_required(Role.officer, Role.admin))]
 EmployerUser = Annotated[User, Depends(role_required(Role.employer))]
 TraineeUser = Annotated[User, Depends(role_required(Role.trainee))]
 SchoolUser = Annotated[User, Depends(role_required(Role.school))]
+#: Who may read the evaluation and the audit trail: the auditor sees them pseudonymised.
+EvaluatorUser = Annotated[User, Depends(role_required(Role.officer, Role.admin, Role.auditor))]
 
 
 def language(request: Request) -> str:

@@ -31,7 +31,7 @@ from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role
 
-ROLES = ("anonymous", "trainee", "trainee_b", "employer_a", "employer_b", "officer", "admin", "school", "school_b")
+ROLES = ("anonymous", "trainee", "trainee_b", "employer_a", "employer_b", "officer", "admin", "school", "school_b", "auditor")
 Outcome = str | int
 
 PUBLIC: dict[str, Outcome] = dict.fromkeys(ROLES, "ok")
@@ -45,6 +45,7 @@ OWN_OFFER: dict[str, Outcome] = {**TRAINEES, "trainee_b": 404}
 SCHOOLS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "school": "ok", "school_b": "ok"}
 OWN_COHORT: dict[str, Outcome] = {**SCHOOLS, "school_b": 404}
 ADMINS: dict[str, Outcome] = {**dict.fromkeys(ROLES, 403), "anonymous": "signin", "admin": "ok"}
+EVALUATORS: dict[str, Outcome] = {**OFFICERS, "auditor": "ok"}
 
 EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
@@ -125,7 +126,14 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/import"): OFFICERS,
     ("POST", "/officer/import/preview"): OFFICERS,
     ("POST", "/officer/import/confirm"): OFFICERS,
-    ("GET", "/officer/audit"): OFFICERS,
+    ("GET", "/officer/audit"): EVALUATORS,
+    ("GET", "/evaluation"): EVALUATORS,
+    ("GET", "/evaluation/funders"): EVALUATORS,
+    ("GET", "/evaluation/people"): EVALUATORS,
+    ("GET", "/evaluation/charts/{name}.svg"): EVALUATORS,
+    ("GET", "/evaluation/export/{table}.csv"): EVALUATORS,
+    ("GET", "/evaluation/export.xlsx"): EVALUATORS,
+    ("GET", "/evaluation/report.pdf"): EVALUATORS,
     ("GET", "/officer/outbox"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/departure"): OFFICERS,
     ("POST", "/officer/trainees/{trainee_id}/departure/cancel"): OFFICERS,
@@ -137,7 +145,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/calendar"): OFFICERS,
     ("GET", "/officer/gaps"): OFFICERS,
     ("GET", "/school/gaps"): SCHOOLS,
-    ("GET", "/fairness"): OFFICERS,  # web.routes.fairness.FAIRNESS_ROLES; the auditor joins when it exists
+    ("GET", "/fairness"): EVALUATORS,  # web.routes.fairness.FAIRNESS_ROLES
     ("GET", "/admin/weights"): ADMINS,
     ("POST", "/admin/weights/adopt"): ADMINS,
     ("POST", "/admin/weights/rollback"): {**ADMINS, "admin": 404},  # an empty form names no version
@@ -210,11 +218,12 @@ def world(session: Session) -> World:
         "admin": user(session, Role.admin),
         "school": user(session, Role.school, centre_id=cohort_a.centre_id),
         "school_b": user(session, Role.school, centre_id=cohort_b.centre_id),
+        "auditor": user(session, Role.auditor),
     }
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
               "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
-              "user_id": str(user(session, Role.officer).id), "month": "1"}  # fmt: skip
+              "user_id": str(user(session, Role.officer).id), "month": "1", "name": "funnel", "table": "funnel"}  # fmt: skip
     return World(params, logins)
 
 

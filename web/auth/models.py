@@ -20,6 +20,7 @@ class Role(StrEnum):
     employer = "employer"
     trainee = "trainee"
     school = "school"
+    auditor = "auditor"  # read-only: the evaluation, its exports and the audit trail, pseudonymised
 
 
 #: The part each role plays in the employers' workflows: an admin acts as an officer.

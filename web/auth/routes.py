@@ -34,7 +34,7 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"], route_class=DomainRoute)
 
 HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee",
-        Role.school: "/school"}  # fmt: skip
+        Role.school: "/school", Role.auditor: "/evaluation"}  # fmt: skip
 ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401}
 
 

@@ -21,7 +21,7 @@ router = APIRouter(route_class=DomainRoute)
 
 #: Who may read the fairness audit, here and nowhere else. The read-only auditor role (issue #10) joins this list
 #: when it exists (`Role.auditor`); the page shows counts only, so it needs no other change for an auditor.
-FAIRNESS_ROLES: tuple[Role, ...] = (Role.officer, Role.admin)
+FAIRNESS_ROLES: tuple[Role, ...] = (Role.officer, Role.admin, Role.auditor)
 FairnessUser = Annotated[User, Depends(role_required(*FAIRNESS_ROLES))]
 
 

@@ -7,9 +7,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from employers import dashboard as records
 from employers.dashboard import AuditSearch
+from web.auth.models import Role
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, OfficerUser
+from web.deps import EvaluatorUser, Lang, OfficerUser
 from web.errors import DomainRoute
 from web.messages import N_
 from web.pages import render
@@ -47,13 +48,17 @@ OUTBOX_FILTERS = {"": None, "pending": False, "sent": True}
 
 
 @router.get("/officer/audit", response_class=HTMLResponse)
-def audit(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, page: int = 1) -> Response:
-    """Show the audit trail, newest first, searched by trainee (code or name), company (name) and vacancy (code)."""
+def audit(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser, page: int = 1) -> Response:
+    """Show the audit trail, newest first, searched by trainee (code or name), company (name) and vacancy (code).
+
+    The auditor reads it pseudonymised: trainee codes, never a name or a free-text reason.
+    """
     search = AuditSearch.of(request.query_params)
-    found = records.search_audit(session=session, search=search, page=page)
+    auditor = user.role == Role.auditor
+    found = records.search_audit(session=session, search=search, page=page, by_name=not auditor)
     context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES, "actions": ACTIONS,
                "moves": MOVES, "consent": CONSENT, "placement_states": PLACEMENT_STATES,
-               "decline_reasons": DECLINE_REASONS}  # fmt: skip
+               "decline_reasons": DECLINE_REASONS, "auditor": auditor}  # fmt: skip
     return render(request, "officer/audit.html", context)
 
 

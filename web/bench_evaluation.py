@@ -1,0 +1,134 @@
+"""The evaluation benchmark (`rdvm bench --evaluation`): the programme's evaluation from a database of 50,000 trainees,
+60,000 placements and 200,000 follow-ups.
+
+Rows are written straight into a fresh database (bulk inserts: the import pipeline is not what is timed), then
+the evaluation is timed as the application runs it: reading the history from the database
+(`employers.history_store.stored_history`), the INDICATORS.md figures (`profiles.indicators.evaluate`), and
+the evaluation pages' breakdowns (`profiles.evaluation.evaluate_scope`). Figures are printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from employers import history_store
+from employers.models import FollowUp, Placement
+from profiles import indicators
+from profiles.evaluation import Scope, evaluate_scope
+from profiles.models import Cohort, TraineeProfile
+from web.db import make_engine
+from web.migrate import upgrade
+
+AS_OF = date(2027, 6, 30)
+COHORTS = 10
+EMPLOYERS = ("Sahel Sécurité", "Garde Plus", "Kénédougou Sûreté", "Niger Gardiennage")
+TOWNS = ("Bamako", "Kayes", "Sikasso", "Ségou", "Mopti")
+
+
+def seed(session: Session, *, trainees: int, placements: int, followups: int, seed_value: int = 7) -> None:
+    """Write cohorts, trainees, placements (a second job for some) and follow-ups straight into the database."""
+    rng = np.random.default_rng(seed_value)
+    now = datetime.now(UTC)
+    first_day = date(2025, 1, 1)
+    session.execute(insert(Cohort.__table__), [  # type: ignore[attr-defined]
+        {"code": f"C-{c:02d}", "country": "ML", "training_end": first_day + timedelta(days=30 * c), "budget_eur": 100_000.0,
+         "modules": [], "created_at": now, "updated_at": now} for c in range(COHORTS)
+    ])  # fmt: skip
+    cohort_of = rng.integers(0, COHORTS, trainees)
+    session.execute(insert(TraineeProfile.__table__), [  # type: ignore[attr-defined]
+        {"code": f"T-{i:06d}", "full_name": f"Agent {i}", "home_town": TOWNS[i % len(TOWNS)], "mobility": "town",
+         "extra_towns": [], "languages": [], "literacy": "basic", "experience": [], "skills": [], "certifications": [],
+         "driving_licences": [], "preferred_levels": [], "preferred_shifts": [], "consent_to_share": False,
+         "training": {"cohort": f"C-{cohort_of[i]:02d}", "completed": bool(i % 7)}, "cohort": f"C-{cohort_of[i]:02d}",
+         "overall_from_modules": False, "created_at": now, "updated_at": now} for i in range(trainees)
+    ])  # fmt: skip
+    session.execute(insert(Placement.__table__), _placement_rows(rng, trainees, placements, first_day, now))  # type: ignore[attr-defined]
+    session.execute(insert(FollowUp.__table__), _follow_up_rows(rng, placements, followups, first_day, now))  # type: ignore[attr-defined]
+    session.commit()
+
+
+def _placement_rows(
+    rng: np.random.Generator, trainees: int, placements: int, first_day: date, now: datetime
+) -> list[dict[str, Any]]:
+    """Return one placement per trainee (ended for the first `placements - trainees`) then their second jobs."""
+    seconds = max(0, placements - trainees)
+    starts = rng.integers(30, 500, trainees)
+    lengths = rng.integers(20, 300, trainees)
+    rows = []
+    for i in range(min(trainees, placements)):
+        start = first_day + timedelta(days=int(starts[i]))
+        ended = i < seconds or i % 5 == 0
+        end = start + timedelta(days=int(lengths[i])) if ended else None
+        rows.append(_placement(f"P-{i:06d}", i + 1, start, end, i, now))
+    for j in range(seconds):
+        start = first_day + timedelta(days=int(starts[j] + lengths[j] + 10))
+        rows.append(_placement(f"P-{trainees + j:06d}", j + 1, start, None, j, now))
+    return rows
+
+
+def _placement(code: str, trainee_id: int, start: date, end: date | None, i: int, now: datetime) -> dict[str, Any]:
+    return {"code": code, "trainee_id": trainee_id, "employer_name": EMPLOYERS[i % len(EMPLOYERS)], "level": "guard",
+            "town": TOWNS[i % len(TOWNS)], "start_date": start, "salary_fcfa_month": 38_000 + (i % 40) * 1_000,
+            "confirmed_at": now, "end_date": end, "end_reason": "resigned" if end else None,
+            "ended_at": now if end else None}  # fmt: skip
+
+
+def _follow_up_rows(
+    rng: np.random.Generator, placements: int, followups: int, first_day: date, now: datetime
+) -> list[dict[str, Any]]:
+    """Return follow-ups for months 1, 3, 6, 12 of the first placements, at most one per (placement, month)."""
+    months = (1, 3, 6, 12)
+    rows = []
+    for n in range(min(followups, placements * len(months))):
+        placement, month = n // len(months) + 1, months[n % len(months)]
+        reached = bool(rng.random() < 0.8)
+        rows.append({"placement_id": placement, "month": month, "done_on": first_day + timedelta(days=600 + month * 30),
+                     "reached": reached, "employment": "same_employer" if reached else None,
+                     "economic": 0.6 if reached else None, "social": 0.7 if reached else None,
+                     "psychosocial": 0.5 if reached else None, "recorded_at": now})  # fmt: skip
+    return rows
+
+
+def run_evaluation_benchmark(
+    *, trainees: int = 50_000, placements: int = 60_000, followups: int = 200_000, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Seed a temporary SQLite database and time the evaluation from it; return the figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            started = time.perf_counter()
+            with Session(engine) as session:
+                seed(session, trainees=trainees, placements=placements, followups=followups)
+            seconds = time.perf_counter() - started
+            log(f"seeded {trainees} trainees, {placements} placements, {followups} follow-ups in {seconds:.1f} s")
+            return _timed(engine, trainees, placements, followups)
+        finally:
+            engine.dispose()
+
+
+def _timed(engine: Any, trainees: int, placements: int, followups: int) -> dict[str, Any]:
+    with Session(engine) as session:
+        started = time.perf_counter()
+        history = history_store.stored_history(session=session)
+        read = time.perf_counter() - started
+    started = time.perf_counter()
+    figures = indicators.evaluate(trainees=history.trainees, placements=history.placements, followups=history.followups,
+                                  cohorts=history.cohorts, as_of=AS_OF)  # fmt: skip
+    computed = time.perf_counter() - started
+    started = time.perf_counter()
+    evaluate_scope(history, Scope(as_of=AS_OF))
+    pages = time.perf_counter() - started
+    return {"trainees": trainees, "placements": placements, "followups": followups, "placed": figures["overall"]["placed"],
+            "evaluation_read_s": read, "evaluation_indicators_s": computed, "evaluate_from_database_s": read + computed,
+            "evaluation_page_figures_s": pages}  # fmt: skip
