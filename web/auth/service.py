@@ -214,14 +214,14 @@ def set_secret(*, session: Session, user: User, new: str) -> None:
     session.flush()
 
 
-def set_active(*, session: Session, user: User, active: bool, by: int | None = None) -> None:
-    """Enable or disable an account (`by`: who does; None, the system); disabling signs it out everywhere."""
+def set_active(*, session: Session, user: User, active: bool, by: int | None = None, reason: str | None = None) -> None:
+    """Enable or disable an account (`by`: who does; None, the system; `reason`: why); disabling signs it out everywhere."""
     user.active = active
     session.add(user)
     if not active:
         end_all_sessions(session=session, user_id=user.id)  # type: ignore[arg-type]
     session.flush()
-    _audit(session, user, "enable" if active else "disable", by)
+    _audit(session, user, "enable" if active else "disable", by, reason=reason)
 
 
 MAX_REASON_LENGTH = 500
@@ -256,9 +256,7 @@ def set_access(*, session: Session, user: User, active: bool, by: int | None, re
         raise OwnAccount(user.login)
     if user.active == active:
         return False
-    set_active(session=session, user=user, active=active)
-    audit.record(session, actor_id=by, entity="user", entity_id=user.id, action="enabled" if active else "disabled",
-                 reason=reason or None, trainee_id=user.trainee_id, employer_id=user.employer_id)  # fmt: skip
+    set_active(session=session, user=user, active=active, by=by, reason=reason or None)
     return True
 
 
