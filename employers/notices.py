@@ -30,6 +30,8 @@ SUBJECT_LIMIT = 200
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
+#: Said after a hiring's salary when it is below the minimum wage ({smig}: the SMIG in FCFA).
+SMIG_NOTE = " (sous le SMIG de {smig} FCFA)"
 #: What the reason a placement ended (models.EndReason) reads as.
 END_REASONS = {"resigned": "démission", "dismissed": "licenciement", "contract_ended": "fin du contrat",
                "trial_failed": "période d'essai non concluante", "remigrated": "reparti à l'étranger",
@@ -102,16 +104,18 @@ NOTICES: dict[str, Notice] = {
         "Motif : {reason}.\n\nProposez le poste à un autre candidat." + SIGNATURE,
     ),
     "placement_confirmed.trainee": Notice(
-        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}. Félicitations !",
+        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}, {salary} F{smig_note}.",
         subject="Embauche confirmée : {title} chez {employer}",
         body="Bonjour {name},\n\n{employer} confirme votre embauche : {title} à {town}, à partir du {start_date}, "
-        "pour un salaire de {salary} FCFA par mois.\n\nFélicitations ! Votre conseiller reste à votre écoute." + SIGNATURE,
+        "pour un salaire de {salary} FCFA par mois{smig_note}.\n\nFélicitations ! Votre conseiller reste à votre écoute."
+        + SIGNATURE,
     ),
     "placement_confirmed.officer": Notice(
-        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}.",
+        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}, "
+        "{salary} F{smig_note}.",
         subject="Embauche confirmée : {trainee_code} chez {employer}",
         body="Bonjour,\n\n{employer} confirme l'embauche de {trainee_code} ({initials}) au poste {vacancy_code} "
-        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois." + SIGNATURE,
+        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois{smig_note}." + SIGNATURE,
     ),
     "offer_expired.officer": Notice(
         sms="RDV Mali : {trainee_code} n'a pas répondu à temps pour le poste {vacancy_code} chez {employer}. "

@@ -122,6 +122,9 @@ MESSAGES: dict[str, str] = {
     "done_accepted": N_("Vous avez accepté. La société va confirmer votre embauche."),
     "done_declined": N_("Vous avez refusé cette proposition."),
     "done_confirmed": N_("L'embauche est confirmée."),
+    "done_confirmed_below_smig": N_(
+        "L'embauche est confirmée, mais ce salaire est inférieur au SMIG : l'agent et son conseiller en sont informés."
+    ),
     "done_turned_down": N_("Vous avez refusé ce candidat."),
     "done_ended": N_("Le placement est terminé."),
     "done_profile_saved": N_("Le profil est enregistré."),
