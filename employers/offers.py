@@ -14,8 +14,8 @@ One table, ``TRANSITIONS``, says which party may move an offer from which states
 An employer's "ask for this candidate" puts the trainee on the shortlist too (``shortlist_requested``),
 recorded as the employer's move. The system also withdraws the offers still open (shortlisted, offered,
 accepted) of a vacancy its company closes, and of a trainee whose placement is confirmed elsewhere. An
-offered trainee cannot accept once the answer's deadline has passed (OfferExpired), even before the expiry
-job has run.
+offered trainee can neither accept nor decline once the answer's deadline has passed (OfferExpired), even
+before the expiry job has run.
 
 A placement has its own table, ``PLACEMENT_TRANSITIONS``: confirming an offer makes it active, and an
 officer or the company ends it, once (its ``ended_at`` is its state: NULL while active), on its last day and
@@ -337,8 +337,7 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
 def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
     """Accept an offer made to you (the trainee); the employer then confirms the placement."""
     offer = _visible(session, offer_id, by, Action.accept)
-    if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
-        raise OfferExpired(offer_id)
+    _refuse_late(offer)
     if _move(session, offer, Action.accept, by, answered_at=utcnow()):
         _notify(session, offer, "offer_accepted", employer=True, officer=True, by=by)
     return offer
@@ -347,11 +346,18 @@ def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
 def decline(*, session: Session, offer_id: int, by: Actor, reason: DeclineReason | None = None) -> Offer:
     """Decline an offer made to you (the trainee), optionally saying why from a short list."""
     offer = _visible(session, offer_id, by, Action.decline)
+    _refuse_late(offer)
     code = DeclineReason(reason) if reason is not None else None
     audit_reason = code.value if code else None
     if _move(session, offer, Action.decline, by, audit_reason=audit_reason, answered_at=utcnow(), decline_reason=code):
         _notify(session, offer, "offer_declined", employer=True, officer=True, by=by)
     return offer
+
+
+def _refuse_late(offer: Offer) -> None:
+    """Raise OfferExpired for an answer after the deadline, even before the expiry job has run."""
+    if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
+        raise OfferExpired(offer.id or 0)
 
 
 # ---------------------------------------------------------------- employers

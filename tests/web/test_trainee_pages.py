@@ -320,6 +320,18 @@ class TestDecline:
             f"/trainee/offers/{made.id}"
         )
 
+    @pytest.mark.parametrize("answer", ["decline", "accept"])
+    def test_past_the_deadline_an_answer_is_refused_with_a_clear_message(self, scene: Scene, answer: str) -> None:
+        made = scene.offer()
+        made.expires_at = utcnow() - timedelta(minutes=1)  # the expiry job has not run yet
+        scene.session.add(made)
+        scene.session.commit()
+        done = post(scene.client, f"/trainee/offers/{made.id}/{answer}", {"reason": "other"})
+        assert done.headers["location"] == f"/trainee/offers/{made.id}?changed=late"
+        shown = text_of(scene.client.get(done.headers["location"]).text)
+        assert "le délai pour répondre à cette proposition est passé" in shown
+        assert scene.state(made) == OfferState.offered
+
     def test_a_withdrawn_offer_cannot_be_declined(self, scene: Scene) -> None:
         made = scene.offer()
         offers.withdraw_offer(session=scene.session, offer_id=made.id or 0, by=scene.officer.actor, reason="poste supprimé")
