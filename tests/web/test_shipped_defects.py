@@ -21,6 +21,17 @@ def low_paid(tmp_path: Path) -> Path:
     return path
 
 
+def broken_trainees(tmp_path: Path) -> Path:
+    """Write 11 trainees, 6 of them with an error (no id)."""
+    trainees = json.loads((DATA / "trainees.json").read_text("utf-8"))["trainees"]
+    records = [dict(trainees[i % len(trainees)], id=f"T-X-{i:03d}") for i in range(11)]
+    for record in records[:6]:
+        del record["home_town"]
+    path = tmp_path / "trainees.json"
+    path.write_text(json.dumps({"trainees": records}, ensure_ascii=False), "utf-8")
+    return path
+
+
 class TestMinimumWage:
     def test_validate_warns_about_a_salary_below_the_smig(self, fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
         done = run(fresh_sqlite, "validate", low_paid(tmp_path))
@@ -38,3 +49,27 @@ class TestMinimumWage:
         assert "SMIG" in done.stderr and "V-0001" in done.stderr
         if done.returncode == 0:  # the test pool's companies may be unknown to a fresh database: the warning still shows
             assert "created" in done.stdout
+
+
+class TestValidate:
+    def test_quiet_is_accepted_and_hides_warnings(self, fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+        done = run(fresh_sqlite, "validate", low_paid(tmp_path), "--quiet")
+        assert done.returncode == 0, done.stderr
+        assert "warning " not in done.stderr and "1 warning(s)" in done.stderr
+
+    def test_a_file_with_errors_says_how_many_records_it_holds(self, fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
+        done = run(fresh_sqlite, "validate", broken_trainees(tmp_path))
+        assert done.returncode == 1
+        assert "11 trainees read, 5 valid, 6 error(s)" in done.stderr
+
+
+class TestShow:
+    def test_quiet_is_accepted(self, fresh_sqlite: dict[str, str]) -> None:
+        done = run(fresh_sqlite, "show", DATA / "trainees.json", DATA / "vacancies.json", "--quiet", "--top", "1")
+        assert done.returncode == 0, done.stderr
+        assert "V-0001" in done.stdout
+
+    def test_help_describes_the_command_not_make_run(self, fresh_sqlite: dict[str, str]) -> None:
+        done = run(fresh_sqlite, "show", "--help")
+        assert done.returncode == 0
+        assert "make run" not in done.stdout and "readable tables" in done.stdout
