@@ -40,7 +40,7 @@ from employers.exceptions import (
 )
 from employers.lifecycle import Actor
 from employers.models import CandidateRequest, Employer, EmployerStatus, Placement, Vacancy, VacancyStatus
-from employers.rules import VACANCY_CODE
+from employers.rules import VACANCY_CODE, VACANCY_CODE_ATTEMPTS
 from employers.vacancy_status import VacancyAction
 from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
 from matching.models import Vacancy as ExchangeVacancy
@@ -188,9 +188,7 @@ def create_vacancy(*, session: Session, employer_id: int, data: Mapping[str, Any
     """Check the vacancy's fields and save it as a draft with a new code (`by`: the account); InvalidVacancy lists every error."""
     record = _valid(data)
     get_employer(session=session, employer_id=employer_id)
-    vacancy = _new_vacancy(record, code=_new_code(session, employer_id), employer_id=employer_id, status=VacancyStatus.draft)
-    session.add(vacancy)
-    session.flush()
+    vacancy = _insert_with_new_code(session, record, employer_id)
     _vacancy_event(session, vacancy, "create", by, to_state=vacancy.status.value, details={"code": vacancy.code})
     return vacancy
 
@@ -236,14 +234,34 @@ def _valid(data: Mapping[str, Any]) -> ExchangeVacancy:
     return checked.record
 
 
-def _new_code(session: Session, employer_id: int) -> str:
-    """Return the next free code V-<company>-<n>."""
-    number = int(session.exec(select(func.count()).select_from(Vacancy).where(Vacancy.employer_id == employer_id)).one())
+def _insert_with_new_code(session: Session, record: ExchangeVacancy, employer_id: int) -> Vacancy:
+    """Insert a draft vacancy under the next free code, trying the next one when a concurrent creation took it.
+
+    The code is chosen without a lock; the unique index on the code decides between two creations racing for one
+    code, and the loser tries again inside a savepoint (PostgreSQL makes it wait for the winner's commit first).
+    """
+    number = int(session.exec(select(func.count()).select_from(Vacancy)).one())
+    for attempt in range(1, VACANCY_CODE_ATTEMPTS + 1):
+        number, code = _next_free_code(session, number)
+        vacancy = _new_vacancy(record, code=code, employer_id=employer_id, status=VacancyStatus.draft)
+        try:
+            with session.begin_nested():  # a refused insert is rolled back alone (and the vacancy expunged)
+                session.add(vacancy)
+                session.flush()
+            return vacancy
+        except IntegrityError:
+            if attempt == VACANCY_CODE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _next_free_code(session: Session, number: int) -> tuple[int, str]:
+    """Return the first number after `number` whose code no vacancy holds, and its code."""
     while True:
         number += 1
-        code = VACANCY_CODE.format(employer_id=employer_id, number=number)
+        code = VACANCY_CODE.format(number=number)
         if session.exec(select(Vacancy.id).where(Vacancy.code == code)).first() is None:
-            return code
+            return number, code
 
 
 def publish(*, session: Session, vacancy_id: int, by: Actor) -> Vacancy:
