@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from core import formats
 from employers.rules import SMIG_FCFA_MONTH
 from web.csrf import CSRF_FIELD, csrf_token
-from web.i18n import translator
+from web.i18n import plural_translator, translator
 from web.messages import MESSAGES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -29,6 +29,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     base = {
         "request": request,
         "_": translator(lang),
+        "ngettext": plural_translator(lang),
         "lang": lang,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),

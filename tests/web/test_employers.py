@@ -263,8 +263,8 @@ class TestCandidates:
         profile(session, home_town="Gao")
         profile(session, consent=False)
         page = client.get(f"/employer/vacancies/{stored_vacancy(session, company).id}").text
-        assert "1 agents remplissent toutes les exigences ; 1 ne les remplissent pas." in page
-        assert "1 agents : Bamako est hors de leur zone de mobilité" in page
+        assert "1 agent remplit toutes les exigences ;\n  1 ne les remplit pas." in page  # issue 13: "1 agents"
+        assert "1 agent : Bamako est hors de leur zone de mobilité" in page
 
     def test_asking_for_a_candidate_twice_records_one_request(self, client: Client, session: Session) -> None:
         company = signed_in_employer(client, session)
