@@ -39,7 +39,7 @@ from employers.exceptions import (
     VacancyNotOpen,
 )
 from employers.lifecycle import Actor
-from employers.models import CandidateRequest, Employer, EmployerStatus, Placement, Vacancy, VacancyStatus
+from employers.models import CandidateRequest, Employer, EmployerStatus, Offer, OfferState, Placement, Vacancy, VacancyStatus
 from employers.rules import VACANCY_CODE, VACANCY_CODE_ATTEMPTS
 from employers.vacancy_status import VacancyAction
 from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
@@ -290,6 +290,7 @@ class VacancySummary:
     vacancy: Vacancy
     eligible_count: int | None
     requested_count: int
+    to_confirm_count: int = 0  # trainees who accepted, waiting for the company to confirm the hiring
 
 
 def list_vacancies(
@@ -300,9 +301,22 @@ def list_vacancies(
     query = select(Vacancy).where(Vacancy.employer_id == employer_id).order_by(*newest_first)
     vacancies = list(session.exec(query))
     eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top) if vacancies else {}
-    requested = request_counts(session=session, vacancy_ids=[v.id for v in vacancies if v.id is not None])
-    return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0))
-            for v in vacancies]  # fmt: skip
+    ids = [v.id for v in vacancies if v.id is not None]
+    requested, accepted = request_counts(session=session, vacancy_ids=ids), accepted_counts(session=session, vacancy_ids=ids)
+    return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0),
+                           accepted.get(v.id or 0, 0)) for v in vacancies]  # fmt: skip
+
+
+def accepted_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
+    """Return how many offers trainees accepted and the company has not confirmed yet, by vacancy id."""
+    if not vacancy_ids:
+        return {}
+    query = (
+        select(Offer.vacancy_id, func.count())
+        .where(col(Offer.vacancy_id).in_(vacancy_ids), Offer.state == OfferState.accepted)
+        .group_by(col(Offer.vacancy_id))
+    )
+    return {vacancy_id: int(n) for vacancy_id, n in session.exec(query)}
 
 
 def request_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
