@@ -143,6 +143,26 @@ NOTICES: dict[str, Notice] = {
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
         "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
     ),
+    "placement_ended.employer": Notice(
+        sms="RDV Mali : le placement de {trainee_code} au poste {vacancy_code} a pris fin le {end_date}, noté par un "
+        "conseiller. Motif : {reason}.",
+        subject="Fin de placement : {trainee_code}, poste {vacancy_code}",
+        body="Bonjour,\n\nUn conseiller RDV Mali a noté la fin du placement de {trainee_code} ({initials}) au poste "
+        "{vacancy_code} ({title} à {town}) le {end_date}. Motif : {reason}.\n\nSi c'est une erreur, répondez à ce "
+        "message." + SIGNATURE,
+    ),
+    "application_approved.employer": Notice(
+        sms="RDV Mali : la demande d'accès de {employer} est approuvée. Connectez-vous au portail pour publier vos offres.",
+        subject="Votre accès au portail RDV Mali est ouvert",
+        body="Bonjour,\n\nLa demande d'accès de {employer} est approuvée : connectez-vous au portail RDV Mali avec "
+        "l'adresse e-mail et le mot de passe de la demande, puis publiez vos offres." + SIGNATURE,
+    ),
+    "application_rejected.employer": Notice(
+        sms="RDV Mali : la demande d'accès de {employer} n'est pas acceptée. Motif : {reason}.",
+        subject="Votre demande d'accès au portail RDV Mali",
+        body="Bonjour,\n\nLa demande d'accès de {employer} au portail RDV Mali n'est pas acceptée. Motif : {reason}."
+        "\n\nVous pouvez nous écrire pour en parler." + SIGNATURE,
+    ),
     "follow_up_call.trainee": Notice(
         sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
         "parler de votre emploi.",

@@ -439,8 +439,9 @@ def end_placement(
                  trainee_id=placement.trainee_id, vacancy_id=placement.vacancy_id, employer_id=placement.employer_id,
                  details={"end_date": day_ended.isoformat(), "end_reason": why.value, "note": note})  # fmt: skip
     offer = session.get(Offer, placement.offer_id) if placement.offer_id is not None else None
-    if offer is not None:
-        _notify(session, offer, "placement_ended", officer=True, placement=placement, by=by)
+    if offer is not None:  # the other side is told: the officer when the company ended it, the company otherwise
+        company = by.party != Party.employer
+        _notify(session, offer, "placement_ended", officer=not company, employer=company, placement=placement, by=by)
     return placement
 
 
@@ -733,11 +734,26 @@ def _notify(
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
     if employer:
         recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
-    if officer and offer.created_by != by.user_id:
-        recipients.append(("officer", outbox.Recipient(user_id=offer.created_by)))
+    officer_id = _officer_of(session, offer)
+    if officer and officer_id is not None and officer_id != by.user_id:
+        recipients.append(("officer", outbox.Recipient(user_id=officer_id)))
     for audience, recipient in recipients:
         outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=values, offer_id=offer.id)
     session.flush()
+
+
+def _officer_of(session: Session, offer: Offer) -> int | None:
+    """Return the officer who made the offer: the last one to move it to "offered" (only officers may), else its creator
+    when an officer shortlisted it. A company's request creates the offer too: its recruiter is never the officer."""
+    query = (
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.entity == "offer", AuditEvent.entity_id == offer.id, AuditEvent.to_state == OfferState.offered.value)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    )
+    made_by = session.exec(query).first()
+    if made_by is not None:
+        return made_by
+    return None if offer.origin == OfferOrigin.employer_request else offer.created_by
 
 
 def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,

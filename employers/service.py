@@ -22,7 +22,7 @@ from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import offers, vacancy_status
+from employers import offers, outbox, vacancy_status
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -170,6 +170,9 @@ def _decide(session: Session, employer: Employer, by: Actor, status: EmployerSta
     audit.record(session, actor_id=by.recorded(), entity="employer", entity_id=employer.id, action=action,
                  from_state=before.value, to_state=status.value, reason=reason, employer_id=employer.id)  # fmt: skip
     log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
+    outbox.queue(session=session, key=f"application_{status.value}.employer",
+                 recipient=outbox.Recipient(phone=employer.phone, email=employer.email),
+                 values={"employer": employer.name, "reason": reason or ""}, offer_id=None)  # fmt: skip
     return employer
 
 

@@ -29,7 +29,6 @@ def test_the_outbox_shows_no_raw_kind(client: Client, session: Session) -> None:
     assert "offer_made.trainee" not in page and "Proposition de poste, à l&#39;agent" in page
 
 
-
 def test_the_review_writes_the_start_day_as_french_does(client: Client, session: Session) -> None:
     officer_in(client, session)
     s = review_setup(session)
