@@ -22,6 +22,7 @@ from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
 from profiles.models import TraineeProfile
 from web.auth.models import User
+from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, Submitted, TraineeUser
@@ -115,7 +116,7 @@ def security_years(profile: TraineeProfile) -> float:
 
 def helpers(lang: str) -> dict[str, Any]:
     """Return what the trainee's templates use to show values."""
-    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang)}
+    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang), "office_phone": get_settings().office_phone}
 
 
 # ---------------------------------------------------------------- reading
