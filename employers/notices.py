@@ -191,8 +191,12 @@ def _gsm_char(char: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Return the text cut to `limit` characters, "..." marking a cut."""
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    """Return the text cut to `limit` characters at a word's end when there is one, "..." marking a cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    word_end = cut.rfind(" ")
+    return (cut[:word_end] if word_end > limit // 2 else cut).rstrip(" ,;:") + "..."
 
 
 def render(key: str, values: Mapping[str, str]) -> Notice:
