@@ -134,7 +134,7 @@ class TestHome:
     def test_in_english_too(self, scene: Scene) -> None:
         scene.offer()
         shown = text_of(scene.client.get("/trainee?lang=en").text)
-        assert "Night work" in shown and "85,000 FCFA a month" in shown and "Starts on 04/01/2027" in shown
+        assert "Night work" in shown and "85,000 FCFA a month" in shown and "Starts on 4 Jan 2027" in shown
 
     def test_day_and_rotating_shifts_have_their_words(self, scene: Scene) -> None:
         scene.offer(scene.another_post(scene.session, shift="day"))
