@@ -40,3 +40,10 @@ def test_the_review_writes_the_start_day_as_french_does(client: Client, session:
     assert "01/02/2027" in page and "2027-02-01" not in page
     english = client.get(f"/officer/vacancies/{s['post'].id}?lang=en").text
     assert "1 Feb 2027" in english
+
+
+def test_the_override_form_says_the_company_reads_the_reason(client: Client, session: Session) -> None:
+    officer_in(client, session)
+    s = review_setup(session)
+    page = client.get(f"/officer/vacancies/{s['post'].id}").text
+    assert "La société lira ce motif mot pour mot" in page

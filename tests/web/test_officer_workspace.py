@@ -292,7 +292,7 @@ def test_an_ineligible_trainee_is_offered_only_by_override_with_a_reason(client:
     missing = client.post_form(url, {"override": "1", "override_reason": "   ", "cohort": "2026-A"})
     assert missing.status_code == 422
     row = part(missing.text, f"t{novice.id}")
-    assert re.search(r'aria-invalid="true" aria-describedby="override-\d+-error">   </textarea>', row)  # typed text kept
+    assert re.search(r'aria-describedby="override-\d+-hint override-\d+-error" aria-invalid="true">   </textarea>', row)  # kept
     assert "Écrivez pourquoi vous passez outre aux exigences de l'offre." in text_of(row)
     assert '<input type="hidden" name="cohort" value="2026-A">' in row  # the filters are kept too
     assert '<details class="override" open>' in row
