@@ -13,12 +13,18 @@ def money(amount: int, lang: str = "fr") -> str:
     return f"{amount:,}".replace(",", _THOUSANDS.get(lang, _THOUSANDS["fr"]))
 
 
+#: English months as a day is written ("2 Dec 2026"), whatever the machine's locale.
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day(moment: date | datetime | None, lang: str = "fr") -> str:
-    """Return a day as 31/01/2027; a stored time is read in UTC (Mali's time). Nothing for None."""
+    """Return a day as 31/01/2027 (French) or 31 Jan 2027 (English); a stored time is read in UTC (Mali's time)."""
     if moment is None:
         return ""
     if isinstance(moment, datetime):
         moment = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    if lang == "en":
+        return f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year}"
     return moment.strftime("%d/%m/%Y")
 
 

@@ -134,6 +134,7 @@ class Dashboard:
     confirmation_days: int
     follow_ups_due: Section[followups.Item] = Section(0, ())
     follow_ups_overdue: Section[followups.Item] = Section(0, ())
+    to_confirm: Section[OfferItem] = Section(0, ())
 
 
 def dashboard(*, session: Session, now: datetime | None = None, limit: int | None = LIST_LIMIT,
@@ -154,6 +155,7 @@ def dashboard(*, session: Session, now: datetime | None = None, limit: int | Non
         pending_applications=pending_applications(session=session),
         confirmation_days=confirmation_days,
         **follow_ups_waiting(session=session, now=now, limit=cap("followups")),
+        to_confirm=acceptances_to_confirm(session=session, limit=cap("accepted")),
     )
 
 
@@ -255,6 +257,12 @@ def acceptances_unconfirmed(*, session: Session, now: datetime, days: int = CONF
         .where(Offer.state == OfferState.accepted, col(Offer.answered_at) < now - timedelta(days=days))
         .order_by(col(Offer.answered_at), col(Offer.id))
     )
+    return _items(session, query, limit)
+
+
+def acceptances_to_confirm(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
+    """Return every offer a trainee accepted that its company has not confirmed yet, the oldest acceptance first."""
+    query = _offer_items().where(Offer.state == OfferState.accepted).order_by(col(Offer.answered_at), col(Offer.id))
     return _items(session, query, limit)
 
 

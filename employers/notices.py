@@ -30,6 +30,8 @@ SUBJECT_LIMIT = 200
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
+#: Said after a hiring's salary when it is below the minimum wage ({smig}: the SMIG in FCFA).
+SMIG_NOTE = " (sous le SMIG de {smig} FCFA)"
 #: What the reason a placement ended (models.EndReason) reads as.
 END_REASONS = {"resigned": "démission", "dismissed": "licenciement", "contract_ended": "fin du contrat",
                "trial_failed": "période d'essai non concluante", "remigrated": "reparti à l'étranger",
@@ -102,16 +104,18 @@ NOTICES: dict[str, Notice] = {
         "Motif : {reason}.\n\nProposez le poste à un autre candidat." + SIGNATURE,
     ),
     "placement_confirmed.trainee": Notice(
-        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}. Félicitations !",
+        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}, {salary} F{smig_note}.",
         subject="Embauche confirmée : {title} chez {employer}",
         body="Bonjour {name},\n\n{employer} confirme votre embauche : {title} à {town}, à partir du {start_date}, "
-        "pour un salaire de {salary} FCFA par mois.\n\nFélicitations ! Votre conseiller reste à votre écoute." + SIGNATURE,
+        "pour un salaire de {salary} FCFA par mois{smig_note}.\n\nFélicitations ! Votre conseiller reste à votre écoute."
+        + SIGNATURE,
     ),
     "placement_confirmed.officer": Notice(
-        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}.",
+        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}, "
+        "{salary} F{smig_note}.",
         subject="Embauche confirmée : {trainee_code} chez {employer}",
         body="Bonjour,\n\n{employer} confirme l'embauche de {trainee_code} ({initials}) au poste {vacancy_code} "
-        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois." + SIGNATURE,
+        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois{smig_note}." + SIGNATURE,
     ),
     "offer_expired.officer": Notice(
         sms="RDV Mali : {trainee_code} n'a pas répondu à temps pour le poste {vacancy_code} chez {employer}. "
@@ -138,6 +142,26 @@ NOTICES: dict[str, Notice] = {
         subject="Fin de placement : {trainee_code} chez {employer}",
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
         "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
+    ),
+    "placement_ended.employer": Notice(
+        sms="RDV Mali : le placement de {trainee_code} au poste {vacancy_code} a pris fin le {end_date}, noté par un "
+        "conseiller. Motif : {reason}.",
+        subject="Fin de placement : {trainee_code}, poste {vacancy_code}",
+        body="Bonjour,\n\nUn conseiller RDV Mali a noté la fin du placement de {trainee_code} ({initials}) au poste "
+        "{vacancy_code} ({title} à {town}) le {end_date}. Motif : {reason}.\n\nSi c'est une erreur, répondez à ce "
+        "message." + SIGNATURE,
+    ),
+    "application_approved.employer": Notice(
+        sms="RDV Mali : la demande d'accès de {employer} est approuvée. Connectez-vous au portail pour publier vos offres.",
+        subject="Votre accès au portail RDV Mali est ouvert",
+        body="Bonjour,\n\nLa demande d'accès de {employer} est approuvée : connectez-vous au portail RDV Mali avec "
+        "l'adresse e-mail et le mot de passe de la demande, puis publiez vos offres." + SIGNATURE,
+    ),
+    "application_rejected.employer": Notice(
+        sms="RDV Mali : la demande d'accès de {employer} n'est pas acceptée. Motif : {reason}.",
+        subject="Votre demande d'accès au portail RDV Mali",
+        body="Bonjour,\n\nLa demande d'accès de {employer} au portail RDV Mali n'est pas acceptée. Motif : {reason}."
+        "\n\nVous pouvez nous écrire pour en parler." + SIGNATURE,
     ),
     "follow_up_call.trainee": Notice(
         sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
@@ -167,8 +191,12 @@ def _gsm_char(char: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Return the text cut to `limit` characters, "..." marking a cut."""
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    """Return the text cut to `limit` characters at a word's end when there is one, "..." marking a cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    word_end = cut.rfind(" ")
+    return (cut[:word_end] if word_end > limit // 2 else cut).rstrip(" ,;:") + "..."
 
 
 def render(key: str, values: Mapping[str, str]) -> Notice:

@@ -14,8 +14,8 @@ One table, ``TRANSITIONS``, says which party may move an offer from which states
 An employer's "ask for this candidate" puts the trainee on the shortlist too (``shortlist_requested``),
 recorded as the employer's move. The system also withdraws the offers still open (shortlisted, offered,
 accepted) of a vacancy its company closes, and of a trainee whose placement is confirmed elsewhere. An
-offered trainee cannot accept once the answer's deadline has passed (OfferExpired), even before the expiry
-job has run.
+offered trainee can neither accept nor decline once the answer's deadline has passed (OfferExpired), even
+before the expiry job has run.
 
 A placement has its own table, ``PLACEMENT_TRANSITIONS``: confirming an offer makes it active, and an
 officer or the company ends it, once (its ``ended_at`` is its state: NULL while active), on its last day and
@@ -98,7 +98,8 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON
+from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON, SMIG_NOTE
+from employers.rules import SMIG_FCFA_MONTH
 from profiles import consent
 from profiles.exceptions import TraineeNotFound
 from profiles.history import Placement as HistoryPlacement
@@ -338,8 +339,7 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
 def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
     """Accept an offer made to you (the trainee); the employer then confirms the placement."""
     offer = _visible(session, offer_id, by, Action.accept)
-    if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
-        raise OfferExpired(offer_id)
+    _refuse_late(offer)
     if _move(session, offer, Action.accept, by, answered_at=utcnow()):
         _notify(session, offer, "offer_accepted", employer=True, officer=True, by=by)
     return offer
@@ -348,11 +348,18 @@ def accept(*, session: Session, offer_id: int, by: Actor) -> Offer:
 def decline(*, session: Session, offer_id: int, by: Actor, reason: DeclineReason | None = None) -> Offer:
     """Decline an offer made to you (the trainee), optionally saying why from a short list."""
     offer = _visible(session, offer_id, by, Action.decline)
+    _refuse_late(offer)
     code = DeclineReason(reason) if reason is not None else None
     audit_reason = code.value if code else None
     if _move(session, offer, Action.decline, by, audit_reason=audit_reason, answered_at=utcnow(), decline_reason=code):
         _notify(session, offer, "offer_declined", employer=True, officer=True, by=by)
     return offer
+
+
+def _refuse_late(offer: Offer) -> None:
+    """Raise OfferExpired for an answer after the deadline, even before the expiry job has run."""
+    if offer.state == OfferState.offered and offer.expires_at is not None and offer.expires_at <= utcnow():
+        raise OfferExpired(offer.id or 0)
 
 
 # ---------------------------------------------------------------- employers
@@ -434,8 +441,9 @@ def end_placement(
                  trainee_id=placement.trainee_id, vacancy_id=placement.vacancy_id, employer_id=placement.employer_id,
                  details={"end_date": day_ended.isoformat(), "end_reason": why.value, "note": note})  # fmt: skip
     offer = session.get(Offer, placement.offer_id) if placement.offer_id is not None else None
-    if offer is not None:
-        _notify(session, offer, "placement_ended", officer=True, placement=placement, by=by)
+    if offer is not None:  # the other side is told: the officer when the company ended it, the company otherwise
+        company = by.party != Party.employer
+        _notify(session, offer, "placement_ended", officer=not company, employer=company, placement=placement, by=by)
     return placement
 
 
@@ -729,11 +737,26 @@ def _notify(
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
     if employer:
         recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
-    if officer and offer.created_by != by.user_id:
-        recipients.append(("officer", outbox.Recipient(user_id=offer.created_by)))
+    officer_id = _officer_of(session, offer)
+    if officer and officer_id is not None and officer_id != by.user_id:
+        recipients.append(("officer", outbox.Recipient(user_id=officer_id)))
     for audience, recipient in recipients:
         outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=values, offer_id=offer.id)
     session.flush()
+
+
+def _officer_of(session: Session, offer: Offer) -> int | None:
+    """Return the officer who made the offer: the last one to move it to "offered" (only officers may), else its creator
+    when an officer shortlisted it. A company's request creates the offer too: its recruiter is never the officer."""
+    query = (
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.entity == "offer", AuditEvent.entity_id == offer.id, AuditEvent.to_state == OfferState.offered.value)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    )
+    made_by = session.exec(query).first()
+    if made_by is not None:
+        return made_by
+    return None if offer.origin == OfferOrigin.employer_request else offer.created_by
 
 
 def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,
@@ -747,7 +770,14 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
         "start_date": day(placement.start_date) if placement else "",
         "end_date": day(placement.end_date) if placement and placement.end_date else "",
         "salary": money(placement.salary_fcfa_month) if placement else "",
+        "smig_note": SMIG_NOTE.format(smig=money(SMIG_FCFA_MONTH))
+        if placement and below_smig(placement.salary_fcfa_month) else "",
     }  # fmt: skip
+
+
+def below_smig(salary_fcfa_month: int | None) -> bool:
+    """Return whether a monthly salary is below the minimum wage (a warning everywhere, never a refusal)."""
+    return salary_fcfa_month is not None and salary_fcfa_month < SMIG_FCFA_MONTH
 
 
 def _ending_words(placement: Placement) -> str:

@@ -32,6 +32,7 @@ from matching.messages import Lang
 from matching.models import LEVELS
 from matching.models import Trainee as ExchangeTrainee
 from matching.ranking import NearMiss, rank
+from matching.taxonomy import get_taxonomy
 from profiles.models import TraineeProfile
 
 
@@ -80,12 +81,17 @@ class Filters:
         return {name: value for name, value in vars(self).items() if value}
 
     def keeps(self, row: ReviewRow) -> bool:
-        """Return whether a trainee passes every filter set."""
+        """Return whether a trainee passes every filter set, as the engine reads towns and certifications.
+
+        A town keeps its parts too (Bamako its communes: the gazetteer's hierarchy), a certification its holders'
+        higher ones (SSIAP 1 keeps SSIAP 2 holders: the taxonomy's implications).
+        """
+        taxonomy = get_taxonomy()
         return (
-            (not self.town or row.home_town == self.town)
+            (not self.town or row.home_town in taxonomy.towns_within(self.town))
             and (not self.level or self.level in row.preferred_levels)
             and (not self.cohort or row.cohort == self.cohort)
-            and (not self.certification or self.certification in row.certifications)
+            and (not self.certification or not taxonomy.holders_of(self.certification).isdisjoint(row.certifications))
         )
 
 

@@ -9,5 +9,8 @@ from matching.taxonomy import get_taxonomy
 #: still post the vacancy.
 SMIG_FCFA_MONTH = get_taxonomy().minimum_wage_fcfa_month
 
-#: Code of a vacancy created in the portal: the company's id and the vacancy's number within the company.
-VACANCY_CODE = "V-{employer_id}-{number}"
+#: Code of a vacancy created in the portal: the scheme of the exchange files' ids ("V-00001"), numbered across all
+#: companies, so a vacancy made on a page looks like an imported one.
+VACANCY_CODE = "V-{number:05d}"
+#: How many times creating a vacancy tries the next code when a concurrent creation took the one it chose.
+VACANCY_CODE_ATTEMPTS = 20

@@ -22,7 +22,7 @@ from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import offers, vacancy_status
+from employers import offers, outbox, vacancy_status
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -39,8 +39,8 @@ from employers.exceptions import (
     VacancyNotOpen,
 )
 from employers.lifecycle import Actor
-from employers.models import CandidateRequest, Employer, EmployerStatus, Placement, Vacancy, VacancyStatus
-from employers.rules import VACANCY_CODE
+from employers.models import CandidateRequest, Employer, EmployerStatus, Offer, OfferState, Placement, Vacancy, VacancyStatus
+from employers.rules import VACANCY_CODE, VACANCY_CODE_ATTEMPTS
 from employers.vacancy_status import VacancyAction
 from employers.validation import APPLICATION_FIELDS, VACANCY_FIELDS, check_application, check_vacancy, vacancy_warnings
 from matching.models import Vacancy as ExchangeVacancy
@@ -170,6 +170,9 @@ def _decide(session: Session, employer: Employer, by: Actor, status: EmployerSta
     audit.record(session, actor_id=by.recorded(), entity="employer", entity_id=employer.id, action=action,
                  from_state=before.value, to_state=status.value, reason=reason, employer_id=employer.id)  # fmt: skip
     log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
+    outbox.queue(session=session, key=f"application_{status.value}.employer",
+                 recipient=outbox.Recipient(phone=employer.phone, email=employer.email),
+                 values={"employer": employer.name, "reason": reason or ""}, offer_id=None)  # fmt: skip
     return employer
 
 
@@ -188,9 +191,7 @@ def create_vacancy(*, session: Session, employer_id: int, data: Mapping[str, Any
     """Check the vacancy's fields and save it as a draft with a new code (`by`: the account); InvalidVacancy lists every error."""
     record = _valid(data)
     get_employer(session=session, employer_id=employer_id)
-    vacancy = _new_vacancy(record, code=_new_code(session, employer_id), employer_id=employer_id, status=VacancyStatus.draft)
-    session.add(vacancy)
-    session.flush()
+    vacancy = _insert_with_new_code(session, record, employer_id)
     _vacancy_event(session, vacancy, "create", by, to_state=vacancy.status.value, details={"code": vacancy.code})
     return vacancy
 
@@ -236,14 +237,34 @@ def _valid(data: Mapping[str, Any]) -> ExchangeVacancy:
     return checked.record
 
 
-def _new_code(session: Session, employer_id: int) -> str:
-    """Return the next free code V-<company>-<n>."""
-    number = int(session.exec(select(func.count()).select_from(Vacancy).where(Vacancy.employer_id == employer_id)).one())
+def _insert_with_new_code(session: Session, record: ExchangeVacancy, employer_id: int) -> Vacancy:
+    """Insert a draft vacancy under the next free code, trying the next one when a concurrent creation took it.
+
+    The code is chosen without a lock; the unique index on the code decides between two creations racing for one
+    code, and the loser tries again inside a savepoint (PostgreSQL makes it wait for the winner's commit first).
+    """
+    number = int(session.exec(select(func.count()).select_from(Vacancy)).one())
+    for attempt in range(1, VACANCY_CODE_ATTEMPTS + 1):
+        number, code = _next_free_code(session, number)
+        vacancy = _new_vacancy(record, code=code, employer_id=employer_id, status=VacancyStatus.draft)
+        try:
+            with session.begin_nested():  # a refused insert is rolled back alone (and the vacancy expunged)
+                session.add(vacancy)
+                session.flush()
+            return vacancy
+        except IntegrityError:
+            if attempt == VACANCY_CODE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _next_free_code(session: Session, number: int) -> tuple[int, str]:
+    """Return the first number after `number` whose code no vacancy holds, and its code."""
     while True:
         number += 1
-        code = VACANCY_CODE.format(employer_id=employer_id, number=number)
+        code = VACANCY_CODE.format(number=number)
         if session.exec(select(Vacancy.id).where(Vacancy.code == code)).first() is None:
-            return code
+            return number, code
 
 
 def publish(*, session: Session, vacancy_id: int, by: Actor) -> Vacancy:
@@ -272,6 +293,7 @@ class VacancySummary:
     vacancy: Vacancy
     eligible_count: int | None
     requested_count: int
+    to_confirm_count: int = 0  # trainees who accepted, waiting for the company to confirm the hiring
 
 
 def list_vacancies(
@@ -282,9 +304,22 @@ def list_vacancies(
     query = select(Vacancy).where(Vacancy.employer_id == employer_id).order_by(*newest_first)
     vacancies = list(session.exec(query))
     eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top) if vacancies else {}
-    requested = request_counts(session=session, vacancy_ids=[v.id for v in vacancies if v.id is not None])
-    return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0))
-            for v in vacancies]  # fmt: skip
+    ids = [v.id for v in vacancies if v.id is not None]
+    requested, accepted = request_counts(session=session, vacancy_ids=ids), accepted_counts(session=session, vacancy_ids=ids)
+    return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0),
+                           accepted.get(v.id or 0, 0)) for v in vacancies]  # fmt: skip
+
+
+def accepted_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:
+    """Return how many offers trainees accepted and the company has not confirmed yet, by vacancy id."""
+    if not vacancy_ids:
+        return {}
+    query = (
+        select(Offer.vacancy_id, func.count())
+        .where(col(Offer.vacancy_id).in_(vacancy_ids), Offer.state == OfferState.accepted)
+        .group_by(col(Offer.vacancy_id))
+    )
+    return {vacancy_id: int(n) for vacancy_id, n in session.exec(query)}
 
 
 def request_counts(*, session: Session, vacancy_ids: Sequence[int]) -> dict[int, int]:

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from matching.encoding import NO_DATE, training_grade
-from matching.messages import label, number, say
+from matching.messages import label, number, say, years_text
 from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ EXPERIENCE = Component(
     computed=PerAttribute(key=lambda p: p.vacancies.min_experience, values=_experience),
     per_pair=lambda x: (x.t.security_years - x.v.min_experience_years) / x.p.config.experience_full_years,
     facts=_by_trainee,
-    reason=lambda e, high, v, t: say(f"experience_{_side(high)}", e.lang, years=number(t.security_years, e.lang)),
+    reason=lambda e, high, v, t: say(f"experience_{_side(high)}", e.lang, years=years_text(t.security_years, e.lang)),
 )
 TRAINING = Component(
     name="training",  # overall training grade out of 20 (`missing_grade` when there is none)

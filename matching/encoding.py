@@ -27,6 +27,7 @@ from matching.models import (
     Trainee,
     Vacancy,
 )
+from matching.normalise import FoldedPositions
 from matching.taxonomy import Taxonomy, get_taxonomy
 
 NO_DATE = np.iinfo(np.int32).min  # "no date": available now, or no start date
@@ -36,7 +37,7 @@ class Index:
     """A growing mapping from values to consecutive column numbers."""
 
     def __init__(self, values: Iterable[str] = ()) -> None:
-        self.positions: dict[str, int] = {}
+        self.positions: dict[str, int] = FoldedPositions()  # values outside the taxonomy compared folded
         self.values: list[str] = []
         for value in values:
             self.add(value)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from matching.gcpause import paused_gc
 from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
 from matching.normalise import Vocabularies, Vocabulary, get_vocabularies
+from matching.taxonomy import get_taxonomy
 
 Kind = Literal["trainees", "vacancies"]
 RecordT = TypeVar("RecordT", Trainee, Vacancy)
@@ -426,7 +427,15 @@ class _Normaliser:
         r.required_skills = self.many(v.skills, "required_skills", r.required_skills)
         r.preferred_skills = self.many(v.skills, "preferred_skills", r.preferred_skills)
         r.required_languages = self.languages("required_languages", r.required_languages)
+        self.minimum_wage(r.salary_fcfa_month)
         return r
+
+    def minimum_wage(self, salary: int | None) -> None:
+        """Warn about a salary below the minimum wage: the vacancy stays valid, the employer is told."""
+        smig = get_taxonomy().minimum_wage_fcfa_month
+        if salary is not None and salary < smig:
+            message = f"{salary} FCFA a month is below the minimum wage (SMIG, {smig} FCFA); kept, check the amount"
+            self.issues.append(Issue(self.source, self.where, "salary_fcfa_month", message, self.record_id, "warning"))
 
 
 def normalise_records(

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from matching.components import COMPONENTS
 from matching.encoding import VacancyArrays
-from matching.messages import Lang, label, number, say
+from matching.messages import Lang, label, number, say, years_text
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
 from matching.scoring import RULES, Block, Bools, Floats, Prepared
 
@@ -201,7 +201,8 @@ class Explainer:
         elif name == "driving_licence":
             found = say("missing_licence", lang, category=v.driving_licence)
         elif name == "experience":
-            found = say("experience_below", lang, have=number(t.security_years, lang), need=number(v.min_experience_years, lang))
+            have, need = years_text(t.security_years, lang), number(v.min_experience_years, lang)
+            found = say("experience_below", lang, have=have, need=need)
         else:
             found = say("literacy_below", lang, have=label(t.literacy, lang), need=label(v.min_literacy or "none", lang))
         self._rule_memo[rule][facts] = found
@@ -221,7 +222,7 @@ class Explainer:
         counts += [
             (say("count_mobility", lang, site=v.town), int(f.mobility[row].sum())),
             (say("missing_licence", lang, category=v.driving_licence), int(f.licence[row].sum())),
-            (say("count_experience", lang, need=number(v.min_experience_years, lang)), int(f.experience[row].sum())),
+            (say("count_experience", lang, need=years_text(v.min_experience_years, lang)), int(f.experience[row].sum())),
             (say("count_literacy", lang, need=label(v.min_literacy or "none", lang)), int(f.literacy[row].sum())),
         ]
         return sorted(((text, n) for text, n in counts if n > 0), key=lambda item: (-item[1], item[0]))

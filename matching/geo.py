@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.normalise import FoldedPositions
 from matching.taxonomy import Taxonomy
 
 EARTH_RADIUS_KM = 6371.0088
@@ -45,7 +46,9 @@ class TownTable:
 def build_town_table(taxonomy: Taxonomy, extra_names: Iterable[str]) -> TownTable:
     """Build the town table from the gazetteer plus any names it does not know."""
     names = [t.name for t in taxonomy.towns]
-    positions = {name: i for i, name in enumerate(names)}
+    positions: dict[str, int] = FoldedPositions()  # names outside the gazetteer compared folded
+    for i, name in enumerate(names):
+        positions[name] = i
     for name in extra_names:
         if name not in positions:
             positions[name] = len(names)

@@ -39,8 +39,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "missing required driving licence {category}",
     },
     "experience_below": {
-        "fr": "{have} an(s) d'expérience en sécurité, {need} requis",
-        "en": "{have} years of security experience, {need} required",
+        "fr": "{have} d'expérience en sécurité, {need} requis",
+        "en": "{have} of security experience, {need} required",
     },
     "literacy_below": {
         "fr": "lecture et écriture : niveau {have}, {need} requis",
@@ -48,8 +48,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "count_mobility": {"fr": "{site} est hors de leur zone de mobilité", "en": "{site} is outside their mobility"},
     "count_experience": {
-        "fr": "moins de {need} an(s) d'expérience en sécurité",
-        "en": "less than {need} years of security experience",
+        "fr": "moins de {need} d'expérience en sécurité",
+        "en": "less than {need} of security experience",
     },
     "count_literacy": {"fr": "lecture et écriture sous le niveau {need}", "en": "literacy below {need}"},
     # training gaps (`rdvm gaps`): one step that would open seats
@@ -83,8 +83,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "certifications_low": {"fr": "n'a pas {codes} (apprécié)", "en": "lacks {codes} (preferred)"},
     "text_high": {"fr": "profil proche de l'offre", "en": "profile close to the job description"},
     "text_low": {"fr": "profil éloigné de l'offre", "en": "profile far from the job description"},
-    "experience_high": {"fr": "{years} an(s) d'expérience en sécurité", "en": "{years} years of security experience"},
-    "experience_low": {"fr": "peu d'expérience en sécurité ({years} an(s))", "en": "little security experience ({years} years)"},
+    "experience_high": {"fr": "{years} d'expérience en sécurité", "en": "{years} of security experience"},
+    "experience_low": {"fr": "peu d'expérience en sécurité ({years})", "en": "little security experience ({years})"},
     "training_high": {"fr": "note de formation {grade}/20", "en": "training grade {grade}/20"},
     "training_low": {"fr": "note de formation faible ({grade}/20)", "en": "low training grade ({grade}/20)"},
     "training_none": {"fr": "pas de note de formation", "en": "no training grade"},
@@ -129,6 +129,16 @@ def say(key: str, lang: Lang, **values: object) -> str:
 def label(value: str, lang: Lang) -> str:
     """Return the display label of an enumerated value (level, shift, language level, literacy)."""
     return LABELS.get(value, {}).get(lang, value)
+
+
+#: A number of years, singular and plural, by language (French: below 2 is singular; English: only 1).
+_YEARS = {"fr": ("{n} an", "{n} ans"), "en": ("{n} year", "{n} years")}
+
+
+def years_text(value: float, lang: Lang) -> str:
+    """Return a number of years with its unit in the right number: "1 an", "1,5 an", "2 ans", "1 year", "0 years"."""
+    singular = abs(value) < 2 if lang == "fr" else value == 1
+    return _YEARS[lang][0 if singular else 1].format(n=number(value, lang))
 
 
 def number(value: float, lang: Lang) -> str:

@@ -30,6 +30,29 @@ _NUMBERS = re.compile(r"\b(?:[0-9]+|[ivx]+)\b")
 _DOTTED_LETTERS = re.compile(r"\b(?:[a-z0-9]\.){2,}[a-z0-9]?\.?")
 
 
+class FoldedPositions(dict[str, int]):
+    """Column numbers by value, where values are compared folded: "Sirakorola-Nord" is "Sirakorola Nord"."""
+
+    def __getitem__(self, key: str) -> int:
+        return super().__getitem__(folded(key))
+
+    def __setitem__(self, key: str, value: int) -> None:
+        super().__setitem__(folded(key), value)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(folded(key))
+
+    def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        """Return the column of a value compared folded, or `default`."""
+        return super().get(folded(key), default)
+
+
+@cache
+def folded(text: str) -> str:
+    """Return fold(text), remembered: the engine looks the same few values up for every record."""
+    return fold(text)
+
+
 def fold(text: str) -> str:
     """Return text lower-cased, without accents or punctuation, with single spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

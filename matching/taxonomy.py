@@ -100,6 +100,17 @@ class Taxonomy:
                 todo.extend(cert.implies)
         return seen
 
+    def holders_of(self, code: str) -> set[str]:
+        """Return the codes whose holders hold `code`: itself and every code that implies it, transitively."""
+        return {c.code for c in self.certifications if code in self.implied_certifications(c.code)} | {code}
+
+    def towns_within(self, name: str) -> set[str]:
+        """Return the town and its parts: the other towns of its region named after it (Bamako's communes)."""
+        town = self.town(name)
+        if town is None:
+            return {name}
+        return {t.name for t in self.towns if t.region == town.region and t.name.startswith(f"{name} ")} | {name}
+
     def skill(self, code: str) -> Skill | None:
         """Return the skill with this canonical code, if it exists."""
         return next((s for s in self.skills if s.code == code), None)

@@ -342,6 +342,7 @@ def validate(
     file: Annotated[Path, typer.Argument(help="An exchange file (.json or .csv).")],
     kind: Annotated[str | None, typer.Option("--kind", help="trainees or vacancies (guessed when absent).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the issues as JSON on standard output.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     """Check a file: print every error and warning; exit 1 when it has errors."""
     if kind not in (None, "trainees", "vacancies"):
@@ -350,12 +351,18 @@ def validate(
         err.print(f"[bold red]error[/] {file}: no such file")
         raise typer.Exit(EXIT_BAD_INPUT)
     chosen: exchange.Kind = kind or exchange.guess_kind(file)  # type: ignore[assignment]
-    result = load_or_exit(file, chosen, quiet=as_json)
+    try:
+        parsed = exchange.load_located(file, kind=chosen, model=exchange.MODELS[chosen])
+    except exchange.ExchangeError as exc:
+        parsed = exchange.Parsed(str(file), "json", [], [], list(exc.issues))
     if as_json:
-        sys.stdout.write(json.dumps([i.to_dict() for i in result.issues], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([i.to_dict() for i in parsed.issues], ensure_ascii=False, indent=2) + "\n")
     else:
-        err.print(f"{file}: {len(result.records)} {chosen}, {len(result.errors)} error(s), {len(result.warnings)} warning(s)")
-    raise typer.Exit(0 if result.ok else 1)
+        report_issues(parsed.issues, warnings=not quiet)
+        read, valid = len(parsed.raw), len(parsed.located)
+        counts = f"{read} {chosen} read, {valid} valid, {len(parsed.errors)} error(s), {len(parsed.warnings)} warning(s)"
+        err.print(f"{file}: {counts}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if parsed.ok else 1)
 
 
 @app.command()
@@ -445,11 +452,12 @@ def show(
     vacancies: VacanciesArg,
     top: Annotated[int, typer.Option("--top", "-k", min=1)] = 5,
     lang: LangOpt = Lang.fr,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    """Print the ranking as readable tables (what `make run` shows)."""
+    """Print the ranking of two exchange files as readable tables, one per vacancy, best candidates first."""
     from matching.ranking import rank
 
-    t, v = load_pair(trainees, vacancies, quiet=True)
+    t, v = load_pair(trainees, vacancies, quiet=quiet)
     console = Console()
     titles = {x.id: x for x in v}
     for ranking in rank(t, v, top=top, lang=lang.value):

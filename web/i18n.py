@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("fr", "en")
 Translate = Callable[[str], str]
+#: Chooses a message's singular or plural by a count: ngettext(singular, plural, count).
+TranslatePlural = Callable[[str, str, float], str]
 
 
 def catalogue_files(lang: str) -> list[Path]:
@@ -52,3 +54,15 @@ def translations(lang: str) -> NullTranslations:
 def translator(lang: str) -> Translate:
     """Return the function that translates a French message into `lang`."""
     return translations(lang if lang in LANGUAGES else "fr").gettext
+
+
+def plural_translator(lang: str) -> TranslatePlural:
+    """Return the function that picks a message's singular or plural form for a count, in `lang`.
+
+    French puts 0 and 1 (and 1.5: below 2) in the singular; English uses the plural for all but 1. Counts
+    may be decimals (years of experience), which gettext refuses: its own plural rule gets 1 or 2.
+    """
+    if lang not in LANGUAGES or lang == "fr":
+        return lambda singular, plural, n: singular if abs(n) < 2 else plural
+    catalogue = translations(lang)
+    return lambda singular, plural, n: catalogue.ngettext(singular, plural, 1 if n == 1 else 2)

@@ -11,7 +11,7 @@ from matching.messages import label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from matching.normalise import fold
 from matching.taxonomy import get_taxonomy
-from web.messages import message
+from web.messages import MESSAGES, message
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,18 @@ class Labels:
     def channel(self, value: str) -> str:
         """Return the words of how a follow-up reached the person (employers.models.ContactChannel)."""
         return message(f"channel_{value}", self.lang)
+
+    def notice(self, kind: str) -> str:
+        """Return what an outbox message is about and for whom ("offer_accepted.officer": "Proposition acceptée, à l'équipe")."""
+        event, _, audience = kind.partition(".")
+        if f"notice_{event}" not in MESSAGES or f"audience_{audience}" not in MESSAGES:
+            return kind
+        return f"{message(f'notice_{event}', self.lang)}, {message(f'audience_{audience}', self.lang)}"
+
+    def module(self, name: str) -> str:
+        """Return a training module's name as written by people: "securite_incendie" reads "Securite incendie"."""
+        words = name.replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
 
     def period(self, kind: str) -> str:
         """Return the name of a period or a day of a cohort's calendar."""

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from core import formats
+from employers.rules import SMIG_FCFA_MONTH
 from web.csrf import CSRF_FIELD, csrf_token
-from web.i18n import translator
+from web.i18n import plural_translator, translator
 from web.messages import MESSAGES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -28,6 +29,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     base = {
         "request": request,
         "_": translator(lang),
+        "ngettext": plural_translator(lang),
         "lang": lang,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
@@ -37,5 +39,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "day": lambda moment: formats.day(moment, lang),
         "when": lambda moment: formats.day_and_hour(moment, lang),
         "money": lambda amount: formats.money(amount, lang),
+        "smig": SMIG_FCFA_MONTH,  # the minimum wage, said wherever a salary is set for a decision
     }
     return templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)

@@ -172,7 +172,8 @@ def journey(page: Page, base: str, login: str) -> None:
 
     # ---- ranked candidates, with scores, component bars and French reasons
     expect(page.get_by_role("heading", name="Candidats", exact=True)).to_be_visible()
-    summary = page.get_by_text(re.compile(r"^(\d+) agents remplissent toutes les exigences ; (\d+) ne les remplissent pas\.$"))
+    verb = r"rempli(?:t|ssent)"
+    summary = page.get_by_text(re.compile(rf"^(\d+) agents? {verb} toutes les exigences ;\s+(\d+) ne les {verb} pas\.$"))
     counts = re.findall(r"\d+", summary.inner_text())
     eligible, ineligible = int(counts[0]), int(counts[1])
     assert eligible >= 3 and eligible + ineligible == TRAINEES, (eligible, ineligible)

@@ -255,7 +255,7 @@ def employer_asks(page: Page, base: str, login: str, engine: Engine) -> tuple[st
     page.get_by_role("button", name="Publier l'offre").click()
     expect(page).to_have_url(f"{vacancy_url}?done=published")
     hiring = page.get_by_role("region", name="Candidats proposés")
-    expect(hiring.get_by_text(f"0 place sur {SEATS} pourvue", exact=True)).to_be_visible()
+    expect(hiring.get_by_text(f"0 place pourvue sur {SEATS}", exact=True)).to_be_visible()
     expect(hiring.get_by_text("Aucun candidat ne vous est encore proposé.", exact=False)).to_be_visible()
 
     cards = page.get_by_role("listitem").filter(has=page.get_by_role("button", name="Demander ce candidat"))
@@ -389,7 +389,7 @@ def employer_confirms(page: Page, vacancy_url: str, trainee: Trainee) -> None:
     offer.get_by_role("button", name="Confirmer l'embauche").click()
     expect(page).to_have_url(f"{vacancy_url}?done=confirmed")
     expect(page.get_by_role("status")).to_have_text("L'embauche est confirmée.")
-    expect(hiring.get_by_text(f"1 place sur {SEATS} pourvue", exact=True)).to_be_visible()
+    expect(hiring.get_by_text(f"1 place pourvue sur {SEATS}", exact=True)).to_be_visible()
     expect(hiring.get_by_role("heading", level=3, name="Embauches")).to_be_visible()
     hired = hiring.get_by_role("listitem").filter(has_text=trainee.code)
     expect(hired).to_have_count(1)

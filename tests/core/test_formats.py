@@ -20,3 +20,8 @@ def test_days_are_written_day_first_and_read_in_utc() -> None:
     assert day(None) == ""
     assert day_and_hour(datetime(2026, 12, 2, 9, 5, tzinfo=UTC)) == "02/12/2026 09:05"
     assert day_and_hour(None) == ""
+
+
+def test_english_days_name_the_month() -> None:
+    assert day(date(2026, 12, 2), "en") == "2 Dec 2026"  # issue 13: one date format per language
+    assert day_and_hour(datetime(2027, 1, 31, 14, 5, tzinfo=UTC), "en") == "31 Jan 2027 14:05"

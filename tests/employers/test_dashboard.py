@@ -175,7 +175,7 @@ def test_filters_keep_ranks_and_scores(session: Session) -> None:
     assert kept == next(r for r in whole.eligible if r.full_name == "Kati B")
     assert whole.choices().towns == ("Bamako", "Kati") and whole.choices().cohorts == ("2026-A", "2025-B")
     assert "PSC1" in whole.choices().certifications
-    assert whole.filtered(Filters(cohort="2025-B", certification="PSC1")).eligible == ()
+    assert whole.filtered(Filters(cohort="2025-B", certification="CYNO")).eligible == ()
     assert Filters.of({"town": " Kati ", "level": ""}).active() == {"town": "Kati"}
 
 

@@ -665,6 +665,7 @@ LONGEST = {"employer": "Société de Gardiennage et de Sécurité Privée Kéné
            "trainee_code": "T-" + "7" * 62, "initials": "A. B. C. D. E. F. G.", "name": "Aïssata Ténin Coulibaly",
            "deadline": "31/12/2026", "start_date": "04/01/2027", "end_date": "28/02/2027", "salary": "125 000",
            "office_phone": "+223 76 12 34 56 78", "due": "31/12/2026", "month": "12",
+           "smig_note": " (sous le SMIG de 40 000 FCFA)",
            "reason": "le candidat a trouvé un autre emploi plus près de chez lui, à Kati, avec un meilleur salaire"}  # fmt: skip
 
 
@@ -779,7 +780,7 @@ class TestSettledBySystem:
                 offers.propose_offer(session=session, vacancy_id=scene.vacancy.id or 0, trainee_id=trainee.id or 0,
                                      by=scene.officer.actor)  # fmt: skip
 
-    def test_an_offer_past_its_deadline_cannot_be_accepted_even_before_the_expiry_job(
+    def test_an_offer_past_its_deadline_cannot_be_answered_even_before_the_expiry_job(
         self, session: Session, scene: Scene
     ) -> None:
         trainee, trainee_user = scene.trainee(session)
@@ -788,7 +789,10 @@ class TestSettledBySystem:
         session.commit()
         with pytest.raises(OfferExpired):
             offers.accept(session=session, offer_id=offer.id or 0, by=trainee_user)
-        assert offers.decline(session=session, offer_id=offer.id or 0, by=trainee_user).state == OfferState.declined
+        with pytest.raises(OfferExpired):  # issue 13: declining past the deadline was still recorded
+            offers.decline(session=session, offer_id=offer.id or 0, by=trainee_user)
+        session.expire_all()
+        assert session.get_one(Offer, offer.id).state == OfferState.offered  # the expiry job will expire it
 
     def test_closing_a_vacancy_withdraws_its_open_offers_and_tells_the_trainees_who_knew(
         self, session: Session, scene: Scene

@@ -122,7 +122,7 @@ class TestCreateVacancy:
         first = employers_service.create_vacancy(session=session, employer_id=company.id or 0, data=fields())
         second = employers_service.create_vacancy(session=session, employer_id=company.id or 0, data=fields())
         assert first.status == VacancyStatus.draft
-        assert (first.code, second.code) == (f"V-{company.id}-1", f"V-{company.id}-2")
+        assert (first.code, second.code) == ("V-00001", "V-00002")  # the exchange files' scheme (issue 13)
 
     def test_normalises_free_text_to_the_taxonomy(self, session: Session) -> None:
         company = employer(session)

@@ -95,7 +95,7 @@ def placements(session: Session) -> list[Placement]:
     return list(session.exec(select(Placement)))
 
 
-SEATS_1_OF_2 = "1 place sur 2 pourvue"
+SEATS_1_OF_2 = "1 place pourvue sur 2"
 
 
 class TestWhoTheCompanySees:
@@ -132,7 +132,7 @@ class TestWhoTheCompanySees:
 class TestConfirm:
     def test_confirming_creates_a_placement_and_fills_a_seat(self, hiring: Hiring) -> None:
         offer = hiring.accepted()
-        assert "0 place sur 2 pourvue" in hiring.page()
+        assert "0 place pourvue sur 2" in hiring.page()
         done = hiring.confirm(offer, salary="70 000")
         assert done.status_code == 303 and done.headers["location"] == f"/employer/vacancies/{hiring.vacancy.id}?done=confirmed"
         [placement] = placements(hiring.session)
@@ -220,7 +220,7 @@ class TestRejectAndEnd:
         assert done.status_code == 303 and done.headers["location"].endswith("?done=ended")
         assert (hiring.refreshed().filled_seats, hiring.refreshed().status) == (0, VacancyStatus.open)
         page = hiring.client.get(done.headers["location"]).text
-        assert "Le placement est terminé." in page and "0 place sur 1 pourvue" in page
+        assert "Le placement est terminé." in page and "0 place pourvue sur 1" in page
         assert "Contrat terminé le 20/11/2026 : Période d&#39;essai non concluante (absent trois jours)" in page and NAME in page
         again = hiring.client.post_form(url, form)
         assert again.status_code == 409 and "Ce placement est déjà terminé." in again.text

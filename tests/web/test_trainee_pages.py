@@ -134,7 +134,7 @@ class TestHome:
     def test_in_english_too(self, scene: Scene) -> None:
         scene.offer()
         shown = text_of(scene.client.get("/trainee?lang=en").text)
-        assert "Night work" in shown and "85,000 FCFA a month" in shown and "Starts on 04/01/2027" in shown
+        assert "Night work" in shown and "85,000 FCFA a month" in shown and "Starts on 4 Jan 2027" in shown
 
     def test_day_and_rotating_shifts_have_their_words(self, scene: Scene) -> None:
         scene.offer(scene.another_post(scene.session, shift="day"))
@@ -319,6 +319,18 @@ class TestDecline:
         assert scene.client.get(f"/trainee/offers/{made.id}/decline", follow_redirects=False).headers["location"] == (
             f"/trainee/offers/{made.id}"
         )
+
+    @pytest.mark.parametrize("answer", ["decline", "accept"])
+    def test_past_the_deadline_an_answer_is_refused_with_a_clear_message(self, scene: Scene, answer: str) -> None:
+        made = scene.offer()
+        made.expires_at = utcnow() - timedelta(minutes=1)  # the expiry job has not run yet
+        scene.session.add(made)
+        scene.session.commit()
+        done = post(scene.client, f"/trainee/offers/{made.id}/{answer}", {"reason": "other"})
+        assert done.headers["location"] == f"/trainee/offers/{made.id}?changed=late"
+        shown = text_of(scene.client.get(done.headers["location"]).text)
+        assert "le délai pour répondre à cette proposition est passé" in shown
+        assert scene.state(made) == OfferState.offered
 
     def test_a_withdrawn_offer_cannot_be_declined(self, scene: Scene) -> None:
         made = scene.offer()

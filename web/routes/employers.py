@@ -248,7 +248,8 @@ def confirm(
         return offer_page(request, session, lang, company, offer, typed=typed, errors=errors, status=422)
     except (VacancyFull, AlreadyPlaced) as refused:  # the confirmation's writes were undone (employers.offers)
         return offer_page(request, session, lang, company, offer, typed=typed, refusal=message(refused.code, lang), status=409)
-    return to_vacancy(offer.vacancy_id, "confirmed")
+    low = offers_service.below_smig(terms.salary_fcfa_month)  # a warning, never a refusal
+    return to_vacancy(offer.vacancy_id, "confirmed_below_smig" if low else "confirmed")
 
 
 @router.post("/employer/offers/{offer_id}/reject", response_class=HTMLResponse)

@@ -22,6 +22,7 @@ from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
 from profiles.models import TraineeProfile
 from web.auth.models import User
+from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, Submitted, TraineeUser
@@ -64,6 +65,12 @@ ANSWERED_SHOWN = 20
 DONE = frozenset({"accepted", "declined", "availability"})
 #: Shown on an offer's page when an answer came too late (the offer had expired or was withdrawn meanwhile).
 CHANGED = N_("Votre réponse n'est pas enregistrée : cette proposition a changé entre-temps.")
+#: Shown on an offer's page when an answer came after its deadline (accepting or declining alike).
+TOO_LATE = N_(
+    "Votre réponse n'est pas enregistrée : le délai pour répondre à cette proposition est passé. Parlez-en à votre conseiller."
+)
+#: The notices an offer's page shows after a refused answer (?changed=).
+CHANGED_NOTES = {"1": CHANGED, "late": TOO_LATE}
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ def security_years(profile: TraineeProfile) -> float:
 
 def helpers(lang: str) -> dict[str, Any]:
     """Return what the trainee's templates use to show values."""
-    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang)}
+    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang), "office_phone": get_settings().office_phone}
 
 
 # ---------------------------------------------------------------- reading
@@ -172,7 +179,7 @@ def offer_page(
 ) -> Response:
     """Show one offer, with the buttons to accept or decline it while it waits for an answer."""
     context = {"card": offer_card(session, offer_id, user), "profile": own_profile(session, user),
-               "changed": CHANGED if changed == "1" else None, **helpers(lang)}  # fmt: skip
+               "changed": CHANGED_NOTES.get(changed), **helpers(lang)}  # fmt: skip
     return render(request, "trainee/offer.html", context)
 
 
@@ -198,7 +205,8 @@ def decline_reason(typed: object) -> DeclineReason | None:
 
 def answered(offer_id: int, done: str) -> RedirectResponse:
     """Go home after an answer; to the offer's page, with a notice, when it had changed meanwhile."""
-    target = f"/trainee/offers/{offer_id}?changed=1" if done == "changed" else f"/trainee?done={done}"
+    notes = {"changed": "1", "late": "late"}
+    target = f"/trainee/offers/{offer_id}?changed={notes[done]}" if done in notes else f"/trainee?done={done}"
     return RedirectResponse(target, status_code=303)
 
 
@@ -207,7 +215,9 @@ def accept(session: SessionDep, user: TraineeUser, offer_id: int) -> Response:
     """Accept an offer (again: nothing more happens); an offer that expired, is past its deadline or was withdrawn says so."""
     try:
         offers_service.accept(session=session, offer_id=offer_id, by=user.actor)
-    except (InvalidOfferTransition, OfferExpired):
+    except OfferExpired:
+        return answered(offer_id, "late")
+    except InvalidOfferTransition:
         return answered(offer_id, "changed")
     return answered(offer_id, "accepted")
 
@@ -217,6 +227,8 @@ def decline(session: SessionDep, user: TraineeUser, offer_id: int, form: Submitt
     """Decline an offer, with the reason chosen if any (an unknown reason counts as none)."""
     try:
         offers_service.decline(session=session, offer_id=offer_id, by=user.actor, reason=decline_reason(form.get("reason")))
+    except OfferExpired:
+        return answered(offer_id, "late")
     except InvalidOfferTransition:
         return answered(offer_id, "changed")
     return answered(offer_id, "declined")
