@@ -25,7 +25,6 @@ from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
 from web.pages import page_language, render
-from web.privacy_pages import no_store
 from web.routes import (
     accounts,
     admin_weights,
@@ -147,7 +146,6 @@ def create_app() -> FastAPI:
         app.include_router(router)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
-    app.middleware("http")(no_store)
 
     app.add_middleware(ResponseCookies)
     # Added last, so they wrap everything above: the outermost runs first.

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Request, Response
-
-from web.deps import SESSION_COOKIE
 from web.i18n import translator
 from web.messages import N_
 from web.pages import templates
@@ -27,15 +23,3 @@ def export_html(data: dict[str, Any], lang: str) -> str:
     """Return a personal export as a standalone, printable HTML page (every value escaped)."""
     page = templates.env.get_template("privacy/export.html")
     return page.render(data=data, sections=SECTIONS, _=translator(lang), lang=lang)
-
-
-#: Where every page shows someone's personal data (or a signed-in person's own).
-PRIVATE_PATHS = ("/officer", "/trainee", "/employer", "/school", "/admin", "/api", "/account")
-
-
-async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Tell browsers and proxies not to keep pages with personal data: signed-in pages and the private spaces."""
-    response = await call_next(request)
-    if SESSION_COOKIE in request.cookies or request.url.path.startswith(PRIVATE_PATHS):
-        response.headers["Cache-Control"] = "no-store"
-    return response

@@ -287,7 +287,7 @@ class TestDemo:
         first = rdvm("demo", "--folder", tmp_path)
         assert first.exit_code == 0, first.output
         seeded = counts(db)
-        assert seeded == {"TraineeProfile": 30, "Vacancy": 8, "Employer": 3, "User": 9}
+        assert seeded == {"TraineeProfile": 30, "Vacancy": 8, "Employer": 3, "User": 10}
         assert "trainees 30 created, 0 updated; vacancies 8 created, 0 updated" in first.stdout
         assert (tmp_path / "trainees.json").exists() and (tmp_path / "vacancies.csv").exists()
         with Session(db) as session:  # the first demo trainee has an offer to answer

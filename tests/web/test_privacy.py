@@ -107,7 +107,8 @@ class TestConsent:
         states = {s.scope: s.given for s in consent_service.in_force(session=session, trainee_id=person.id or 0)}
         assert states == {ConsentScope.share: False, ConsentScope.sms: True, ConsentScope.evaluation: False}
         events = session.exec(sm_select(audit.AuditEvent).where(audit.AuditEvent.trainee_id == person.id,
-                                                                audit.AuditEvent.action == "consent")).all()  # fmt: skip
+                                                                audit.AuditEvent.action == "consent")
+                              .order_by(audit.AuditEvent.id)).all()  # fmt: skip
         assert [e.to_state for e in events] == ["given", "given", "withdrawn"]
 
     def test_withdrawing_what_was_not_given_records_nothing(self, session: Session) -> None:
