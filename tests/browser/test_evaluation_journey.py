@@ -46,11 +46,10 @@ def test_the_officer_reads_the_evaluation_and_its_pdf(seeded: list[str], live_se
     sign_in(page, live_server, officer.login, officer.secret, "/officer")
     page.get_by_role("link", name="Évaluation", exact=True).first.click()
     expect(page.get_by_role("heading", name="Évaluation du programme")).to_be_visible()
-    for chart in ("funnel", "retention", "employment"):  # the SVG charts load as images
-        loaded = page.locator(f"img[src*='/evaluation/charts/{chart}.svg']").evaluate(
-            "img => img.complete && img.naturalWidth > 0"
-        )
-        assert loaded, chart
+    for chart in ("funnel", "retention", "employment"):  # the SVG charts load as images (waited for: a loaded machine)
+        selector = f"img[src*='/evaluation/charts/{chart}.svg']"
+        page.wait_for_function("s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0; }",
+                               arg=selector, timeout=30_000)  # fmt: skip
     screenshot(page, "issue10-01-evaluation")
     shot(page, "issue10-02-retention", page.get_by_role("heading", name="Maintien dans le premier emploi"))
     placed = page.locator("#table-indicators tr", has_text="Placés").first.locator("td a").inner_text()
