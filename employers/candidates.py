@@ -35,6 +35,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -70,6 +71,7 @@ class TraineeFacts:
     certifications: tuple[str, ...]
     skills: tuple[str, ...]
     security_years: float
+    available_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def facts_of(profile: TraineeProfile, record: ExchangeTrainee) -> TraineeFacts:
     return TraineeFacts(
         profile_id=cast(int, profile.id), code=profile.code, initials=initials(profile.full_name), home_town=record.home_town,
         preferred_levels=tuple(record.preferred_levels), certifications=tuple(record.certifications),
-        skills=tuple(record.skills), security_years=record.security_years,
+        skills=tuple(record.skills), security_years=record.security_years, available_from=profile.available_from,
     )  # fmt: skip
 
 

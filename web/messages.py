@@ -81,6 +81,9 @@ MESSAGES: dict[str, str] = {
     "done_requested": N_("Votre demande est transmise à l'agent de placement."),
     "done_approved": N_("La société est approuvée : ses comptes peuvent se connecter."),
     "done_rejected": N_("La demande est refusée."),
+    # the company's account, its colleagues and its candidate lists (issue #13, employers)
+    "available_now": N_("Disponible aujourd'hui"),
+    "available_by_start": N_("Disponible au début du poste ({day})"),
     # offers and placements
     "action_not_allowed": N_("Votre rôle ne permet pas cette action."),
     "invalid_offer_transition": N_("Cette proposition a déjà changé d'état : rechargez la page pour voir où elle en est."),

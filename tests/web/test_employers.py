@@ -240,14 +240,15 @@ class TestCandidates:
         awa = profile(session, full_name="Awa Diarra", phone="+22376123456", birth_date="1990-04-12")
         vacancy = stored_vacancy(session, company, required_skills=["patrol"])
         page = client.get(f"/employer/vacancies/{vacancy.id}").text
+        card = client.get(f"/employer/vacancies/{vacancy.id}/candidates/{awa.code}").text
         listed = api(client, "GET", f"/api/v1/vacancies/{vacancy.id}/candidates")
         assert listed.status_code == 200
         [row] = listed.json()["candidates"]
         assert (row["trainee_code"], row["initials"], row["requested"]) == (awa.code, "A. D.", False)
         assert 0 < row["score"] <= 1 and row["reasons"] and set(row["components"]) >= {"skills", "proximity"}
-        assert awa.code in page and "A. D." in page and '<meter min="0" max="100" value="' in page
+        assert awa.code in page and "A. D." in page and '<meter min="0" max="100" value="' in card
         for secret in ("Awa", "Diarra", "76123456", "1990"):
-            assert secret not in page and secret not in listed.text
+            assert secret not in page and secret not in card and secret not in listed.text
 
     def test_the_vacancy_page_details_its_requirements_and_terms(self, client: Client, session: Session) -> None:
         company = signed_in_employer(client, session)

@@ -8,15 +8,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from core import formats
 from core.clock import utcnow
 from core.problems import Problem
+from employers import candidate_list, followups
 from employers import candidates as candidates_engine
-from employers import followups
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import offer_views, vacancy_offers
 from employers.exceptions import (
     AlreadyPlaced,
+    CandidateUnavailable,
     InvalidApplication,
     InvalidConfirmation,
     InvalidEnding,
@@ -38,6 +40,7 @@ from web.forms import CONFIRMATION_FIELDS, PLACEMENT_FIELDS, VacancyForm, placem
 from web.labels import Labels, components_shown
 from web.messages import done_message, field_messages, message, sentences
 from web.pages import render
+from web.security import same_site_path
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
@@ -166,23 +169,77 @@ def close(session: SessionDep, user: EmployerUser, vacancy_id: int) -> Response:
 def vacancy_page(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, done: str = ""
 ) -> Response:
-    """Show a vacancy with its hirings and offers, its ranked candidates (pseudonymised), and what was asked for."""
+    """Show a vacancy with its hirings and offers, and its ranked candidates (pseudonymised) as a compact table: sorted,
+    filtered and paged by the query's parameters."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
-    ranked = candidates_engine.is_ranked(vacancy)
-    found = (
-        candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=get_settings().ranking_top)
-        if ranked
-        else None
-    )
-    asked = set(employers_service.requested(session=session, vacancy_id=vacancy_id))
+    found = ranked_candidates(session, vacancy, lang)
+    query = candidate_list.ListQuery.of(request.query_params)
+    today = utcnow().date()
+    listed = candidate_list.listing(found, query, today=today, start=vacancy.start_date) if found else None
     hiring = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
     context = {
-        "vacancy": vacancy, "found": found, "asked": asked, "labels": Labels(lang), "done": done_message(done, lang),
-        "shown": components_shown(vacancy),
-        "warnings": sentences(employers_service.warnings_of(vacancy), lang),
+        "vacancy": vacancy, "found": found, "listed": listed, "query": query, "labels": Labels(lang),
+        "done": done_message(done, lang), "warnings": sentences(employers_service.warnings_of(vacancy), lang),
         "hiring": hiring, "terms": typed_terms(vacancy), "asks": asks_of(session, [v.placement for v in hiring.placements]),
+        "asked": set(employers_service.requested(session=session, vacancy_id=vacancy_id)), "today": today,
+        "options": filter_options(listed.choices, vacancy, lang) if listed else {},
     }  # fmt: skip
     return render(request, "employers/vacancy.html", context)
+
+
+def filter_options(choices: candidate_list.Choices, vacancy: Vacancy, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Return each filter's options as (value, label): the candidates' towns, levels and certifications, and availability."""
+    labels = Labels(lang)
+    available = [("now", message("available_now", lang))]
+    if vacancy.start_date is not None:
+        available.append(("start", message("available_by_start", lang, {"day": formats.day(vacancy.start_date, lang)})))
+    return {"town": [(town, town) for town in choices.towns], "level": [(x, labels.scale(x)) for x in choices.levels],
+            "certification": [(x, labels.certification(x)) for x in choices.certifications], "available": available}  # fmt: skip
+
+
+def ranked_candidates(session: Session, vacancy: Vacancy, lang: str) -> candidates_engine.VacancyCandidates | None:
+    """Return a vacancy's ranked candidates, or None when it is no longer ranked (filled, closed)."""
+    if not candidates_engine.is_ranked(vacancy):
+        return None
+    return candidates_engine.candidates_for(session=session, vacancy=vacancy, lang=lang, top=get_settings().ranking_top)
+
+
+def candidate_context(session: Session, user: EmployerUser, vacancy: Vacancy, lang: str) -> dict[str, object]:
+    """Return what a candidate's card needs besides the candidate: the vacancy, what was asked, where offers stand."""
+    hiring = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy.id or 0)
+    return {"vacancy": vacancy, "labels": Labels(lang), "shown": components_shown(vacancy), "offered": hiring.states(),
+            "asked": set(employers_service.requested(session=session, vacancy_id=vacancy.id or 0)),
+            "today": utcnow().date()}  # fmt: skip
+
+
+@router.get("/employer/vacancies/{vacancy_id}/candidates/{code}", response_class=HTMLResponse)
+def candidate_page(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str,
+    done: str = "",
+) -> Response:  # fmt: skip
+    """Show one candidate's full card: the facts, the score's parts, the reasons, and the button to ask for them."""
+    vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    found = ranked_candidates(session, vacancy, lang)
+    chosen = candidate_list.one(found, code) if found else None
+    if chosen is None:
+        raise CandidateUnavailable(code)
+    context = {**candidate_context(session, user, vacancy, lang), "chosen": chosen, "done": done_message(done, lang)}
+    return render(request, "employers/candidate.html", context)
+
+
+@router.get("/employer/vacancies/{vacancy_id}/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int
+) -> Response:
+    """Show two to four candidates side by side (the codes ticked in the list); fewer or more: say so."""
+    vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    found = ranked_candidates(session, vacancy, lang)
+    chosen = candidate_list.compared(found, request.query_params.getlist("code")) if found else []
+    fewest, most = candidate_list.COMPARED
+    fits = fewest <= len(chosen) <= most
+    context = {**candidate_context(session, user, vacancy, lang), "chosen": chosen if fits else [], "fewest": fewest,
+               "most": most}  # fmt: skip
+    return render(request, "employers/compare.html", context, 200 if fits else 422)
 
 
 def asks_of(session: Session, placements: Sequence[Placement | None]) -> dict[int, list[followups.Item]]:
@@ -192,11 +249,22 @@ def asks_of(session: Session, placements: Sequence[Placement | None]) -> dict[in
 
 
 @router.post("/employer/vacancies/{vacancy_id}/candidates/{code}/request")
-def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str) -> Response:
-    """Ask the placement officers for this candidate (asking twice is one request)."""
+def request_candidate(
+    session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str, form: Submitted
+) -> Response:
+    """Ask the placement officers for this candidate (asking twice is one request); go back to the list's page or card."""
     employers_service.request_candidate(session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang,
                                         top=get_settings().ranking_top)  # fmt: skip
-    return RedirectResponse(f"/employer/vacancies/{vacancy_id}?done=requested#{code}", status_code=303)
+    back = back_to_vacancy(str(form.get("back") or ""), vacancy_id)
+    return RedirectResponse(f"{back}{'&' if '?' in back else '?'}done=requested#{code}", status_code=303)
+
+
+def back_to_vacancy(target: str, vacancy_id: int) -> str:
+    """Return the page of this vacancy a form came from (its list with the same order, filters and page, or a card),
+    else the vacancy's page."""
+    own = f"/employer/vacancies/{vacancy_id}"
+    target = same_site_path(target.split("#")[0], own)
+    return target if target == own or target.startswith((f"{own}?", f"{own}/")) else own
 
 
 # ---------------------------------------------------------------- offers and placements
