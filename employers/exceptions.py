@@ -254,3 +254,24 @@ class InvalidFollowUp(InvalidFields):
 
 class InvalidConfirmation(InvalidFields):
     """A company's answer about an employment has wrong or missing fields."""
+
+
+# ---------------------------------------------------------------- the company's account (issue #13)
+
+
+class InvalidCompanyProfile(InvalidFields):
+    """A company's details, as it edits them, have wrong or missing fields."""
+
+
+class InvalidInvitation(InvalidFields):
+    """An invitation of a colleague (its name, its e-mail) has wrong or missing fields."""
+
+
+class InvitationUnusable(EmployerError):
+    """The invitation link is unknown, already used or past its date."""
+
+    code = "invitation_unusable"
+
+
+class InvalidInterview(InvalidFields):
+    """An interview's day, time or place is wrong or missing."""

@@ -120,6 +120,7 @@ class OfferState(StrEnum):
     """Where an offer of a vacancy to a trainee stands (employers.offers.TRANSITIONS says how it moves)."""
 
     shortlisted = "shortlisted"
+    interview = "interview"
     offered = "offered"
     accepted = "accepted"
     declined = "declined"
@@ -179,6 +180,8 @@ class Offer(SQLModel, table=True):
     expires_at: datetime | None = time_field(nullable=True)
     reminded_at: datetime | None = time_field(nullable=True)
     answered_at: datetime | None = time_field(nullable=True)
+    interview_at: datetime | None = time_field(nullable=True)
+    interview_place: str | None = Field(default=None, max_length=200)
 
 
 class EndReason(StrEnum):
@@ -347,3 +350,23 @@ class WeightsVersion(SQLModel, table=True):
     restores: int | None = Field(default=None, description="the version a roll back copied")
     adopted_by: int | None = Field(default=None, foreign_key="user.id")
     adopted_at: datetime = time_field()
+
+
+class CompanyInvitation(SQLModel, table=True):
+    """A colleague invited by a company to its account: a single-use link, valid until ``expires_at``.
+
+    Only the SHA-256 of the link's token is kept (``digest``): the token itself travels in the e-mail alone.
+    """
+
+    __tablename__ = "company_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    email: str = Field(max_length=254)
+    full_name: str = Field(max_length=200)
+    digest: str = Field(unique=True, max_length=64)
+    invited_by: int = Field(foreign_key="user.id")
+    created_at: datetime = time_field()
+    expires_at: datetime = time_field()
+    accepted_at: datetime | None = time_field(nullable=True)
+    accepted_by: int | None = Field(default=None, foreign_key="user.id", description="the account the invitee created")

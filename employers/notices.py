@@ -23,7 +23,7 @@ _PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“
                               "\u202f": " ", "…": "..."})  # fmt: skip
 #: The longest a value may be inside an SMS (the e-mail gets it whole).
 SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20, "initials": 12, "vacancy_code": 20,
-                    "reason": 40, "office_phone": 20}  # fmt: skip
+                    "reason": 40, "office_phone": 20, "place": 40, "when": 24, "link": 100}  # fmt: skip
 SUBJECT_LIMIT = 200
 
 #: What a trainee's decline reason code reads as.
@@ -162,6 +162,33 @@ NOTICES: dict[str, Notice] = {
         subject="Votre demande d'accès au portail RDV Mali",
         body="Bonjour,\n\nLa demande d'accès de {employer} au portail RDV Mali n'est pas acceptée. Motif : {reason}."
         "\n\nVous pouvez nous écrire pour en parler." + SIGNATURE,
+    ),
+    "interview_scheduled.trainee": Notice(
+        sms="RDV Mali : entretien avec {employer} ({title}) le {when}, lieu : {place}. Votre conseiller peut vous aider.",
+        subject="Entretien avec {employer} le {when}",
+        body="Bonjour {name},\n\n{employer} souhaite vous rencontrer pour le poste {title} à {town}.\n\nEntretien le {when}, "
+        "lieu : {place}.\n\nSi vous ne pouvez pas venir, prévenez votre conseiller." + SIGNATURE,
+    ),
+    "interview_scheduled.officer": Notice(
+        sms="RDV Mali : {employer} fixe un entretien avec {trainee_code} (poste {vacancy_code}) le {when}, lieu : {place}.",
+        subject="Entretien : {trainee_code}, poste {vacancy_code}, le {when}",
+        body="Bonjour,\n\n{employer} fixe un entretien avec {trainee_code} ({initials}) pour le poste {vacancy_code} "
+        "({title} à {town}) le {when}, lieu : {place}.\n\nAprès l'entretien, proposez le poste à l'agent si la société "
+        "le souhaite." + SIGNATURE,
+    ),
+    "colleague_invited.employer": Notice(
+        sms="RDV Mali : {employer} vous invite sur le portail. Ouvrez le lien de l'e-mail avant le {deadline}.",
+        subject="{employer} vous invite sur le portail RDV Mali",
+        body="Bonjour {name},\n\n{employer} vous invite à utiliser son compte sur le portail RDV Mali, pour suivre ses "
+        "offres et ses candidats.\n\nChoisissez votre mot de passe en ouvrant ce lien avant le {deadline} (il ne sert "
+        "qu'une fois) :\n{link}\n\nSi vous ne connaissez pas cette société, ignorez ce message." + SIGNATURE,
+    ),
+    "password_reset.user": Notice(
+        sms="RDV Mali : pour choisir un nouveau mot de passe, ouvrez le lien de l'e-mail (valable {minutes} min).",
+        subject="Nouveau mot de passe pour le portail RDV Mali",
+        body="Bonjour,\n\nQuelqu'un (vous, sans doute) a demandé un nouveau mot de passe pour ce compte du portail RDV "
+        "Mali. Choisissez-le en ouvrant ce lien dans les {minutes} minutes (il ne sert qu'une fois) :\n{link}\n\n"
+        "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas." + SIGNATURE,
     ),
     "follow_up_call.trainee": Notice(
         sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "

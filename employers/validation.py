@@ -100,6 +100,11 @@ def _too_long(table: type[Employer] | type[Vacancy], values: Mapping[str, str]) 
 # ---------------------------------------------------------------- applications
 
 
+def is_email(text: str) -> bool:
+    """Return whether a text looks like an e-mail address (one @, a dot in the domain, no space)."""
+    return bool(_EMAIL.match(text))
+
+
 APPLICATION_FIELDS = ("name", "licence_number", "town", "contact_name", "phone", "email")
 
 

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
         "12-month follow-up due date (rdvm jobs); 0: never",
     )  # fmt: skip
     privacy_contact: str = Field(default="", description="the programme's data protection contact, shown on /privacy")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the address people reach the application at: the links sent by e-mail (a password reset, a "
+        "colleague's invitation) start with it, never with the Host a request claims",
+    )  # fmt: skip
+    password_reset_minutes: int = Field(default=60, ge=5, description='minutes a "forgot my password" link stays usable')
+
+    def link(self, path: str) -> str:
+        """Return the absolute address of a path of the application, for a link sent by e-mail."""
+        return self.public_url.rstrip("/") + path
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""

@@ -10,6 +10,7 @@ from itsdangerous import URLSafeSerializer
 from starlette.datastructures import FormData
 
 from employers import exceptions as employer_errors
+from employers.models import Employer
 from profiles import exceptions as profile_errors
 from web import csrf
 from web.auth import service as auth_service
@@ -103,10 +104,12 @@ def served_over_https(request: Request) -> bool:
     return request.url.scheme == "https" or get_settings().https
 
 
-def employer_company(user: EmployerUser) -> int:
-    """Return the id of the signed-in employer's company."""
+def employer_company(request: Request, session: SessionDep, user: EmployerUser) -> int:
+    """Return the id of the signed-in employer's company (its name goes into the pages' header)."""
     if user.employer_id is None:
         raise employer_errors.EmployerNotFound(user.id)
+    company = session.get(Employer, user.employer_id)
+    request.state.company_name = company.name if company is not None else None
     return user.employer_id
 
 

@@ -84,6 +84,15 @@ MESSAGES: dict[str, str] = {
     # the company's account, its colleagues and its candidate lists (issue #13, employers)
     "available_now": N_("Disponible aujourd'hui"),
     "available_by_start": N_("Disponible au début du poste ({day})"),
+    "done_password_reset": N_("Votre nouveau mot de passe est enregistré : connectez-vous avec lui."),
+    "done_company_saved": N_("Les informations de la société sont enregistrées."),
+    "done_invited": N_("L'invitation est envoyée par e-mail : le lien sert une fois, pendant 7 jours."),
+    "done_joined": N_("Votre compte est créé : connectez-vous avec votre e-mail et votre mot de passe."),
+    "invitation_unusable": N_(
+        "Ce lien d'invitation ne sert plus : il a déjà servi ou il a expiré. Demandez une nouvelle invitation."
+    ),
+    "done_interview": N_("L'entretien est fixé : l'agent et son conseiller sont prévenus."),
+    "interview_in_past": N_("Choisissez une date et une heure à venir."),
     # offers and placements
     "action_not_allowed": N_("Votre rôle ne permet pas cette action."),
     "invalid_offer_transition": N_("Cette proposition a déjà changé d'état : rechargez la page pour voir où elle en est."),

@@ -34,6 +34,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
         "user": getattr(request.state, "user", None),
+        "company_name": getattr(request.state, "company_name", None),  # an employer's pages: the company in the header
         "messages": MESSAGES,
         # One way to write dates, times and amounts on every page, in the page's language.
         "day": lambda moment: formats.day(moment, lang),

@@ -177,25 +177,34 @@ def journey(page: Page, base: str, login: str) -> None:
     counts = re.findall(r"\d+", summary.inner_text())
     eligible, ineligible = int(counts[0]), int(counts[1])
     assert eligible >= 3 and eligible + ineligible == TRAINEES, (eligible, ineligible)
-    cards = page.locator("ol.candidates > li")
-    expect(cards.first).to_be_visible()
-    shown = cards.count()
+    rows = page.locator("table.candidates > tbody > tr")
+    expect(rows.first).to_be_visible()
+    shown = rows.count()
     assert 3 <= shown <= eligible, (shown, eligible)
-    scores = [candidate(cards.nth(i), rank=i + 1) for i in range(shown)]
+    ranks = [int(rows.nth(i).locator("td").nth(1).inner_text()) for i in range(shown)]
+    assert ranks == list(range(1, shown + 1)), f"candidates not listed by rank: {ranks}"
+    scores = [int(rows.nth(i).locator("td.number").first.inner_text()) for i in range(shown)]
     assert scores == sorted(scores, reverse=True), f"candidates not ranked by score: {scores}"
-    reasons = page.locator("ul.reasons > li").all_inner_texts()
-    assert any(text.startswith("habite à ") for text in reasons), reasons
     expect(page.get_by_role("button", name="Demander ce candidat")).to_have_count(shown)
     shoot(page, "issue3-02-candidates")
 
+    # ---- the full card of the first candidate: score, bars and French reasons
+    first_code = rows.first.get_attribute("id") or ""
+    rows.first.get_by_role("link").click()
+    expect(page).to_have_url(f"{vacancy_url}/candidates/{first_code}")
+    candidate(page.locator("article.candidate-card"), rank=1)
+    reasons = page.locator("ul.reasons > li").all_inner_texts()
+    assert any(text.startswith("habite à ") for text in reasons), reasons
+    page.go_back()
+
     # ---- ask for the second candidate: it is marked as asked, the others can still be asked for
-    chosen = cards.nth(1)
+    chosen = rows.nth(1)
     code = chosen.get_attribute("id") or ""
-    assert code, "a candidate card has no code"
+    assert code, "a candidate row has no code"
     chosen.get_by_role("button", name="Demander ce candidat").click()
     expect(page).to_have_url(f"{vacancy_url}?done=requested#{code}")
     expect(page.get_by_role("status")).to_have_text("Votre demande est transmise à l'agent de placement.")
-    asked = page.locator(f"ol.candidates > li[id='{code}']")
+    asked = page.locator(f"table.candidates tr[id='{code}']")
     expect(asked.get_by_text("✓ Demandé : l'agent de placement vous recontacte.")).to_be_visible()
     expect(asked.get_by_role("button", name="Demander ce candidat")).to_have_count(0)
     expect(page.get_by_role("button", name="Demander ce candidat")).to_have_count(shown - 1)
@@ -208,7 +217,7 @@ def journey(page: Page, base: str, login: str) -> None:
 
 def candidate(card: Locator, *, rank: int) -> int:
     """Check one candidate card (rank, pseudonym, score, bars, reasons) and return its score out of 100."""
-    expect(card.get_by_role("heading", level=3)).to_have_text(re.compile(rf"^{rank}\. (?:\w+\. ?)+ T-\d{{4}}-\d{{4}}$"))
+    expect(card.get_by_role("heading", level=1)).to_have_text(re.compile(rf"^{rank}\. (?:\w+\. ?)+ T-\d{{4}}-\d{{4}}$"))
     score = card.get_by_title("Score")
     expect(score).to_have_text(re.compile(r"^\d{1,3}/100$"))
     bars = card.get_by_label("Détail du score")

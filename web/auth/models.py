@@ -70,3 +70,16 @@ class SignInAttempt(SQLModel, table=True):
     client: str = Field(index=True, max_length=64)
     pin: bool = Field(default=False, description="a phone login: a trainee's 6-digit PIN was tried")
     at: datetime = time_field()
+
+
+class PasswordReset(SQLModel, table=True):
+    """A "forgot my password" link sent by e-mail: single use, valid until ``expires_at``; only its token's digest is kept."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    digest: str = Field(unique=True, max_length=64)
+    created_at: datetime = time_field()
+    expires_at: datetime = time_field()
+    used_at: datetime | None = time_field(nullable=True)

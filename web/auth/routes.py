@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel
 
 from employers import service as employers_service
+from web.auth import reset
 from web.auth import service as auth_service
-from web.auth.exceptions import AuthError, TooManyAttempts
+from web.auth.exceptions import AuthError, TooManyAttempts, WeakPassword
 from web.auth.models import Role, User
 from web.config import get_settings
 from web.csrf import bind_to_session, csrf_token, session_bound, verify_csrf
@@ -26,7 +27,7 @@ from web.deps import (
     session_token,
 )
 from web.errors import DomainRoute
-from web.messages import message
+from web.messages import done_message, message
 from web.pages import render
 from web.security import same_site_path
 
@@ -67,11 +68,11 @@ def with_session_cookie(request: Request, response: Response, token: str) -> Res
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def signin_page(request: Request, lang: Lang, user: CurrentUser, next: str = "") -> Response:
+def signin_page(request: Request, lang: Lang, user: CurrentUser, next: str = "", done: str = "") -> Response:
     """Show the sign-in form (or go home when already signed in)."""
     if user is not None:
         return RedirectResponse(HOME[user.role], status_code=303)
-    return render(request, "auth/signin.html", {"next": same_site_path(next, "")})
+    return render(request, "auth/signin.html", {"next": same_site_path(next, ""), "done": done_message(done, lang)})
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -169,3 +170,43 @@ def api_signout(request: Request, session: SessionDep) -> Response:
 def api_csrf(request: Request) -> dict[str, str]:
     """Return this browser's CSRF token (also set as a cookie): send it back as X-CSRF-Token."""
     return {"csrf_token": csrf_token(request)}
+
+
+# ---------------------------------------------------------------- a forgotten password (issue #13)
+
+
+@router.get("/account/forgot", response_class=HTMLResponse)
+def forgot_page(request: Request, lang: Lang) -> Response:
+    """Show the form asking for a link to choose a new password."""
+    return render(request, "auth/forgot.html", {"sent": False})
+
+
+@router.post("/account/forgot", response_class=HTMLResponse)
+def forgot_submit(request: Request, session: SessionDep, lang: Lang, login: Annotated[str, Form()] = "") -> Response:
+    """Send the link when the address is an account's; answer the same page either way."""
+    settings = get_settings()
+    reset.request_reset(session=session, login=login, link=settings.link("/account/reset/{token}"),
+                        minutes=settings.password_reset_minutes)  # fmt: skip
+    return render(request, "auth/forgot.html", {"sent": True, "minutes": settings.password_reset_minutes})
+
+
+@router.get("/account/reset/{token}", response_class=HTMLResponse)
+def reset_page(request: Request, session: SessionDep, lang: Lang, token: str) -> Response:
+    """Show the form to choose a new password, or say that the link can no longer be used."""
+    try:
+        reset.open_reset(session=session, token=token)
+    except reset.ResetUnusable:
+        return render(request, "auth/reset.html", {"unusable": True}, 410)
+    return render(request, "auth/reset.html", {"token": token})
+
+
+@router.post("/account/reset/{token}", response_class=HTMLResponse)
+def reset_submit(request: Request, session: SessionDep, lang: Lang, token: str, new: Annotated[str, Form()] = "") -> Response:
+    """Set the new password; then the person signs in with it."""
+    try:
+        reset.reset_password(session=session, token=token, new=new)
+    except reset.ResetUnusable:
+        return render(request, "auth/reset.html", {"unusable": True}, 410)
+    except WeakPassword as weak:
+        return render(request, "auth/reset.html", {"token": token, "error": str(weak)}, 422)
+    return RedirectResponse("/signin?done=password_reset", status_code=303)

@@ -13,6 +13,7 @@ from core.clock import utcnow
 from core.problems import Problem
 from employers import candidate_list, followups
 from employers import candidates as candidates_engine
+from employers import company as company_account
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import offer_views, vacancy_offers
@@ -23,6 +24,7 @@ from employers.exceptions import (
     InvalidConfirmation,
     InvalidEnding,
     InvalidFields,
+    InvitationUnusable,
     ReasonRequired,
     VacancyFull,
 )
@@ -30,6 +32,7 @@ from employers.models import Offer, Placement, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS
 from web import privacy
+from web.auth import reset
 from web.auth import service as auth_service
 from web.config import get_settings
 from web.csrf import verify_csrf
@@ -79,6 +82,94 @@ def apply_submit(request: Request, session: SessionDep, lang: Lang, form: Submit
 def applied(request: Request, lang: Lang) -> Response:
     """Say that the application is recorded and an officer will review it."""
     return render(request, "employers/applied.html")
+
+
+# ---------------------------------------------------------------- the company's account: details and colleagues
+
+
+def company_page_of(
+    request: Request, session: Session, lang: str, company_id: int, *, form: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None, invite: Mapping[str, str] | None = None,
+    invite_errors: Mapping[str, str] | None = None, done: str = "", status: int = 200,
+) -> Response:  # fmt: skip
+    """Render the company's page: its details' form (as typed, errors next to fields), its people and invitations."""
+    company = employers_service.get_employer(session=session, employer_id=company_id)
+    request.state.company_name = company.name  # a name just saved is the header's at once
+    context = {
+        "company": company, "form": form or {name: getattr(company, name) for name in company_account.PROFILE_FIELDS},
+        "errors": errors or {}, "invite": invite or {}, "invite_errors": invite_errors or {}, "labels": Labels(lang),
+        "towns": Labels(lang).choices()["town"], "people": reset.company_accounts(session=session, employer_id=company_id),
+        "invitations": company_account.invitations(session=session, employer_id=company_id), "now": utcnow(),
+        "done": done_message(done, lang),
+    }  # fmt: skip
+    return render(request, "employers/company.html", context, status)
+
+
+@router.get("/employer/company", response_class=HTMLResponse)
+def company_page(request: Request, session: SessionDep, lang: Lang, company: CompanyId, done: str = "") -> Response:
+    """Show the company's details, the people of its account and the form to invite a colleague."""
+    return company_page_of(request, session, lang, company, done=done)
+
+
+@router.post("/employer/company", response_class=HTMLResponse)
+def company_submit(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, form: Submitted
+) -> Response:
+    """Save the company's details (audited), or show the form again with what to correct."""
+    typed = {name: str(form.get(name) or "") for name in company_account.PROFILE_FIELDS}
+    try:
+        company_account.update_profile(session=session, employer_id=company, fields=typed, by=user.id or 0)
+    except InvalidFields as invalid:
+        return company_page_of(request, session, lang, company, form=typed, errors=field_messages(invalid.problems, lang),
+                               status=422)  # fmt: skip
+    return RedirectResponse("/employer/company?done=company_saved", status_code=303)
+
+
+@router.post("/employer/company/invitations", response_class=HTMLResponse)
+def invite_colleague(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, form: Submitted
+) -> Response:
+    """Invite a colleague by e-mail to the company's account (a single-use link), or say what to correct."""
+    typed = {name: str(form.get(name) or "") for name in ("full_name", "email")}
+    try:
+        company_account.invite(session=session, employer_id=company, email=typed["email"], full_name=typed["full_name"],
+                               by=user.id or 0, accounts=reset.CompanyColleagueAccounts(),
+                               link=get_settings().link("/employer/join/{token}"))  # fmt: skip
+    except InvalidFields as invalid:
+        return company_page_of(request, session, lang, company, invite=typed,
+                               invite_errors=field_messages(invalid.problems, lang), status=422)  # fmt: skip
+    return RedirectResponse("/employer/company?done=invited", status_code=303)
+
+
+@router.get("/employer/join/{token}", response_class=HTMLResponse)
+def join_page(request: Request, session: SessionDep, lang: Lang, token: str) -> Response:
+    """Show the invited colleague the form to choose a password, or say that the link can no longer be used."""
+    return join_page_of(request, session, token)
+
+
+def join_page_of(request: Request, session: Session, token: str, errors: Mapping[str, str] | None = None,
+                 status: int = 200) -> Response:  # fmt: skip
+    """Render the invitation's page: who invites whom, and the password form (or why the link no longer works)."""
+    try:
+        invitation = company_account.open_invitation(session=session, token=token)
+    except InvitationUnusable:
+        return render(request, "employers/join.html", {"unusable": True}, 410)
+    company = employers_service.get_employer(session=session, employer_id=invitation.employer_id)
+    context = {"invitation": invitation, "company_name_invited": company.name, "token": token, "errors": errors or {}}
+    return render(request, "employers/join.html", context, status)
+
+
+@router.post("/employer/join/{token}", response_class=HTMLResponse)
+def join_submit(request: Request, session: SessionDep, lang: Lang, token: str, form: Submitted) -> Response:
+    """Create the colleague's account with the password chosen; then they sign in."""
+    try:
+        company_account.accept(session=session, token=token, password=str(form.get("password") or ""),
+                               accounts=reset.CompanyColleagueAccounts())  # fmt: skip
+    except InvitationUnusable:
+        return render(request, "employers/join.html", {"unusable": True}, 410)
+    except InvalidFields as invalid:
+        return join_page_of(request, session, token, field_messages(invalid.problems, lang), 422)
+    return RedirectResponse("/signin?done=joined", status_code=303)
 
 
 # ---------------------------------------------------------------- vacancies
