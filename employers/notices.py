@@ -176,6 +176,13 @@ NOTICES: dict[str, Notice] = {
         "({title} à {town}) le {when}, lieu : {place}.\n\nAprès l'entretien, proposez le poste à l'agent si la société "
         "le souhaite." + SIGNATURE,
     ),
+    "interview_scheduled.employer": Notice(
+        sms="RDV Mali : entretien fixé avec le candidat {trainee_code} ({initials}), poste {vacancy_code}, le {when}, lieu : "
+        "{place}.",
+        subject="Entretien avec {trainee_code}, poste {vacancy_code}, le {when}",
+        body="Bonjour,\n\nUn conseiller RDV Mali fixe l'entretien du candidat {trainee_code} ({initials}) pour votre poste "
+        "{vacancy_code} ({title} à {town}) le {when}, lieu : {place}." + SIGNATURE,
+    ),
     "colleague_invited.employer": Notice(
         sms="RDV Mali : {employer} vous invite sur le portail. Ouvrez le lien de l'e-mail avant le {deadline}.",
         subject="{employer} vous invite sur le portail RDV Mali",

@@ -2,6 +2,8 @@
 
 One table, ``TRANSITIONS``, says which party may move an offer from which states to which:
 
+    shortlisted ──interview──▶ interview (a day, a place; the company or an officer sets it, and may set it again)
+         │                        │
     shortlisted ──offer──▶ offered ──accept──▶ accepted ──confirm──▶ confirmed (a Placement)
     (or offered at once,      │                    └──reject──▶ rejected_by_employer
      or again once expired    │
@@ -9,7 +11,8 @@ One table, ``TRANSITIONS``, says which party may move an offer from which states
                               ├──decline──▶ declined
                               ├──reject───▶ rejected_by_employer
                               └──expire───▶ expired
-    withdraw (officer): shortlisted, offered or accepted ──▶ withdrawn
+    withdraw (officer): shortlisted, interview, offered or accepted ──▶ withdrawn
+    an interview leads to the offer (officer) or to the company turning the candidate down (reject)
 
 An employer's "ask for this candidate" puts the trainee on the shortlist too (``shortlist_requested``),
 recorded as the employer's move. The system also withdraws the offers still open (shortlisted, offered,
@@ -51,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +75,7 @@ from employers.exceptions import (
     AlreadyPlaced,
     EmployerError,
     InvalidEnding,
+    InvalidInterview,
     InvalidOfferTransition,
     InvalidPlacement,
     OfferExpired,
@@ -117,6 +121,7 @@ class Action(StrEnum):
     """What can be done to an offer."""
 
     shortlist = "shortlist"
+    interview = "interview"
     offer = "offer"
     accept = "accept"
     decline = "decline"
@@ -129,16 +134,23 @@ class Action(StrEnum):
 S = OfferState
 TRANSITIONS: dict[Action, Transition[OfferState]] = {
     Action.shortlist: Transition(frozenset({None}), S.shortlisted, frozenset({Party.officer})),
-    Action.offer: Transition(frozenset({None, S.shortlisted, S.expired, S.withdrawn}), S.offered, frozenset({Party.officer})),
+    Action.interview: Transition(frozenset({S.shortlisted}), S.interview, frozenset({Party.officer, Party.employer})),
+    Action.offer: Transition(
+        frozenset({None, S.shortlisted, S.interview, S.expired, S.withdrawn}), S.offered, frozenset({Party.officer})
+    ),  # fmt: skip
     Action.accept: Transition(frozenset({S.offered}), S.accepted, frozenset({Party.trainee})),
     Action.decline: Transition(frozenset({S.offered}), S.declined, frozenset({Party.trainee})),
     Action.confirm: Transition(frozenset({S.accepted}), S.confirmed, frozenset({Party.employer})),
-    Action.reject: Transition(frozenset({S.offered, S.accepted}), S.rejected_by_employer, frozenset({Party.employer})),
-    Action.withdraw: Transition(frozenset({S.shortlisted, S.offered, S.accepted}), S.withdrawn, frozenset({Party.officer})),
+    Action.reject: Transition(
+        frozenset({S.interview, S.offered, S.accepted}), S.rejected_by_employer, frozenset({Party.employer})
+    ),
+    Action.withdraw: Transition(
+        frozenset({S.shortlisted, S.interview, S.offered, S.accepted}), S.withdrawn, frozenset({Party.officer})
+    ),  # fmt: skip
     Action.expire: Transition(frozenset({S.offered}), S.expired, frozenset({Party.system})),
 }
 #: States in which an offer is still open: the system withdraws them when they can no longer lead to a placement.
-OPEN_STATES = (S.shortlisted, S.offered, S.accepted)
+OPEN_STATES = (S.shortlisted, S.interview, S.offered, S.accepted)
 
 
 class PlacementState(StrEnum):
@@ -331,6 +343,79 @@ def withdraw_offer(*, session: Session, offer_id: int, by: Actor, reason: str) -
     if _move(session, offer, Action.withdraw, by, audit_reason=reason, reason=reason) and told:
         _notify(session, offer, "offer_withdrawn", trainee=True)
     return offer
+
+
+# ---------------------------------------------------------------- interviews
+
+
+#: The longest an interview's place may be written.
+PLACE_LENGTH = 200
+
+
+def check_interview(*, day_typed: str, hour_typed: str, place: str, now: datetime) -> tuple[datetime, str]:
+    """Return an interview's moment (Bamako time, i.e. UTC) and place, or raise InvalidInterview listing every problem."""
+    problems: list[Problem] = []
+    place = " ".join(place.split())
+    moment = None
+    try:
+        moment = datetime.fromisoformat(f"{day_typed.strip()}T{hour_typed.strip()}").replace(tzinfo=UTC)
+    except ValueError:
+        problems.append(
+            Problem("interview_day", "field_date") if not _is_day(day_typed) else Problem("interview_hour", "field_invalid")
+        )
+    if moment is not None and moment <= now:
+        problems.append(Problem("interview_day", "interview_in_past"))
+    if not place:
+        problems.append(Problem("interview_place", "field_required"))
+    elif len(place) > PLACE_LENGTH:
+        problems.append(Problem("interview_place", "field_too_long", {"limit": str(PLACE_LENGTH)}))
+    if problems or moment is None:
+        raise InvalidInterview(problems)
+    return moment, place
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def schedule_interview(
+    *, session: Session, vacancy_id: int, trainee_id: int, by: Actor, day_typed: str, hour_typed: str, place: str,
+    now: datetime | None = None,
+) -> Offer:  # fmt: skip
+    """Set (or set again) the interview of a shortlisted candidate: a day, an hour and a place; audited and notified.
+
+    The company sets it for a candidate it asked for (on its own vacancy), an officer for any shortlisted one. The
+    trainee is told by SMS, and the other side: the officer of the offer when the company set it, the company when
+    an officer did.
+    """
+    _require(Action.interview, by)
+    at, where = check_interview(day_typed=day_typed, hour_typed=hour_typed, place=place, now=now or utcnow())
+    vacancy = session.get(Vacancy, vacancy_id)
+    offer = _offer_of(session, vacancy_id, trainee_id)
+    mine = by.party != Party.employer or (vacancy is not None and vacancy.employer_id == by.employer_id)
+    if offer is None or not mine:
+        raise OfferNotFound(offer.id if offer else 0)
+    terms: dict[str, Any] = {"interview_at": at, "interview_place": where}
+    if offer.state == S.interview:
+        session.exec(update(Offer).where(col(Offer.id) == offer.id, col(Offer.state) == S.interview)
+                     .values(updated_at=utcnow(), **terms).execution_options(synchronize_session=False))  # fmt: skip
+        session.refresh(offer)
+        _audit_offer(session, offer, S.interview, by.account())
+    else:
+        _move(session, offer, Action.interview, by, **terms)
+    company = by.party == Party.employer
+    _notify(session, offer, "interview_scheduled", trainee=True, officer=company, employer=not company, by=by,
+            extra={"when": interview_words(at), "place": where})  # fmt: skip
+    return offer
+
+
+def interview_words(at: datetime) -> str:
+    """Return an interview's moment as the notices say it: "04/01/2027 à 09:30"."""
+    return f"{day(at)} à {at:%H:%M}"
 
 
 # ---------------------------------------------------------------- trainees
@@ -726,12 +811,13 @@ def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: 
 def _notify(
     session: Session, offer: Offer, event: str, *, trainee: bool = False, employer: bool = False, officer: bool = False,
     placement: Placement | None = None, deadline: datetime | None = None, by: Actor = SYSTEM,
+    extra: dict[str, str] | None = None,
 ) -> None:  # fmt: skip
-    """Write the event's notice for each audience named (never to the staff member who acted)."""
+    """Write the event's notice for each audience named (never to the staff member who acted); `extra`: more values."""
     vacancy, profile = session.get(Vacancy, offer.vacancy_id), session.get(TraineeProfile, offer.trainee_id)
     company = session.get(Employer, vacancy.employer_id) if vacancy else None
     assert vacancy is not None and profile is not None and company is not None  # foreign keys
-    values = _values(offer, vacancy, profile, company, placement, deadline)
+    values = {**_values(offer, vacancy, profile, company, placement, deadline), **(extra or {})}
     recipients: list[tuple[str, outbox.Recipient]] = []
     if trainee and not consent.sms_withdrawn(session=session, trainee_id=profile.id or 0):  # they said stop: no SMS
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))

@@ -126,12 +126,12 @@ def trail(session: Session, **where: Any) -> list[tuple[str, str | None, str]]:
 #: action: (the states it moves an offer from — None: no offer yet —, the state it leads to, the one party allowed).
 EXPECTED = {
     "shortlist": ({None}, "shortlisted", "officer"),
-    "offer": ({None, "shortlisted", "expired", "withdrawn"}, "offered", "officer"),
+    "offer": ({None, "shortlisted", "interview", "expired", "withdrawn"}, "offered", "officer"),
     "accept": ({"offered"}, "accepted", "trainee"),
     "decline": ({"offered"}, "declined", "trainee"),
     "confirm": ({"accepted"}, "confirmed", "employer"),
-    "reject": ({"offered", "accepted"}, "rejected_by_employer", "employer"),
-    "withdraw": ({"shortlisted", "offered", "accepted"}, "withdrawn", "officer"),
+    "reject": ({"interview", "offered", "accepted"}, "rejected_by_employer", "employer"),
+    "withdraw": ({"shortlisted", "interview", "offered", "accepted"}, "withdrawn", "officer"),
     "expire": ({"offered"}, "expired", "system"),
 }
 STATES: list[OfferState | None] = [None, *OfferState]
@@ -142,8 +142,12 @@ def test_the_table_of_transitions_is_the_documented_one() -> None:
     found = {
         action.value: ({s.value if s else None for s in rule.sources}, rule.target.value, *rule.parties)
         for action, rule in offers.TRANSITIONS.items()
+        if action != offers.Action.interview  # two parties may set an interview: tests/web/test_employer_interview.py
     }
     assert found == EXPECTED
+    interview = offers.TRANSITIONS[offers.Action.interview]
+    assert (interview.sources, interview.target, interview.parties) == (
+        {OfferState.shortlisted}, OfferState.interview, {Party.officer, Party.employer})  # fmt: skip
     assert offers.allowed(offers.Action.confirm, Party.employer, OfferState.accepted)
     assert not offers.allowed(offers.Action.confirm, Party.officer, OfferState.accepted)
     assert not offers.allowed(offers.Action.accept, Party.trainee, OfferState.accepted)

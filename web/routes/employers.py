@@ -31,6 +31,7 @@ from employers.exceptions import (
 from employers.models import Offer, Placement, Vacancy
 from employers.rules import SMIG_FCFA_MONTH
 from employers.validation import APPLICATION_FIELDS
+from profiles import service as profiles_service
 from web import privacy
 from web.auth import reset
 from web.auth import service as auth_service
@@ -308,14 +309,56 @@ def candidate_page(
     request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str,
     done: str = "",
 ) -> Response:  # fmt: skip
-    """Show one candidate's full card: the facts, the score's parts, the reasons, and the button to ask for them."""
+    """Show one candidate's full card: the facts, the score's parts, the reasons, the button to ask for them and, once
+    asked for, the interview's form."""
+    return card_page(request, session, lang, user, company, vacancy_id, code, done=done)
+
+
+def card_page(
+    request: Request, session: Session, lang: str, user: EmployerUser, company: int, vacancy_id: int, code: str, *,
+    done: str = "", typed: Mapping[str, str] | None = None, errors: Mapping[str, str] | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    """Render a candidate's card with the interview's form as typed (errors next to its fields)."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     found = ranked_candidates(session, vacancy, lang)
     chosen = candidate_list.one(found, code) if found else None
     if chosen is None:
         raise CandidateUnavailable(code)
-    context = {**candidate_context(session, user, vacancy, lang), "chosen": chosen, "done": done_message(done, lang)}
-    return render(request, "employers/candidate.html", context)
+    context = candidate_context(session, user, vacancy, lang)
+    offer = interview_offer(session, user, vacancy_id, chosen.row.trainee.profile_id)
+    shown = offer.interview_at if offer is not None and offer.interview_at else None
+    context |= {"chosen": chosen, "done": done_message(done, lang), "interview": offer, "errors": errors or {},
+                "typed": typed or ({"interview_day": shown.date().isoformat(), "interview_hour": f"{shown:%H:%M}",
+                                    "interview_place": offer.interview_place or ""} if offer and shown else {})}  # fmt: skip
+    return render(request, "employers/candidate.html", context, status)
+
+
+def interview_offer(session: Session, user: EmployerUser, vacancy_id: int, trainee_id: int) -> Offer | None:
+    """Return the company's offer of this candidate while its interview is set, else None."""
+    views = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
+    return next((v.offer for v in views.offers if v.offer.trainee_id == trainee_id and v.offer.state.value == "interview"), None)
+
+
+@router.post("/employer/vacancies/{vacancy_id}/candidates/{code}/interview", response_class=HTMLResponse)
+def set_interview(
+    request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, code: str,
+    form: Submitted,
+) -> Response:  # fmt: skip
+    """Set (or change) the interview of a candidate the company asked for: a day, an hour, a place; the trainee and
+    the officer are told."""
+    employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
+    profile = profiles_service.get_by_code(session=session, code=code)
+    if profile is None or profile.id not in employers_service.requested(session=session, vacancy_id=vacancy_id):
+        raise CandidateUnavailable(code)
+    typed = {name: str(form.get(name) or "") for name in ("interview_day", "interview_hour", "interview_place")}
+    try:
+        offers_service.schedule_interview(session=session, vacancy_id=vacancy_id, trainee_id=profile.id, by=user.actor,
+                                          day_typed=typed["interview_day"], hour_typed=typed["interview_hour"],
+                                          place=typed["interview_place"])  # fmt: skip
+    except InvalidFields as invalid:
+        errors = field_messages(invalid.problems, lang)
+        return card_page(request, session, lang, user, company, vacancy_id, code, typed=typed, errors=errors, status=422)
+    return RedirectResponse(f"/employer/vacancies/{vacancy_id}/candidates/{code}?done=interview", status_code=303)
 
 
 @router.get("/employer/vacancies/{vacancy_id}/compare", response_class=HTMLResponse)
