@@ -16,7 +16,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import openpyxl  # before pygal (see below)
@@ -27,6 +26,7 @@ from profiles.indicators import EMPLOYMENT_MONTHS
 from profiles.people import Identity
 from web.i18n import Translate
 from web.messages import N_
+from web.pdf import html_to_pdf
 
 # pygal appends to sys.meta_path a finder for its map plugins that lacks find_spec, so that every failed import made
 # afterwards (an optional dependency probed by another library) warns; no map plugin is used here: take it out.
@@ -199,10 +199,7 @@ def chart_data_uris(ev: Evaluation, _: Translate) -> dict[str, str]:
 
 def to_pdf(html: str) -> bytes:
     """Return the report's HTML rendered as PDF, with the evaluation's print stylesheet."""
-    from weasyprint import CSS, HTML  # imported on use: it loads Pango, which only the PDF needs
-
-    stylesheet = CSS(filename=str(Path(__file__).parent / "static" / "evaluation.css"))
-    return bytes(HTML(string=html).write_pdf(stylesheets=[stylesheet]))
+    return html_to_pdf(html, "evaluation.css")
 
 
 # ---------------------------------------------------------------- charts

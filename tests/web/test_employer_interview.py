@@ -1,10 +1,13 @@
-"""The interview step between a company's request and the offer: set on the candidate's card, told, then offered."""
+"""The interview step between a company's request and the offer (set on the candidate's card, told, then offered), and
+the printable offer letter once the hiring is confirmed."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from core.audit import AuditEvent
@@ -12,10 +15,11 @@ from core.clock import utcnow
 from employers import offers
 from employers import service as employers_service
 from employers.exceptions import InvalidInterview, InvalidOfferTransition
-from employers.models import Offer, OfferState
+from employers.models import Offer, OfferState, Placement
 from profiles.models import TraineeProfile
-from tests.web.factories import user
-from tests.web.test_employer_offers import Hiring, hiring
+from tests.web.conftest import Client
+from tests.web.factories import PASSWORD, employer, user
+from tests.web.test_employer_offers import NAME, Hiring, hiring
 from tests.web.test_notice_recipients import last_id, sent
 from web.auth.models import Role
 
@@ -91,3 +95,23 @@ def test_the_interview_needs_a_real_day_an_hour_and_a_place() -> None:
     assert {p.field for p in refused.value.problems} == {"interview_hour", "interview_place"}
     at, place = offers.check_interview(day_typed="2030-01-01", hour_typed="09:05", place="  Siège  ACI ", now=now)
     assert (at.isoformat(), place) == ("2030-01-01T09:05:00+00:00", "Siège ACI")
+
+
+def test_a_confirmed_hiring_has_a_printable_offer_letter_for_its_company_only(hiring: Hiring) -> None:
+    h = hiring
+    offer = h.accepted()
+    answer = h.client.post_form(
+        f"/employer/offers/{offer.id}/confirm", {"start_date": "2027-02-01", "salary_fcfa_month": "35000"}
+    )
+    assert answer.status_code == 200
+    placement = h.session.exec(select(Placement).where(Placement.offer_id == offer.id)).one()
+    assert f"/employer/placements/{placement.id}/letter.pdf" in h.page()
+    letter = h.client.get(f"/employer/placements/{placement.id}/letter.pdf")
+    assert letter.status_code == 200 and letter.headers["content-type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(letter.content)).pages)
+    for expected in ("Lettre d'embauche", h.company.name, NAME, "01/02/2027", "35", "inférieur au SMIG", placement.code):
+        assert expected in text, expected
+    other = user(h.session, Role.employer, employer_id=employer(h.session).id)
+    stranger = Client(h.client.app)
+    stranger.sign_in(other.login, PASSWORD)
+    assert stranger.get(f"/employer/placements/{placement.id}/letter.pdf").status_code == 404

@@ -25,6 +25,7 @@ from employers.exceptions import (
     InvalidEnding,
     InvalidFields,
     InvitationUnusable,
+    PlacementNotFound,
     ReasonRequired,
     VacancyFull,
 )
@@ -44,6 +45,7 @@ from web.forms import CONFIRMATION_FIELDS, PLACEMENT_FIELDS, VacancyForm, placem
 from web.labels import Labels, components_shown
 from web.messages import done_message, field_messages, message, sentences
 from web.pages import render
+from web.pdf import html_to_pdf
 from web.security import same_site_path
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
@@ -485,6 +487,25 @@ def end(
         errors = field_messages(invalid.problems, lang)
         return offer_page(request, session, lang, company, offer, typed=typed, errors=errors, status=422)
     return to_vacancy(placement.vacancy_id, "ended")
+
+
+@router.get("/employer/placements/{placement_id}/letter.pdf")
+def offer_letter(request: Request, session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId,
+                 placement_id: int) -> Response:  # fmt: skip
+    """Return the printable offer letter of a confirmed hiring (PDF): the company, the person, the job and its terms."""
+    placement = offers_service.get_placement(session=session, placement_id=placement_id, by=user.actor)
+    if placement.vacancy_id is None:  # a hiring loaded from the programme's history has no offer to print
+        raise PlacementNotFound(placement_id)
+    vacancy = employers_service.get_vacancy(session=session, vacancy_id=placement.vacancy_id, employer_id=company)
+    trainee = profiles_service.get_profile(session=session, profile_id=placement.trainee_id)
+    privacy.log_view(session=session, trainee_id=placement.trainee_id, viewer=user, page="offer_letter")
+    context = {"placement": placement, "vacancy": vacancy, "trainee": trainee, "labels": Labels(lang), "today": utcnow(),
+               "company": employers_service.get_employer(session=session, employer_id=company),
+               "below_smig": offers_service.below_smig(placement.salary_fcfa_month)}  # fmt: skip
+    html = bytes(render(request, "employers/letter.html", context).body).decode()
+    name = f"lettre-embauche-{placement.code}.pdf"
+    return Response(html_to_pdf(html, "letter.css"), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 @router.post("/employer/placements/{placement_id}/followups/{month}/confirm", response_class=HTMLResponse)
