@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -181,29 +182,69 @@ def run_web_benchmark(
         load_seconds = time.perf_counter() - start
         log("serving the application (uvicorn) and requesting every vacancy page, twice …")
         rounds: list[float] = []
+        sizes: list[int] = []
         with served(url) as port:
             for _round in range(2):
                 for login, ids in accounts:
-                    rounds.extend(_vacancy_pages(port, login, ids))
+                    rounds.extend(_vacancy_pages(port, login, ids, sizes))
+            log("browsing the candidate lists: sorted, filtered, page 2, four candidates compared …")
+            browsing = _list_pages(port, *accounts[0])
     times = np.array(rounds)
     return {
         "trainees": trainees, "vacancies": vacancies, "database": url.split(":", 1)[0], "load_seconds": round(load_seconds, 1),
         "first_page_ms": round(rounds[0] if rounds else 0.0, 1), "pages": int(len(times)),
         "p50_ms": round(float(np.percentile(times, 50)), 1), "p95_ms": round(float(np.percentile(times, 95)), 1),
-        "max_ms": round(float(times.max()), 1),
+        "max_ms": round(float(times.max()), 1), "page_kb_p50": round(float(np.percentile(sizes, 50)) / 1024, 1),
+        "page_kb_max": round(max(sizes) / 1024, 1), **browsing,
     }  # fmt: skip
 
 
-def _vacancy_pages(port: int, login: str, ids: list[int]) -> list[float]:
+def _vacancy_pages(port: int, login: str, ids: list[int], sizes: list[int]) -> list[float]:
+    """Request each vacancy page once; return their server times and add their sizes (bytes of HTML) to `sizes`."""
     browser = Browser(port)
     try:
         browser.sign_in(login, PASSWORD)
         times = []
         for vacancy_id in ids:
-            status, headers, _ = browser.request("GET", f"/employer/vacancies/{vacancy_id}")
+            status, headers, content = browser.request("GET", f"/employer/vacancies/{vacancy_id}")
             if status != 200:
                 raise RuntimeError(f"/employer/vacancies/{vacancy_id} answered HTTP {status}")
             times.append(server_ms(headers))
+            sizes.append(len(content))
         return times
     finally:
         browser.close()
+
+
+#: The company's ways through a candidate list, measured on each of its vacancies (the compare page takes four codes).
+BROWSING = {"sorted": "?sort=experience", "filtered": "?certification=SST&available=now", "page_2": "?page=2"}
+_ROW = re.compile(rb'<tr id="([^"]+)">')
+
+
+def _list_pages(port: int, login: str, ids: list[int]) -> dict[str, Any]:
+    """Browse one company's candidate lists; return the most candidates listed and, for each way, the p50 server time
+    (ms) and the p50 size (KB)."""
+    browser = Browser(port)
+    found: dict[str, list[tuple[float, int]]] = {name: [] for name in (*BROWSING, "compare_4")}
+    listed = 0
+    try:
+        browser.sign_in(login, PASSWORD)
+        for vacancy_id in ids:
+            _, _, first = browser.request("GET", f"/employer/vacancies/{vacancy_id}")
+            listed = max(listed, int((re.search(rb"(\d+) candidats? class", first) or [b"", b"0"])[1]))
+            for name, query in BROWSING.items():
+                status, headers, content = browser.request("GET", f"/employer/vacancies/{vacancy_id}{query}")
+                found[name].append((server_ms(headers), len(content)))
+            codes = [code.decode() for code in _ROW.findall(first)[:4]]
+            if len(codes) == 4:
+                compared = urlencode([("code", code) for code in codes])
+                status, headers, content = browser.request("GET", f"/employer/vacancies/{vacancy_id}/compare?{compared}")
+                found["compare_4"].append((server_ms(headers), len(content)))
+    finally:
+        browser.close()
+    figures: dict[str, Any] = {"most_listed": listed}
+    for name, values in found.items():
+        if values:
+            figures[f"{name}_ms_p50"] = round(float(np.percentile([ms for ms, _ in values], 50)), 1)
+            figures[f"{name}_kb_p50"] = round(float(np.percentile([size for _, size in values], 50)) / 1024, 1)
+    return figures

@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     max_request_kb: int = Field(default=1024, ge=1, description="largest request body accepted (the import has its own limit)")
     sqlite_busy_timeout_ms: int = 15000
     default_language: str = "fr"
-    ranking_top: int = 50
+    ranking_top: int = Field(
+        default=200, ge=1, description="candidates listed per vacancy for its company (a compact table, 25 a page)"
+    )
     offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")
     outbox_file: str = Field(default="", description="JSON-lines file the outbox is sent to; empty: printed on the console")
     office_phone: str = Field(default="", description="the placement officers' phone, given in the SMS announcing a follow-up")
