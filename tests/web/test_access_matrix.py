@@ -160,6 +160,20 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/officer/accounts"): ADMINS,
     ("POST", "/officer/accounts/{user_id}/disable"): ADMINS,
     ("POST", "/officer/accounts/{user_id}/enable"): ADMINS,
+    # the company's account, forgotten passwords, the candidate list, interviews, the offer letter (issue #13)
+    ("GET", "/account/forgot"): PUBLIC,
+    ("POST", "/account/forgot"): PUBLIC,
+    ("GET", "/account/reset/{token}"): PUBLIC,
+    ("POST", "/account/reset/{token}"): PUBLIC,
+    ("GET", "/employer/join/{token}"): PUBLIC,
+    ("POST", "/employer/join/{token}"): PUBLIC,
+    ("GET", "/employer/company"): EMPLOYERS,
+    ("POST", "/employer/company"): EMPLOYERS,
+    ("POST", "/employer/company/invitations"): EMPLOYERS,
+    ("GET", "/employer/vacancies/{vacancy_id}/candidates/{code}"): OWN_VACANCY,
+    ("GET", "/employer/vacancies/{vacancy_id}/compare"): OWN_VACANCY,
+    ("POST", "/employer/vacancies/{vacancy_id}/candidates/{code}/interview"): OWN_VACANCY,
+    ("GET", "/employer/placements/{placement_id}/letter.pdf"): OWN_VACANCY,
     ("GET", "/api/v1/employer-applications"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
@@ -223,7 +237,8 @@ def world(session: Session) -> World:
     logins = {role: (account.login, "123456" if role.startswith("trainee") else PASSWORD) for role, account in accounts.items()}
     params = {"vacancy_id": str(vacancy_a.id), "code": candidate.code, "employer_id": str(pending.id), "offer_id": str(offer.id),
               "placement_id": str(placement.id), "trainee_id": str(candidate.id), "cohort_id": str(cohort_a.id),
-              "user_id": str(user(session, Role.officer).id), "month": "1", "name": "funnel", "table": "funnel"}  # fmt: skip
+              "user_id": str(user(session, Role.officer).id), "month": "1", "name": "funnel", "table": "funnel",
+              "token": "not-a-token"}  # fmt: skip
     return World(params, logins)
 
 
