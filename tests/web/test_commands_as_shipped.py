@@ -86,6 +86,9 @@ def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp
     figures = json.loads(ran.stdout.strip().splitlines()[-1])
     assert (figures["trainees"], figures["vacancies"], figures["size"]) == (500, 20, "web S")
     assert figures["pages"] == 2 * 20 and 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    # the candidate lists' weight and ways (issue #13): sorted, filtered, page 2
+    assert 0 < figures["page_kb_p50"] <= figures["page_kb_max"] and figures["most_listed"] > 0
+    assert all(figures[f"{way}_ms_p50"] > 0 and figures[f"{way}_kb_p50"] > 0 for way in ("sorted", "filtered", "page_2"))
 
 
 def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:

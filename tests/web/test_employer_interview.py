@@ -19,7 +19,7 @@ from employers.models import Offer, OfferState, Placement
 from profiles.models import TraineeProfile
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
-from tests.web.test_employer_offers import NAME, Hiring, hiring
+from tests.web.test_employer_offers import NAME, PIN, Hiring, hiring
 from tests.web.test_notice_recipients import last_id, sent
 from web.auth.models import Role
 
@@ -115,3 +115,20 @@ def test_a_confirmed_hiring_has_a_printable_offer_letter_for_its_company_only(hi
     stranger = Client(h.client.app)
     stranger.sign_in(other.login, PASSWORD)
     assert stranger.get(f"/employer/placements/{placement.id}/letter.pdf").status_code == 404
+
+
+def test_the_trainee_reads_the_interview_on_their_pages(hiring: Hiring) -> None:
+    h = hiring
+    row, account = h.trainee()
+    recruiter = user(h.session, Role.employer, employer_id=h.company.id)
+    employers_service.request_candidate(
+        session=h.session, vacancy_id=h.vacancy.id or 0, trainee_code=row.code, by=recruiter.actor
+    )
+    day = (utcnow() + timedelta(days=4)).date()
+    offers.schedule_interview(session=h.session, vacancy_id=h.vacancy.id or 0, trainee_id=row.id or 0, by=recruiter.actor,
+                              day_typed=day.isoformat(), hour_typed="10:00", place="Siège ACI 2000")  # fmt: skip
+    h.session.commit()
+    trainee = Client(h.client.app)
+    trainee.sign_in(account.login, PIN)
+    home = trainee.get("/trainee")
+    assert home.status_code == 200 and f"Entretien le {day:%d/%m/%Y} à 10:00, lieu : Siège ACI 2000." in home.text
