@@ -48,7 +48,7 @@ CONFIRMATION_DAYS = 3
 #: Rows per page of the audit trail and the outbox.
 PER_PAGE = 50
 #: Offer states still in progress (neither answered for good nor ended).
-IN_PROGRESS = (OfferState.shortlisted, OfferState.offered, OfferState.accepted)
+IN_PROGRESS = (OfferState.shortlisted, OfferState.interview, OfferState.offered, OfferState.accepted)
 
 
 @dataclass(frozen=True)
@@ -224,10 +224,11 @@ def _items(session: Session, query: Any, limit: int | None) -> Section[OfferItem
 
 
 def requested_by_companies(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
-    """Return the trainees companies asked for that no officer has offered the job to yet, the oldest request first."""
+    """Return the trainees companies asked for that no officer has offered the job to yet (an interview set or not), the
+    oldest request first."""
     query = (
         _offer_items()
-        .where(Offer.state == OfferState.shortlisted, Offer.origin == OfferOrigin.employer_request)
+        .where(col(Offer.state).in_((OfferState.shortlisted, OfferState.interview)), Offer.origin == OfferOrigin.employer_request)
         .order_by(col(Offer.created_at), col(Offer.id))
     )
     return _items(session, query, limit)

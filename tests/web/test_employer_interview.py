@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.clock import utcnow
-from employers import offers
+from employers import dashboard, offers
 from employers import service as employers_service
 from employers.exceptions import InvalidInterview, InvalidOfferTransition
 from employers.models import Offer, OfferState, Placement
@@ -57,6 +57,7 @@ def test_the_company_sets_an_interview_the_trainee_is_told_and_the_officer_then_
     # the trainee is told by SMS; no officer has handled this request yet, so none is named to tell
     assert sent(h.session, mark) == {("interview_scheduled.trainee", h.session.get_one(TraineeProfile, trainee_id).phone)}
     assert "Entretien le " in h.page() and "Siège, rue 311, Hamdallaye" in h.page()
+    assert dashboard.requested_by_companies(session=h.session).count == 1  # still waiting on the officers
 
     mark = last_id(h.session)
     made = offers.propose_offer(session=h.session, vacancy_id=h.vacancy.id or 0, trainee_id=trainee_id, by=h.officer.actor)
