@@ -63,3 +63,13 @@ def test_asking_from_page_two_returns_to_page_two(client: Client, session: Sessi
     elsewhere = client.post_form(f"/employer/vacancies/{vacancy_id}/candidates/{rows_of(page.text)[1]}/request",
                                  {"back": "https://evil.example/x"}, follow_redirects=False)  # fmt: skip
     assert elsewhere.headers["location"].startswith(f"/employer/vacancies/{vacancy_id}?done=requested#")
+
+
+def test_the_list_the_card_and_the_comparison_in_english(client: Client, session: Session) -> None:
+    vacancy_id = seed(client, session, n=4)
+    listed = client.get(f"/employer/vacancies/{vacancy_id}?lang=en").text
+    assert "4 candidates ranked." in listed and "Compare the ticked candidates (2 to 4)" in listed and "Rank" in listed
+    codes = rows_of(listed)
+    assert "Available: now" in client.get(f"/employer/vacancies/{vacancy_id}/candidates/{codes[0]}?lang=en").text
+    both = client.get(f"/employer/vacancies/{vacancy_id}/compare?lang=en", params=[("code", codes[0]), ("code", codes[1])])
+    assert "Compare candidates" in both.text and "Years in security" in both.text
