@@ -165,3 +165,10 @@ def journey(page: Page, base: str, login: str, vacancy_id: int) -> None:
     expect(page.get_by_label("Détail du score")).to_be_visible()
     expect(page.locator("ul.reasons > li").first).to_be_visible()
     shoot(page, "issue13-employer-05-card")
+
+    # ---- the company's page, from its name in the header: its details, its people, the invitation form
+    page.get_by_role("link", name=COMPANY).click()
+    expect(page).to_have_url(f"{base}/employer/company")
+    expect(page.get_by_role("heading", level=1)).to_have_text(COMPANY)
+    expect(page.get_by_role("button", name="Envoyer l'invitation")).to_be_visible()
+    shoot(page, "issue13-employer-06-company")
