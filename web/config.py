@@ -6,8 +6,10 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matching.country import DEFAULT_COUNTRY, checked_country
 
 VAR = Path("var")
 
@@ -39,6 +41,16 @@ class Settings(BaseSettings):
         "12-month follow-up due date (rdvm jobs); 0: never",
     )  # fmt: skip
     privacy_contact: str = Field(default="", description="the programme's data protection contact, shown on /privacy")
+    country: str = Field(
+        default=DEFAULT_COUNTRY,
+        description="the country pack (matching/data/packs/<CODE>/) the installation works for: towns, languages, "
+        "minimum wage, currency and phone numbering; ML (Mali) or SN (Senegal)",
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return checked_country(value)
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""
