@@ -67,6 +67,10 @@ class CountryPack:
         """Return whether a certification code is recognised in this country."""
         return certification not in self.unrecognised_certifications
 
+    def name(self, lang: str) -> str:
+        """Return the country's name in French or English."""
+        return self.name_en if lang == "en" else self.name_fr
+
     def money(self, amount: int) -> str:
         """Return an amount with the currency as people write it: "64 223 FCFA"."""
         return f"{amount:,}".replace(",", " ") + f" {self.currency_label}"
