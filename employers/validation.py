@@ -20,7 +20,7 @@ from core.formats import money
 from core.problems import Problem, RecordCheck, problems_from_errors
 from employers.models import Employer, Vacancy
 from employers.rules import minimum_wage_month
-from matching.country import active_country
+from matching.country import active_country, get_pack
 from matching.exchange import normalise_records
 from matching.models import Vacancy as ExchangeVacancy
 from matching.models import normalise_phone
@@ -120,7 +120,7 @@ def check_application(fields: Mapping[str, str]) -> tuple[dict[str, str], list[P
         try:
             cleaned["phone"] = normalise_phone(cleaned["phone"])
         except ValueError:
-            problems.append(Problem("phone", "invalid_phone"))
+            problems.append(Problem("phone", "invalid_phone", {"example": get_pack().phone.example}))
     if cleaned["town"]:
         cleaned["town"] = get_vocabularies().towns.match(cleaned["town"]).kept
     wrong = {p.field for p in problems}

@@ -67,9 +67,16 @@ class CountryPack:
         """Return whether a certification code is recognised in this country."""
         return certification not in self.unrecognised_certifications
 
+    #: "in the country" in French, with its preposition: "au Mali", "au Sénégal".
+    in_fr: str = ""
+
     def name(self, lang: str) -> str:
         """Return the country's name in French or English."""
         return self.name_en if lang == "en" else self.name_fr
+
+    def where(self, lang: str) -> str:
+        """Return "in the country" in French or English: "au Sénégal", "in Senegal"."""
+        return f"in {self.name_en}" if lang == "en" else self.in_fr or f"au {self.name_fr}"
 
     def money(self, amount: int) -> str:
         """Return an amount with the currency as people write it: "64 223 FCFA"."""
@@ -131,4 +138,5 @@ def _pack(code: str) -> CountryPack:
         minimum_wage_since=wage["since"],
         phone=PhoneNumbering(phone["calling_code"], phone["national_pattern"], phone["example"]),
         unrecognised_certifications=tuple(raw.get("unrecognised_certifications", ())),
+        in_fr=raw.get("in_fr", ""),
     )

@@ -805,7 +805,7 @@ class AccountRole(StrEnum):
 @user_app.command("create")
 def user_create(
     role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee, school or auditor.")],
-    login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
+    login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone (+223… Mali, +221… Senegal).")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,
     trainee_code: Annotated[str | None, typer.Option("--trainee-code", help="The trainee's id (trainee accounts).")] = None,
