@@ -1097,6 +1097,8 @@ def demo(
     files = " and ".join(str(path) for path in result.files)
     err.print(f"wrote {files} ({len(result.warnings)} warning(s): values kept as written)", highlight=False, soft_wrap=True)
     show_demo(result)
+    if country and country.upper() != get_settings().country:
+        err.print(f"serve this demo with RDVM_COUNTRY={country.upper()} rdvm serve (its towns, SMIG and phones)", highlight=False)
 
 
 def show_demo(result: DemoResult) -> None:

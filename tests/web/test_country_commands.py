@@ -36,6 +36,7 @@ def test_the_senegal_demo_seeds_senegalese_towns_phones_and_cohorts(fresh_sqlite
     seeded = run(fresh_sqlite, "demo", "--country", "SN", "--folder", tmp_path / "demo")
     assert seeded.returncode == 0, seeded.stderr
     assert "Téranga Sécurité SA" in seeded.stdout and seeded.stdout.count("+221") == 3  # the trainees' sign-ins
+    assert "RDVM_COUNTRY=SN" in seeded.stderr  # how to serve it
     towns = {t.name for t in get_taxonomy("SN").towns}
     trainees = json.loads((tmp_path / "demo" / "trainees.json").read_text("utf-8"))["trainees"]
     with sqlite3.connect(fresh_sqlite["RDVM_DATABASE_URL"].removeprefix("sqlite:///")) as db:
