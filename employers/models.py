@@ -96,8 +96,9 @@ class Vacancy(SQLModel, table=True):
         )
 
     def apply_exchange(self, record: ExchangeVacancy) -> None:
-        """Copy every exchange field of a (validated, normalised) record onto the vacancy."""
-        for name, value in record.model_dump(exclude={"id", "employer"}).items():
+        """Copy every exchange field of a (validated, normalised) record onto the vacancy (a salary given as
+        `salary_month` in FCFA is stored as `salary_fcfa_month`, which the record then holds too)."""
+        for name, value in record.model_dump(exclude={"id", "employer", "salary_month", "currency"}).items():
             setattr(self, name, value)
         self.updated_at = utcnow()
 

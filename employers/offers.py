@@ -103,7 +103,7 @@ from employers.models import (
     VacancyStatus,
 )
 from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON, SMIG_NOTE
-from employers.rules import SMIG_FCFA_MONTH
+from employers.rules import minimum_wage_month
 from profiles import consent
 from profiles.exceptions import TraineeNotFound
 from profiles.history import Placement as HistoryPlacement
@@ -856,14 +856,14 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
         "start_date": day(placement.start_date) if placement else "",
         "end_date": day(placement.end_date) if placement and placement.end_date else "",
         "salary": money(placement.salary_fcfa_month) if placement else "",
-        "smig_note": SMIG_NOTE.format(smig=money(SMIG_FCFA_MONTH))
+        "smig_note": SMIG_NOTE.format(smig=money(minimum_wage_month()))
         if placement and below_smig(placement.salary_fcfa_month) else "",
     }  # fmt: skip
 
 
 def below_smig(salary_fcfa_month: int | None) -> bool:
     """Return whether a monthly salary is below the minimum wage (a warning everywhere, never a refusal)."""
-    return salary_fcfa_month is not None and salary_fcfa_month < SMIG_FCFA_MONTH
+    return salary_fcfa_month is not None and salary_fcfa_month < minimum_wage_month()
 
 
 def _ending_words(placement: Placement) -> str:

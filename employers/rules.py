@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from matching.taxonomy import get_taxonomy
+from matching.country import get_pack
 
-#: Mali's minimum wage (SMIG), in FCFA per month, from the taxonomy's data (matching/data/country.json). A
-#: vacancy paying less gets a warning, not an error: many guards are paid below it and the employer may
-#: still post the vacancy.
-SMIG_FCFA_MONTH = get_taxonomy().minimum_wage_fcfa_month
+
+def minimum_wage_month() -> int:
+    """Return the country's minimum wage (SMIG) a month, in its currency, from its pack (packs/<CODE>/country.json).
+
+    A vacancy paying less gets a warning, not an error: many guards are paid below it and the employer may still
+    post the vacancy.
+    """
+    return get_pack().minimum_wage_month
+
 
 #: Code of a vacancy created in the portal: the scheme of the exchange files' ids ("V-00001"), numbered across all
 #: companies, so a vacancy made on a page looks like an imported one.

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from core.formats import money
 from core.problems import Problem, RecordCheck, problems_from_errors
 from employers.models import Employer, Vacancy
-from employers.rules import SMIG_FCFA_MONTH
+from employers.rules import minimum_wage_month
+from matching.country import active_country, get_pack
 from matching.exchange import normalise_records
 from matching.models import Vacancy as ExchangeVacancy
 from matching.models import normalise_phone
@@ -66,8 +67,9 @@ def vacancy_warnings(record: ExchangeVacancy) -> list[Problem]:
         for i, x in enumerate(record.required_languages)
         if x.language not in known["language"]
     ]
-    if record.salary_fcfa_month is not None and record.salary_fcfa_month < SMIG_FCFA_MONTH:
-        found.append(Problem("salary_fcfa_month", "below_smig", {"smig": money(SMIG_FCFA_MONTH)}, "warning"))
+    salary = record.monthly_salary
+    if salary is not None and salary < minimum_wage_month():
+        found.append(Problem(record.salary_field, "below_smig", {"smig": money(minimum_wage_month())}, "warning"))
     return found
 
 
@@ -75,9 +77,13 @@ def _unknown(field_name: str, code: str, value: str) -> Problem:
     return Problem(field_name, code, {"value": value}, "warning")
 
 
-@cache
 def _known() -> dict[str, frozenset[str]]:
-    taxonomy = get_taxonomy()
+    return _known_in(active_country())
+
+
+@cache
+def _known_in(country: str) -> dict[str, frozenset[str]]:
+    taxonomy = get_taxonomy(country)
     return {
         "town": frozenset(t.name for t in taxonomy.towns),
         "certification": frozenset(c.code for c in taxonomy.certifications),
@@ -119,7 +125,7 @@ def check_application(fields: Mapping[str, str]) -> tuple[dict[str, str], list[P
         try:
             cleaned["phone"] = normalise_phone(cleaned["phone"])
         except ValueError:
-            problems.append(Problem("phone", "invalid_phone"))
+            problems.append(Problem("phone", "invalid_phone", {"example": get_pack().phone.example}))
     if cleaned["town"]:
         cleaned["town"] = get_vocabularies().towns.match(cleaned["town"]).kept
     wrong = {p.field for p in problems}

@@ -20,10 +20,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matching.country import get_pack
 from matching.gcpause import paused_gc
 from matching.models import LANGUAGE_LEVELS, Trainee, Vacancy
 from matching.normalise import Vocabularies, Vocabulary, get_vocabularies
-from matching.taxonomy import get_taxonomy
 
 Kind = Literal["trainees", "vacancies"]
 RecordT = TypeVar("RecordT", Trainee, Vacancy)
@@ -46,11 +46,13 @@ LIST_FIELDS = frozenset(
 )
 LANGUAGE_FIELDS = frozenset({"languages", "required_languages"})
 #: Number columns (a decimal comma and thousands spaces are accepted), the history files' included (INDICATORS.md).
-NUMBER_FIELDS = frozenset({"seats", "salary_fcfa_month", "min_experience_years", "training_overall"}) | frozenset(
+NUMBER_FIELDS = frozenset({"seats", "salary_fcfa_month", "salary_month", "min_experience_years", "training_overall"}) | frozenset(
     {"budget_eur", "month", "economic", "social", "psychosocial"}
 )
 #: A trainee's history columns (INDICATORS.md): written only when a record has one, so older files keep their columns.
 TRAINEE_HISTORY_COLUMNS = ("training_completed", "dropped_out_on", "dropout_reason")
+#: A vacancy's salary in the country pack's currency: written only when a record has one, so older files keep theirs.
+VACANCY_CURRENCY_COLUMNS = ("salary_month", "currency")
 MODULE_PREFIX = "module:"
 _DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
@@ -427,15 +429,19 @@ class _Normaliser:
         r.required_skills = self.many(v.skills, "required_skills", r.required_skills)
         r.preferred_skills = self.many(v.skills, "preferred_skills", r.preferred_skills)
         r.required_languages = self.languages("required_languages", r.required_languages)
-        self.minimum_wage(r.salary_fcfa_month)
+        self.minimum_wage(r.monthly_salary, r.salary_field)
         return r
 
-    def minimum_wage(self, salary: int | None) -> None:
-        """Warn about a salary below the minimum wage: the vacancy stays valid, the employer is told."""
-        smig = get_taxonomy().minimum_wage_fcfa_month
-        if salary is not None and salary < smig:
-            message = f"{salary} FCFA a month is below the minimum wage (SMIG, {smig} FCFA); kept, check the amount"
-            self.issues.append(Issue(self.source, self.where, "salary_fcfa_month", message, self.record_id, "warning"))
+    def minimum_wage(self, salary: int | None, field_name: str) -> None:
+        """Warn about a salary below the country's minimum wage, in its currency: the vacancy stays valid, the employer
+        is told."""
+        pack = get_pack()
+        if salary is not None and salary < pack.minimum_wage_month:
+            message = (
+                f"{pack.money(salary)} a month is below the minimum wage of {pack.name_en} "
+                f"(SMIG, {pack.money(pack.minimum_wage_month)}); kept, check the amount"
+            )
+            self.issues.append(Issue(self.source, self.where, field_name, message, self.record_id, "warning"))
 
 
 def normalise_records(
@@ -612,8 +618,11 @@ def to_csv_text(records: Sequence[BaseModel], kind: Kind) -> str:
 def records_csv_text(records: Sequence[BaseModel], model: type[BaseModel]) -> str:
     """Return records as CSV, a column per field of their model (a trainee's training as its own columns)."""
     trainees = issubclass(model, Trainee)
-    names = [n for n in model.model_fields if n != "training" and not (trainees and n in TRAINEE_HISTORY_COLUMNS)]
     rows = [r.model_dump(mode="json") for r in records]
+    unused = {n for n in VACANCY_CURRENCY_COLUMNS if issubclass(model, Vacancy) and all(r.get(n) is None for r in rows)}
+    names = [
+        n for n in model.model_fields if n != "training" and not (trainees and n in TRAINEE_HISTORY_COLUMNS) and n not in unused
+    ]
     modules = sorted({m for r in rows for m in ((r.get("training") or {}).get("modules") or {})})
     history = [c for c in TRAINEE_HISTORY_COLUMNS if trainees and any(_trainee_history(r, c) is not None for r in rows)]
     header = names + (

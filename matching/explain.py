@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.components import COMPONENTS
+from matching.country import get_pack
 from matching.encoding import VacancyArrays
 from matching.messages import Lang, label, number, say, years_text
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
@@ -247,7 +248,7 @@ class Explainer:
         if t.mobility == "region":
             town = self.p.space.taxonomy.town(t.home_town)
             return say("outside_mobility_region", self.lang, site=v.town, region=town.region if town else t.home_town)
-        return say("outside_mobility_country", self.lang, site=v.town)
+        return say("outside_mobility_country", self.lang, site=v.town, country=get_pack().name(self.lang))
 
     # ------------------------------------------------------------ candidates
 

@@ -31,8 +31,8 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "{site} is outside the trainee's mobility ({region} region)",
     },
     "outside_mobility_country": {
-        "fr": "{site} est hors de la zone de mobilité (Mali)",
-        "en": "{site} is outside the trainee's mobility (Mali)",
+        "fr": "{site} est hors de la zone de mobilité ({country})",
+        "en": "{site} is outside the trainee's mobility ({country})",
     },
     "missing_licence": {
         "fr": "permis de conduire {category} requis, absent",

@@ -10,7 +10,9 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from matching.country import get_pack
 
 Level = Literal["guard", "supervisor", "manager"]
 Shift = Literal["day", "night", "rotating"]
@@ -66,6 +68,8 @@ Place = Annotated[str, Field(min_length=1, max_length=120)]
 MAX_YEARS = 60
 MAX_SEATS = 10_000
 MAX_SALARY = 100_000_000
+#: ISO 4217 code of the West African CFA franc (FCFA), the currency of `salary_fcfa_month`.
+FCFA = "XOF"
 
 
 def _lowered(kind: Any) -> Any:
@@ -177,25 +181,62 @@ class Vacancy(Record):
     start_date: IsoDate | None = None
     salary_fcfa_month: int | None = Field(default=None, ge=0, le=MAX_SALARY)
     description: Text | None = None
+    #: The monthly salary in `currency`, the active country pack's (XOF for Mali and Senegal: then it is also
+    #: `salary_fcfa_month`, which stays valid on its own).
+    salary_month: int | None = Field(default=None, ge=0, le=MAX_SALARY)
+    currency: Annotated[str | None, BeforeValidator(_upper)] = None
+
+    @field_validator("currency")
+    @classmethod
+    def _pack_currency(cls, value: str | None) -> str | None:
+        pack = get_pack()
+        if value and value not in (pack.currency, pack.currency_label.upper()):
+            raise ValueError(f"must be {pack.currency}, the currency of {pack.name_en} (got {value!r})")
+        return pack.currency if value else None
+
+    @field_validator("salary_month")
+    @classmethod
+    def _same_salary(cls, value: int | None, info: ValidationInfo) -> int | None:
+        fcfa = info.data.get("salary_fcfa_month")
+        if value is not None and fcfa is not None and get_pack().currency == FCFA and value != fcfa:
+            raise ValueError(f"says {value} but salary_fcfa_month says {fcfa}: give one amount, or the same in both")
+        return value
+
+    @model_validator(mode="after")
+    def _salary_in_fcfa(self) -> Vacancy:
+        if self.salary_fcfa_month is None and self.salary_month is not None and get_pack().currency == FCFA:
+            self.salary_fcfa_month = self.salary_month
+        return self
+
+    @property
+    def monthly_salary(self) -> int | None:
+        """Return the monthly salary in the country pack's currency, when the vacancy gives one."""
+        if self.salary_month is not None:
+            return self.salary_month
+        return self.salary_fcfa_month if get_pack().currency == FCFA else None
+
+    @property
+    def salary_field(self) -> str:
+        """Return the name of the field the vacancy's salary was given in."""
+        return "salary_month" if self.salary_month is not None else "salary_fcfa_month"
 
 
 _PHONE_JUNK = re.compile(r"[\s.\-()/]")
 
 
 def normalise_phone(raw: str) -> str:
-    """Return a phone number in international form (+223XXXXXXXX for Mali), or raise ValueError."""
+    """Return a phone number in international form (+223XXXXXXXX in Mali, +221XXXXXXXXX in Senegal: the active
+    country pack's numbering), or raise ValueError."""
+    numbering = get_pack().phone
     digits = _PHONE_JUNK.sub("", raw)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if re.fullmatch(r"[2-9]\d{7}", digits):
-        return "+223" + digits
-    if re.fullmatch(r"223[2-9]\d{7}", digits):
-        return "+" + digits
+    national = numbering.international(digits)
+    if national is not None:
+        return national
     if re.fullmatch(r"0[1-9]\d{8}", digits):
         return "+33" + digits[1:]
-    if digits.startswith("+223"):
-        if re.fullmatch(r"\+223[2-9]\d{7}", digits):
-            return digits
-    elif re.fullmatch(r"\+[1-9]\d{7,14}", digits):
+    own = "+" + numbering.calling_code
+    if not digits.startswith(own) and re.fullmatch(r"\+[1-9]\d{7,14}", digits):
         return digits
-    raise ValueError(f"is not a phone number we can read: write a Malian number as +223 and 8 digits (got {raw!r})")
+    raise ValueError(f"is not a phone number we can read: write it as {numbering.example} (got {raw!r})")

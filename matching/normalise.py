@@ -15,6 +15,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from matching.country import active_country
 from matching.taxonomy import Taxonomy, get_taxonomy
 
 #: rapidfuzz ``ratio`` (normalised Indel similarity, 0–100) a fuzzy match must reach, compared on the
@@ -156,7 +157,11 @@ def build_vocabularies(taxonomy: Taxonomy) -> Vocabularies:
     )
 
 
-@cache
 def get_vocabularies() -> Vocabularies:
-    """Return the vocabularies of the packaged taxonomy, built once."""
-    return build_vocabularies(get_taxonomy())
+    """Return the vocabularies of the active country's taxonomy, built once per country."""
+    return _vocabularies(active_country())
+
+
+@cache
+def _vocabularies(country: str) -> Vocabularies:
+    return build_vocabularies(get_taxonomy(country))

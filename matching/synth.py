@@ -8,7 +8,9 @@ typo here and there, codes instead of names, and a small share of values the tax
 
 Towns, skills, certifications, languages and the minimum wage all come from the taxonomy; the scenario
 (how common each certification is, which sites employ guards, name lists) is data too, in
-``matching/data/synth.json``. Dates count from a fixed base date so that a seed always gives the same records.
+``matching/data/synth.json``; a country pack's own ``synth.json`` replaces its local tables (phone prefixes, family
+names, where people worked, outlying places) for that country (:func:`local`). Dates count from a fixed base date so
+that a seed always gives the same records.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching import exchange
+from matching.country import active_country, get_pack, read_pack_file
 from matching.gcpause import paused_gc
 from matching.models import LEVELS, LITERACY_LEVELS, MOBILITIES, SHIFTS
 from matching.normalise import Vocabulary, get_vocabularies
@@ -71,8 +74,6 @@ LEVEL_SHARES: tuple[float, ...] = tuple(_SCENARIO["level_shares"][lv] for lv in 
 UNKNOWN_SHARE: float = _SCENARIO["unknown_share"]
 #: How often skills come up in profiles and vacancies; unlisted skills weigh 1.
 SKILL_POPULARITY: dict[str, float] = _SCENARIO["skill_popularity"]
-#: Villages on the edge of towns that people write instead of the town, and the gazetteer does not list.
-OUTLYING_PLACES: dict[str, tuple[str, ...]] = {town: tuple(places) for town, places in _SCENARIO["outlying_places"].items()}
 
 # ---------------------------------------------------------------- the trainees' scenario
 
@@ -90,12 +91,6 @@ UNKNOWN_CERTIFICATIONS: tuple[str, ...] = tuple(_TRAINEES["unknown_certification
 SPOKEN_CERTIFICATIONS = frozenset(_TRAINEES["spoken_certifications"])  # named in summaries
 MALE_NAMES: tuple[str, ...] = tuple(_TRAINEES["male_names"])
 FEMALE_NAMES: tuple[str, ...] = tuple(_TRAINEES["female_names"])
-#: Family names by the first language of the home region; others fall back to the "bm" list.
-FAMILY_NAMES: dict[str, tuple[str, ...]] = {group: tuple(names) for group, names in _TRAINEES["family_names"].items()}
-PHONE_PREFIXES: tuple[str, ...] = tuple(_TRAINEES["phone_prefixes"])
-IN_COUNTRY: dict[str, str] = _TRAINEES["in_country"]
-SECURITY_COUNTRIES: tuple[tuple[str, float], ...] = _pairs(_TRAINEES["security_countries"])
-OTHER_COUNTRIES: tuple[tuple[str, float], ...] = _pairs(_TRAINEES["other_countries"])
 OTHER_JOBS: tuple[str, ...] = tuple(_TRAINEES["other_jobs"])
 #: Languages learnt working abroad: (countries, language).
 LANGUAGES_ABROAD: tuple[tuple[frozenset[str], str], ...] = tuple(
@@ -107,6 +102,50 @@ TITLES: dict[str, tuple[tuple[str, str | None, float], ...]] = {
 }
 LEVEL_WORDS: dict[str, str] = _TRAINEES["level_words"]
 NEWCOMER_SENTENCES: tuple[str, ...] = tuple(_TRAINEES["newcomer_sentences"])
+
+#: The monthly minimum wage the scenario's pay figures are written for (Mali's SMIG); a country with another minimum
+#: wage has its pay bands scaled by the ratio.
+SCENARIO_MINIMUM_WAGE = 40_000
+
+
+@dataclass(frozen=True)
+class Local:
+    """The scenario's tables that depend on the country: the shared scenario's (Mali's), or its pack's synth.json."""
+
+    phone_prefixes: tuple[str, ...]
+    #: Family names by the first language of the home region; the first list is the fallback.
+    family_names: dict[str, tuple[str, ...]]
+    in_country: dict[str, str]
+    security_countries: tuple[tuple[str, float], ...]
+    other_countries: tuple[tuple[str, float], ...]
+    #: Villages on the edge of towns that people write instead of the town, and the gazetteer does not list.
+    outlying_places: dict[str, tuple[str, ...]]
+    #: The language most people speak besides their own (Bambara in Mali, Wolof in Senegal).
+    lingua_franca: str
+    employer_names: tuple[str, ...]
+
+
+def local() -> Local:
+    """Return the active country's local tables."""
+    return _local(active_country())
+
+
+@cache
+def _local(country: str) -> Local:
+    overlay: dict[str, Any] = read_pack_file(country, "synth.json") or {}
+    trainees = {**_TRAINEES, **overlay.get("trainees", {})}
+    places = overlay.get("outlying_places", _SCENARIO["outlying_places"])
+    return Local(
+        phone_prefixes=tuple(trainees["phone_prefixes"]),
+        family_names={group: tuple(names) for group, names in trainees["family_names"].items()},
+        in_country=trainees["in_country"],
+        security_countries=_pairs(trainees["security_countries"]),
+        other_countries=_pairs(trainees["other_countries"]),
+        outlying_places={town: tuple(names) for town, names in places.items()},
+        lingua_franca=trainees.get("lingua_franca", "bm"),
+        employer_names=tuple(overlay.get("vacancies", {}).get("employer_names", _VACANCIES["employer_names"])),
+    )
+
 
 # ---------------------------------------------------------------- the vacancies' scenario
 
@@ -148,7 +187,6 @@ class Site:
 SITES: tuple[Site, ...] = tuple(Site(**row) for row in _VACANCIES["sites"])
 MINING_TOWN_SHARE: float = _VACANCIES["mining_town_share"]  # vacancies placed at the gazetteer's mining sites
 EMPLOYER_WORDS: tuple[str, ...] = tuple(_VACANCIES["employer_words"])
-EMPLOYER_NAMES: tuple[str, ...] = tuple(_VACANCIES["employer_names"])
 EMPLOYER_TAILS: tuple[str, ...] = tuple(_VACANCIES["employer_tails"])
 
 
@@ -366,23 +404,22 @@ def _language_spellings(code: str, fr: str, en: str, codes: Sequence[str], names
 
 
 @cache
-def _gazetteer_extras() -> dict[str, Any]:
+def _gazetteer_extras(country: str) -> dict[str, Any]:
     """Return the gazetteer's information-only keys (town notes, Bamako quartiers), which the taxonomy skips."""
-    raw = json.loads(resources.files("matching").joinpath("data", "gazetteer.json").read_text("utf-8"))
+    raw = read_pack_file(country, "gazetteer.json")
     return {k: v for k, v in raw.items() if k.startswith("_") and isinstance(v, dict)} if isinstance(raw, dict) else {}
 
 
 def _mining_towns(names: Sequence[str]) -> tuple[int, ...]:
     """Return the towns the gazetteer's notes call mining sites (the data has no field for it yet)."""
-    notes: dict[str, str] = _gazetteer_extras().get("_town_notes", {})
+    notes: dict[str, str] = _gazetteer_extras(active_country()).get("_town_notes", {})
     return tuple(i for i, name in enumerate(names) if "mining" in str(notes.get(name, "")).lower())
 
 
 def _quartiers(names: Sequence[str], towns: Vocabulary) -> dict[int, tuple[str, ...]]:
     """Return, per town, the outlying place names people write instead of it that match no town at all."""
-    found = {
-        names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in OUTLYING_PLACES.items() if t in names
-    }
+    places = local().outlying_places.items()
+    found = {names.index(t): tuple(q for q in qs if not towns.match(q).matched) for t, qs in places if t in names}
     return {t: qs for t, qs in found.items() if qs}
 
 
@@ -418,10 +455,14 @@ def _module_skills(taxonomy: Taxonomy) -> dict[str, str]:
     return {m: names[key(m)] for m in (*CORE_MODULES, *EXTRA_MODULES) if key(m) in names}
 
 
-@cache
 def world() -> World:
-    """Build the generator's tables from the packaged taxonomy, once."""
-    tax, words = get_taxonomy(), get_vocabularies()
+    """Return the generator's tables for the active country, built once per country."""
+    return _world(active_country())
+
+
+@cache
+def _world(country: str) -> World:
+    tax, words = get_taxonomy(country), get_vocabularies()
     towns = tuple(t.name for t in tax.towns)
     population = np.array([max(t.population, 1) for t in tax.towns], dtype=np.float64)
     known_languages = {lang.code for lang in tax.languages}
@@ -524,14 +565,22 @@ def number(value: float) -> float | int:
 
 
 def phone_text(digits: str, u: float) -> str:
-    """Write a Malian phone number in one of the forms found in spreadsheets."""
+    """Write a national phone number of the active country in one of the forms found in spreadsheets."""
+    code = get_pack().phone.calling_code
     if u < 0.65:
-        return "+223" + digits
+        return f"+{code}{digits}"
     if u < 0.85:
-        return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+        return spaced_digits(digits)
     if u < 0.93:
-        return "00223" + digits
-    return "+223 " + " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+        return f"00{code}{digits}"
+    return f"+{code} {spaced_digits(digits)}"
+
+
+def spaced_digits(digits: str) -> str:
+    """Write a national number in groups as people do: 76 12 34 56 (8 digits), 77 123 45 67 (9 digits)."""
+    head = [digits[:2], digits[2:5]] if len(digits) % 2 else []
+    rest = digits[5:] if head else digits
+    return " ".join([*head, *(rest[i : i + 2] for i in range(0, len(rest), 2))])
 
 
 # ---------------------------------------------------------------- trainees: vectorised attributes
@@ -673,8 +722,8 @@ class TraineeBuilder:
         self.d = draws
         self.dice = dice
         self.write = Writer(w, dice, typo_share=0.03, quartier_share=0.02, unknown_skills=w.unknown_skills)
-        self.security_countries = weighted(SECURITY_COUNTRIES)
-        self.other_countries = weighted(OTHER_COUNTRIES)
+        self.security_countries = weighted(local().security_countries)
+        self.other_countries = weighted(local().other_countries)
         self.modules = (*CORE_MODULES, *EXTRA_MODULES)
         self.titles: dict[str, Weighted[str]] = {lv: weighted((t, share) for t, _, share in TITLES[lv]) for lv in LEVELS}
 
@@ -699,7 +748,7 @@ class TraineeBuilder:
         if dice.chance(0.95):
             record["birth_date"] = day(d.birth[i])
         if dice.chance(0.92):
-            record["phone"] = phone_text(dice.pick(PHONE_PREFIXES) + f"{d.phone[i]:06d}", dice.u())
+            record["phone"] = phone_text(dice.pick(local().phone_prefixes) + f"{d.phone[i]:06d}", dice.u())
 
     def _places(self, record: Record, i: int) -> None:
         record["home_town"] = self.write.town(self.d.home[i])
@@ -747,8 +796,10 @@ class TraineeBuilder:
         dice = self.dice
         first = dice.pick(FEMALE_NAMES if self.d.gender[i] == 1 else MALE_NAMES)
         languages = self.w.region_languages.get(region, ())
-        group = languages[0] if languages and dice.chance(0.7) else "bm"
-        family = dice.pick(FAMILY_NAMES.get(group, FAMILY_NAMES["bm"]))
+        names = local().family_names
+        fallback = next(iter(names))
+        group = languages[0] if languages and dice.chance(0.7) else fallback
+        family = dice.pick(names.get(group, names[fallback]))
         u = dice.u()
         if u < 0.55:
             return f"{first} {family}"
@@ -812,18 +863,20 @@ class TraineeBuilder:
         return list(dict.fromkeys(written))
 
     def _languages(self, i: int, region: str, jobs: list[Job]) -> list[tuple[str, str]]:
-        """Return (code, level) pairs: the home region's languages, Bambara, French by literacy, abroad."""
+        """Return (code, level) pairs: the home region's languages, the lingua franca (Bambara, Wolof), French by literacy,
+        abroad."""
         dice, d = self.dice, self.d
         if dice.chance(0.03):
             return []
         spoken: dict[str, str] = {}
-        local = self.w.region_languages.get(region, ()) or ("bm",)
-        mother = local[0] if dice.chance(0.65) else dice.pick(local)
+        common = local().lingua_franca
+        here = self.w.region_languages.get(region, ()) or (common,)
+        mother = here[0] if dice.chance(0.65) else dice.pick(here)
         spoken[mother] = "native"
-        if "bm" not in spoken and "bm" in self.w.language_labels and dice.chance(0.85):
-            spoken["bm"] = dice.pick(("fluent", "fluent", "conversational", "basic"))
-        if len(local) > 1 and dice.chance(0.25):
-            spoken.setdefault(dice.pick(local), dice.pick(("conversational", "basic")))
+        if common not in spoken and common in self.w.language_labels and dice.chance(0.85):
+            spoken[common] = dice.pick(("fluent", "fluent", "conversational", "basic"))
+        if len(here) > 1 and dice.chance(0.25):
+            spoken.setdefault(dice.pick(here), dice.pick(("conversational", "basic")))
         french = self._french_level(int(d.literacy[i]), any(j.country == "FR" for j in jobs))
         if french:
             spoken["fr"] = french
@@ -894,7 +947,7 @@ class TraineeBuilder:
         former = "Ancienne" if self.d.gender[i] == 1 else "Ancien"
         if security:
             job = max(security, key=lambda j: j.years)
-            where, title, span = IN_COUNTRY.get(job.country or "", ""), lower_first(job.title), years_text(job.years)
+            where, title, span = local().in_country.get(job.country or "", ""), lower_first(job.title), years_text(job.years)
             total = years_text(sum(j.years for j in security))
             text = dice.pick(
                 (
@@ -904,7 +957,7 @@ class TraineeBuilder:
                 )
             )
         elif jobs:
-            where = IN_COUNTRY.get(jobs[0].country or "", "")
+            where = local().in_country.get(jobs[0].country or "", "")
             text = f"A travaillé comme {jobs[0].title} {where} avant de se former à la sécurité."
         else:
             text = dice.pick(NEWCOMER_SENTENCES).replace("Formé ", "Formée " if self.d.gender[i] == 1 else "Formé ")
@@ -926,7 +979,7 @@ class TraineeBuilder:
     def _mobility_sentence(self, i: int, region: str) -> str:
         mobility = MOBILITIES[self.d.mobility[i]]
         if mobility == "country":
-            return "Prêt à travailler partout au Mali."
+            return f"Prêt à travailler partout {local().in_country.get(active_country(), '')}."
         if mobility == "region":
             return f"Peut travailler dans toute la région de {region}."
         return f"Souhaite travailler à {self.w.towns[self.d.home[i]]} ou à côté."
@@ -1003,7 +1056,7 @@ def employer_names(dice: Dice, count: int) -> list[str]:
     """Return `count` distinct company names such as "Sahel Gardiennage SARL"."""
     names: list[str] = []
     while len(names) < count:
-        word, name, tail = dice.pick(EMPLOYER_WORDS), dice.pick(EMPLOYER_NAMES), dice.pick(EMPLOYER_TAILS)
+        word, name, tail = dice.pick(EMPLOYER_WORDS), dice.pick(local().employer_names), dice.pick(EMPLOYER_TAILS)
         candidate = f"{name} {word} {tail}" if dice.chance(0.6) else f"{word} {name} {tail}"
         if candidate in names:
             candidate = f"{candidate} {len(names) + 1}"
@@ -1022,7 +1075,8 @@ def salary(level: str, mining: bool, dice: Dice) -> int:
         low, high = 75_000, 100_000
     else:
         smig = get_taxonomy().minimum_wage_fcfa_month
-        bands = ((0.08, 35_000, smig - 1), (0.65, smig, 60_000), (0.92, 60_000, 80_000), (1.0, 80_000, 100_000))
+        scaled = [amount * smig // SCENARIO_MINIMUM_WAGE for amount in (35_000, 60_000, 80_000, 100_000)]
+        bands = ((0.08, scaled[0], smig - 1), (0.65, smig, scaled[1]), (0.92, scaled[1], scaled[2]), (1.0, scaled[2], scaled[3]))
         low, high = next((lo, hi) for cut, lo, hi in bands if u < cut)
     return max(low, int(low + dice.u() * (high - low)) // 2_500 * 2_500)
 
@@ -1165,9 +1219,9 @@ class VacancyBuilder:
         dice, asked = self.dice, {}
         if dice.chance(FRENCH_ASKED[level] + (0.3 if site.key in {"hotel", "embassy", "ngo"} else 0)):
             asked["fr"] = dice.weighted(FRENCH_LEVEL_ASKED[level])
-        local = self.w.region_languages.get(self.w.town_region[town], ())
-        if local and dice.chance(0.12 if local[0] == "bm" else 0.2):
-            asked.setdefault(local[0], "conversational")
+        regional = self.w.region_languages.get(self.w.town_region[town], ())
+        if regional and dice.chance(0.12 if regional[0] == local().lingua_franca else 0.2):
+            asked.setdefault(regional[0], "conversational")
         english = 0.25 if site.key in {"embassy", "ngo"} else 0.15 if site.key == "airport" else 0.04 * (level == "manager")
         if dice.chance(english):
             asked["en"] = "conversational" if level != "guard" else "basic"

@@ -1,7 +1,8 @@
-"""The project's taxonomy: certifications, skills, languages, regions and towns of Mali, and its minimum wage.
+"""The project's taxonomy: certifications, skills, languages, and the active country's regions, towns and minimum wage.
 
-Everything here is data read from ``matching/data/*.json``; the code holds no town names or
-certification lists. Load it once with :func:`get_taxonomy`.
+Everything here is data read from ``matching/data/*.json`` (shared by every country) and the country's pack
+(``matching/data/packs/<CODE>/``, see :mod:`matching.country`); the code holds no town names or certification
+lists. Load it once per country with :func:`get_taxonomy`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from matching.country import CountryPack, active_country, checked_country, get_pack, read_pack_file
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,6 @@ class Certification:
     en: str
     implies: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    valid_in_mali: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Language:
 
 @dataclass(frozen=True)
 class Region:
-    """An administrative region of Mali (or the District of Bamako)."""
+    """An administrative region of the country (or Mali's District of Bamako)."""
 
     name: str
     capital: str
@@ -79,8 +81,10 @@ class Taxonomy:
     languages: tuple[Language, ...]
     regions: tuple[Region, ...]
     towns: tuple[Town, ...]
-    #: Mali's minimum wage (SMIG), in FCFA per month.
+    #: The country's minimum wage a month, in its currency (XOF, written FCFA, for Mali and Senegal).
     minimum_wage_fcfa_month: int
+    #: The country pack these tables were read for.
+    pack: CountryPack | None = None
 
     def certification(self, code: str) -> Certification | None:
         """Return the certification with this canonical code, if it exists."""
@@ -146,15 +150,26 @@ def _rows(name: str, key: str) -> list[dict[str, Any]]:
     return [_public(r) for r in (data[key] if isinstance(data, dict) else data)]
 
 
+def get_taxonomy(country: str | None = None) -> Taxonomy:
+    """Return the taxonomy of a country (the active one by default): the shared tables and its pack's, read once."""
+    return _taxonomy(checked_country(country or active_country()))
+
+
+def _pack_languages(country: str) -> list[dict[str, Any]]:
+    """Return the languages a pack adds to the shared list (none when it has no languages.json)."""
+    data = read_pack_file(country, "languages.json")
+    return [_public(r) for r in (data["languages"] if isinstance(data, dict) else data or [])]
+
+
 @cache
-def get_taxonomy() -> Taxonomy:
-    """Load the taxonomy data files once and return them."""
-    gazetteer = _read("gazetteer.json")
+def _taxonomy(country: str) -> Taxonomy:
+    gazetteer, pack = read_pack_file(country, "gazetteer.json"), get_pack(country)
     return Taxonomy(
         certifications=tuple(Certification(**r) for r in _rows("certifications.json", "certifications")),
         skills=tuple(Skill(**r) for r in _rows("skills.json", "skills")),
-        languages=tuple(Language(**r) for r in _rows("languages.json", "languages")),
+        languages=tuple(Language(**r) for r in [*_rows("languages.json", "languages"), *_pack_languages(country)]),
         regions=tuple(Region(**_public(r)) for r in gazetteer["regions"]),
         towns=tuple(Town(**_public(r)) for r in gazetteer["towns"]),
-        minimum_wage_fcfa_month=int(_read("country.json")["minimum_wage_fcfa_month"]),
+        minimum_wage_fcfa_month=pack.minimum_wage_month,
+        pack=pack,
     )

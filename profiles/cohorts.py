@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from core import audit
 from core.clock import utcnow
 from core.problems import Problem, form_text, problems_from_errors
+from matching.country import active_country
 from matching.models import IsoDate
 from matching.normalise import fold
 from profiles import grades
@@ -65,7 +66,7 @@ class CohortFields(BaseModel):
 
     code: Annotated[str, Field(min_length=1, max_length=MAX_CODE)]
     name: Annotated[str | None, Field(max_length=200)] = None
-    country: Annotated[str, BeforeValidator(_upper)] = "ML"
+    country: Annotated[str, BeforeValidator(_upper)] = Field(default_factory=active_country)  # the installation's
     centre: Annotated[str | None, Field(max_length=200)] = None
     selection_start: IsoDate | None = None
     selection_end: IsoDate | None = None
@@ -124,7 +125,7 @@ Row = dict[str, str]
 class CohortForm:
     """The cohort form as typed: its fields, and its module rows (name, weight) with spare empty rows."""
 
-    text: dict[str, str] = field(default_factory=lambda: {"country": "ML"})
+    text: dict[str, str] = field(default_factory=lambda: {"country": active_country()})
     modules: list[Row] = field(default_factory=lambda: _with_spares([]))
 
     @classmethod
@@ -146,7 +147,7 @@ class CohortForm:
         """Return the cohort's fields as typed (an empty field is no value; numbers may have a decimal comma)."""
         data: dict[str, Any] = {name: value.strip() or None for name, value in self.text.items()}
         data["budget_eur"] = typed_number(self.text.get("budget_eur", ""))
-        data["country"] = data.get("country") or "ML"
+        data["country"] = data.get("country") or active_country()
         filled = [row for row in self.modules if any(v.strip() for v in row.values())]
         data["modules"] = [{"name": row["name"].strip() or None, "weight": typed_number(row["weight"])} for row in filled]
         return data

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.country import active_country
 from matching.models import Trainee
 from matching.taxonomy import get_taxonomy
 from profiles import indicators
@@ -155,7 +156,7 @@ def evaluate_scope(history: History, scope: Scope) -> Evaluation:
         groups=groups,
         days_to_placement=_day_bands(facts, people),
         wages=_wage_bands(indicators._at(p.salary, facts.first), placed, people),
-        minimum_wage=MINIMUM_WAGE_FCFA_MONTH["ML"],
+        minimum_wage=MINIMUM_WAGE_FCFA_MONTH[active_country()],
         reintegration=(scores := reintegration_by_dimension(followups, placements, scope.as_of))[0],
         reintegration_count=scores[1],
         costs=_costs(figures, cohorts or (), groups["cohort"], people),
@@ -274,7 +275,7 @@ def _day_bands(facts: Any, people: dict[str, list[int]]) -> list[Band]:
 
 
 def _wage_bands(first_salary: NDArray[np.int64], placed: NDArray[np.bool_], people: dict[str, list[int]]) -> list[Band]:
-    minimum = MINIMUM_WAGE_FCFA_MONTH["ML"]
+    minimum = MINIMUM_WAGE_FCFA_MONTH[active_country()]
     bands = []
     for low, high in WAGE_BANDS:
         inside = placed & (first_salary >= low * minimum)
@@ -329,9 +330,13 @@ def _folded(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)).strip()
 
 
-@cache
 def _regions() -> dict[str, str]:
-    towns = get_taxonomy().towns
+    return _regions_of(active_country())
+
+
+@cache
+def _regions_of(country: str) -> dict[str, str]:
+    towns = get_taxonomy(country).towns
     return {_folded(spelling): t.region for t in towns for spelling in (t.name, *t.variants)}
 
 

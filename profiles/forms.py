@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from core.problems import Problem, RecordCheck, form_text, problems_from_errors
+from matching.country import get_pack
 from matching.exchange import normalise_records
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import Vocabulary, get_vocabularies
@@ -198,7 +199,7 @@ def _refined(problem: Problem) -> Problem:
     if problem.code != "field_invalid":
         return problem
     if problem.field == "phone":
-        return replace(problem, code="invalid_phone")
+        return replace(problem, code="invalid_phone", values={"example": get_pack().phone.example})
     if problem.field in DATE_FIELDS:
         return replace(problem, code="field_date")
     if problem.field.endswith(".country"):

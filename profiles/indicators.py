@@ -19,8 +19,9 @@ Where the contract's text allows more than one reading, the most literal one is 
   which counts trainees without a cohort too.
 - `median_days_to_placement` needs the trainee's cohort record: a trainee without one (every trainee, when no
   cohorts file is given) is left out of it.
-- The minimum wage is known for Mali only (`MINIMUM_WAGE_FCFA_MONTH`): in a scope holding a placement of a
-  trainee whose cohort returns to another country, `placements_below_minimum_wage` is null (undefined).
+- The minimum wage is known for the countries with a pack only (`MINIMUM_WAGE_FCFA_MONTH`: Mali, Senegal): in a
+  scope holding a placement of a trainee whose cohort returns to another country, `placements_below_minimum_wage`
+  is null (undefined).
 - Kaplan–Meier: at an event duration t, first placements censored at exactly t are still at risk (n_t counts
   durations ≥ t); an event at exactly 365 days lowers the estimate ("lasts more than 365 days").
 - A departure after as_of is ignored with its reason; `training.completed` has no date and is used as given.
@@ -38,8 +39,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.country import available_countries, get_pack
 from matching.models import Trainee
-from matching.taxonomy import get_taxonomy
 from profiles.history import DEFAULT_COUNTRY, FOLLOW_UP_MONTHS, Cohort, FollowUp, Placement
 
 VERSION = 1
@@ -51,8 +52,9 @@ EMPLOYED = frozenset({"same_employer", "other_security_job", "other_job"})
 SCORE_MONTHS: tuple[int, ...] = (6, 12)
 #: A first placement "lasts" when it lasts more than this many days.
 RETENTION_DAYS = 365
-#: Monthly minimum wage by country (ISO 3166 alpha-2), in FCFA; Mali's SMIG is the employers' rule, not a copy.
-MINIMUM_WAGE_FCFA_MONTH: Mapping[str, int] = {"ML": get_taxonomy().minimum_wage_fcfa_month}
+#: Monthly minimum wage by country (ISO 3166 alpha-2), in FCFA: one per country pack (matching/data/packs/), the
+#: employers' rule, not a copy.
+MINIMUM_WAGE_FCFA_MONTH: Mapping[str, int] = {code: get_pack(code).minimum_wage_month for code in available_countries()}
 
 INDICATORS: tuple[str, ...] = (
     "trainees", "completed_training", "dropped_out", "placed", "placement_rate", "median_days_to_placement",

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from matching.country import use_country
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
@@ -133,6 +134,7 @@ class ResponseCookies(OnResponseStart):
 def create_app() -> FastAPI:
     """Build the application."""
     settings = get_settings()
+    use_country(settings.country)  # the towns, languages, minimum wage and phone numbering of every page and import
     # No /docs or /redoc: their pages load Swagger UI and ReDoc from a CDN, with inline script, which the
     # Content-Security-Policy forbids. The schema stays at /openapi.json for any OpenAPI viewer.
     app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,

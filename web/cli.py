@@ -62,9 +62,33 @@ class Size(StrEnum):
 TraineesArg = Annotated[Path, typer.Argument(help="Trainees file (.json or .csv, exchange format).")]
 VacanciesArg = Annotated[Path, typer.Argument(help="Vacancies file (.json or .csv, exchange format).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of reasons: fr or en.")]
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country", help="The country pack (ML Mali, SN Senegal): towns, languages, minimum wage, phones. Default: RDVM_COUNTRY."
+    ),
+]
 WeightsOpt = Annotated[
     Path | None, typer.Option("--weights", help="A weights file (rdvm learn --out) to score with instead of the defaults.")
 ]
+
+
+@app.callback()
+def installation_country() -> None:
+    """Every command works for the installation's country (RDVM_COUNTRY); some take --country to choose another."""
+    choose_country(None)
+
+
+def choose_country(code: str | None) -> None:
+    """Make the command work for this country (RDVM_COUNTRY when None); exit 2 naming the packs there are otherwise."""
+    from matching.country import UnknownCountry, use_country
+    from web.config import get_settings
+
+    try:
+        use_country(code or get_settings().country)
+    except (UnknownCountry, ValueError) as exc:
+        err.print(f"[bold red]error[/] --country: {escape(str(exc))}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def report_issues(issues: Iterable[Issue], *, warnings: bool = True) -> None:
@@ -139,8 +163,10 @@ def rank(
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
     weights: WeightsOpt = None,
+    country: CountryOpt = None,
 ) -> None:
     """Rank the trainees for every vacancy and print the ranking as JSON (FORMAT.md, rdvm-rank/2)."""
+    choose_country(country)
     from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
@@ -161,8 +187,10 @@ def gaps(
     as_json: Annotated[bool, typer.Option("--json", help="Print the gaps as JSON on standard output.")] = False,
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Print, for each certification, language level, licence and extra town, the trainees and open seats it would join."""
+    choose_country(country)
     from matching import gaps as training_gaps
     from matching.scoring import prepare
 
@@ -197,8 +225,10 @@ def fairness(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the audit as JSON on standard output.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Print each group's share of trainees, of eligible pairs and of top-list appearances (the four-fifths rule)."""
+    choose_country(country)
     from matching.fairness import audit
 
     t, v = load_pair(trainees, vacancies, quiet)
@@ -234,8 +264,10 @@ def plan(
     method: Annotated[Method, typer.Option("--method", help="optimal (maximum total score) or stable.")] = Method.optimal,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
     weights: WeightsOpt = None,
+    country: CountryOpt = None,
 ) -> None:
     """Assign trainees to vacancies' seats and print the plan as JSON."""
+    choose_country(country)
     from matching.assignment import SOLVERS, plan_problem
     from matching.scoring import prepare
 
@@ -270,8 +302,10 @@ def learn(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on standard output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the weights to use to this weights file (JSON).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Learn the score's component weights from outcomes (the files, or without files the database's placements)."""
+    choose_country(country)
     from core.clock import utcnow
     from matching import weights as weights_file
 
@@ -343,8 +377,10 @@ def validate(
     kind: Annotated[str | None, typer.Option("--kind", help="trainees or vacancies (guessed when absent).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the issues as JSON on standard output.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Check a file: print every error and warning; exit 1 when it has errors."""
+    choose_country(country)
     if kind not in (None, "trainees", "vacancies"):
         raise typer.BadParameter("must be trainees or vacancies", param_hint="--kind")
     if not file.exists():
@@ -371,8 +407,10 @@ def synth(
     trainees: Annotated[int, typer.Option("--trainees", min=1)] = 30,
     vacancies: Annotated[int, typer.Option("--vacancies", min=1)] = 8,
     seed: Annotated[int, typer.Option("--seed")] = 1,
+    country: CountryOpt = None,
 ) -> None:
     """Write realistic synthetic trainees and vacancies in the exchange format."""
+    choose_country(country)
     from matching import synth as synthetic
 
     t, v = synthetic.generate(trainees=trainees, vacancies=vacancies, seed=seed)
@@ -453,8 +491,10 @@ def show(
     top: Annotated[int, typer.Option("--top", "-k", min=1)] = 5,
     lang: LangOpt = Lang.fr,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Print the ranking of two exchange files as readable tables, one per vacancy, best candidates first."""
+    choose_country(country)
     from matching.ranking import rank
 
     t, v = load_pair(trainees, vacancies, quiet=quiet)
@@ -488,8 +528,10 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON on standard output.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Compute the programme's indicators from its history files, or from the database without files (INDICATORS.md)."""
+    choose_country(country)
     from profiles import indicators
 
     day = as_of.date() if as_of else datetime.now(UTC).date()
@@ -661,9 +703,11 @@ def import_(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
+    country: CountryOpt = None,
 ) -> None:
     """Create or update (by id) trainees, vacancies, cohorts, placements or follow-ups from a file, in one transaction:
     nothing is written on any error."""
+    choose_country(country)
     from employers.imports import import_text
 
     if consent and kind != Kind.trainees:
@@ -711,8 +755,10 @@ def exported_records(session: Session, kind: Kind) -> list[Any]:
 def export(
     kind: KindArg,
     file: Annotated[Path, typer.Argument(help="The file to write: .json or .csv (exchange format).")],
+    country: CountryOpt = None,
 ) -> None:
     """Write every trainee, vacancy, cohort, placement or follow-up of the database to a file (by id)."""
+    choose_country(country)
     try:
         exchange.detect_format(file)
     except exchange.ExchangeError as exc:
@@ -759,7 +805,7 @@ class AccountRole(StrEnum):
 @user_app.command("create")
 def user_create(
     role: Annotated[AccountRole, typer.Option("--role", help="admin, officer, employer, trainee, school or auditor.")],
-    login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone number (written +223…).")],
+    login: Annotated[str, typer.Option("--login", help="E-mail; for a trainee, the phone (+223… Mali, +221… Senegal).")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     employer_id: Annotated[int | None, typer.Option("--employer-id", help="The company (employer accounts).")] = None,
     trainee_code: Annotated[str | None, typer.Option("--trainee-code", help="The trainee's id (trainee accounts).")] = None,
@@ -1032,8 +1078,10 @@ def serve(
 @app.command()
 def demo(
     folder: Annotated[Path, typer.Option("--folder", help="Where to write the generated demo files.")] = Path("var/demo"),
+    country: CountryOpt = None,
 ) -> None:
     """Migrate, then seed a demo: companies, accounts, trainees and open vacancies; prints the demo sign-ins."""
+    choose_country(country)
     from employers.exceptions import EmployerError
     from profiles.exceptions import ProfileError
     from web import demo as demo_data
@@ -1049,6 +1097,8 @@ def demo(
     files = " and ".join(str(path) for path in result.files)
     err.print(f"wrote {files} ({len(result.warnings)} warning(s): values kept as written)", highlight=False, soft_wrap=True)
     show_demo(result)
+    if country and country.upper() != get_settings().country:
+        err.print(f"serve this demo with RDVM_COUNTRY={country.upper()} rdvm serve (its towns, SMIG and phones)", highlight=False)
 
 
 def show_demo(result: DemoResult) -> None:

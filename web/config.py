@@ -6,8 +6,10 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from matching.country import DEFAULT_COUNTRY, checked_country
 
 VAR = Path("var")
 
@@ -47,6 +49,16 @@ class Settings(BaseSettings):
         "colleague's invitation) start with it, never with the Host a request claims",
     )  # fmt: skip
     password_reset_minutes: int = Field(default=60, ge=5, description='minutes a "forgot my password" link stays usable')
+    country: str = Field(
+        default=DEFAULT_COUNTRY,
+        description="the country pack (matching/data/packs/<CODE>/) the installation works for: towns, languages, "
+        "minimum wage, currency and phone numbering; ML (Mali) or SN (Senegal)",
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return checked_country(value)
 
     def link(self, path: str) -> str:
         """Return the absolute address of a path of the application, for a link sent by e-mail."""

@@ -32,6 +32,7 @@ from employers import service as employers_service
 from employers.imports import import_text
 from employers.models import Employer, EmployerStatus, Offer, Vacancy, VacancyStatus
 from matching import exchange, synth
+from matching.country import active_country, get_pack
 from matching.exchange import Issue
 from profiles import cohorts as cohorts_service
 from profiles import history
@@ -95,6 +96,15 @@ COMPANIES = (
     DemoCompany("Kénédougou Sûreté SARL", "DEMO-AGR-003", "Kayes", "Fatoumata Diallo", "+22321523003",
                 "contact@kenedougou-surete.demo.ml", "kenedougou-demo-2026"),
 )  # fmt: skip
+#: Senegal's demo companies (`rdvm demo --country SN`): the same roles, in Dakar, Thiès and Saint-Louis.
+COMPANIES_SN = (
+    DemoCompany("Téranga Sécurité SA", "DEMO-SN-001", "Dakar", "Awa Ndiaye", "+221338210101",
+                "recrutement@teranga-securite.demo.sn", "teranga-demo-2026"),
+    DemoCompany("Cayor Gardiennage SARL", "DEMO-SN-002", "Thiès", "Modou Fall", "+221339510202",
+                "rh@cayor-gardiennage.demo.sn", "cayor-demo-2026"),
+    DemoCompany("Ndar Protection Services", "DEMO-SN-003", "Saint-Louis", "Khady Sow", "+221339610303",
+                "contact@ndar-protection.demo.sn", "ndar-demo-2026"),
+)  # fmt: skip
 STAFF = (
     SignIn(Role.admin, "admin@demo.rdvm.ml", "admin-demo-2026", "Administratrice (démo)"),
     SignIn(Role.officer, "agent@demo.rdvm.ml", "agent-demo-2026", "Agent de placement (démo)"),
@@ -104,6 +114,8 @@ STAFF = (
 TRAINEE_PINS = ("202601", "202602", "202603")
 #: The demo training centre and its trainers' account.
 CENTRE = "Centre de formation RDV Bamako (démo)"
+#: Each country's demo companies and training centre.
+BY_COUNTRY = {"ML": (COMPANIES, CENTRE), "SN": (COMPANIES_SN, "Centre de formation RDV Dakar (démo)")}
 SCHOOL = SignIn(Role.school, "ecole@demo.rdvm.ml", "ecole-demo-2026", "Formateurs du centre (démo)")
 #: The modules the generated trainees are graded in, and their weight in the overall grade.
 MODULE_WEIGHTS = {"secourisme": 2, "securite_incendie": 2, "droit": 1, "gestion_conflits": 1, "controle_acces": 1,
@@ -172,7 +184,7 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     trainees_file, vacancies_file = write_files(folder, starts)
     trainees, warnings = load(trainees_file, "trainees")
     vacancies, more_warnings = load(vacancies_file, "vacancies")
-    companies = [upsert_company(session=session, company=c) for c in COMPANIES]
+    companies = [upsert_company(session=session, company=c) for c in demo_companies()]
     centre_id = upsert_cohorts(session=session, starts=starts)  # first: the import weighs the grades with them
     result = DemoResult(
         trainees=profiles_service.import_trainees(session=session, records=trainees, consent=True),
@@ -193,6 +205,23 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     first_trainee = next(s for s in result.sign_ins if s.role == Role.trainee)
     offer_to_first_trainee(session=session, login=first_trainee.login, vacancy_codes=sorted(v.id for v in vacancies))
     return result
+
+
+def demo_companies() -> tuple[DemoCompany, ...]:
+    """Return the active country's demo companies (Mali's for a country without its own)."""
+    return BY_COUNTRY.get(active_country(), BY_COUNTRY["ML"])[0]
+
+
+def demo_centre() -> str:
+    """Return the name of the active country's demo training centre."""
+    return BY_COUNTRY.get(active_country(), BY_COUNTRY["ML"])[1]
+
+
+def local_salary(salary: int) -> int:
+    """Return a story's salary (written for Mali's SMIG) in proportion to the active country's minimum wage, to
+    the 500 below: the same story, one job below the minimum wage, in every country."""
+    pack = get_pack()
+    return salary * pack.minimum_wage_month // get_pack("ML").minimum_wage_month // 500 * 500
 
 
 def offer_to_first_trainee(*, session: Session, login: str, vacancy_codes: list[str]) -> Offer | None:
@@ -222,7 +251,7 @@ def write_files(folder: Path, starts: dict[str, date]) -> tuple[Path, Path]:
     cohorts (the previous one's departures and results in their records); return the JSON files."""
     trainees, vacancies = synth.generate(trainees=TRAINEES, vacancies=VACANCIES, seed=SEED)
     for i, vacancy in enumerate(vacancies):
-        vacancy["employer"] = COMPANIES[i % len(COMPANIES)].name
+        vacancy["employer"] = demo_companies()[i % len(demo_companies())].name
     previous, current = (cohort_code(starts[name]) for name in ("previous", "current"))
     end = training_end(starts["previous"])
     stories = dict(zip(story_codes(trainees), STORIES, strict=False))
@@ -266,10 +295,10 @@ def write_history(folder: Path, trainees: list[Any], starts: dict[str, date], to
 
 def demo_placement(code: str, trainee_id: str, job: Job, training_ended: date, today: date) -> history.Placement:
     """Return a demo job as a history placement (an end still to come is no end yet)."""
-    company = COMPANIES[job.company]
+    company = demo_companies()[job.company]
     ended = training_ended + timedelta(days=job.end) if job.end is not None else None
     data = {"id": code, "trainee_id": trainee_id, "employer": company.name, "level": job.level, "town": company.town,
-            "start_date": training_ended + timedelta(days=job.start), "salary_fcfa_month": job.salary,
+            "start_date": training_ended + timedelta(days=job.start), "salary_fcfa_month": local_salary(job.salary),
             "end_date": ended if ended and ended <= today else None,
             "end_reason": job.reason if ended and ended <= today else None}  # fmt: skip
     return history.Placement.model_validate(data)
@@ -338,14 +367,14 @@ def upsert_cohorts(*, session: Session, starts: dict[str, date]) -> int:
     modules = [{"name": name, "weight": weight} for name, weight in MODULE_WEIGHTS.items()]
     for name, start in starts.items():
         code = cohort_code(start)
-        data = {"code": code, "name": f"Promotion {code} (démo)", "centre": CENTRE, "modules": modules,
+        data = {"code": code, "name": f"Promotion {code} (démo)", "centre": demo_centre(), "modules": modules,
                 "budget_eur": BUDGETS_EUR[name], **cohort_dates(start)}  # fmt: skip
         found = cohorts_service.cohort_by_code(session=session, code=code)
         if found is None:
             cohorts_service.create_cohort(session=session, data=data)
         else:
             cohorts_service.update_cohort(session=session, cohort_id=found.id or 0, data=data)
-    return cohorts_service.centre_named(session=session, name=CENTRE).id or 0
+    return cohorts_service.centre_named(session=session, name=demo_centre()).id or 0
 
 
 def upsert_company(*, session: Session, company: DemoCompany) -> Employer:
@@ -375,7 +404,7 @@ def reopen(*, session: Session, codes: list[str]) -> None:
 def staff_accounts(*, session: Session, companies: list[Employer]) -> list[SignIn]:
     """Create or reset the administrator's, the officer's and each company's account."""
     sign_ins = list(STAFF)
-    for company, employer in zip(COMPANIES, companies, strict=True):
+    for company, employer in zip(demo_companies(), companies, strict=True):
         sign_ins.append(SignIn(Role.employer, company.login, company.password, company.name))
         account(session=session, sign_in=sign_ins[-1], name=company.contact_name, employer_id=employer.id)
     for sign_in in STAFF:

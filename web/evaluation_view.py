@@ -46,7 +46,7 @@ DEFINITIONS: dict[str, str] = {
     "retention_12m_km": N_("Estimation de Kaplan–Meier de la part des premiers emplois durant plus de 365 jours ; un emploi en cours est censuré à la date d'évaluation."),
     "remigrated": N_("Agents repartis : emploi terminé pour ré-émigration, suivi les disant à l'étranger, ou sortie du programme pour ré-émigration."),
     "mean_start_salary_fcfa": N_("Moyenne du salaire mensuel de départ des premiers emplois."),
-    "placements_below_minimum_wage": N_("Emplois commencés dont le salaire est strictement inférieur au SMIG (40 000 FCFA au Mali)."),
+    "placements_below_minimum_wage": N_("Emplois commencés dont le salaire est strictement inférieur au SMIG du pays où revient leur promotion."),
     "followups_due": N_("Couples (emploi, mois 1, 3, 6, 12) dont l'échéance est passée."),
     "followups_done": N_("Parmi eux, ceux ayant un suivi enregistré à la date d'évaluation ou avant."),
     "followups_reached": N_("Parmi eux, ceux où la personne a été jointe."),

@@ -10,7 +10,7 @@ from matching import components
 from matching.messages import label, number, say
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from matching.normalise import fold
-from matching.taxonomy import get_taxonomy
+from matching.taxonomy import Taxonomy, get_taxonomy
 from web.messages import MESSAGES, message
 
 
@@ -122,7 +122,9 @@ class Labels:
             "language_level": [(v, self.scale(v)) for v in LANGUAGE_LEVELS],
             "driving_licence": [(v, v) for v in LICENCE_CATEGORIES],
             "language": sorted(((x.code, self.language(x.code)) for x in taxonomy.languages), key=_by_name),
-            "certification": [(c.code, self.certification(c.code)) for c in taxonomy.certifications if c.valid_in_mali],
+            "certification": [
+                (c.code, self.certification(c.code)) for c in taxonomy.certifications if _recognised(taxonomy, c.code)
+            ],
             "skill": sorted(((s.code, self.skill(s.code)) for s in taxonomy.skills), key=_by_name),
             "town": sorted(((t.name, t.name) for t in taxonomy.towns), key=_by_name),
         }
@@ -140,3 +142,8 @@ def components_shown(vacancy: Vacancy) -> list[str]:
 
 def _by_name(option: tuple[str, str]) -> str:
     return fold(option[1])  # "Ségou" between "San" and "Sikasso", not after "Syama"
+
+
+def _recognised(taxonomy: Taxonomy, code: str) -> bool:
+    """Return whether the taxonomy's country recognises a certification (every one without a pack)."""
+    return taxonomy.pack is None or taxonomy.pack.recognises(code)

@@ -55,7 +55,7 @@ MESSAGES: dict[str, str] = {
     "unknown_language": N_("« {value} » ne correspond à aucune langue connue ; elle est gardée telle quelle."),
     "below_smig": N_("Ce salaire est inférieur au SMIG ({smig} FCFA par mois). L'offre reste possible ; vérifiez le montant."),
     "invalid_email": N_("Écrivez une adresse e-mail valable, par exemple nom@societe.ml."),
-    "invalid_phone": N_("Écrivez un numéro de téléphone valable, par exemple +223 76 00 00 00."),
+    "invalid_phone": N_("Écrivez un numéro de téléphone valable, par exemple {example}."),
     "licence_taken": N_("Une société a déjà demandé un accès avec ce numéro d'agrément."),
     "email_taken": N_("Un compte utilise déjà cette adresse e-mail."),
     "not_pending": N_("Cette demande a déjà été traitée."),

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from core import formats
-from employers.rules import SMIG_FCFA_MONTH
+from employers.rules import minimum_wage_month
+from matching.country import get_pack
 from web.csrf import CSRF_FIELD, csrf_token
 from web.i18n import plural_translator, translator
 from web.messages import MESSAGES
@@ -40,6 +41,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "day": lambda moment: formats.day(moment, lang),
         "when": lambda moment: formats.day_and_hour(moment, lang),
         "money": lambda amount: formats.money(amount, lang),
-        "smig": SMIG_FCFA_MONTH,  # the minimum wage, said wherever a salary is set for a decision
+        "smig": minimum_wage_month(),  # the minimum wage, said wherever a salary is set for a decision
+        "pack": get_pack(),  # the country: its phone example, its name
     }
     return templates.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)

@@ -37,7 +37,7 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from employers.rules import SMIG_FCFA_MONTH
+from employers.rules import minimum_wage_month
 from tests.employers.factories import account, offer_in, placement_row, profile, stored_vacancy
 from tests.factories import vacancy as exchange_vacancy
 from tests.web.factories import employer, user
@@ -148,7 +148,7 @@ class TestCreateVacancy:
     def test_a_salary_below_the_smig_is_a_warning(self, session: Session) -> None:
         company = employer(session)
         saved = employers_service.create_vacancy(
-            session=session, employer_id=company.id or 0, data=fields(salary_fcfa_month=SMIG_FCFA_MONTH - 5000)
+            session=session, employer_id=company.id or 0, data=fields(salary_fcfa_month=minimum_wage_month() - 5000)
         )
         assert [(w.field, w.code, w.severity) for w in employers_service.warnings_of(saved)] == [
             ("salary_fcfa_month", "below_smig", "warning")

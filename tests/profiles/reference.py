@@ -18,7 +18,7 @@ from profiles.history import Cohort, FollowUp, Placement
 from tests.profiles.factories import Records
 
 EMPLOYED = {"same_employer", "other_security_job", "other_job"}
-MINIMUM_WAGE = {"ML": 40_000}
+MINIMUM_WAGE = {"ML": 40_000, "SN": 64_223}  # the packs' SMIG (Senegal: décret n° 2023-1710)
 
 
 def plus_months(day: date, months: int) -> date:
@@ -159,7 +159,7 @@ def random_history(draw: st.DrawFn) -> tuple[Records, date]:
     cohorts = [
         Cohort(
             id=f"C{j}",
-            country=draw(st.sampled_from(("ML", "ML", "ML", "SN"))),
+            country=draw(st.sampled_from(("ML", "ML", "ML", "SN", "GN"))),
             training_end=draw(st.none() | st.dates(START - timedelta(days=60), START + timedelta(days=60))),
             budget_eur=draw(st.none() | st.integers(0, 50_000).map(float)),
         )

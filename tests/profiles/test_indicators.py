@@ -266,15 +266,28 @@ class TestRules:
 
     def test_minimum_wage_of_a_country_without_a_figure_is_undefined(self) -> None:
         records = Records(
-            [trainee("T1", "C-SN"), trainee("T2", "C-ML")],
+            [trainee("T1", "C-GN"), trainee("T2", "C-ML")],
             [placement(f"P{i}", f"T{i}", "2026-01-01", salary_fcfa_month=30_000) for i in (1, 2)],
+            [],
+            [cohort("C-GN", country="GN"), cohort("C-ML")],
+        )
+        document = figures(records, "2026-02-01")
+        assert document["overall"]["placements_below_minimum_wage"] is None
+        assert document["cohorts"]["C-GN"]["placements_below_minimum_wage"] is None
+        assert document["cohorts"]["C-ML"]["placements_below_minimum_wage"] == 1
+
+    def test_each_cohort_is_held_to_its_own_country_s_minimum_wage(self) -> None:
+        # 50,000 FCFA is above Mali's SMIG (40,000) and below Senegal's (64,223): the country pack's figure counts.
+        records = Records(
+            [trainee("T1", "C-SN"), trainee("T2", "C-ML")],
+            [placement(f"P{i}", f"T{i}", "2026-01-01", salary_fcfa_month=50_000) for i in (1, 2)],
             [],
             [cohort("C-SN", country="SN"), cohort("C-ML")],
         )
         document = figures(records, "2026-02-01")
-        assert document["overall"]["placements_below_minimum_wage"] is None
-        assert document["cohorts"]["C-SN"]["placements_below_minimum_wage"] is None
-        assert document["cohorts"]["C-ML"]["placements_below_minimum_wage"] == 1
+        assert document["cohorts"]["C-SN"]["placements_below_minimum_wage"] == 1
+        assert document["cohorts"]["C-ML"]["placements_below_minimum_wage"] == 0
+        assert document["overall"]["placements_below_minimum_wage"] == 1
 
     def test_scores_need_all_three_dimensions_and_a_reached_person(self) -> None:
         records = Records(

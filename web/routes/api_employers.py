@@ -86,7 +86,9 @@ class EmployerApplicationCreate(BaseModel):
     town: SkipValidation[str] = Field(default="", description="The town of its head office.")
     contact_name: SkipValidation[str] = Field(default="", description="The person who applies; the account is in their name.")
     phone: SkipValidation[str] = Field(
-        default="", description="A Malian number, written +223 and 8 digits (other forms are normalised)."
+        default="",
+        description="A phone number of the installation's country (RDVM_COUNTRY): +223 and 8 digits in Mali, +221 "
+        "and 9 in Senegal (other forms are normalised).",
     )
     email: SkipValidation[str] = Field(default="", description="The contact's e-mail: the account's login.")
     password: SkipValidation[str] = Field(
@@ -137,7 +139,7 @@ class VacancyBase(BaseModel):
     title: SkipValidation[str | None] = Field(default=None, description="e.g. « Agent de sécurité — site minier ».")
     level: SkipValidation[str | None] = _choice(LEVELS, "guard, supervisor or manager.")
     town: SkipValidation[str | None] = Field(
-        default=None, description="Where the work is: a town of Mali (matched to the gazetteer)."
+        default=None, description="Where the work is: a town of the installation's country (matched to its gazetteer)."
     )
     seats: SkipValidation[int | None] = Field(default=None, description="How many people are hired (1 or more; 1 by default).")
     required_certifications: SkipValidation[list[str] | None] = Field(

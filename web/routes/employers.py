@@ -30,7 +30,7 @@ from employers.exceptions import (
     VacancyFull,
 )
 from employers.models import Offer, Placement, Vacancy
-from employers.rules import SMIG_FCFA_MONTH
+from employers.rules import minimum_wage_month
 from employers.validation import APPLICATION_FIELDS
 from profiles import service as profiles_service
 from web import privacy
@@ -199,7 +199,7 @@ def form_page(
     warnings = field_messages(employers_service.warnings_of(vacancy) if vacancy and not errors else [], lang, top_level=True)
     labels = Labels(lang)
     context = {"form": form, "vacancy": vacancy, "errors": errors, "warnings": warnings, "labels": labels,
-               "choices": labels.choices(), "smig": SMIG_FCFA_MONTH}  # fmt: skip
+               "choices": labels.choices(), "smig": minimum_wage_month()}  # fmt: skip
     return render(request, "employers/vacancy_form.html", context, status)
 
 

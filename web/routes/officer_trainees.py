@@ -76,7 +76,7 @@ BODY_LIMITS = {f"{IMPORT_PREFIX}/preview": MAX_UPLOAD_BYTES + 64 * 1024, f"{IMPO
 
 
 GENDERS = (("F", N_("Femme")), ("M", N_("Homme")))
-MOBILITY_NAMES = {"town": N_("Sa ville et 30 km autour"), "region": N_("Toute sa région"), "country": N_("Tout le Mali")}
+MOBILITY_NAMES = {"town": N_("Sa ville et 30 km autour"), "region": N_("Toute sa région"), "country": N_("Tout le pays")}
 EDUCATION_NAMES = {"none": N_("Aucune"), "primary": N_("Primaire"), "lower_secondary": N_("Collège"),
                    "upper_secondary": N_("Lycée"), "higher": N_("Supérieur")}  # fmt: skip
 SECTOR_NAMES = {"security": N_("Sécurité"), "other": N_("Autre secteur")}
