@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from core import audit
 from core.clock import utcnow
 from employers import history_store
 from profiles.evaluation import Scope, evaluate_scope
@@ -81,7 +82,7 @@ def test_cells_that_look_like_formulas_are_neutralised() -> None:
 
 def test_people_behind_a_figure(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
     expected = evaluate_scope(history_store.stored_history(session=session), Scope(as_of=utcnow().date()))
-    placed = [expected.trainees[r].id for r in expected.people["placed"]]
+    placed = [expected.codes[r] for r in expected.people["placed"]]
     names = {p.code: p.full_name for p in session.exec(select(TraineeProfile))}
     page = signed_in(new_client, staff("officer")).get("/evaluation/people?figure=placed")
     assert placed and all(code in page.text and names[code] in page.text for code in placed)
@@ -148,3 +149,19 @@ def test_the_auditor_cannot_find_a_trainee_by_name_in_the_audit_trail(
     assert profile.code in officer.get("/officer/audit", params={"trainee": surname}).text
     assert profile.code not in auditor.get("/officer/audit", params={"trainee": surname}).text
     assert profile.code in auditor.get("/officer/audit", params={"trainee": profile.code}).text
+
+
+def test_a_change_to_the_history_shows_on_the_next_page(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
+    """The application keeps the evaluation it computed while the history does not change, and only that long."""
+    client = signed_in(new_client, staff("officer"))
+    funnel = "/evaluation/export/funnel.csv"
+    before = list(csv.reader(io.StringIO(client.get(funnel).text)))[-1]
+    assert list(csv.reader(io.StringIO(client.get(funnel).text)))[-1] == before  # the same, from the cache
+    trainee = session.exec(select(TraineeProfile).where(col(TraineeProfile.dropped_out_on).is_(None))).first()
+    assert trainee is not None
+    trainee.dropped_out_on, trainee.dropout_reason = utcnow().date(), "health"  # an edit: no row added or removed
+    session.add(trainee)
+    audit.record(session, actor_id=None, entity="trainee", entity_id=trainee.id, action="leave", trainee_id=trainee.id)
+    session.commit()
+    after = list(csv.reader(io.StringIO(client.get(funnel).text)))[-1]
+    assert int(after[-2]) == int(before[-2]) + 1  # dropped out
