@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session, col, select
@@ -17,11 +19,10 @@ from employers import history_store
 from profiles.evaluation import Scope, evaluate_scope
 from profiles.models import TraineeProfile
 from tests.web.conftest import Client
+from tests.web.test_access_matrix import EXPECTED, application_routes
 from web import demo
-from web.evaluation_view import Table, safe_cell, to_csv
-
-PAGES = ["/evaluation", "/evaluation/funders", "/evaluation/export.xlsx", "/evaluation/charts/funnel.svg",
-         "/evaluation/charts/retention.svg", "/evaluation/charts/employment.svg", "/evaluation/report.pdf"]  # fmt: skip
+from web.evaluation_view import CHARTS, Table, safe_cell, tables, to_csv
+from web.i18n import translator
 
 
 @pytest.fixture
@@ -88,16 +89,31 @@ def test_people_behind_a_figure(seeded: demo.DemoResult, session: Session, new_c
     assert placed and all(code in page.text and names[code] in page.text for code in placed)
 
 
-def test_the_auditor_sees_no_name_or_phone(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
-    history = history_store.stored_history(session=session)
+def auditor_urls(seeded: demo.DemoResult, session: Session, app: FastAPI) -> list[str]:
+    """Return every page and export an auditor may reach (the access matrix's GET routes open to the auditor), each
+    chart, table and figure's people list filled in."""
+    ev = evaluate_scope(history_store.stored_columns(session=session).columns, Scope(as_of=utcnow().date()))
+    fill = {"{name}": list(CHARTS), "{table}": [t.id for t in tables(ev, translator("fr"))]}
+    urls = []
+    for method, path in application_routes(app):
+        if method != "GET" or EXPECTED[(method, path)]["auditor"] != "ok":
+            continue
+        holes = [hole for hole in fill if hole in path]
+        urls += [path.replace(holes[0], v) for v in fill[holes[0]]] if holes else [path]
+    urls += [f"/evaluation/people?figure={figure}" for figure in ev.people]
+    return urls + ["/officer/audit?page=2", "/officer/views?trainee=" + ev.codes[0], "/fairness?by=age_band"]
+
+
+def test_no_page_or_export_an_auditor_reaches_shows_a_name_or_phone(
+    seeded: demo.DemoResult, session: Session, new_client: object, app: FastAPI
+) -> None:
     profiles = session.exec(select(TraineeProfile)).all()
     secrets = [p.full_name for p in profiles] + [p.phone for p in profiles if p.phone]
     secrets += [p.birth_date.isoformat() for p in profiles if p.birth_date]
+    officer = signed_in(new_client, staff("officer"))
+    assert officer.get(f"/officer/trainees/{profiles[0].id}").status_code == 200  # a view the log then shows
     client = signed_in(new_client, staff("auditor"))
-    figures = ["trainees", "placed", "employed_at_12m", "remigrated", "placed@cohort:" + history.trainees[0].training.cohort]  # type: ignore[union-attr]
-    urls = PAGES + [f"/evaluation/people?figure={f}" for f in figures] + ["/officer/audit", "/officer/audit?page=2"]
-    urls += [f"/evaluation/export/{t}.csv" for t in ("indicators", "funnel", "retention", "employment_by_employer", "costs")]
-    for url in urls:
+    for url in auditor_urls(seeded, session, app):
         response = client.get(url)
         assert response.status_code == 200, url
         body = (
@@ -109,7 +125,24 @@ def test_the_auditor_sees_no_name_or_phone(seeded: demo.DemoResult, session: Ses
         )
         leaked = [s for s in secrets if s in body]
         assert not leaked, f"{url} shows {leaked[:3]}"
-    assert history.trainees[0].id in client.get("/evaluation/people?figure=trainees").text  # the code is shown
+    assert profiles[0].code in client.get("/evaluation/people?figure=trainees").text  # the code is shown
+    log = client.get("/officer/views").text
+    assert profiles[0].code in log and "Fiche de l&#39;agent" in log
+
+
+def test_the_auditors_menu_lists_only_what_an_auditor_reaches(seeded: demo.DemoResult, new_client: object, app: FastAPI) -> None:
+    client = signed_in(new_client, staff("auditor"))
+    for page in ("/evaluation", "/fairness", "/officer/audit", "/officer/views", "/evaluation/funders"):
+        nav = client.get(page).text.split("<nav", 1)[1].split("</nav>", 1)[0]
+        links = re.findall(r'href="([^"?]+)', nav)
+        assert {"/evaluation", "/fairness", "/officer/audit", "/officer/views", "/evaluation/export.xlsx"} <= set(links), page
+        reached = {link: client.get(link, follow_redirects=False).status_code for link in links}
+        assert all(status == 200 for status in reached.values()), (page, reached)
+
+
+def test_the_audit_page_verifies_the_chain(seeded: demo.DemoResult, new_client: object) -> None:
+    page = signed_in(new_client, staff("auditor")).get("/officer/audit").text
+    assert 'id="chain"' in page and "Chaîne vérifiée" in page
 
 
 def _pdf_text(content: bytes) -> str:

@@ -20,6 +20,7 @@ from web.deps import EvaluatorUser, Lang
 from web.errors import DomainRoute
 from web.evaluation_cache import EvaluationCache
 from web.i18n import translator
+from web.labels import Labels
 from web.pages import render
 
 router = APIRouter(route_class=DomainRoute)
@@ -50,7 +51,7 @@ def _context(ev: Evaluation, lang: str, user: User) -> dict[str, Any]:
     _ = translator(lang)
     query = {"as_of": ev.scope.as_of.isoformat(), "cohort": ev.scope.cohort or "", "country": ev.scope.country or ""}
     return {"ev": ev, "tables": view.tables(ev, _), "query": query, "auditor": user.role == Role.auditor,
-            "definitions": view.DEFINITIONS, "names": view.FIGURE_NAMES, "shares": view.SHARES,
+            "definitions": view.DEFINITIONS, "names": view.FIGURE_NAMES, "shares": view.SHARES, "labels": Labels(lang),
             "funders": view.funder_rows(ev, _)}  # fmt: skip
 
 
