@@ -12,7 +12,6 @@ neither is chosen. Groupings use each trainee's first placement (its level, empl
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -232,15 +231,10 @@ def _group_keys(history: HistoryColumns, first: Ints, source: Ints) -> dict[str,
 
 
 def _groups(kind: str, keys: Sequence[str | None], facts: Any, people: dict[str, list[int]]) -> list[Group]:
-    members: dict[str, list[int]] = defaultdict(list)
-    for row, key in enumerate(keys):
-        if key is not None:
-            members[key].append(row)
     groups = []
-    for key in sorted(members, key=lambda k: (k == UNKNOWN, k.casefold())):
-        rows = np.array(members[key], dtype=np.int64)
+    for key, rows in sorted(_members(keys).items(), key=lambda item: (item[0] == UNKNOWN, item[0].casefold())):
         group = Group(key=key, placed=len(rows), employed={}, base={})
-        people[f"placed@{kind}:{key}"] = members[key]
+        people[f"placed@{kind}:{key}"] = rows.tolist()
         for months in EMPLOYMENT_MONTHS:
             observable, employed = facts.observable[months][rows], facts.employed[months][rows]
             group.base[months], group.employed[months] = int(observable.sum()), int(employed.sum())
@@ -248,6 +242,18 @@ def _groups(kind: str, keys: Sequence[str | None], facts: Any, people: dict[str,
             people[f"employed_at_{months}m_base@{kind}:{key}"] = rows[observable].tolist()
         groups.append(group)
     return groups
+
+
+def _members(keys: Sequence[str | None]) -> dict[str, Ints]:
+    """Return the rows of each group (None: in none), in row order: one sort, not one pass per group."""
+    keyed = np.array(keys, dtype=object)
+    rows = np.flatnonzero(keyed != None)  # noqa: E711  (elementwise)
+    if not len(rows):
+        return {}
+    names, inverse = np.unique(keyed[rows], return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(names) + 1))
+    return {str(name): rows[order[bounds[j] : bounds[j + 1]]] for j, name in enumerate(names.tolist())}
 
 
 def kaplan_meier_curve(durations: NDArray[np.int64], events: NDArray[np.bool_], *, until: int = RETENTION_DAYS) -> KaplanMeier:

@@ -6,6 +6,7 @@ the PDF's pages are rendered to PNG (pypdfium2) beside them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_the_officer_reads_the_evaluation_and_its_pdf(seeded: list[str], live_se
         page.get_by_role("link", name="Classeur Excel (toutes les tables)").click(timeout=120_000)
     from openpyxl import load_workbook
 
-    book = load_workbook(download.value.path())
+    book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))  # its temporary name has no extension
     indicators = {row[0]: row[1] for row in book["indicators"].iter_rows(min_row=2, values_only=True)}
     assert indicators["Placés"] == int(placed)  # a number, not text, and the page's
 
