@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Integer, String, column, func, table
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
@@ -34,12 +35,12 @@ from employers.models import (
     VacancyStatus,
 )
 from matching.normalise import fold
-from profiles.models import TraineeProfile
+from profiles.models import ProfileView, TraineeProfile
 
 T = TypeVar("T")
 
 #: The accounts' table, for their names (web.auth owns the model; the domain reads two columns).
-USERS = table("user", column("id", Integer), column("full_name", String))
+USERS = table("user", column("id", Integer), column("full_name", String), column("role", String))
 
 #: Rows each dashboard list shows before "see all".
 LIST_LIMIT = 20
@@ -361,6 +362,50 @@ def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     return {int(i): str(n) for i, n in session.execute(select(USERS.c.id, USERS.c.full_name).where(USERS.c.id.in_(wanted)))}
+
+
+@dataclass(frozen=True)
+class ViewLine:
+    """One opening of a trainee's personal data: when, by which account (its role, and its name unless pseudonymised),
+    for which company, whose data (the trainee's code) and which page."""
+
+    at: datetime
+    viewer_id: int | None
+    viewer_role: str | None
+    viewer_name: str | None
+    company: str | None
+    trainee_code: str
+    page: str
+
+
+def view_log(
+    *, session: Session, trainee: str = "", page: int = 1, per_page: int = PER_PAGE, by_name: bool = True
+) -> Page[ViewLine]:
+    """Return one page of the view log (who opened whose personal data), newest first, narrowed to a trainee.
+
+    Without `by_name` (the auditor's reading) no name shows, of the viewer or the trainee, and a trainee is found by
+    code only: the auditor sees the account's number and role, the company, the trainee's code and the page.
+    """
+    query = (
+        sa_select(ProfileView, col(TraineeProfile.code), USERS.c.role, USERS.c.full_name, col(Employer.name))
+        .join(TraineeProfile, col(TraineeProfile.id) == ProfileView.trainee_id)
+        .outerjoin(USERS, USERS.c.id == ProfileView.viewer_id)
+        .outerjoin(Employer, col(Employer.id) == ProfileView.employer_id)
+    )
+    if trainee:
+        trainees = session.exec(select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name)).all()
+        known = trainees if by_name else [(i, code, "") for i, code, _name in trainees]
+        query = query.where(col(ProfileView.trainee_id).in_(matching_ids(known, trainee)))
+    total = _count(session, query)
+    number = _page_number(page, total, per_page)
+    ordered = (
+        query.order_by(col(ProfileView.at).desc(), col(ProfileView.id).desc()).limit(per_page).offset((number - 1) * per_page)
+    )
+    rows = tuple(
+        ViewLine(view.at, view.viewer_id, role, name if by_name else None, company, code, view.page)
+        for view, code, role, name, company in session.execute(ordered)
+    )
+    return Page(rows, total, number, per_page)
 
 
 def _page_number(page: int, total: int, per_page: int) -> int:

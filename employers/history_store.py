@@ -21,19 +21,34 @@ from enum import StrEnum
 from itertools import repeat
 from typing import Any
 
+import numpy as np
+from sqlalchemy import Date, Integer, func, type_coerce
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.sqltypes import NullType
 from sqlmodel import Session, col, select
 
+from core.audit import AuditEvent
 from core.clock import utcnow
 from employers.models import Employer, EmployerStatus, Employment, EndReason, FollowUp, Placement, Vacancy
 from matching import exchange
-from matching.exchange import Issue, Parsed, RawRecord
+from matching.exchange import Issue, Parsed, RawRecord, WithIssues
 from matching.models import Trainee, Training
 from matching.normalise import fold
 from profiles import cohorts as cohorts_service
 from profiles import history
 from profiles import service as profiles_service
 from profiles.history import HistoryKind
+from profiles.history_columns import (
+    NEVER,
+    FollowUpColumns,
+    HistoryColumns,
+    Objects,
+    PlacementColumns,
+    TraineeColumns,
+    has_problems,
+)
 from profiles.models import Cohort, TraineeProfile
 
 #: How the database is named in issues ("no trainee of the database has the id …").
@@ -104,6 +119,154 @@ def stored_history(*, session: Session) -> history.History:
         followups=stored_records(session=session, kind="followups"),
         cohorts=stored_records(session=session, kind="cohorts"),
     )
+
+
+@dataclass
+class StoredColumns(WithIssues):
+    """The database's history as columns (`profiles.history_columns`), with the issues `stored_history` would report."""
+
+    columns: HistoryColumns
+    issues: list[Issue]
+
+
+def stored_columns(*, session: Session) -> StoredColumns:
+    """Return the database's history as columns: one SELECT per table, no record object per row.
+
+    The columns are screened whole (`has_problems`); only when the screen finds something is the history read
+    record by record (`stored_history`) to name each problem as a file's would be named.
+    """
+    cohorts = stored_records(session=session, kind="cohorts")
+    trainees, trainee_codes = _trainee_columns(session)
+    placements, placement_codes = _placement_columns(session, trainee_codes)
+    columns = HistoryColumns(trainees, placements, _follow_up_columns(session, placement_codes), cohorts.records)
+    if cohorts.ok and not has_problems(columns):
+        return StoredColumns(columns, list(cohorts.issues))
+    return StoredColumns(columns, stored_history(session=session).issues)
+
+
+def _trainee_columns(session: Session) -> tuple[TraineeColumns, Objects]:
+    """Return the trainees as columns (by code), and their codes by their row ids."""
+    training = col(TraineeProfile.training)
+    query = sa_select(
+        col(TraineeProfile.id), col(TraineeProfile.code), training["cohort"].as_string(),
+        _raw(training["completed"].as_boolean()), _day_number(col(TraineeProfile.dropped_out_on)),
+        _raw(col(TraineeProfile.dropout_reason)),
+    ).order_by(col(TraineeProfile.code))  # fmt: skip
+    table = _table(session, query, 6)
+    completed = table[:, 3]
+    columns = TraineeColumns(
+        ids=table[:, 1].tolist(),
+        cohort=table[:, 2].tolist(),
+        completed=np.asarray(completed == True, dtype=bool),  # noqa: E712  (elementwise; 1 on SQLite)
+        dropped_on=table[:, 4].astype(np.int64),
+        dropout_reason=table[:, 5],
+    )
+    return columns, _by_id(table)
+
+
+def _placement_columns(session: Session, trainee_codes: Objects) -> tuple[PlacementColumns, Objects]:
+    """Return the placements as columns (by code), and their codes by their row ids."""
+    names = ("id", "code", "trainee_id", "employer_name", "level", "town", "start_date", "end_date", "end_reason",
+             "salary_fcfa_month")  # fmt: skip
+    query = sa_select(*(_read(Placement, name) for name in names)).order_by(col(Placement.code))
+    table = _table(session, query, len(names))
+    columns = PlacementColumns(
+        ids=table[:, 1].tolist(),
+        trainee=trainee_codes[table[:, 2].astype(np.int64)].tolist(),
+        start=table[:, 6].astype(np.int64),
+        end=table[:, 7].astype(np.int64),
+        end_reason=table[:, 8],
+        salary=table[:, 9].astype(np.int64),
+        employer=table[:, 3].tolist(),
+        level=[str(level).lower() for level in table[:, 4].tolist()],
+        town=table[:, 5].tolist(),
+    )
+    return columns, _by_id(table)
+
+
+def _follow_up_columns(session: Session, placement_codes: Objects) -> FollowUpColumns:
+    names = ("placement_id", "month", "done_on", "reached", "employment", "economic", "social", "psychosocial")
+    table = _table(session, sa_select(*(_read(FollowUp, name) for name in names)), len(names))
+    return FollowUpColumns(
+        placement=placement_codes[table[:, 0].astype(np.int64)].tolist(),
+        month=table[:, 1].astype(np.int64),
+        done_on=table[:, 2].astype(np.int64),
+        reached=table[:, 3].astype(bool),
+        employment=table[:, 4],
+        economic=table[:, 5].astype(np.float64),
+        social=table[:, 6].astype(np.float64),
+        psychosocial=table[:, 7].astype(np.float64),
+    )
+
+
+def _raw(column: Any) -> Any:
+    """Return a column read as the driver gives it (no per-value conversion: dates as ISO text on SQLite, enums as text)."""
+    return type_coerce(column, NullType())
+
+
+def _table(session: Session, query: Any, width: int) -> Objects:
+    """Return a query's rows as a two-dimensional array of the driver's values, read without a result object per row."""
+    session.flush()  # the ORM's autoflush, which a statement on the connection skips
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()  # the driver's own rows (tuples)
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    table = np.empty((len(rows), width), dtype=object)
+    if rows:
+        table[:] = rows
+    return table
+
+
+def _by_id(table: Objects) -> Objects:
+    """Return the codes (second column) of a table's rows by their ids (first column): codes[id] is a row's code."""
+    ids = table[:, 0].astype(np.int64)
+    codes = np.empty(int(ids.max()) + 1 if len(ids) else 0, dtype=object)
+    codes[ids] = table[:, 1]
+    return codes
+
+
+def _read(table: Any, name: str) -> Any:
+    """Return a column to read as the driver gives it, a date as its day number."""
+    column = col(getattr(table, name))
+    return _day_number(column) if isinstance(table.__table__.c[name].type, Date) else _raw(column)
+
+
+def _day_number(column: Any) -> Any:
+    """Return a date column read as days since 1970-01-01 (NEVER when null), computed by the database."""
+    return func.coalesce(type_coerce(_DayNumber(column), Integer), int(NEVER))
+
+
+class _DayNumber(FunctionElement[int]):
+    """Days since 1970-01-01 of a date, in each database's own words."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_DayNumber, "sqlite")
+def _day_number_sqlite(element: _DayNumber, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
+
+
+@compiles(_DayNumber)
+def _day_number_other(element: _DayNumber, compiler: Any, **kw: Any) -> str:
+    return f"(({compiler.process(element.clauses, **kw)}) - DATE '1970-01-01')"
+
+
+def data_version(*, session: Session) -> tuple[int, ...]:
+    """Return what changes whenever the history does: the audit trail's last event (every change writes one) and
+    each history table's row count and last id (rows written without an event, e.g. by a bulk load)."""
+    tables = (TraineeProfile, Cohort, Placement, FollowUp)
+    parts = [sa_select(func.max(col(AuditEvent.id))).scalar_subquery()]
+    for table in tables:
+        rows, last = sa_select(func.count()).select_from(table), sa_select(func.max(col(table.id)))
+        parts += [rows.scalar_subquery(), last.scalar_subquery()]
+    row = session.execute(sa_select(*parts)).one()
+    return tuple(int(v or 0) for v in row)
 
 
 def _as_parsed(rows: Iterable[tuple[str, dict[str, Any]]], model: type[Any]) -> Parsed[Any]:

@@ -12,8 +12,7 @@ neither is chosen. Groupings use each trainee's first placement (its level, empl
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -26,7 +25,8 @@ from matching.country import active_country
 from matching.models import Trainee
 from matching.taxonomy import get_taxonomy
 from profiles import indicators
-from profiles.history import Cohort, FollowUp, History, Placement
+from profiles.history import Cohort, History
+from profiles.history_columns import Bools, HistoryColumns, Ints, from_records, keep_trainees
 from profiles.indicators import EMPLOYMENT_MONTHS, MINIMUM_WAGE_FCFA_MONTH, RETENTION_DAYS, SCORE_MONTHS
 
 #: The days under the Kaplan–Meier curve at which the number still at risk is shown.
@@ -100,7 +100,7 @@ class Evaluation:
     """Everything the evaluation pages show for one scope."""
 
     scope: Scope
-    trainees: list[Trainee]
+    codes: list[str]  # the scope's trainees' codes, one per row
     cohorts: list[Cohort]
     figures: dict[str, Any]  # the `rdvm evaluate` document of the scope's history
     funnel: list[dict[str, Any]]  # one row per cohort in scope, then "overall"
@@ -112,43 +112,42 @@ class Evaluation:
     reintegration: dict[int, dict[str, float | None]]  # month → dimension (and "overall") → mean score
     reintegration_count: dict[int, int]
     costs: list[dict[str, Any]]  # per cohort: budget, jobs at 12 months, cost per job
-    people: dict[str, list[int]]  # figure (or "figure@kind:group") → rows of `trainees`
+    people: dict[str, list[int]]  # figure (or "figure@kind:group") → rows of `codes`
 
 
 # ---------------------------------------------------------------- scope
 
 
-def in_scope(history: History, scope: Scope) -> tuple[list[Trainee], list[Cohort] | None]:
-    """Return the trainees and cohorts the scope's filters keep (cohort, country)."""
+def in_scope(history: HistoryColumns, scope: Scope) -> tuple[Bools | None, list[Cohort] | None]:
+    """Return which trainees the scope's filters keep (None: all of them) and the cohorts they keep."""
     cohorts = history.cohorts
     if scope.cohort is None and scope.country is None:
-        return list(history.trainees), cohorts
+        return None, cohorts
     kept = [
         c
         for c in cohorts or ()
         if (scope.cohort is None or c.id == scope.cohort) and (scope.country is None or c.country == scope.country)
     ]
     ids = {c.id for c in kept}
-    return [t for t in history.trainees if t.training is not None and t.training.cohort in ids], kept
+    return np.fromiter(map(ids.__contains__, history.trainees.cohort), bool, len(history.trainees.ids)), kept
 
 
-def evaluate_scope(history: History, scope: Scope) -> Evaluation:
-    """Return the evaluation of the scope's trainees, as of its date."""
-    trainees, cohorts = in_scope(history, scope)
-    kept = {t.id for t in trainees}
-    placements = [p for p in history.placements if p.trainee_id in kept]
-    placement_ids = {p.id for p in placements}
-    followups = [f for f in history.followups if f.placement_id in placement_ids]
-    done = indicators.evaluated(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts, as_of=scope.as_of)
+def evaluate_scope(history: History | HistoryColumns, scope: Scope) -> Evaluation:
+    """Return the evaluation of the scope's trainees, as of its date (from records or from columns: the same)."""
+    if isinstance(history, History):
+        history = from_records(history.trainees, history.placements, history.followups, history.cohorts)
+    kept, cohorts = in_scope(history, scope)
+    scoped = history if kept is None else keep_trainees(history, kept, cohorts)
+    done = indicators.evaluated_columns(scoped, as_of=scope.as_of)
     figures, facts, p = done.document, done.facts, done.placements
-    by_id = {pl.id: pl for pl in placements}
-    first = [by_id[str(p.ids[row])] if row >= 0 else None for row in facts.first.tolist()]
     placed = facts.first >= 0
     people = _people(facts, placed)
-    groups = {kind: _groups(kind, trainees, first, facts, people) for kind in ("cohort", "level", "region", "employer")}
+    keys = _group_keys(scoped, facts.first, p.source)
+    groups = {kind: _groups(kind, keys[kind], facts, people) for kind in ("cohort", "level", "region", "employer")}
+    reintegration, counted = reintegration_by_dimension(done.followups)
     return Evaluation(
         scope=scope,
-        trainees=trainees,
+        codes=list(scoped.trainees.ids),
         cohorts=list(cohorts or ()),
         figures=figures,
         funnel=_funnel(figures, cohorts or (), groups["cohort"], people),
@@ -157,8 +156,8 @@ def evaluate_scope(history: History, scope: Scope) -> Evaluation:
         days_to_placement=_day_bands(facts, people),
         wages=_wage_bands(indicators._at(p.salary, facts.first), placed, people),
         minimum_wage=MINIMUM_WAGE_FCFA_MONTH[active_country()],
-        reintegration=(scores := reintegration_by_dimension(followups, placements, scope.as_of))[0],
-        reintegration_count=scores[1],
+        reintegration=reintegration,
+        reintegration_count=counted,
         costs=_costs(figures, cohorts or (), groups["cohort"], people),
         people=people,
     )
@@ -168,7 +167,8 @@ def evaluate_scope(history: History, scope: Scope) -> Evaluation:
 
 
 def _rows(mask: NDArray[np.bool_]) -> list[int]:
-    return [int(i) for i in np.flatnonzero(mask)]
+    rows: list[int] = np.flatnonzero(mask).tolist()
+    return rows
 
 
 def _people(facts: Any, placed: NDArray[np.bool_]) -> dict[str, list[int]]:
@@ -188,9 +188,9 @@ def _people(facts: Any, placed: NDArray[np.bool_]) -> dict[str, list[int]]:
     return people
 
 
-def people_of(evaluation: Evaluation, figure: str) -> list[Trainee]:
-    """Return the trainees behind a figure (an indicator name, or `name@kind:group` for a group's figure)."""
-    return [evaluation.trainees[row] for row in evaluation.people.get(figure, [])]
+def people_of(evaluation: Evaluation, figure: str) -> list[str]:
+    """Return the codes of the trainees behind a figure (an indicator name, or `name@kind:group` for a group's figure)."""
+    return [evaluation.codes[row] for row in evaluation.people.get(figure, [])]
 
 
 # ---------------------------------------------------------------- breakdowns
@@ -217,35 +217,44 @@ def _funnel(
     return rows
 
 
-def _group_key(kind: str, trainee: Trainee, placement: Placement) -> str:
-    if kind == "cohort":
-        return (trainee.training.cohort if trainee.training else None) or UNKNOWN
-    if kind == "level":
-        return str(placement.level)
-    if kind == "region":
-        return region_of_town(placement.town)
-    return placement.employer
+def _group_keys(history: HistoryColumns, first: Ints, source: Ints) -> dict[str, list[str | None]]:
+    """Return, per kind of group, each trainee's group (None: not placed): its cohort, or its first placement's level,
+    region of the town and employer."""
+    row_of_first = np.where(first >= 0, np.append(source, -1)[first], -1).tolist()
+    p = history.placements
+    regions = {town: region_of_town(town) for town in set(p.town)}
+    return {
+        "cohort": [(c or UNKNOWN) if r >= 0 else None for c, r in zip(history.trainees.cohort, row_of_first, strict=True)],
+        "level": [p.level[r] if r >= 0 else None for r in row_of_first],
+        "region": [regions[p.town[r]] if r >= 0 else None for r in row_of_first],
+        "employer": [p.employer[r] if r >= 0 else None for r in row_of_first],
+    }
 
 
-def _groups(
-    kind: str, trainees: Sequence[Trainee], first: Sequence[Placement | None], facts: Any, people: dict[str, list[int]]
-) -> list[Group]:
-    members: dict[str, list[int]] = defaultdict(list)
-    for row, (trainee, placement) in enumerate(zip(trainees, first, strict=True)):
-        if placement is not None:
-            members[_group_key(kind, trainee, placement)].append(row)
+def _groups(kind: str, keys: Sequence[str | None], facts: Any, people: dict[str, list[int]]) -> list[Group]:
     groups = []
-    for key in sorted(members, key=lambda k: (k == UNKNOWN, k.casefold())):
-        rows = np.array(members[key], dtype=np.int64)
+    for key, rows in sorted(_members(keys).items(), key=lambda item: (item[0] == UNKNOWN, item[0].casefold())):
         group = Group(key=key, placed=len(rows), employed={}, base={})
-        people[f"placed@{kind}:{key}"] = members[key]
+        people[f"placed@{kind}:{key}"] = rows.tolist()
         for months in EMPLOYMENT_MONTHS:
             observable, employed = facts.observable[months][rows], facts.employed[months][rows]
             group.base[months], group.employed[months] = int(observable.sum()), int(employed.sum())
-            people[f"employed_at_{months}m@{kind}:{key}"] = [int(r) for r in rows[employed]]
-            people[f"employed_at_{months}m_base@{kind}:{key}"] = [int(r) for r in rows[observable]]
+            people[f"employed_at_{months}m@{kind}:{key}"] = rows[employed].tolist()
+            people[f"employed_at_{months}m_base@{kind}:{key}"] = rows[observable].tolist()
         groups.append(group)
     return groups
+
+
+def _members(keys: Sequence[str | None]) -> dict[str, Ints]:
+    """Return the rows of each group (None: in none), in row order: one sort, not one pass per group."""
+    keyed = np.array(keys, dtype=object)
+    rows = np.flatnonzero(keyed != None)  # noqa: E711  (elementwise)
+    if not len(rows):
+        return {}
+    names, inverse = np.unique(keyed[rows], return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(names) + 1))
+    return {str(name): rows[order[bounds[j] : bounds[j + 1]]] for j, name in enumerate(names.tolist())}
 
 
 def kaplan_meier_curve(durations: NDArray[np.int64], events: NDArray[np.bool_], *, until: int = RETENTION_DAYS) -> KaplanMeier:
@@ -287,27 +296,19 @@ def _wage_bands(first_salary: NDArray[np.int64], placed: NDArray[np.bool_], peop
     return bands
 
 
-def reintegration_by_dimension(
-    followups: Iterable[FollowUp], placements: Iterable[Placement], as_of: date
-) -> tuple[dict[int, dict[str, float | None]], dict[int, int]]:
-    """Return the mean score of each dimension (and of their mean) at 6 and 12 months, over the follow-ups
-    `reintegration_score_Mm` counts (reached, done on or before as_of, all three scores, placement started)."""
-    started = {p.id for p in placements if p.start_date <= as_of}
-    seen: set[tuple[str, int]] = set()
-    scores: dict[int, list[tuple[float, float, float]]] = {m: [] for m in SCORE_MONTHS}
-    for f in followups:
-        pair = (f.placement_id, f.month)
-        if f.placement_id not in started or f.done_on > as_of or pair in seen:
-            continue
-        seen.add(pair)
-        if f.month in scores and f.reached and None not in (f.economic, f.social, f.psychosocial):
-            scores[f.month].append((float(f.economic or 0), float(f.social or 0), float(f.psychosocial or 0)))
+def reintegration_by_dimension(followups: Any) -> tuple[dict[int, dict[str, float | None]], dict[int, int]]:
+    """Return the mean score of each dimension (and of their mean, as `reintegration_score_Mm`) at 6 and 12 months,
+    over the follow-ups that figure counts (reached, done on or before as_of, all three scores, placement started)."""
+    scored = followups.reached & ~np.isnan(followups.dimensions).any(axis=1)
     means: dict[int, dict[str, float | None]] = {}
-    for month, values in scores.items():
-        table = np.array(values, dtype=np.float64).reshape(-1, 3)
+    counts: dict[int, int] = {}
+    for month in SCORE_MONTHS:
+        chosen = scored & (followups.month == month)
+        table = followups.dimensions[chosen]
         means[month] = {d: round(float(table[:, i].mean()), 4) if len(table) else None for i, d in enumerate(DIMENSIONS)}
-        means[month]["overall"] = round(float(table.mean(axis=1).mean()), 4) if len(table) else None
-    return means, {m: len(v) for m, v in scores.items()}
+        means[month]["overall"] = indicators._mean(followups.score[chosen], 4)
+        counts[month] = int(chosen.sum())
+    return means, counts
 
 
 def _costs(

@@ -33,7 +33,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import repeat
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,16 @@ from numpy.typing import NDArray
 from matching.country import available_countries, get_pack
 from matching.models import Trainee
 from profiles.history import DEFAULT_COUNTRY, FOLLOW_UP_MONTHS, Cohort, FollowUp, Placement
+from profiles.history_columns import (
+    EPOCH,
+    NEVER,
+    FollowUpColumns,
+    HistoryColumns,
+    PlacementColumns,
+    TraineeColumns,
+    day_of,
+    from_records,
+)
 
 VERSION = 1
 #: Months after the first placement's start at which employment is measured.
@@ -69,18 +78,17 @@ Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 Floats = NDArray[np.float64]
 
-_EPOCH = date(1970, 1, 1)
-_EPOCH_ORDINAL = _EPOCH.toordinal()
+_EPOCH = EPOCH
 _ABROAD = frozenset({"abroad"})
 #: An end date that never comes: a placement still running (as of the date) ends here.
-_NEVER = np.int64(2**40)
+_NEVER = NEVER
 
 
 # ---------------------------------------------------------------- dates
 
 
 def _days(day: date) -> int:
-    return (day - _EPOCH).days
+    return day_of(day)
 
 
 def add_months_days(days: Ints, months: int | Ints) -> Ints:
@@ -99,7 +107,7 @@ def add_months(day: date, months: int) -> date:
     return _EPOCH + timedelta(days=int(add_months_days(np.array([_days(day)], dtype=np.int64), months)[0]))
 
 
-# ---------------------------------------------------------------- records as arrays
+# ---------------------------------------------------------------- columns as of the date
 
 
 @dataclass
@@ -113,6 +121,7 @@ class _Placements:
     salary: Ints
     ids: NDArray[np.str_]
     row_of: dict[str, int]
+    source: Ints  # the row of the placement in the history's columns
 
 
 @dataclass
@@ -126,56 +135,45 @@ class _FollowUps:
     employed: Bools
     abroad: Bools
     score: Floats  # (economic + social + psychosocial) / 3; NaN when a dimension is missing
+    dimensions: Floats  # economic, social, psychosocial: one row of three each
 
 
-def _column(records: Sequence[Any], name: str, dtype: Any = object) -> NDArray[Any]:
-    """Return one attribute of every record as an array."""
-    return np.fromiter(map(attrgetter(name), records), dtype, len(records))
-
-
-def _day_column(records: Sequence[Any], name: str) -> Ints:
-    """Return a date attribute of every record as days since 1970-01-01; _NEVER where it is null."""
-    ordinals = (_NEVER + _EPOCH_ORDINAL if d is None else d.toordinal() for d in map(attrgetter(name), records))
-    return np.fromiter(ordinals, np.int64, len(records)) - _EPOCH_ORDINAL
-
-
-def _placements(placements: Iterable[Placement], trainee_of: Mapping[str, int], today: int) -> _Placements:
-    records = list(placements)
-    trainee = np.fromiter(map(trainee_of.get, map(attrgetter("trainee_id"), records), repeat(-1)), np.int64, len(records))
-    start = _day_column(records, "start_date")
-    live = (trainee >= 0) & (start <= today)
-    end = _day_column(records, "end_date")[live]
+def _placements(columns: PlacementColumns, trainee_of: Mapping[str, int], today: int) -> _Placements:
+    n = len(columns.ids)
+    trainee = np.fromiter(map(trainee_of.get, columns.trainee, repeat(-1)), np.int64, n)
+    live = np.flatnonzero((trainee >= 0) & (columns.start <= today))
+    end = columns.end[live]
     end[end > today] = _NEVER
-    ids = np.array([p.id for p in records], dtype=np.str_)[live]
+    ids = np.array(columns.ids, dtype=np.str_)[live] if n else np.array([], dtype=np.str_)
     return _Placements(
         trainee=trainee[live],
-        start=start[live],
+        start=columns.start[live],
         end=end,
-        ended_remigrated=(_column(records, "end_reason")[live] == "remigrated") & (end != _NEVER),
-        salary=_column(records, "salary_fcfa_month", np.int64)[live],
+        ended_remigrated=(columns.end_reason[live] == "remigrated") & (end != _NEVER),
+        salary=columns.salary[live],
         ids=ids,
         row_of={placement_id: row for row, placement_id in enumerate(ids.tolist())},
+        source=live,
     )
 
 
-def _follow_ups(followups: Iterable[FollowUp], placements: _Placements, today: int) -> _FollowUps:
-    records = list(followups)
-    ids = map(attrgetter("placement_id"), records)
-    placement = np.fromiter(map(placements.row_of.get, ids, repeat(-1)), np.int64, len(records))
-    month = _column(records, "month", np.int64)
-    kept = np.flatnonzero((placement >= 0) & (_day_column(records, "done_on") <= today))
+def _follow_ups(columns: FollowUpColumns, placements: _Placements, today: int) -> _FollowUps:
+    placement = np.fromiter(map(placements.row_of.get, columns.placement, repeat(-1)), np.int64, len(columns.placement))
+    month = columns.month
+    kept = np.flatnonzero((placement >= 0) & (columns.done_on <= today))
     _, first = np.unique(placement[kept] * 16 + month[kept], return_index=True)  # one record per (placement, month)
     rows = kept[first]
-    employment = [records[row].employment for row in rows.tolist()]
-    dimensions = [np.array(_column(records, name)[rows], dtype=np.float64) for name in ("economic", "social", "psychosocial")]
+    employment = columns.employment[rows].tolist()
+    dimensions = np.stack([columns.economic[rows], columns.social[rows], columns.psychosocial[rows]], axis=1)
     return _FollowUps(
         placement=placement[rows],
         trainee=placements.trainee[placement[rows]],
         month=month[rows],
-        reached=_column(records, "reached", bool)[rows],
+        reached=columns.reached[rows],
         employed=np.fromiter(map(EMPLOYED.__contains__, employment), bool, len(employment)),
         abroad=np.fromiter(map(_ABROAD.__contains__, employment), bool, len(employment)),
-        score=(dimensions[0] + dimensions[1] + dimensions[2]) / 3,  # NaN (from a null) when a dimension is missing
+        score=(dimensions[:, 0] + dimensions[:, 1] + dimensions[:, 2]) / 3,  # NaN (from a null) when a dimension is missing
+        dimensions=dimensions,
     )
 
 
@@ -236,12 +234,12 @@ def _employment(facts: _Facts, p: _Placements, f: _FollowUps, as_of: int) -> Non
         facts.observable[months], facts.employed[months] = observable, employed
 
 
-def _facts(trainees: Sequence[Trainee], cohorts: Sequence[Cohort], p: _Placements, f: _FollowUps, as_of: date) -> _Facts:
-    n, today = len(trainees), _days(as_of)
+def _facts(trainees: TraineeColumns, cohorts: Sequence[Cohort], p: _Placements, f: _FollowUps, as_of: date) -> _Facts:
+    n, today = len(trainees.ids), _days(as_of)
     index = {c.id: j for j, c in enumerate(cohorts)}
-    cohort = np.fromiter((index.get(t.training.cohort or "", -1) if t.training else -1 for t in trainees), np.int64, n)
-    dropped = np.fromiter((t.dropped_out_on is not None and t.dropped_out_on <= as_of for t in trainees), bool, n)
-    left_abroad = dropped & np.fromiter((t.dropout_reason == "remigrated" for t in trainees), bool, n)
+    cohort = np.fromiter((index.get(c or "", -1) for c in trainees.cohort), np.int64, n)
+    dropped = trainees.dropped_on <= today
+    left_abroad = dropped & (trainees.dropout_reason == "remigrated")
     first = _first_rows(p, n)
     placed = first >= 0
     training_end = np.array([_days(c.training_end) if c.training_end else -1 for c in cohorts] + [-1], dtype=np.int64)
@@ -250,7 +248,7 @@ def _facts(trainees: Sequence[Trainee], cohorts: Sequence[Cohort], p: _Placement
     event = placed & (first_end != _NEVER)
     facts = _Facts(
         cohort=cohort,
-        completed=np.fromiter((bool(t.training and t.training.completed) for t in trainees), bool, n),
+        completed=trainees.completed,
         dropped=dropped,
         first=first,
         days_to_placement=np.where(placed, first_start - training_end[cohort], 0),
@@ -320,15 +318,26 @@ def evaluated(
     as_of: date,
 ) -> Evaluated:
     """Return the indicators' document together with the per-trainee facts and the placement and follow-up arrays."""
-    p = _placements(placements, {t.id: i for i, t in enumerate(trainees)}, _days(as_of))
-    f = _follow_ups(followups, p, _days(as_of))
+    return evaluated_columns(from_records(trainees, placements, followups, cohorts), as_of=as_of)
+
+
+def evaluate_columns(history: HistoryColumns, *, as_of: date) -> dict[str, Any]:
+    """Return every indicator of a history read as columns (the `rdvm evaluate` document)."""
+    return evaluated_columns(history, as_of=as_of).document
+
+
+def evaluated_columns(history: HistoryColumns, *, as_of: date) -> Evaluated:
+    """Return the indicators' document of a history read as columns, with the arrays it was computed from."""
+    trainees, cohorts = history.trainees, history.cohorts
+    p = _placements(history.placements, {t: i for i, t in enumerate(trainees.ids)}, _days(as_of))
+    f = _follow_ups(history.followups, p, _days(as_of))
     facts = _facts(trainees, cohorts or (), p, f, as_of)
     members = _members(facts.cohort, len(cohorts or ()))
     document = {
         "as_of": as_of.isoformat(),
         "version": VERSION,
         "overall": _scope(
-            facts, p, f, np.arange(len(trainees)), [c.budget_eur for c in cohorts] if cohorts is not None else None
+            facts, p, f, np.arange(len(trainees.ids)), [c.budget_eur for c in cohorts] if cohorts is not None else None
         ),
         "cohorts": {c.id: _scope(facts, p, f, members[j], [c.budget_eur]) for j, c in enumerate(cohorts or ())},
     }

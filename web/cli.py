@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from core.audit import Break
+    from employers.history_store import StoredColumns
     from matching.config import ScoringConfig
     from matching.learning import Learned
-    from profiles.history import History, HistoryKind
+    from profiles.history import HistoryKind
     from web.demo import DemoResult
 
 app = typer.Typer(help="rdvm — job matching for the RDV au Mali programme.", no_args_is_help=True, add_completion=False)
@@ -450,6 +451,9 @@ def bench(
     evaluation_trainees: Annotated[
         int, typer.Option("--evaluation-trainees", min=1, help="With --evaluation: trainees (placements 1.2×, follow-ups 4×).")
     ] = 50_000,
+    evaluation_pages: Annotated[
+        int, typer.Option("--evaluation-pages", min=0, help="With --evaluation: requests of the evaluation page timed (0: none).")
+    ] = 40,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
@@ -457,7 +461,7 @@ def bench(
         from web.bench_evaluation import run_evaluation_benchmark
 
         n = evaluation_trainees
-        figures = run_evaluation_benchmark(trainees=n, placements=n * 6 // 5, followups=n * 4, log=log)
+        figures = run_evaluation_benchmark(trainees=n, placements=n * 6 // 5, followups=n * 4, pages=evaluation_pages, log=log)
         figures["size"] = "evaluation"
     elif web:
         from web.bench_web import WEB_SIZES, run_web_benchmark
@@ -540,28 +544,32 @@ def evaluate(
     if not loaded.ok:
         err.print(f"[bold red]{len(loaded.errors)} error(s): nothing was evaluated.[/]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    figures = indicators.evaluate(
-        trainees=loaded.trainees, placements=loaded.placements, followups=loaded.followups, cohorts=loaded.cohorts, as_of=day
-    )
+    figures = indicators.evaluate_columns(loaded.columns, as_of=day)
     if as_json:
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
     else:
         print_indicators(figures)
 
 
-def evaluated_history(trainees: Path | None, placements: Path | None, followups: Path | None, cohorts: Path | None) -> History:
-    """Return the history to evaluate: the files given, or the application's database when none is."""
-    from profiles import history
+def evaluated_history(
+    trainees: Path | None, placements: Path | None, followups: Path | None, cohorts: Path | None
+) -> StoredColumns:
+    """Return the history to evaluate, as columns with its issues: the files given, or the application's database when
+    none is (read a column at a time: no record object per row)."""
+    from employers.history_store import StoredColumns
+    from profiles import history, history_columns
 
     if trainees is not None and placements is not None:
-        return history.load_history(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts)
+        loaded = history.load_history(trainees=trainees, placements=placements, followups=followups, cohorts=cohorts)
+        columns = history_columns.from_records(loaded.trainees, loaded.placements, loaded.followups, loaded.cohorts)
+        return StoredColumns(columns, loaded.issues)
     if trainees is not None or followups is not None or cohorts is not None:
         raise typer.BadParameter("give the trainees and placements files (and any other), or no file to evaluate the database",
                                  param_hint="TRAINEES PLACEMENTS")  # fmt: skip
     from employers import history_store
 
     with transaction() as session:
-        return history_store.stored_history(session=session)
+        return history_store.stored_columns(session=session)
 
 
 def print_indicators(figures: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 
 import openpyxl  # before pygal (see below)
@@ -76,6 +77,21 @@ FUNDER_HEADINGS: tuple[tuple[str, str], ...] = (
     (N_("Coût par emploi durable"), "cost_per_job_at_12m_eur"),
 )
 
+#: The figures that are shares (shown as percentages on the pages; exports keep the number, e.g. 0.8125).
+SHARES = frozenset({"placement_rate", "employed_at_3m", "employed_at_6m", "employed_at_12m", "retention_12m_km"})
+
+#: One sentence per table (by its id; the employment tables share one): how its figures are computed.
+TABLE_DEFINITIONS: dict[str, str] = {
+    "indicators": N_("Chaque indicateur de INDICATORS.md (version 1) pour tout le périmètre, à la date d'évaluation."),
+    "funnel": N_("Par promotion : agents, formation terminée, placés, en emploi à 3, 6 et 12 mois parmi les observables, sortis et repartis."),
+    "retention": N_("Estimation de Kaplan–Meier de la part des premiers emplois durant plus que le nombre de jours indiqué ; « à risque » : premiers emplois ayant duré au moins ce nombre de jours (terminés ou non)."),
+    "employment": N_("Parmi les agents placés regroupés par leur premier emploi (ou leur promotion), la part en emploi 3, 6 et 12 mois après son début, parmi ceux dont cette date est passée."),
+    "days_to_placement": N_("Nombre d'agents placés par nombre de jours entre la fin de la formation de leur promotion et le début de leur premier emploi."),
+    "start_salaries": N_("Nombre d'agents placés par rapport entre le salaire de départ de leur premier emploi et le SMIG."),
+    "reintegration": N_("Moyenne de chaque dimension du questionnaire de réintégration (et de leur moyenne) sur les suivis à 6 et 12 mois où la personne a été jointe et les trois scores sont donnés."),
+    "costs": N_("Budget de chaque promotion divisé par ses agents en emploi 12 mois après le début de leur premier emploi ; vide si un budget manque."),
+}  # fmt: skip
+
 #: Characters that make a spreadsheet read a cell as a formula (CSV and Excel exports neutralise them).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,6 +105,8 @@ class Table:
     headings: list[str]
     rows: list[list[Any]]
     links: list[str | None] | None = None  # per column: the figure whose people a cell lists (None: no link)
+    shares: list[bool] | None = None  # per column: a share (shown as a percentage on the pages, a number in exports)
+    definition: str = ""  # how its figures are computed, in one sentence (in the page's language)
 
 
 def tables(ev: Evaluation, _: Translate) -> list[Table]:
@@ -135,6 +153,11 @@ def tables(ev: Evaluation, _: Translate) -> list[Table]:
     )  # fmt: skip
     costs = Table("costs", _("Coût par emploi tenu 12 mois"), [_("Périmètre"), _("Budget (EUR)"), _("En emploi à 12 mois"), _("Coût par emploi (EUR)")],
                   [[c["scope"], c["budget_eur"], c["jobs_at_12m"], c["cost_per_job_at_12m_eur"]] for c in ev.costs])  # fmt: skip
+    km.shares = [False, False, True]
+    for t in groups:
+        t.shares = [False] * (2 + len(months)) + [True] * len(months)
+    for t in (figures, funnel, km, *groups, days, wages, scores, costs):
+        t.definition = _(TABLE_DEFINITIONS["employment" if t.id.startswith("employment_by_") else t.id])
     return [figures, funnel, km, *groups, days, wages, scores, costs]
 
 
@@ -150,7 +173,7 @@ def people_rows(ev: Evaluation, figure: str, identities: Mapping[str, Identity],
     """Return the people behind a figure: code, initials, age band, region, and the name unless pseudonymised."""
     rows = []
     for row in ev.people.get(figure, []):
-        code = ev.trainees[row].id
+        code = ev.codes[row]
         who = identities.get(code)
         shown = {"code": code, "initials": initials(who.full_name) if who else UNKNOWN,
                  "age_band": age_band(who.birth_date if who else None, ev.scope.as_of),
@@ -227,7 +250,10 @@ def chart(ev: Evaluation, name: str, _: Translate) -> bytes | None:
         "employment": _employment_chart,
     }
     maker = makers.get(name)
-    return _without_script(maker(ev, _).render()) if maker else None
+    if maker is None:
+        return None
+    svg = _without_script(maker(ev, _).render())
+    return with_at_risk_row(svg, ev.km.at_risk, _("À risque")) if name == "retention" else svg
 
 
 #: The charts of the page, by name.
@@ -259,19 +285,45 @@ def _km_chart(ev: Evaluation, _: Translate) -> Any:
     points.append((365, ev.km.survival_at(365)))
     line.add(_("Premiers emplois"), points, stroke_style={"width": 2}, dots_size=3)
     line.range = (0, 1)
+    line.value_formatter = _percent
     line.x_labels = [d for d, _n in ev.km.at_risk]
     line.x_labels_major = line.x_labels
-    line.x_title = (
-        _("Jours depuis le début") + " — " + _("à risque") + " : " + ", ".join(f"{d} j : {n}" for d, n in ev.km.at_risk)
-    )
+    line.x_title = "\n" + _("Jours depuis le début")  # a line left free under the axis: the number at risk
     line.print_values = False
     return line
+
+
+def _percent(share: float | None) -> str:
+    """Return a share as a whole percentage (0.8125 → "81 %")."""
+    return "" if share is None else f"{share * 100:.0f} %"
+
+
+_X_LABEL = re.compile(rb'(<text x="([0-9.]+)" y="([0-9.]+)" class="major">(-?[0-9]+)</text>)')
+
+
+def with_at_risk_row(svg: bytes, at_risk: list[tuple[int, int]], label: str) -> bytes:
+    """Return the Kaplan–Meier chart with the number at risk written under each day of its axis, and the row's name."""
+    counts = dict(at_risk)
+    axis = svg.find(b'<g class="axis x')
+    end = svg.find(b'<g class="series', axis)
+    labels = list(_X_LABEL.finditer(svg, axis, end)) if axis >= 0 and end >= 0 else []
+    if not labels:
+        return svg
+    row = [(float(m[2]), float(m[3]) + 16, counts.get(int(m[4]))) for m in labels]
+    cells = "".join(
+        f'<text x="{x}" y="{y}" class="major at-risk" text-anchor="middle" font-size="12">{n}</text>'
+        for x, y, n in row
+        if n is not None
+    )
+    name = f'<text x="{row[0][0] - 10}" y="{row[0][1]}" class="at-risk" text-anchor="end" font-size="12">{escape(label)}</text>'
+    return svg[:end] + cells.encode() + name.encode() + svg[end:]
 
 
 def _employment_chart(ev: Evaluation, _: Translate) -> Any:
     bars = pygal.Bar(_config(_("En emploi à 3, 6 et 12 mois par promotion"), _("Promotion"), _("Part des observables")))
     bars.x_labels = [g.key for g in ev.groups["cohort"]]
     bars.range = (0, 1)
+    bars.value_formatter = _percent
     for m in EMPLOYMENT_MONTHS:
         bars.add(_("{m} mois").format(m=m), [g.rate(m) for g in ev.groups["cohort"]])
     return bars

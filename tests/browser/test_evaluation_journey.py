@@ -6,6 +6,7 @@ the PDF's pages are rendered to PNG (pypdfium2) beside them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,8 @@ def test_the_officer_reads_the_evaluation_and_its_pdf(seeded: list[str], live_se
     screenshot(page, "issue10-01-evaluation")
     shot(page, "issue10-02-retention", page.get_by_role("heading", name="Maintien dans le premier emploi"))
     placed = page.locator("#table-indicators tr", has_text="Placés").first.locator("td a").inner_text()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Rapport PDF").click()
+    with page.expect_download(timeout=240_000) as download:  # WeasyPrint on a loaded machine takes its time
+        page.get_by_role("link", name="Rapport PDF").click(timeout=240_000)
     pdf = Path(download.value.path())
     rendered = _pdf_pages_as_png(pdf, "issue10-03-report")
     assert len(rendered) >= 3 and all(p.stat().st_size > 5_000 for p in rendered)  # cover, pages, annex: drawn, not blank
@@ -62,6 +63,32 @@ def test_the_officer_reads_the_evaluation_and_its_pdf(seeded: list[str], live_se
 
     text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert f"Placés {placed}" in text
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("link", name="Classeur Excel (toutes les tables)").click(timeout=120_000)
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))  # its temporary name has no extension
+    indicators = {row[0]: row[1] for row in book["indicators"].iter_rows(min_row=2, values_only=True)}
+    assert indicators["Placés"] == int(placed)  # a number, not text, and the page's
+
+
+def test_the_auditor_reads_fairness_and_the_view_log(seeded: list[str], live_server: str, page: Page) -> None:
+    auditor = staff("auditor")
+    sign_in(page, live_server, auditor.login, auditor.secret, "/evaluation")
+    nav = page.locator("nav").first
+    for link in ("Évaluation", "Vue bailleurs", "Audit d'équité", "Historique", "Journal des consultations", "Exports"):
+        expect(nav.get_by_role("link", name=link, exact=True)).to_be_visible()
+    assert nav.get_by_role("link", name="Agents", exact=True).count() == 0  # nothing the auditor may not open
+    nav.get_by_role("link", name="Audit d'équité", exact=True).click()
+    expect(page.get_by_role("heading", name="Audit d'équité")).to_be_visible()
+    screenshot(page, "issue10-05-fairness")
+    nav = page.locator("nav").first
+    nav.get_by_role("link", name="Journal des consultations", exact=True).click()
+    expect(page.get_by_role("heading", name="Journal des consultations")).to_be_visible()
+    assert not [name for name in seeded if name in page.content()]
+    screenshot(page, "issue10-06-view-log")
+    page.locator("nav").first.get_by_role("link", name="Historique", exact=True).click()
+    expect(page.locator("#chain")).to_contain_text("Chaîne vérifiée")
 
 
 def test_the_auditor_sees_people_pseudonymised(seeded: list[str], live_server: str, page: Page) -> None:

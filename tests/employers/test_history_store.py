@@ -3,10 +3,13 @@ nothing written on error), exported back byte for byte, and evaluated from the d
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from core.audit import AuditEvent
@@ -17,8 +20,10 @@ from matching import exchange
 from profiles import cohorts as cohorts_service
 from profiles import history, indicators
 from profiles.models import Cohort, TraineeProfile
+from tests.conftest import empty_tables
 from tests.employers.factories import account, offer_in, stored_vacancy
-from tests.profiles.factories import PILOT_AS_OF, Records, pilot
+from tests.profiles.factories import PILOT_AS_OF, PROPERTIES, Records, pilot
+from tests.profiles.reference import random_history
 from web.auth.models import Role
 
 Fmt = Literal["json", "csv"]
@@ -298,3 +303,51 @@ def test_a_trainee_naming_a_cohort_without_record_is_imported_with_a_warning(pil
         "trainees.csv: row 2 (T-20), field 'training_cohort': names cohort '2026-Z', which the database does not hold: "
         "record it (the officers' cohorts page, or rdvm import cohorts) before evaluating the database"
     ]
+
+
+class TestColumns:
+    """The database read a column at a time (what `rdvm evaluate`, the pages and the benchmark use) gives the figures
+    of its files, and names any problem as the record-by-record reading does."""
+
+    def test_the_columns_give_the_figures_of_the_files(self, piloted: Session) -> None:
+        records = pilot()
+        as_of = date.fromisoformat(PILOT_AS_OF)
+        from_files = indicators.evaluate(trainees=records.trainees, placements=records.placements, followups=records.followups,
+                                         cohorts=records.cohorts, as_of=as_of)  # fmt: skip
+        stored = history_store.stored_columns(session=piloted)
+        assert stored.ok, [str(i) for i in stored.issues]
+        assert indicators.evaluate_columns(stored.columns, as_of=as_of) == from_files
+
+    def test_a_problem_is_named_as_the_records_name_it(self, piloted: Session) -> None:
+        piloted.delete(piloted.exec(select(Cohort).where(Cohort.code == "2026-B")).one())
+        piloted.commit()
+        by_columns = history_store.stored_columns(session=piloted)
+        assert [str(i) for i in by_columns.errors] == [str(i) for i in history_store.stored_history(session=piloted).errors]
+        assert len(by_columns.errors) == 2
+
+    def test_overlapping_placements_written_around_the_checks_are_found(self, piloted: Session) -> None:
+        # P1 (T1, from 2026-01-31, still running) and a placement of T1 written straight into the table inside it
+        second = piloted.exec(select(Placement).where(Placement.code == "P1")).one()
+        later, end = second.start_date + timedelta(days=1), second.start_date + timedelta(days=2)
+        piloted.add(Placement(code="P-late", trainee_id=second.trainee_id, employer_name="E", level="guard",
+                              start_date=later, salary_fcfa_month=50_000, end_date=end,
+                              end_reason=EndReason.resigned, ended_at=second.confirmed_at))  # fmt: skip
+        piloted.commit()
+        stored = history_store.stored_columns(session=piloted)
+        assert [i.field for i in stored.errors] == ["start_date"]
+
+
+@settings(PROPERTIES, max_examples=12, suppress_health_check=[*PROPERTIES.suppress_health_check,
+                                                            HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.data())
+def test_random_histories_read_as_columns_give_the_figures_of_their_files(engine: Engine, data: st.DataObject) -> None:
+    """On random valid histories, the database read as columns gives exactly the figures of the files imported."""
+    records, as_of = data.draw(random_history())
+    empty_tables(engine)
+    with Session(engine) as session:
+        load_all(session, texts(records, "json"), "json")
+        stored = history_store.stored_columns(session=session)
+    assert stored.ok, [str(i) for i in stored.issues]
+    expected = indicators.evaluate(trainees=records.trainees, placements=records.placements, followups=records.followups,
+                                   cohorts=records.cohorts, as_of=as_of)  # fmt: skip
+    assert indicators.evaluate_columns(stored.columns, as_of=as_of) == expected

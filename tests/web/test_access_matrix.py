@@ -127,6 +127,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/officer/import/preview"): OFFICERS,
     ("POST", "/officer/import/confirm"): OFFICERS,
     ("GET", "/officer/audit"): EVALUATORS,
+    ("GET", "/officer/views"): EVALUATORS,
     ("GET", "/evaluation"): EVALUATORS,
     ("GET", "/evaluation/funders"): EVALUATORS,
     ("GET", "/evaluation/people"): EVALUATORS,

@@ -21,8 +21,9 @@ def test_an_auditor_account_is_created(fresh_sqlite: dict[str, str]) -> None:
 
 
 def test_bench_times_the_evaluation_from_a_database(fresh_sqlite: dict[str, str], tmp_path: Path) -> None:
-    done = run(fresh_sqlite, "bench", "--evaluation", "--evaluation-trainees", "200", "--json")
+    done = run(fresh_sqlite, "bench", "--evaluation", "--evaluation-trainees", "200", "--evaluation-pages", "5", "--json")
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout.splitlines()[-1])
     assert (figures["trainees"], figures["placements"], figures["followups"]) == (200, 240, 800)
     assert figures["placed"] == 200 and figures["evaluate_from_database_s"] > 0
+    assert figures["evaluation_pages"] == 5 and 0 < figures["evaluation_page_p50_ms"] <= figures["evaluation_page_p95_ms"]

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from core import audit
 from core.clock import utcnow
 from employers import history_store
 from profiles.evaluation import Scope, evaluate_scope
 from profiles.models import TraineeProfile
 from tests.web.conftest import Client
+from tests.web.test_access_matrix import EXPECTED, application_routes
 from web import demo
-from web.evaluation_view import Table, safe_cell, to_csv
-
-PAGES = ["/evaluation", "/evaluation/funders", "/evaluation/export.xlsx", "/evaluation/charts/funnel.svg",
-         "/evaluation/charts/retention.svg", "/evaluation/charts/employment.svg", "/evaluation/report.pdf"]  # fmt: skip
+from web.evaluation_view import CHARTS, Table, safe_cell, tables, to_csv
+from web.i18n import translator
 
 
 @pytest.fixture
@@ -81,22 +83,37 @@ def test_cells_that_look_like_formulas_are_neutralised() -> None:
 
 def test_people_behind_a_figure(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
     expected = evaluate_scope(history_store.stored_history(session=session), Scope(as_of=utcnow().date()))
-    placed = [expected.trainees[r].id for r in expected.people["placed"]]
+    placed = [expected.codes[r] for r in expected.people["placed"]]
     names = {p.code: p.full_name for p in session.exec(select(TraineeProfile))}
     page = signed_in(new_client, staff("officer")).get("/evaluation/people?figure=placed")
     assert placed and all(code in page.text and names[code] in page.text for code in placed)
 
 
-def test_the_auditor_sees_no_name_or_phone(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
-    history = history_store.stored_history(session=session)
+def auditor_urls(seeded: demo.DemoResult, session: Session, app: FastAPI) -> list[str]:
+    """Return every page and export an auditor may reach (the access matrix's GET routes open to the auditor), each
+    chart, table and figure's people list filled in."""
+    ev = evaluate_scope(history_store.stored_columns(session=session).columns, Scope(as_of=utcnow().date()))
+    fill = {"{name}": list(CHARTS), "{table}": [t.id for t in tables(ev, translator("fr"))]}
+    urls = []
+    for method, path in application_routes(app):
+        if method != "GET" or EXPECTED[(method, path)]["auditor"] != "ok":
+            continue
+        holes = [hole for hole in fill if hole in path]
+        urls += [path.replace(holes[0], v) for v in fill[holes[0]]] if holes else [path]
+    urls += [f"/evaluation/people?figure={figure}" for figure in ev.people]
+    return urls + ["/officer/audit?page=2", "/officer/views?trainee=" + ev.codes[0], "/fairness?by=age_band"]
+
+
+def test_no_page_or_export_an_auditor_reaches_shows_a_name_or_phone(
+    seeded: demo.DemoResult, session: Session, new_client: object, app: FastAPI
+) -> None:
     profiles = session.exec(select(TraineeProfile)).all()
     secrets = [p.full_name for p in profiles] + [p.phone for p in profiles if p.phone]
     secrets += [p.birth_date.isoformat() for p in profiles if p.birth_date]
+    officer = signed_in(new_client, staff("officer"))
+    assert officer.get(f"/officer/trainees/{profiles[0].id}").status_code == 200  # a view the log then shows
     client = signed_in(new_client, staff("auditor"))
-    figures = ["trainees", "placed", "employed_at_12m", "remigrated", "placed@cohort:" + history.trainees[0].training.cohort]  # type: ignore[union-attr]
-    urls = PAGES + [f"/evaluation/people?figure={f}" for f in figures] + ["/officer/audit", "/officer/audit?page=2"]
-    urls += [f"/evaluation/export/{t}.csv" for t in ("indicators", "funnel", "retention", "employment_by_employer", "costs")]
-    for url in urls:
+    for url in auditor_urls(seeded, session, app):
         response = client.get(url)
         assert response.status_code == 200, url
         body = (
@@ -108,7 +125,24 @@ def test_the_auditor_sees_no_name_or_phone(seeded: demo.DemoResult, session: Ses
         )
         leaked = [s for s in secrets if s in body]
         assert not leaked, f"{url} shows {leaked[:3]}"
-    assert history.trainees[0].id in client.get("/evaluation/people?figure=trainees").text  # the code is shown
+    assert profiles[0].code in client.get("/evaluation/people?figure=trainees").text  # the code is shown
+    log = client.get("/officer/views").text
+    assert profiles[0].code in log and "Fiche de l&#39;agent" in log
+
+
+def test_the_auditors_menu_lists_only_what_an_auditor_reaches(seeded: demo.DemoResult, new_client: object, app: FastAPI) -> None:
+    client = signed_in(new_client, staff("auditor"))
+    for page in ("/evaluation", "/fairness", "/officer/audit", "/officer/views", "/evaluation/funders"):
+        nav = client.get(page).text.split("<nav", 1)[1].split("</nav>", 1)[0]
+        links = re.findall(r'href="([^"?]+)', nav)
+        assert {"/evaluation", "/fairness", "/officer/audit", "/officer/views", "/evaluation/export.xlsx"} <= set(links), page
+        reached = {link: client.get(link, follow_redirects=False).status_code for link in links}
+        assert all(status == 200 for status in reached.values()), (page, reached)
+
+
+def test_the_audit_page_verifies_the_chain(seeded: demo.DemoResult, new_client: object) -> None:
+    page = signed_in(new_client, staff("auditor")).get("/officer/audit").text
+    assert 'id="chain"' in page and "Chaîne vérifiée" in page
 
 
 def _pdf_text(content: bytes) -> str:
@@ -148,3 +182,19 @@ def test_the_auditor_cannot_find_a_trainee_by_name_in_the_audit_trail(
     assert profile.code in officer.get("/officer/audit", params={"trainee": surname}).text
     assert profile.code not in auditor.get("/officer/audit", params={"trainee": surname}).text
     assert profile.code in auditor.get("/officer/audit", params={"trainee": profile.code}).text
+
+
+def test_a_change_to_the_history_shows_on_the_next_page(seeded: demo.DemoResult, session: Session, new_client: object) -> None:
+    """The application keeps the evaluation it computed while the history does not change, and only that long."""
+    client = signed_in(new_client, staff("officer"))
+    funnel = "/evaluation/export/funnel.csv"
+    before = list(csv.reader(io.StringIO(client.get(funnel).text)))[-1]
+    assert list(csv.reader(io.StringIO(client.get(funnel).text)))[-1] == before  # the same, from the cache
+    trainee = session.exec(select(TraineeProfile).where(col(TraineeProfile.dropped_out_on).is_(None))).first()
+    assert trainee is not None
+    trainee.dropped_out_on, trainee.dropout_reason = utcnow().date(), "health"  # an edit: no row added or removed
+    session.add(trainee)
+    audit.record(session, actor_id=None, entity="trainee", entity_id=trainee.id, action="leave", trainee_id=trainee.id)
+    session.commit()
+    after = list(csv.reader(io.StringIO(client.get(funnel).text)))[-1]
+    assert int(after[-2]) == int(before[-2]) + 1  # dropped out

@@ -21,7 +21,7 @@ from web.pages import render
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 ROLE_NAMES = {Role.admin: N_("Administrateur"), Role.officer: N_("Conseiller"), Role.employer: N_("Société"),
-              Role.trainee: N_("Agent"), Role.school: N_("Centre de formation")}  # fmt: skip
+              Role.trainee: N_("Agent"), Role.school: N_("Centre de formation"), Role.auditor: N_("Auditeur")}  # fmt: skip
 
 
 def accounts_page(request: Request, session: SessionDep, lang: str, *, q: str = "", page: int = 1, done: str = "",

@@ -30,5 +30,5 @@ def fairness_page(request: Request, session: SessionDep, lang: Lang, user: Fairn
     """Show the fairness audit of rankings, offers, placements and employment, grouped as asked."""
     report = fairness_service.fairness_report(session=session, by=by, as_of=utcnow().date())
     context = {"report": report, "dimensions": DIMENSIONS, "labels": Labels(lang), "four_fifths": FOUR_FIFTHS,
-               "min_group": MIN_GROUP, "top": fairness_service.TOP}  # fmt: skip
+               "min_group": MIN_GROUP, "top": fairness_service.TOP, "auditor": user.role == Role.auditor}  # fmt: skip
     return render(request, "officer/fairness.html", context)

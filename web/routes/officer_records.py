@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from core import audit as audit_trail
 from employers import dashboard as records
 from employers.dashboard import AuditSearch
 from web.auth.models import Role
@@ -14,6 +15,7 @@ from web.deps import EvaluatorUser, Lang, OfficerUser
 from web.errors import DomainRoute
 from web.messages import N_
 from web.pages import render
+from web.routes.accounts import ROLE_NAMES
 from web.routes.officer import officer_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
@@ -58,8 +60,23 @@ def audit(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser
     found = records.search_audit(session=session, search=search, page=page, by_name=not auditor)
     context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES, "actions": ACTIONS,
                "moves": MOVES, "consent": CONSENT, "placement_states": PLACEMENT_STATES,
-               "decline_reasons": DECLINE_REASONS, "auditor": auditor}  # fmt: skip
+               "decline_reasons": DECLINE_REASONS, "auditor": auditor, "chain": audit_trail.verify(session)}  # fmt: skip
     return render(request, "officer/audit.html", context)
+
+
+#: The pages whose opening is logged (ProfileView.page), by name.
+VIEWED_PAGES = {"officer_trainee": N_("Fiche de l'agent (agents du programme)"),
+                "company_offer": N_("Proposition vue par la société")}  # fmt: skip
+
+
+@router.get("/officer/views", response_class=HTMLResponse)
+def views(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser, trainee: str = "", page: int = 1) -> Response:
+    """Show the view log: who opened whose personal data, newest first (pseudonymised for the auditor)."""
+    auditor = user.role == Role.auditor
+    found = records.view_log(session=session, trainee=trainee.strip(), page=page, by_name=not auditor)
+    context = {**officer_context(lang), "found": found, "trainee": trainee.strip(), "auditor": auditor,
+               "viewed_pages": VIEWED_PAGES, "role_names": ROLE_NAMES}  # fmt: skip
+    return render(request, "officer/views.html", context)
 
 
 @router.get("/officer/outbox", response_class=HTMLResponse)
