@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from employers import notices
+
 VAR = Path("var")
 
 
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
         "12-month follow-up due date (rdvm jobs); 0: never",
     )  # fmt: skip
     privacy_contact: str = Field(default="", description="the programme's data protection contact, shown on /privacy")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the address people reach the application at, which short links in SMS start with "
+        "(e.g. https://emploi.rdvmali.org): keep it short, every character counts in an SMS",
+    )
+    pin_reset_minutes: int = Field(default=15, ge=1, le=60, description="how long a code sent to reset a PIN lasts")
 
     def signing_key(self) -> str:
         """Return the secret key, creating and keeping one under var/ when none is configured."""
@@ -54,5 +62,7 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
-    """Return the settings, read once."""
-    return Settings()
+    """Return the settings, read once (and give the notices the public address their short links start with)."""
+    settings = Settings()
+    notices.use_public_url(settings.public_url)
+    return settings
