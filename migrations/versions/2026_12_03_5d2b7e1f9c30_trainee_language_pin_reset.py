@@ -2,7 +2,8 @@
 the codes sent by SMS to choose a new PIN
 
 ``trainee_profile.message_language`` is empty for every existing trainee (French, as before).
-``pin_reset_code`` keeps the hash of each code sent, when it expires, when it was used and its wrong tries.
+``pin_reset_code`` keeps the hash of each code sent, when it expires, when it was used and its wrong tries; a
+request for a phone no trainee has is kept too (no user, no code), to throttle the asking address.
 
 Revision ID: 5d2b7e1f9c30
 Revises: 3c5e0a7d9b21
@@ -27,7 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "pin_reset_code",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

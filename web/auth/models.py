@@ -82,8 +82,8 @@ class PinResetCode(SQLModel, table=True):
     __tablename__ = "pin_reset_code"
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    code_hash: str = Field(max_length=255)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True, description="None: no trainee has that phone")
+    code_hash: str = Field(default="", max_length=255)
     client: str = Field(index=True, max_length=64, description="the address that asked (throttled per address)")
     created_at: datetime = time_field()
     expires_at: datetime = time_field()
