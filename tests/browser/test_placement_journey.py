@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from core.names import display_name
 from employers import candidates
 from matching import exchange, synth
 from profiles.models import TraineeProfile
@@ -342,7 +343,7 @@ def employer_waits(page: Page, vacancy_url: str, trainee: Trainee) -> None:
 def trainee_accepts(page: Page, base: str, trainee: Trainee, deadline: str) -> None:
     """Sign in with phone and PIN, read the offer card, open it and accept."""
     sign_in(page, base, local_form(trainee.phone), PIN, "/trainee", touch=True)
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {trainee.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {display_name(trainee.name)}")  # one case
     card = page.get_by_role("article")
     expect(card).to_have_count(1)
     facts = [TITLE, COMPANY, "Bamako", "Travail de nuit", "75\u202f000 FCFA par mois", "Début le 01/02/2027"]
