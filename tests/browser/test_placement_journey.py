@@ -67,7 +67,7 @@ class Cast:
 
 @dataclass(frozen=True)
 class Trainee:
-    """The candidate the employer asks for, and the account they sign in with."""
+    """The candidate the employer asks for (their name as the pages show it), and the account they sign in with."""
 
     id: int
     code: str
@@ -124,7 +124,7 @@ def give_account(engine: Engine, code: str) -> Trainee:
         auth_service.create_user(session=session, login=profile.phone, full_name=profile.full_name, role=Role.trainee,
                                  secret=PIN, trainee_id=profile.id)  # fmt: skip
         session.commit()
-        return Trainee(id=profile.id or 0, code=profile.code, name=profile.full_name, phone=profile.phone)
+        return Trainee(id=profile.id or 0, code=profile.code, name=display_name(profile.full_name), phone=profile.phone)
 
 
 @pytest.fixture
@@ -362,7 +362,7 @@ def trainee_accepts(page: Page, base: str, trainee: Trainee, deadline: str) -> N
 
     press(page.get_by_role("button", name="J'accepte"), touch=True)
     expect(page).to_have_url(f"{base}/trainee?done=accepted")
-    expect(page.get_by_role("status")).to_have_text("✅ Vous avez accepté. La société va confirmer votre embauche.")
+    expect(page.get_by_role("status")).to_have_text("Vous avez accepté. La société va confirmer votre embauche.")  # the ✅ is an image now
     expect(page.get_by_text("Aucune autre proposition à répondre pour le moment.", exact=False)).to_be_visible()
     answered = page.get_by_role("article").filter(has=page.get_by_role("link", name=TITLE))
     expect(answered).to_contain_text(f"{COMPANY} · Bamako")
