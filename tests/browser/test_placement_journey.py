@@ -362,7 +362,7 @@ def trainee_accepts(page: Page, base: str, trainee: Trainee, deadline: str) -> N
 
     press(page.get_by_role("button", name="J'accepte"), touch=True)
     expect(page).to_have_url(f"{base}/trainee?done=accepted")
-    expect(page.get_by_role("status")).to_have_text("Vous avez accepté. La société va confirmer votre embauche.")  # the ✅ is an image now
+    expect(page.get_by_role("status")).to_have_text("Vous avez accepté. La société va confirmer votre embauche.")
     expect(page.get_by_text("Aucune autre proposition à répondre pour le moment.", exact=False)).to_be_visible()
     answered = page.get_by_role("article").filter(has=page.get_by_role("link", name=TITLE))
     expect(answered).to_contain_text(f"{COMPANY} · Bamako")
