@@ -1,9 +1,15 @@
-"""The notices of the placement workflow, in plain French: an SMS and an e-mail (subject and body) for each.
+"""The notices of the placement workflow, written in French: an SMS and an e-mail (subject and body) for each.
 
 Each notice is keyed "<event>.<audience>". An SMS holds at most 160 characters of the GSM 03.38 alphabet,
-so it always fits in one SMS: the values put in it are clipped (a long company name or job title), letters
-outside that alphabet lose their accent (ê → e; é, è, à, ù and Ç exist in it) and, as a last resort, the
-text is cut. Employers and officers read a trainee's code and initials, never the name or phone number.
+so it always fits in one SMS: the values put in it are clipped (a long company name or job title), then the
+longest of them shortened further until the text fits, never the essentials (a date, an amount, a code, the
+short link); letters outside that alphabet lose their accent (ê → e; é, è, à, ù and Ç exist in it; Bambara's
+ɛ, ɔ, ɲ, ŋ are written e, o, ny, ng) and, as a last resort, the text is cut at a word. Employers and officers
+read a trainee's code and initials, never the name or phone number.
+
+Languages. French is the source; a notice is rendered in the recipient's language from the catalogue of
+employers/locales/<lang>/LC_MESSAGES/*.po (msgid: the French text of the template below), read by the same
+mechanism as the pages' (core.catalogue). A text missing from a catalogue is sent in French.
 """
 
 from __future__ import annotations
@@ -11,6 +17,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from gettext import NullTranslations
+from pathlib import Path
+
+from core import catalogue
+
+#: The notices' translations (French, the source, needs none).
+LOCALES = Path(__file__).parent / "locales"
 
 #: Characters of one SMS in the GSM 7-bit alphabet.
 SMS_LIMIT = 160
@@ -20,11 +34,19 @@ GSM_BASIC = (
     "¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ",
-                              "\u202f": " ", "…": "..."})  # fmt: skip
+                              "\u202f": " ", "…": "...", "ɛ": "e", "Ɛ": "E", "ɔ": "o", "Ɔ": "O", "ɲ": "ny", "Ɲ": "Ny",
+                              "ŋ": "ng", "Ŋ": "Ng"})  # fmt: skip
 #: The longest a value may be inside an SMS (the e-mail gets it whole).
 SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20, "initials": 12, "vacancy_code": 20,
                     "reason": 40, "office_phone": 20, "place": 40, "when": 24, "link": 100}  # fmt: skip
 SUBJECT_LIMIT = 200
+#: Values never shortened to fit an SMS: what the reader must act on.
+ESSENTIALS = frozenset({"deadline", "start_date", "end_date", "salary", "pay", "office_phone", "link", "code", "minutes",
+                        "smig_note"})  # fmt: skip
+#: The shortest a value is made to fit an SMS (shorter, a name no longer says anything).
+SHORTEST_FIELD = 8
+#: A monthly amount's unit in an SMS, by language.
+PER_MONTH = {"fr": "F/mois", "en": "F/month", "bm": "F/kalo"}
 
 #: What a trainee's decline reason code reads as.
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
@@ -61,16 +83,14 @@ FOLLOW_UP_BODY = (
 
 NOTICES: dict[str, Notice] = {
     "offer_made.trainee": Notice(
-        sms="RDV Mali : {employer} vous propose un poste ({title}, {town}). Répondez avant le {deadline} "
-        "dans Mon espace ou appelez votre conseiller.",
+        sms="RDV Mali : poste {title} chez {employer}, {town}{pay}. Répondez avant le {deadline} : {link}",
         subject="Proposition de poste : {title} à {town}",
         body="Bonjour {name},\n\n{employer} vous propose un poste : {title} à {town}.\n\nRépondez avant le {deadline} : "
         "connectez-vous avec votre numéro de téléphone et votre code, ouvrez Mon espace, puis acceptez ou refusez la "
         "proposition. Sans réponse à cette date, elle expire. Votre conseiller peut aussi vous aider." + SIGNATURE,
     ),
     "offer_expiring.trainee": Notice(
-        sms="RDV Mali : la proposition de {employer} ({title}) expire le {deadline}. Répondez dans Mon espace "
-        "ou appelez votre conseiller.",
+        sms="RDV Mali : la proposition de {employer} ({title}, {town}) expire le {deadline}. Répondez : {link}",
         subject="Rappel : répondez à la proposition de {employer}",
         body="Bonjour {name},\n\nLa proposition de poste de {employer} ({title} à {town}) attend votre réponse. "
         "Elle expire le {deadline} : acceptez-la ou refusez-la avant, dans Mon espace." + SIGNATURE,
@@ -209,7 +229,50 @@ NOTICES: dict[str, Notice] = {
         subject="Votre conseiller RDV Mali vous appelle cette semaine",
         body=FOLLOW_UP_BODY + "\n\nUne question ? Appelez le {office_phone}." + SIGNATURE,
     ),
+    "pin_reset.trainee": Notice(
+        sms="RDV Mali : votre code pour choisir un nouveau code secret est {code}. Il expire dans {minutes} min. Ne le "
+        "donnez à personne.",
+        subject="Votre code pour choisir un nouveau code secret",
+        body="Bonjour {name},\n\nVotre code pour choisir un nouveau code secret est {code}. Il expire dans {minutes} "
+        "minutes. Si vous n'avez rien demandé, ne faites rien et parlez-en à votre conseiller." + SIGNATURE,
+    ),
 }
+#: A short link to an offer: the public address of the application (web.config's public_url), then /o/<code>.
+_PUBLIC_URL = {"base": ""}
+
+
+def use_public_url(base: str) -> None:
+    """Set the public address of the application that short links in SMS start with (web.config sets it)."""
+    _PUBLIC_URL["base"] = base.rstrip("/")
+
+
+def offer_code(offer_id: int) -> str:
+    """Return an offer's short code: its id in base 36 (the short link's last part)."""
+    digits, code = "0123456789abcdefghijklmnopqrstuvwxyz", ""
+    while True:
+        offer_id, rest = divmod(offer_id, 36)
+        code = digits[rest] + code
+        if offer_id == 0:
+            return code
+
+
+def offer_id_of(code: str) -> int | None:
+    """Return the offer id a short code stands for (None for a code that is not one)."""
+    try:
+        return int(code, 36) if code.isascii() and code.isalnum() and len(code) <= 12 else None
+    except ValueError:
+        return None
+
+
+def short_link(offer_id: int) -> str:
+    """Return the short link to an offer's page that an SMS carries."""
+    return f"{_PUBLIC_URL['base']}/o/{offer_code(offer_id)}"
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """Return the notices' catalogue of a language (French and a language without one: the texts as written)."""
+    return catalogue.compiled(LOCALES, lang)
 
 
 def gsm(text: str) -> str:
@@ -233,9 +296,29 @@ def clip(text: str, limit: int) -> str:
     return (cut[:word_end] if word_end > limit // 2 else cut).rstrip(" ,;:") + "..."
 
 
-def render(key: str, values: Mapping[str, str]) -> Notice:
-    """Return a notice filled with its values: the SMS in one GSM message, the e-mail whole."""
-    template = NOTICES[key]
-    short = {name: clip(gsm(value), SMS_FIELD_LIMITS.get(name, 40)) for name, value in values.items()}
-    sms = clip(gsm(template.sms.format_map(short)), SMS_LIMIT)
-    return Notice(sms, clip(template.subject.format_map(values), SUBJECT_LIMIT), template.body.format_map(values))
+def render(key: str, values: Mapping[str, str], lang: str = "fr") -> Notice:
+    """Return a notice in `lang` filled with its values: the SMS in one GSM message, the e-mail whole."""
+    template, translate = NOTICES[key], translations(lang).gettext
+    subject = clip(translate(template.subject).format_map(values), SUBJECT_LIMIT)
+    return Notice(fit_sms(translate(template.sms), values), subject, translate(template.body).format_map(values))
+
+
+def fit_sms(template: str, values: Mapping[str, str]) -> str:
+    """Return the SMS filled with its values in at most 160 GSM characters: the longest values shortened first.
+
+    Each value is first clipped to its own limit; while the text is too long, the longest value that is not an
+    essential one (ESSENTIALS) is shortened by what is too much (at most down to the next longest, so long
+    values end up alike), never below SHORTEST_FIELD; only then is the text cut.
+    """
+    limits = {name: SMS_FIELD_LIMITS.get(name, 40) for name in values}
+    while True:
+        short = {name: value if name in ESSENTIALS else clip(gsm(value), limits[name]) for name, value in values.items()}
+        text = gsm(template.format_map(short))
+        excess = len(text) - SMS_LIMIT
+        shrinkable = [n for n in values if n not in ESSENTIALS and f"{{{n}}}" in template and len(short[n]) > SHORTEST_FIELD]
+        if excess <= 0 or not shrinkable:
+            return clip(text, SMS_LIMIT)
+        longest, *others = sorted(shrinkable, key=lambda n: -len(short[n]))
+        # Down to the next longest value first, so that long values end up alike rather than one made tiny.
+        target = max(len(short[longest]) - excess, len(short[others[0]]) if others else 0)
+        limits[longest] = max(SHORTEST_FIELD, min(target, len(short[longest]) - 1))

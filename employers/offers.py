@@ -68,9 +68,10 @@ from core import audit
 from core.audit import AuditEvent
 from core.clock import utcnow
 from core.formats import day, money
+from core.names import display_name
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import outbox, vacancy_status, weights
+from employers import notices, outbox, vacancy_status, weights
 from employers.exceptions import (
     AlreadyPlaced,
     EmployerError,
@@ -820,14 +821,17 @@ def _notify(
     values = {**_values(offer, vacancy, profile, company, placement, deadline), **(extra or {})}
     recipients: list[tuple[str, outbox.Recipient]] = []
     if trainee and not consent.sms_withdrawn(session=session, trainee_id=profile.id or 0):  # they said stop: no SMS
-        recipients.append(("trainee", outbox.Recipient(phone=profile.phone)))
+        recipients.append(("trainee", outbox.Recipient(phone=profile.phone, lang=profile.message_language or "fr")))
     if employer:
         recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
     officer_id = _officer_of(session, offer)
     if officer and officer_id is not None and officer_id != by.user_id:
         recipients.append(("officer", outbox.Recipient(user_id=officer_id)))
     for audience, recipient in recipients:
-        outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=values, offer_id=offer.id)
+        said = (
+            values if recipient.lang == "fr" else _values(offer, vacancy, profile, company, placement, deadline, recipient.lang)
+        )
+        outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=said, offer_id=offer.id)
     session.flush()
 
 
@@ -846,17 +850,22 @@ def _officer_of(session: Session, offer: Offer) -> int | None:
 
 
 def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Employer, placement: Placement | None,
-            deadline: datetime | None) -> dict[str, str]:  # fmt: skip
+            deadline: datetime | None, lang: str = "fr") -> dict[str, str]:  # fmt: skip
+    """Return the values a notice is filled with, dates and amounts written in the recipient's language."""
     due = deadline or offer.expires_at
     reason = offer.reason or _words(offer)
+    translate = notices.translations(lang).gettext
+    pay = vacancy.salary_fcfa_month
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
-        "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name), "name": profile.full_name,
-        "deadline": day(due), "reason": _ending_words(placement) if placement and placement.end_reason else reason,
-        "start_date": day(placement.start_date) if placement else "",
-        "end_date": day(placement.end_date) if placement and placement.end_date else "",
-        "salary": money(placement.salary_fcfa_month) if placement else "",
-        "smig_note": SMIG_NOTE.format(smig=money(minimum_wage_month()))
+        "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name),
+        "name": display_name(profile.full_name), "link": notices.short_link(offer.id or 0),
+        "deadline": day(due, lang), "reason": _ending_words(placement) if placement and placement.end_reason else reason,
+        "start_date": day(placement.start_date, lang) if placement else "",
+        "end_date": day(placement.end_date, lang) if placement and placement.end_date else "",
+        "salary": money(placement.salary_fcfa_month, lang) if placement else "",
+        "pay": f", {money(pay, lang)} {notices.PER_MONTH.get(lang, notices.PER_MONTH['fr'])}" if pay else "",
+        "smig_note": translate(SMIG_NOTE).format(smig=money(minimum_wage_month(), lang))
         if placement and below_smig(placement.salary_fcfa_month) else "",
     }  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The outbox: notices written in the same transaction as the change they report, sent afterwards.
 
-Writing. ``queue`` adds an ``OutboxMessage`` (French SMS text of at most 160 GSM characters, e-mail subject
+Writing. ``queue`` adds an ``OutboxMessage`` (SMS text, in the recipient's language, of at most 160 GSM characters, e-mail subject
 and body, from employers.notices) for one recipient: a staff member's account (``recipient_user_id``; the
 sender finds the address, a staff login being an e-mail), or a phone number and/or an e-mail address
 (trainees: the profile's phone; companies: their phone and e-mail). As the message is written with the
@@ -63,6 +63,7 @@ class Recipient:
     user_id: int | None = None
     phone: str | None = None
     email: str | None = None
+    lang: str = "fr"  # the language the recipient reads their messages in
 
 
 class Sender(Protocol):
@@ -74,7 +75,7 @@ class Sender(Protocol):
 
 def queue(*, session: Session, key: str, recipient: Recipient, values: Mapping[str, str], offer_id: int | None) -> OutboxMessage:
     """Write the notice `key` ("<event>.<audience>") for one recipient, to be sent after the transaction commits."""
-    notice = notices.render(key, values)
+    notice = notices.render(key, values, recipient.lang)
     message = OutboxMessage(
         kind=key, offer_id=offer_id, recipient_user_id=recipient.user_id, recipient_phone=recipient.phone,
         recipient_email=recipient.email, sms_text=notice.sms, email_subject=notice.subject, email_body=notice.body,

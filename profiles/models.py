@@ -68,6 +68,10 @@ class TraineeProfile(SQLModel, table=True):
         description="training.overall is the cohort-weighted mean of the module grades, not a grade an officer gave",
     )  # fmt: skip
     consent_recorded_at: datetime | None = time_field(nullable=True)
+    message_language: str | None = Field(
+        default=None, max_length=8, description="the language the trainee chose for their pages and SMS (fr, en, bm); "
+        "None: French",
+    )  # fmt: skip
     created_at: datetime = time_field()
     updated_at: datetime = time_field()
 

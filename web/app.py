@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from matching.country import use_country
+from web.auth.pin_pages import router as pin_router
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
@@ -140,7 +141,7 @@ def create_app() -> FastAPI:
     app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
                   redoc_url=None)  # fmt: skip
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
+    routers = (home.router, auth_router, auth_api, pin_router, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
                fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from employers import notices
 from matching.country import DEFAULT_COUNTRY, checked_country
 
 VAR = Path("var")
@@ -46,9 +47,11 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="the address people reach the application at: the links sent by e-mail (a password reset, a "
-        "colleague's invitation) start with it, never with the Host a request claims",
+        "colleague's invitation) and the short links in SMS start with it, never with the Host a request claims "
+        "(e.g. https://emploi.rdvmali.org): keep it short, every character counts in an SMS",
     )  # fmt: skip
     password_reset_minutes: int = Field(default=60, ge=5, description='minutes a "forgot my password" link stays usable')
+    pin_reset_minutes: int = Field(default=15, ge=1, le=60, description="how long a code sent to reset a PIN lasts")
     country: str = Field(
         default=DEFAULT_COUNTRY,
         description="the country pack (matching/data/packs/<CODE>/) the installation works for: towns, languages, "
@@ -78,5 +81,7 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
-    """Return the settings, read once."""
-    return Settings()
+    """Return the settings, read once (and give the notices the public address their short links start with)."""
+    settings = Settings()
+    notices.use_public_url(settings.public_url)
+    return settings

@@ -145,6 +145,7 @@ MESSAGES: dict[str, str] = {
     "done_pin_issued": N_("Le nouveau code est créé."),
     "done_imported": N_("Le fichier est importé."),
     "done_availability": N_("Votre disponibilité est enregistrée."),
+    "done_pin": N_("Votre nouveau code secret est enregistré."),
     # cohorts, the training school, departures
     "cohort_code_taken": N_("Une autre promotion a déjà ce code."),
     "selection_order": N_("La fin de la sélection ne peut pas précéder son début."),

@@ -10,13 +10,17 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from core import formats
+from core.names import display_name
 from employers.rules import minimum_wage_month
 from matching.country import get_pack
 from web.csrf import CSRF_FIELD, csrf_token
 from web.i18n import plural_translator, translator
+from web.icons import icon
 from web.messages import MESSAGES
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["icon"] = icon  # the trainees' pages' icons, as images (web.icons)
+templates.env.filters["person"] = display_name  # a person's name, shown in one consistent case (core.names)
 
 
 def page_language(request: Request) -> str:

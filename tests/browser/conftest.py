@@ -2,17 +2,24 @@
 
 Chromium comes from the distribution (`apt-get install chromium`), never from a download. Without it the
 tests are skipped with a message — unless RDVM_REQUIRE_BROWSER=1 (CI sets it), which makes them fail.
+
+Accessibility: axe-core (vendored from the npm registry, tests/browser/vendor/) runs in every page any journey
+loads — every browser context opened on `chromium` is watched — and a test fails on any violation. Its "needs
+review" items are written to var/screenshots/axe-needs-review.json; those the README lists are judged there.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -31,6 +38,98 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+#: Run in every document a watched context loads, before the page's own scripts (not subject to its
+#: Content-Security-Policy): once loaded, axe-core checks the page and reports the rules broken (violations) and
+#: those it could not decide (incomplete) to the test, then marks the page done.
+AXE_AFTER_LOAD = """
+;(() => {
+  if (!location.protocol.startsWith("http")) return;  // about:blank, a PDF viewer…: nothing of ours to check
+  window.__axeDone = false;
+  const brief = (items) => items.map((rule) => ({id: rule.id, impact: rule.impact, help: rule.help,
+    nodes: rule.nodes.slice(0, 5).map((node) => node.target.join(" "))}));
+  window.addEventListener("load", async () => {
+    try {
+      const results = await axe.run(document, {resultTypes: ["violations", "incomplete"]});
+      await window.__axeReport(location.href, brief(results.violations), brief(results.incomplete));
+    } catch (error) {
+      await window.__axeReport(location.href, [{id: "axe-error", impact: "critical", help: String(error), nodes: []}], []);
+    } finally {
+      window.__axeDone = true;
+    }
+  });
+})();
+"""
+#: The page's and locators' actions that may leave the page: each first waits for axe-core to finish with it.
+ACTIONS = {"Page": ("goto", "reload", "go_back", "go_forward", "click", "fill", "press", "check", "select_option", "close"),
+           "Locator": ("click", "dblclick", "tap", "fill", "press", "check", "uncheck", "set_checked", "select_option",
+                       "press_sequentially", "type")}  # fmt: skip
+
+
+class AxeWatch:
+    """axe-core in every page a watched browser context loads, and what it found, page by page."""
+
+    def __init__(self) -> None:
+        self.script = AXE.read_text(encoding="utf-8") + AXE_AFTER_LOAD
+        self.violations: list[dict[str, Any]] = []
+        self.incomplete: dict[str, dict[str, Any]] = {}
+        self.pages: list[str] = []
+        self.reported = 0  # violations already reported by a test
+
+    def watch(self, context: Any) -> Any:
+        """Check every page of a browser context after each of its loads; return the context."""
+        context.add_init_script(self.script)
+        context.expose_function("__axeReport", self.record)
+        return context
+
+    def record(self, url: str, violations: list[dict[str, Any]], incomplete: list[dict[str, Any]]) -> None:
+        """Keep what axe-core found in one page."""
+        self.pages.append(url)
+        self.violations += [{"url": url, **rule} for rule in violations]
+        for rule in incomplete:
+            seen = self.incomplete.setdefault(rule["id"], {**rule, "urls": []})
+            seen["urls"].append(url)
+
+    def save_needs_review(self) -> None:
+        """Write the "needs review" items of every page checked so far, by rule, beside the screenshots."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / "axe-needs-review.json"
+        known = json.loads(path.read_text("utf-8")) if path.exists() else {}
+        for rule_id, rule in self.incomplete.items():
+            paths = {re.sub(r"^https?://[^/]+", "", url).split("?")[0] for url in rule["urls"]}
+            urls = sorted({*known.get(rule_id, {}).get("urls", []), *paths})
+            known[rule_id] = {"help": rule["help"], "impact": rule["impact"], "nodes": rule["nodes"], "urls": urls}
+        path.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def axe_finished(page: Any) -> None:
+    """Wait until axe-core has checked the page as loaded now (a page it does not watch: at once)."""
+    if page.is_closed():
+        return
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.__axeDone !== false", timeout=15000)
+
+
+def _after_axe(action: Callable[..., Any], page_of: Callable[[Any], Any]) -> Callable[..., Any]:
+    def acted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        axe_finished(page_of(self))
+        return action(self, *args, **kwargs)
+
+    acted.__wrapped__ = action  # type: ignore[attr-defined]
+    return acted
+
+
+def _wait_for_axe_before_actions() -> None:
+    """Make every page and locator action wait for axe-core to finish with the page first (once per run)."""
+    from playwright.sync_api import Locator, Page
+
+    for cls, page_of in ((Page, lambda page: page), (Locator, lambda locator: locator.page)):
+        for name in ACTIONS[cls.__name__]:
+            action = getattr(cls, name)
+            if not hasattr(action, "__wrapped__"):
+                setattr(cls, name, _after_axe(action, page_of))
 
 
 def _free_port() -> int:
@@ -90,8 +189,35 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _wait_for_axe_before_actions()
+        browser.axe = AxeWatch()  # type: ignore[attr-defined]
+        browser.new_context = _watched(browser.new_context, browser.axe)  # type: ignore[attr-defined, method-assign]
         yield browser
+        browser.axe.save_needs_review()  # type: ignore[attr-defined]
         browser.close()
+
+
+def _watched(new_context: Callable[..., Any], axe: AxeWatch) -> Callable[..., Any]:
+    """Return `new_context` whose contexts axe-core watches."""
+
+    def opened(*args: Any, **kwargs: Any) -> Any:
+        return axe.watch(new_context(*args, **kwargs))
+
+    return opened
+
+
+@pytest.fixture(autouse=True)
+def accessible(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a browser test when axe-core found a violation in any page it loaded."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    axe: AxeWatch = request.getfixturevalue("chromium").axe
+    yield
+    found, axe.reported = axe.violations[axe.reported :], len(axe.violations)  # pages a module's fixtures loaded too
+    assert not found, "axe-core violations:\n" + "\n".join(
+        f"{v['url']}: {v['id']} ({v['impact']}) {v['help']} — {v['nodes']}" for v in found
+    )
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -669,8 +669,8 @@ LONGEST = {"employer": "Société de Gardiennage et de Sécurité Privée Kéné
            "trainee_code": "T-" + "7" * 62, "initials": "A. B. C. D. E. F. G.", "name": "Aïssata Ténin Coulibaly",
            "deadline": "31/12/2026", "start_date": "04/01/2027", "end_date": "28/02/2027", "salary": "125 000",
            "office_phone": "+223 76 12 34 56 78", "due": "31/12/2026", "month": "12",
-           "smig_note": " (sous le SMIG de 40 000 FCFA)", "minutes": "60",
-           "link": "https://rdvm.example.ml/account/reset/" + "x" * 43, "when": "04/01/2027 à 09:30",
+           "smig_note": " (sous le SMIG de 40 000 FCFA)", "minutes": "60", "link": "https://emploi.rdvmali.org/o/zzzzzz",
+           "pay": ", 125 000 F/mois", "code": "123456", "when": "04/01/2027 à 09:30",
            "place": "Siège de la société, rue 311, porte 42, Hamdallaye ACI 2000, Bamako, à côté de la pharmacie",
            "reason": "le candidat a trouvé un autre emploi plus près de chez lui, à Kati, avec un meilleur salaire"}  # fmt: skip
 

@@ -51,6 +51,10 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
+    ("GET", "/signin/pin"): PUBLIC,
+    ("POST", "/signin/pin"): PUBLIC,
+    ("POST", "/signin/pin/new"): PUBLIC,
+    ("GET", "/o/{code}"): PUBLIC,  # a short link: a redirect to the offer's page, which checks who asks
     ("POST", "/signout"): PUBLIC,
     ("GET", "/account/password"): SIGNED_IN,
     ("POST", "/account/password"): SIGNED_IN,

@@ -23,6 +23,7 @@ from tests.employers.factories import offer_in, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from web.auth.models import Role, User
+from web.icons import ICONS
 from web.routes.trainee import ANSWERED_SHOWN
 
 PIN = "123456"
@@ -107,8 +108,14 @@ def outbox_kinds(session: Session, offer: Offer) -> list[str]:
     return [kind.split(".")[0] for kind in session.exec(query)]
 
 
+#: An icon drawn as an image (web.icons), and the emoji it stands for (⌛ for both hourglasses).
+ICON_IMAGE = re.compile(r'<img class="i" src="/static/icons/([a-z]+)\.svg"[^>]*>')
+EMOJI = {name: emoji for emoji, name in ICONS.items()}
+
+
 def text_of(html: str) -> str:
-    """Return a page's visible text, tags removed and spaces collapsed."""
+    """Return a page's visible text, tags removed and spaces collapsed; each icon image is written as its emoji."""
+    html = ICON_IMAGE.sub(lambda image: f" {EMOJI[image.group(1)]} ", html)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
@@ -127,7 +134,7 @@ class TestHome:
         assert page.status_code == 200
         shown = text_of(page.text)
         for fact in ("Sahel Sécurité", "Agent de sécurité de nuit", "Ségou", "🌙 Travail de nuit", "💰 85 000 FCFA par mois",
-                     "📅 Début le 04/01/2027", f"⏳ Répondez avant le {deadline(made)}"):  # fmt: skip
+                     "📅 Début le 04/01/2027", f"⌛ Répondez dans 7 jours au plus tard ({deadline(made)})."):  # fmt: skip
             assert fact in shown, fact
         assert f'href="/trainee/offers/{made.id}"' in page.text
 
@@ -448,7 +455,8 @@ class TestAvailability:
         assert answer.status_code == 422
         page: str = answer.text
         field = re.search(
-            r'<input type="date"[^>]*>\s*<span class="field-error" id="available_from-error"[^>]*>([^<]*)</span>', page
+            r'<input type="date"[^>]*>\s*<span class="field-error" id="available_from-error"[^>]*>(?:<img[^>]*>)?([^<]*)</span>',
+            page,
         )
         assert field is not None and sentence in unescape(field.group(1))
         assert f'value="{typed}"' in page and 'aria-describedby="available_from-error"' in page
@@ -460,7 +468,7 @@ class TestAvailability:
     def test_no_shift_ticked_is_refused(self, scene: Scene) -> None:
         answer = post(scene.client, "/trainee/availability", {"available_from": "2027-02-01"})
         assert answer.status_code == 422
-        assert 'id="shifts-error" role="alert">⚠️ Cochez au moins une case.' in answer.text
+        assert 'id="shifts-error" role="alert">' in answer.text and "⚠️ Cochez au moins une case." in text_of(answer.text)
 
     def test_in_english(self, scene: Scene) -> None:
         scene.client.get("/trainee?lang=en")

@@ -58,3 +58,9 @@ class OwnAccount(AuthError):
     """An administrator may not disable their own account (someone must be left to enable it again)."""
 
     code = "own_account"
+
+
+class ResetCodeInvalid(AuthError):
+    """The code sent to reset a PIN is wrong, used, replaced by a newer one, expired or tried too often."""
+
+    code = "reset_code_invalid"

@@ -83,3 +83,22 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = time_field()
     expires_at: datetime = time_field()
     used_at: datetime | None = time_field(nullable=True)
+
+
+class PinResetCode(SQLModel, table=True):
+    """A code sent by SMS to a trainee who forgot their PIN: it lets them choose a new one, once, for a short while.
+
+    Only its hash is kept. It dies when used, when it expires, when a newer code is sent, or after too many
+    wrong tries (web.auth.pin_reset).
+    """
+
+    __tablename__ = "pin_reset_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True, description="None: no trainee has that phone")
+    code_hash: str = Field(default="", max_length=255)
+    client: str = Field(index=True, max_length=64, description="the address that asked (throttled per address)")
+    created_at: datetime = time_field()
+    expires_at: datetime = time_field()
+    used_at: datetime | None = time_field(nullable=True)
+    wrong_tries: int = 0

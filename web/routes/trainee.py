@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
+from employers import notices
 from employers import offers as offers_service
 from employers.exceptions import InvalidOfferTransition, OfferExpired
 from employers.models import DeclineReason, Employer, Offer, OfferCause, OfferState, Placement, Vacancy
@@ -21,18 +22,30 @@ from matching.models import SHIFTS
 from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
 from profiles.models import TraineeProfile
-from web.auth.models import User
+from web.auth.models import Role, User
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, Submitted, TraineeUser
+from web.deps import CurrentUser, Lang, Submitted, TraineeUser
 from web.errors import DomainRoute
-from web.i18n import translator
+from web.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from web.labels import Labels
 from web.messages import N_, done_message
 from web.pages import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
+
+def remember_language(request: Request, session: SessionDep, user: CurrentUser) -> None:
+    """Keep the language a signed-in trainee chooses (?lang=) on their profile: their SMS are sent in it too."""
+    chosen = request.query_params.get("lang")
+    if user is None or user.role != Role.trainee or chosen not in LANGUAGES or user.trainee_id is None:
+        return
+    profile = session.get(TraineeProfile, user.trainee_id)
+    if profile is not None and (profile.message_language or "fr") != chosen:
+        profile.message_language = chosen
+        session.add(profile)
+
+
+router = APIRouter(dependencies=[Depends(verify_csrf), Depends(remember_language)], route_class=DomainRoute)
 
 #: Each shift: its icon and its plain name.
 SHIFT_WORDS: dict[str, tuple[str, str]] = {
@@ -62,7 +75,7 @@ WITHDRAWN_BY_SYSTEM = {OfferCause.placed_elsewhere: "placed_elsewhere", OfferCau
 #: Past answers listed on the home page, the most recent first (keeps the page light however many there were).
 ANSWERED_SHOWN = 20
 #: The confirmations the trainee's home shows after a redirect (?done=).
-DONE = frozenset({"accepted", "declined", "availability"})
+DONE = frozenset({"accepted", "declined", "availability", "pin"})
 #: Shown on an offer's page when an answer came too late (the offer had expired or was withdrawn meanwhile).
 CHANGED = N_("Votre réponse n'est pas enregistrée : cette proposition a changé entre-temps.")
 #: Shown on an offer's page when an answer came after its deadline (accepting or declining alike).
@@ -114,9 +127,17 @@ def security_years(profile: TraineeProfile) -> float:
     return sum(float(item.get("years") or 0) for item in profile.experience if item.get("sector") == "security")
 
 
+def days_left(deadline: datetime | None) -> int | None:
+    """Return how many days are left before a deadline, counted in calendar days (0: today; None: no deadline)."""
+    if deadline is None:
+        return None
+    return ((deadline.astimezone(UTC) if deadline.tzinfo else deadline).date() - utcnow().date()).days
+
+
 def helpers(lang: str) -> dict[str, Any]:
     """Return what the trainee's templates use to show values."""
-    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang), "office_phone": get_settings().office_phone}
+    return {"shift_words": SHIFT_WORDS, "labels": Labels(lang), "office_phone": get_settings().office_phone,
+            "days_left": days_left, "languages": LANGUAGE_NAMES}  # fmt: skip
 
 
 # ---------------------------------------------------------------- reading
@@ -190,6 +211,13 @@ def decline_page(request: Request, session: SessionDep, lang: Lang, user: Traine
     if not card.waiting:
         return RedirectResponse(f"/trainee/offers/{offer_id}", status_code=303)
     return render(request, "trainee/decline.html", {"card": card, "reasons": DECLINE_WORDS, **helpers(lang)})
+
+
+@router.get("/o/{code}")
+def short_link(code: str) -> Response:
+    """Open the offer an SMS's short link names (signing in first when needed)."""
+    offer_id = notices.offer_id_of(code)
+    return RedirectResponse(f"/trainee/offers/{offer_id}" if offer_id is not None else "/trainee", status_code=303)
 
 
 # ---------------------------------------------------------------- answering
