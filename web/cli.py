@@ -1019,14 +1019,56 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     reload: Annotated[bool, typer.Option("--reload", help="Restart when the code changes (development).")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (uvicorn workers); run `rdvm worker` beside them.")
+    ] = 1,
 ) -> None:
     """Run the web application (uvicorn)."""
     import uvicorn
 
-    err.print(f"rdvm on http://{host}:{port} — database {database_label()}", highlight=False)
+    err.print(f"rdvm on http://{host}:{port} — database {database_label()} — {workers} worker(s)", highlight=False)
     # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1 (any local proxy
     # passing a client's header on); the application believes only RDVM_TRUSTED_PROXIES (web.security).
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False)
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False,
+                workers=None if reload else workers)  # fmt: skip
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Take the queued changes in (or build every ranking), then stop.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild every ranking first.")] = False,
+) -> None:
+    """Keep the stored rankings up to date: re-score changed trainees and vacancies, rebuild when weights change."""
+    import signal
+    from datetime import timedelta
+
+    import web.tables  # noqa: F401  (every table known, so foreign keys resolve)
+    from employers import ranking_worker
+    from web.config import get_settings
+    from web.db import get_engine
+
+    settings = get_settings()
+    engine = get_engine()
+    rebuild = timedelta(minutes=settings.ranking_rebuild_minutes) if settings.ranking_rebuild_minutes else None
+    say = lambda line: err.print(f"worker: {line}", highlight=False)  # noqa: E731
+    if once:
+        report = ranking_worker.run_step(engine, top=settings.ranking_top, rebuild_after=rebuild, full=full)
+        while report.work == ranking_worker.BATCH:  # more queued than one batch
+            say(report.describe())
+            report = ranking_worker.run_step(engine, top=settings.ranking_top)
+        say(report.describe())
+        return
+    if full:
+        say(ranking_worker.run_step(engine, top=settings.ranking_top, full=True).describe())
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.append(signum))
+    say(f"ranking for {database_label()}; Ctrl-C stops")
+    try:
+        ranking_worker.run_forever(engine, top=settings.ranking_top, poll_seconds=settings.ranking_poll_seconds,
+                                   rebuild_after=rebuild, say=say, stop=lambda: bool(stopping))  # fmt: skip
+    except KeyboardInterrupt:
+        pass
+    say("stopped")
 
 
 @app.command()
