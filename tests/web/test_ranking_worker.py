@@ -13,6 +13,9 @@ from employers import ranking_worker
 from employers.models import Placement, Vacancy, VacancyStatus
 from employers.ranking_store import RankingWork, StoredRanking
 from profiles.models import TraineeProfile
+from tests.employers.factories import profile, stored_vacancy
+from tests.web.conftest import Client
+from tests.web.test_employers import signed_in_employer
 from web.bench_web import seed
 
 TOP = 5  # short lists, so that changes push candidates in and out of them
@@ -100,3 +103,27 @@ def test_a_closed_vacancy_loses_its_ranking_and_a_published_one_gets_one(engine:
     step = ranking_worker.run_step(engine, top=TOP)
     assert (step.rebuilt, step.vacancies) == (False, 1)
     assert published in snapshot(engine)
+
+
+def test_the_vacancy_page_says_how_fresh_the_stored_ranking_is(engine: Engine, session: Session, client: Client) -> None:
+    company = signed_in_employer(client, session)
+    post = stored_vacancy(session, company)
+    first, second = profile(session), profile(session)
+    one, other, url = first.code, second.code, f"/employer/vacancies/{post.id}"
+    before = client.get(url).text  # no worker yet: ranked in the process
+    assert "mise à jour en cours" not in before and one in before and other in before
+    session.commit()
+    ranking_worker.run_step(engine, top=50)  # the worker ran: its heartbeat is recent, pages read the store
+    stored_page = client.get(url).text
+    assert "Classement du" in stored_page and "mise à jour en cours" not in stored_page
+    first.consent_to_share = False
+    session.add(first)
+    session.commit()
+    waiting = client.get(url).text
+    assert "mise à jour en cours" in waiting and one in waiting  # the page did not wait: the stored ranking
+    ranking_worker.run_step(engine, top=50)
+    after = client.get(url).text
+    assert "mise à jour en cours" not in after and one not in after and other in after
+    client.cookies.set("rdvm_lang", "en")
+    english = client.get(url).text
+    assert "Ranking of" in english

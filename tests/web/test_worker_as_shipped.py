@@ -1,0 +1,58 @@
+"""`rdvm worker` run as a user runs it (the installed entry point, a fresh database), and its migration, on both databases."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import text
+
+from tests.web.test_commands_as_shipped import run
+from web.db import make_engine
+from web.migrate import alembic_config, upgrade
+
+BEFORE = "3c5e0a7d9b21"  # the revision just before the ranking store
+
+
+def count(url: str, query: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_worker_once_ranks_the_demo_then_takes_a_change_in(fresh_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "RDVM_DATABASE_URL": fresh_url, "RDVM_SECRET_KEY": "test-only-key"}
+    seeded = run(env, "demo", "--folder", tmp_path / "demo")
+    assert seeded.returncode == 0, seeded.stderr
+    first = run(env, "worker", "--once")
+    assert first.returncode == 0, first.stderr
+    assert "full rebuild" in first.stderr
+    opened = count(fresh_url, "select count(*) from vacancy where status = 'open'")
+    assert opened and count(fresh_url, "select count(*) from vacancy_ranking") == opened
+    assert count(fresh_url, "select count(*) from ranking_work") == 0
+    engine = make_engine(fresh_url)
+    with engine.begin() as connection:  # a change behind the application's back: a bulk UPDATE queues a rebuild
+        connection.execute(text("insert into ranking_work (kind, ref_id, queued_at) values ('all', 0, '2026-12-01')"))
+    engine.dispose()
+    second = run(env, "worker", "--once")
+    assert second.returncode == 0 and "full rebuild: 1 change(s)" in second.stderr, second.stderr
+    third = run(env, "worker", "--once")
+    assert "incremental: 0 change(s)" in third.stderr, third.stderr
+
+
+def test_the_migration_goes_down_and_up_again(fresh_url: str) -> None:
+    upgrade(fresh_url)
+    command.downgrade(alembic_config(fresh_url), BEFORE)
+    engine = make_engine(fresh_url)
+    try:
+        with engine.connect() as connection:
+            names = set(connection.dialect.get_table_names(connection))
+        assert not names & {"ranking_work", "vacancy_ranking", "ranking_status"}
+    finally:
+        engine.dispose()
+    upgrade(fresh_url)
+    assert count(fresh_url, "select count(*) from ranking_work") == 0
