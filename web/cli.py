@@ -412,10 +412,38 @@ def bench(
     evaluation_trainees: Annotated[
         int, typer.Option("--evaluation-trainees", min=1, help="With --evaluation: trainees (placements 1.2×, follow-ups 4×).")
     ] = 50_000,
+    crash: Annotated[
+        int,
+        typer.Option("--crash", min=0, help="Instead: kill -9 the server this many times amid writes; count lost writes."),
+    ] = 0,
+    load: Annotated[
+        bool,
+        typer.Option("--load", help="With --web: a locust load test (dev extras; give --database-url of PostgreSQL)."),
+    ] = False,
+    load_seconds: Annotated[int, typer.Option("--load-seconds", min=5, max=600, help="With --load: how long.")] = 120,
+    load_users: Annotated[int, typer.Option("--load-users", min=1, max=500, help="With --load: simulated users.")] = 100,
+    server_workers: Annotated[int, typer.Option("--server-workers", min=1, max=16, help="With --load: uvicorn workers.")] = 4,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
-    if evaluation:
+    if crash:
+        from web.crash_test import run_crash_test
+
+        figures = run_crash_test(kills=crash, database_url=database_url, log=log)
+        figures["size"] = "crash"
+        if figures["lost"]:
+            print_figures(figures)
+            err.print(f"[bold red]error[/] {figures['lost']} acknowledged write(s) lost", highlight=False)
+            raise typer.Exit(1)
+    elif load:
+        from web.bench_web import WEB_SIZES
+        from web.load_test import run_load_test
+
+        trainees, vacancies = WEB_SIZES[(size or Size.M).value]
+        figures = run_load_test(trainees=trainees, vacancies=vacancies, database_url=database_url, seconds=load_seconds,
+                                users=load_users, workers=server_workers, log=log)  # fmt: skip
+        figures["size"] = f"load {(size or Size.M).value}"
+    elif evaluation:
         from web.bench_evaluation import run_evaluation_benchmark
 
         n = evaluation_trainees
