@@ -56,3 +56,35 @@ def test_the_migration_goes_down_and_up_again(fresh_url: str) -> None:
         engine.dispose()
     upgrade(fresh_url)
     assert count(fresh_url, "select count(*) from ranking_work") == 0
+
+
+def test_serve_with_two_workers_answers_from_two_processes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.web.test_commands_as_shipped import entry_point
+    from web.bench_web import free_port
+
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    upgrade(url)
+    port = free_port()
+    env = {**os.environ, "RDVM_DATABASE_URL": url, "RDVM_SECRET_KEY": "test-only-key"}
+    server = subprocess.Popen([entry_point(), "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        deadline, answered = time.monotonic() + 120, None
+        while time.monotonic() < deadline and answered is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/signin", timeout=5) as page:
+                    answered = page.status
+            except OSError:
+                time.sleep(0.5)
+        assert answered == 200
+        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 2, children  # uvicorn's workers (and possibly its resource tracker)
+    finally:
+        server.send_signal(signal.SIGINT)
+        output = server.communicate(timeout=60)[0]
+    assert "2 worker(s)" in output
