@@ -30,6 +30,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Engine, delete, func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
@@ -302,7 +303,8 @@ def merge_trainees(
     lost a candidate it cannot replace from what is stored).
     """
     pool = load_pool(session, ids=changed)
-    stored_rows = {r.vacancy_id: r for r in session.exec(select(StoredRanking))}
+    light = select(StoredRanking).options(defer(cast(Any, StoredRanking.candidates)))  # read only for the lists that change
+    stored_rows = {r.vacancy_id: r for r in session.exec(light)}
     records = [r for _, r in context.open_rows]
     ids = [i for i, _ in context.open_rows]
     fresh: dict[int, Ranked] = {}
@@ -365,8 +367,8 @@ def _best_first(candidate: dict[str, Any]) -> tuple[float, str]:
 
 def _above_stored_end(row: StoredRanking, candidate: dict[str, Any], keep: int) -> bool:
     """Return whether a candidate ranks among the stored ones: above the last stored, or anywhere when all were stored."""
-    if len(row.candidates) < keep:
-        return True
+    if len(row.listed) < keep or candidate["score"] != row.last_score:
+        return len(row.listed) < keep or candidate["score"] > row.last_score
     return _best_first(candidate) < _best_first(row.candidates[-1])
 
 
