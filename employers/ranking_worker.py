@@ -94,7 +94,7 @@ class Context:
     open_rows: list[tuple[int, ExchangeVacancy]]  # (vacancy id, exchange record), by code
     work: list[RankingWork]
     status: RankingStatus
-    closed: list[int] = field(default_factory=list)  # changed vacancies no longer ranked
+    covered: list[int] = field(default_factory=list)  # the changes a full rebuild takes in (seen before the data)
 
 
 # ---------------------------------------------------------------- ranking rows in both languages
@@ -166,9 +166,9 @@ def open_rows(session: Session) -> list[tuple[int, ExchangeVacancy]]:
     return [(cast(int, v.id), v.to_exchange(name)) for v, name in session.exec(query)]
 
 
-def take_work(session: Session, limit: int = BATCH) -> list[RankingWork]:
+def take_work(session: Session, limit: int | None = None) -> list[RankingWork]:
     """Return the oldest queued changes, locked for this worker on PostgreSQL (others skip them)."""
-    query = select(RankingWork).order_by(col(RankingWork.id)).limit(limit)
+    query = select(RankingWork).order_by(col(RankingWork.id)).limit(limit or BATCH)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.exec(query))
@@ -208,13 +208,14 @@ def run_step(engine: Engine, *, top: int, rebuild_after: timedelta | None = None
         if full or stale or _needs_rebuild(session, context):
             if not postgres:
                 _mark_rebuilding(engine)
+            context.covered = [i for i in session.exec(select(RankingWork.id)) if i is not None]  # seen before the data is read
             writes = rebuild(session, context)
             report = StepReport(rebuilt=True)
         elif context.work:
             writes, report = incremental(session, context)
         else:
             writes, report = [], StepReport()
-        report.work = len(context.work)
+        report.work = len({w.id for w in context.work} | set(context.covered))
         if postgres:
             _write(session, context, writes, rebuilt=report.rebuilt)
         else:
@@ -381,7 +382,7 @@ def _write(session: Session, context: Context, writes: Sequence[Write], *, rebui
                 store(session, item, count)
         else:
             session.exec(delete(StoredRanking).where(col(StoredRanking.vacancy_id) == item))
-    done = [w.id for w in context.work if w.id is not None]
+    done = context.covered + [w.id for w in context.work if w.id is not None]
     for start in range(0, len(done), 1000):
         session.exec(delete(RankingWork).where(col(RankingWork.id).in_(done[start : start + 1000])))
     found = session.get(RankingStatus, 1) or RankingStatus(id=1)

@@ -1081,7 +1081,7 @@ def worker(
     say = lambda line: err.print(f"worker: {line}", highlight=False)  # noqa: E731
     if once:
         report = ranking_worker.run_step(engine, top=settings.ranking_top, rebuild_after=rebuild, full=full)
-        while report.work == ranking_worker.BATCH:  # more queued than one batch
+        while report.work >= ranking_worker.BATCH:  # more may be queued than one batch
             say(report.describe())
             report = ranking_worker.run_step(engine, top=settings.ranking_top)
         say(report.describe())

@@ -127,3 +127,13 @@ def test_the_vacancy_page_says_how_fresh_the_stored_ranking_is(engine: Engine, s
     client.cookies.set("rdvm_lang", "en")
     english = client.get(url).text
     assert "Ranking of" in english
+
+
+def test_a_full_rebuild_takes_in_more_changes_than_one_batch(engine: Engine, session: Session, monkeypatch: Any) -> None:
+    monkeypatch.setattr(ranking_worker, "BATCH", 10)
+    seed(session, trainees=40, vacancies=3, seed_value=2)  # 43 changes queued
+    session.commit()
+    step = ranking_worker.run_step(engine, top=TOP)
+    assert step.rebuilt and step.work == 43  # not only the batch of 10
+    assert session.exec(select(RankingWork)).all() == []
+    session.commit()
