@@ -233,6 +233,9 @@ def _needs_rebuild(session: Session, context: Context) -> bool:
     if any(w.kind == ALL for w in context.work):
         return True
     changed = {w.ref_id for w in context.work if w.kind == TRAINEE}
+    vacancies = {w.ref_id for w in context.work if w.kind == VACANCY}
+    if len(vacancies) > max(20, BULK_SHARE * len(context.open_rows)):
+        return True
     return len(changed) > max(50, BULK_SHARE * pool_count(session))
 
 

@@ -161,7 +161,7 @@ def served(url: str, *, workers: int = 1) -> Iterator[int]:
             server.wait()
 
 
-def wait_until_up(server: subprocess.Popen[bytes], port: int, seconds: float = 60.0) -> None:
+def wait_until_up(server: subprocess.Popen[bytes], port: int, seconds: float = 180.0) -> None:
     """Wait until the server accepts connections on `port`, or raise."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -151,16 +151,24 @@ def run_load_test(
                 sampler.stop.set()
                 sampler.thread.join(timeout=10)
             finally:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
         finally:
-            worker.terminate()
-            worker.wait(timeout=60)
+            stop(worker)
         aggregated, rows = read_stats(folder)
         seen_file = folder / "visibility.jsonl"
         seen = [json.loads(line) for line in seen_file.read_text("utf-8").splitlines()] if seen_file.exists() else []
     return figures(aggregated, rows, seen, sampler.samples, trainees=trainees, vacancies=vacancies, url=url, users=users,
                    seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds)  # fmt: skip
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a subprocess: SIGTERM, then SIGKILL after 60 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def figures(
