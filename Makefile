@@ -18,9 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 ## Install, seed the demo database (migrations, companies, accounts, trainees, open vacancies; prints the demo
-## sign-ins), then serve the application on http://127.0.0.1:8000 (Ctrl-C stops it).
+## sign-ins), then serve the application on http://127.0.0.1:8000 with the ranking worker beside it (Ctrl-C stops both).
 run: install
 	$(BIN)/rdvm demo --folder $(DEMO)
+	$(BIN)/rdvm worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/rdvm serve --host 127.0.0.1 --port 8000
 
 ## Install and run everything CI runs: lint, types, tests.

@@ -23,6 +23,11 @@ costs most of what ranking all of them does). So results are cached in this proc
 * every ranking is also keyed by the version of the score's weights in use (`employers.weights`): adopting
   or rolling back weights ranks everything again with them.
 
+Several processes. While a ranking worker runs (``rdvm worker``, `employers.ranking_worker`), open vacancies'
+rankings are read from the database instead (`employers.ranking_store`): every web worker shows the same
+ranking, none ranks on a page, and the page says when it was ranked and whether changes are being taken in.
+The in-process cache below serves when no worker is alive, and for drafts and closed vacancies.
+
 Checking the keys costs three small queries per page. One lock makes the cache thread-safe and makes
 concurrent pages wait for a single computation rather than each starting its own. ``invalidate()``
 empties it (tests, or after changing data behind the application's back with the same timestamps).
@@ -34,15 +39,16 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
-from employers import weights
+from core.clock import utcnow
+from employers import ranking_store, weights
 from employers.models import Employer, Placement, Vacancy, VacancyStatus
 from matching.config import ScoringConfig
 from matching.messages import Lang
@@ -92,6 +98,8 @@ class VacancyCandidates:
     eligible_count: int
     ineligible_count: int
     failure_counts: tuple[tuple[str, int], ...]
+    ranked_at: datetime | None = None  # when the ranking was computed
+    updating: bool = False  # changes are queued that this ranking does not show yet
 
 
 EMPTY = VacancyCandidates((), 0, 0, ())
@@ -119,12 +127,17 @@ def facts_of(profile: TraineeProfile, record: ExchangeTrainee) -> TraineeFacts:
     )  # fmt: skip
 
 
-def load_pool(session: Session) -> Pool:
-    """Read every consenting profile not placed and convert it for the engine (one that no longer validates is left out)."""
+def pool_query(ids: Sequence[int] | None = None) -> Any:
+    """Return the query of the candidates' profiles: consenting, not placed, not gone (among `ids` when given)."""
     placed = exists().where(col(Placement.trainee_id) == col(TraineeProfile.id), col(Placement.ended_at).is_(None))
     stayed = col(TraineeProfile.dropped_out_on).is_(None)  # a trainee who left the programme is no candidate
-    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share), ~placed, stayed).order_by(col(TraineeProfile.code))
-    converted = [(p, _exchange(p)) for p in session.exec(query)]
+    query = select(TraineeProfile).where(col(TraineeProfile.consent_to_share), ~placed, stayed)
+    return query if ids is None else query.where(col(TraineeProfile.id).in_(ids))
+
+
+def load_pool(session: Session, *, ids: Sequence[int] | None = None) -> Pool:
+    """Read every candidate profile (or those of `ids`) for the engine (one that no longer validates is left out)."""
+    converted = [(p, _exchange(p)) for p in session.exec(pool_query(ids).order_by(col(TraineeProfile.code)))]
     usable = [(p, r) for p, r in converted if r is not None]
     return Pool(tuple(r for _, r in usable), {p.code: facts_of(p, r) for p, r in usable})
 
@@ -153,10 +166,11 @@ def rank_all(
     pool: Pool, vacancies: Sequence[ExchangeVacancy], *, lang: Lang, top: int, config: ScoringConfig | None = None
 ) -> dict[str, VacancyCandidates]:
     """Rank the pool for every vacancy in one engine pass (with the given weights); return each vacancy's result by code."""
+    now = utcnow()
     if not pool.trainees:
-        return {v.id: EMPTY for v in vacancies}
+        return {v.id: replace(EMPTY, ranked_at=now) for v in vacancies}
     ranked = rank(pool.trainees, vacancies, top=top, lang=lang, config=config)
-    return {r.vacancy_id: summarise(r, pool) for r in ranked}
+    return {r.vacancy_id: replace(summarise(r, pool), ranked_at=now) for r in ranked}
 
 
 # ---------------------------------------------------------------- the cache
@@ -241,7 +255,10 @@ def is_ranked(vacancy: Vacancy) -> bool:
 def candidates_for(*, session: Session, vacancy: Vacancy, lang: str = "fr", top: int = DEFAULT_TOP) -> VacancyCandidates:
     """Return the ranked, pseudonymised candidates of one vacancy, with eligibility counts and reasons."""
     language = _lang(lang)
-    if vacancy.status == VacancyStatus.open:
+    if vacancy.status == VacancyStatus.open and vacancy.id is not None:
+        kept = ranking_store.stored(session, vacancy.id, wanted_fingerprint(session, top))
+        if kept is not None:
+            return from_store(kept, language, top)
         found = _cache.open_rankings(session, lang=language, top=top).get(vacancy.code)
         if found is not None:
             return found
@@ -252,8 +269,48 @@ def candidates_for(*, session: Session, vacancy: Vacancy, lang: str = "fr", top:
 
 def eligible_counts(*, session: Session, lang: str = "fr", top: int = DEFAULT_TOP) -> dict[str, int]:
     """Return how many trainees are eligible for each open vacancy, by vacancy code."""
+    kept = ranking_store.stored_eligible_counts(session)
+    if kept is not None:
+        return kept
     rankings = _cache.open_rankings(session, lang=_lang(lang), top=top)
     return {code: found.eligible_count for code, found in rankings.items()}
+
+
+def wanted_fingerprint(session: Session, top: int) -> str:
+    """Return the fingerprint stored rankings must have for lists of `top` candidates with the weights in use."""
+    from employers.ranking_worker import MARGIN  # the worker's module imports this one
+
+    return ranking_store.fingerprint(weights.version_in_use(session=session), top + MARGIN)
+
+
+def from_store(kept: ranking_store.Stored, lang: Lang, top: int) -> VacancyCandidates:
+    """Return a stored ranking as a page shows it, in one language (an empty one, updating, while none is stored)."""
+    row = kept.row
+    if row is None:
+        return replace(EMPTY, updating=True)
+    rows = tuple(_stored_row(c, lang) for c in row.candidates[:top])
+    failures = sorted(((labels[lang], int(n)) for (_, labels), n in zip(row.failures, _failure_counts(row), strict=True) if n),
+                      key=lambda item: (-item[1], item[0]))  # fmt: skip
+    return VacancyCandidates(rows, row.eligible_count, max(row.pool_count - row.eligible_count, 0), tuple(failures),
+                             ranked_at=row.ranked_at, updating=kept.updating)  # fmt: skip
+
+
+def _stored_row(found: dict[str, Any], lang: Lang) -> CandidateRow:
+    facts = TraineeFacts(
+        profile_id=found["profile_id"], code=found["code"], initials=found["initials"], home_town=found["home_town"],
+        preferred_levels=tuple(found["preferred_levels"]), certifications=tuple(found["certifications"]),
+        skills=tuple(found["skills"]), security_years=found["security_years"],
+    )  # fmt: skip
+    return CandidateRow(facts, found["score"], found["components"], tuple(found["reasons"][lang]))
+
+
+def _failure_counts(row: ranking_store.StoredRanking) -> list[int]:
+    import numpy as np
+
+    if not row.failures or not row.width:
+        return [0] * len(row.failures)
+    packed = np.frombuffer(row.bitmaps, dtype=np.uint8).reshape(1 + len(row.failures), -1)[1:]
+    return np.unpackbits(packed, axis=1, count=row.width).sum(axis=1).tolist()
 
 
 def _lang(lang: str) -> Lang:

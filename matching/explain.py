@@ -209,23 +209,30 @@ class Explainer:
         self._rule_memo[rule][facts] = found
         return found
 
-    def failure_counts(self, block: Block, row: int) -> list[tuple[str, int]]:
-        """Return (requirement, trainees it excludes) for the block's vacancy `row`, commonest first."""
+    def failure_items(self, block: Block, row: int) -> list[tuple[str, str, Bools]]:
+        """Return each hard requirement of the block's vacancy `row`: a stable key, its sentence, and who fails it."""
         f, lang, space = block.failures, self.lang, self.p.space
         v = self.p.vacancies.records[block.rows.start + row]
-        counts = [(say("missing_certification", lang, code=space.certifications.values[k]), int(m[row].sum()))
-                  for k, m in f.certifications.items()]  # fmt: skip
+        items = [(f"certification:{space.certifications.values[k]}",
+                  say("missing_certification", lang, code=space.certifications.values[k]), m[row])
+                 for k, m in f.certifications.items()]  # fmt: skip
         for k, m in f.languages.items():
             code = space.languages.values[k]
             level = next((x.level for x in v.required_languages if x.language == code), "basic")
             name = self.language_names.get(code, code)
-            counts.append((say("missing_language", lang, language=name, code=code, level=label(level, lang)), int(m[row].sum())))
-        counts += [
-            (say("count_mobility", lang, site=v.town), int(f.mobility[row].sum())),
-            (say("missing_licence", lang, category=v.driving_licence), int(f.licence[row].sum())),
-            (say("count_experience", lang, need=years_text(v.min_experience_years, lang)), int(f.experience[row].sum())),
-            (say("count_literacy", lang, need=label(v.min_literacy or "none", lang)), int(f.literacy[row].sum())),
+            sentence = say("missing_language", lang, language=name, code=code, level=label(level, lang))
+            items.append((f"language:{code}", sentence, m[row]))
+        items += [
+            ("mobility", say("count_mobility", lang, site=v.town), f.mobility[row]),
+            ("licence", say("missing_licence", lang, category=v.driving_licence), f.licence[row]),
+            ("experience", say("count_experience", lang, need=years_text(v.min_experience_years, lang)), f.experience[row]),
+            ("literacy", say("count_literacy", lang, need=label(v.min_literacy or "none", lang)), f.literacy[row]),
         ]
+        return items
+
+    def failure_counts(self, block: Block, row: int) -> list[tuple[str, int]]:
+        """Return (requirement, trainees it excludes) for the block's vacancy `row`, commonest first."""
+        counts = [(text, int(failed.sum())) for _, text, failed in self.failure_items(block, row)]
         return sorted(((text, n) for text, n in counts if n > 0), key=lambda item: (-item[1], item[0]))
 
     def _language_reason(self, code: str, v: Vacancy, t: Trainee) -> str:

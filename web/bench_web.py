@@ -104,6 +104,15 @@ class Browser:
             self.cookies.update({name: morsel.value for name, morsel in SimpleCookie(header).items()})
         return response.status, response.headers, content
 
+    def send_json(self, method: str, path: str, body: Any, token: str) -> tuple[int, Message, bytes]:
+        """Send a JSON request to the API with this browser's cookies and the CSRF header."""
+        headers = {"Content-Type": "application/json", "X-CSRF-Token": token}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=json.dumps(body).encode(), headers=headers)
+        response = self.connection.getresponse()
+        return response.status, response.headers, response.read()
+
     def sign_in(self, login: str, secret: str) -> None:
         """Sign in through the sign-in form, or raise."""
         status, _, content = self.request("GET", "/api/v1/csrf")
@@ -117,22 +126,32 @@ class Browser:
         self.connection.close()
 
 
-@contextmanager
-def served(url: str) -> Iterator[int]:
-    """Serve the application on a free local port in a uvicorn subprocess (the installed server); yield the port."""
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+        return int(probe.getsockname()[1])
+
+
+def start_server(url: str, port: int, *, workers: int = 1) -> subprocess.Popen[bytes]:
+    """Start the application in a uvicorn subprocess (the installed server) on 127.0.0.1:`port`."""
     env = {
         **os.environ,
         "RDVM_DATABASE_URL": url,
         "RDVM_SECRET_KEY": os.environ.get("RDVM_SECRET_KEY") or secrets.token_urlsafe(32),
     }
     command = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-               "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, env=env)
+               "--workers", str(workers), "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    return subprocess.Popen(command, env=env)
+
+
+@contextmanager
+def served(url: str, *, workers: int = 1) -> Iterator[int]:
+    """Serve the application on a free local port in a uvicorn subprocess (the installed server); yield the port."""
+    port = free_port()
+    server = start_server(url, port, workers=workers)
     try:
-        _wait_until_up(server, port)
+        wait_until_up(server, port)
         yield port
     finally:
         server.terminate()
@@ -143,7 +162,8 @@ def served(url: str) -> Iterator[int]:
             server.wait()
 
 
-def _wait_until_up(server: subprocess.Popen[bytes], port: int, seconds: float = 60.0) -> None:
+def wait_until_up(server: subprocess.Popen[bytes], port: int, seconds: float = 180.0) -> None:
+    """Wait until the server accepts connections on `port`, or raise."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:

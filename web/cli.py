@@ -454,10 +454,38 @@ def bench(
     evaluation_pages: Annotated[
         int, typer.Option("--evaluation-pages", min=0, help="With --evaluation: requests of the evaluation page timed (0: none).")
     ] = 40,
+    crash: Annotated[
+        int,
+        typer.Option("--crash", min=0, help="Instead: kill -9 the server this many times amid writes; count lost writes."),
+    ] = 0,
+    load: Annotated[
+        bool,
+        typer.Option("--load", help="With --web: a locust load test (dev extras; give --database-url of PostgreSQL)."),
+    ] = False,
+    load_seconds: Annotated[int, typer.Option("--load-seconds", min=5, max=600, help="With --load: how long.")] = 120,
+    load_users: Annotated[int, typer.Option("--load-users", min=1, max=500, help="With --load: simulated users.")] = 100,
+    server_workers: Annotated[int, typer.Option("--server-workers", min=1, max=16, help="With --load: uvicorn workers.")] = 4,
 ) -> None:
     """Time each stage of ranking and planning on synthetic data, and compare with a naive version."""
     log = lambda line: err.print(line, highlight=False)  # noqa: E731
-    if evaluation:
+    if crash:
+        from web.crash_test import run_crash_test
+
+        figures = run_crash_test(kills=crash, database_url=database_url, log=log)
+        figures["size"] = "crash"
+        if figures["lost"]:
+            print_figures(figures)
+            err.print(f"[bold red]error[/] {figures['lost']} acknowledged write(s) lost", highlight=False)
+            raise typer.Exit(1)
+    elif load:
+        from web.bench_web import WEB_SIZES
+        from web.load_test import run_load_test
+
+        trainees, vacancies = WEB_SIZES[(size or Size.M).value]
+        figures = run_load_test(trainees=trainees, vacancies=vacancies, database_url=database_url, seconds=load_seconds,
+                                users=load_users, workers=server_workers, log=log)  # fmt: skip
+        figures["size"] = f"load {(size or Size.M).value}"
+    elif evaluation:
         from web.bench_evaluation import run_evaluation_benchmark
 
         n = evaluation_trainees
@@ -1073,14 +1101,56 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     reload: Annotated[bool, typer.Option("--reload", help="Restart when the code changes (development).")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (uvicorn workers); run `rdvm worker` beside them.")
+    ] = 1,
 ) -> None:
     """Run the web application (uvicorn)."""
     import uvicorn
 
-    err.print(f"rdvm on http://{host}:{port} — database {database_label()}", highlight=False)
+    err.print(f"rdvm on http://{host}:{port} — database {database_label()} — {workers} worker(s)", highlight=False)
     # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1 (any local proxy
     # passing a client's header on); the application believes only RDVM_TRUSTED_PROXIES (web.security).
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False)
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False,
+                workers=None if reload else workers)  # fmt: skip
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Take the queued changes in (or build every ranking), then stop.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild every ranking first.")] = False,
+) -> None:
+    """Keep the stored rankings up to date: re-score changed trainees and vacancies, rebuild when weights change."""
+    import signal
+    from datetime import timedelta
+
+    import web.tables  # noqa: F401  (every table known, so foreign keys resolve)
+    from employers import ranking_worker
+    from web.config import get_settings
+    from web.db import get_engine
+
+    settings = get_settings()
+    engine = get_engine()
+    rebuild = timedelta(minutes=settings.ranking_rebuild_minutes) if settings.ranking_rebuild_minutes else None
+    say = lambda line: err.print(f"worker: {line}", highlight=False)  # noqa: E731
+    if once:
+        report = ranking_worker.run_step(engine, top=settings.ranking_top, rebuild_after=rebuild, full=full)
+        while report.work >= ranking_worker.BATCH:  # more may be queued than one batch
+            say(report.describe())
+            report = ranking_worker.run_step(engine, top=settings.ranking_top)
+        say(report.describe())
+        return
+    if full:
+        say(ranking_worker.run_step(engine, top=settings.ranking_top, full=True).describe())
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stopping.append(signum))
+    say(f"ranking for {database_label()}; Ctrl-C stops")
+    try:
+        ranking_worker.run_forever(engine, top=settings.ranking_top, poll_seconds=settings.ranking_poll_seconds,
+                                   rebuild_after=rebuild, say=say, stop=lambda: bool(stopping))  # fmt: skip
+    except KeyboardInterrupt:
+        pass
+    say("stopped")
 
 
 @app.command()

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     ranking_top: int = Field(
         default=200, ge=1, description="candidates listed per vacancy for its company (a compact table, 25 a page)"
     )
+    ranking_poll_seconds: float = Field(default=1.0, gt=0, description="how often the ranking worker looks for queued changes")
+    ranking_rebuild_minutes: int = Field(
+        default=15, ge=0, description="rebuild every ranking when the last full rebuild is older; 0: only when needed"
+    )
     offer_answer_days: int = Field(default=7, ge=1, description="days a trainee has to answer an offer before it expires")
     outbox_file: str = Field(default="", description="JSON-lines file the outbox is sent to; empty: printed on the console")
     office_phone: str = Field(default="", description="the placement officers' phone, given in the SMS announcing a follow-up")

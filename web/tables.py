@@ -11,6 +11,7 @@ from employers.models import (
     Placement,
     Vacancy,
 )
+from employers.ranking_store import RankingStatus, RankingWork, StoredRanking
 from profiles.models import (
     Attendance,
     CertificationAward,
@@ -25,5 +26,5 @@ from web.auth.models import AuthSession, SignInAttempt, User
 __all__ = [
     "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Consent", "Employer",
     "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeProfile",
-    "TrainingCentre", "User", "Vacancy",
+    "TrainingCentre", "User", "Vacancy", "RankingStatus", "RankingWork", "StoredRanking",
 ]  # fmt: skip

@@ -1,0 +1,193 @@
+"""The load test (`rdvm bench --web --load`): several server workers on one database under simulated users.
+
+It seeds a fresh database (10,000 trainees and 500 vacancies at size M, 10 companies, officers, trainee
+accounts), starts the ranking worker (`rdvm worker`) and waits for its first full rebuild, serves the
+application with N uvicorn workers on 127.0.0.1, and runs locust headless (`web/locustfile.py`) with users
+mixing the three roles for a bounded time. It reports the request times and errors as locust counted them,
+how long each change took to be seen on fresh connections (any worker), and the ranking queue's lag (the
+age of the oldest change not yet taken in), sampled every second. Needs the dev extras (locust).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import text
+from sqlmodel import Session, func, select
+
+from core.clock import utcnow
+from employers.ranking_store import RankingWork
+from web.auth import service as auth_service
+from web.auth.models import Role
+from web.bench_web import PASSWORD, free_port, seed, start_server, wait_until_up
+from web.db import make_engine
+from web.migrate import upgrade
+
+OFFICERS, TRAINEE_ACCOUNTS = 5, 60
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+
+def seed_accounts(url: str, *, trainees: int, vacancies: int, folder: Path) -> Path:
+    """Seed the pool and the accounts; write the accounts file the locustfile reads; return its path."""
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        employers = seed(session, trainees=trainees, vacancies=vacancies, seed_value=11)
+        profile_ids = [int(i) for i in session.execute(text("select id from trainee_profile order by id")).scalars()]
+        officers = [f"agent{i}@load.ml" for i in range(OFFICERS)]
+        for login in officers:
+            auth_service.create_user(session=session, login=login, full_name="Agent", role=Role.officer, secret=PASSWORD)
+        phones = []
+        for i, profile_id in enumerate(profile_ids[:TRAINEE_ACCOUNTS]):
+            phone, pin = f"+2237{i:07d}", f"{(i * 7919) % 1_000_000:06d}"
+            auth_service.create_user(session=session, login=phone, full_name="Stagiaire", role=Role.trainee, secret=pin,
+                                     trainee_id=profile_id)  # fmt: skip
+            phones.append((phone, pin))
+        session.commit()
+    engine.dispose()
+    accounts = {"employers": employers, "officers": officers, "trainees": phones, "profiles": profile_ids[:2000],
+                "password": PASSWORD, "visibility_file": str(folder / "visibility.jsonl")}  # fmt: skip
+    path = folder / "accounts.json"
+    path.write_text(json.dumps(accounts))
+    return path
+
+
+def start_worker(url: str) -> subprocess.Popen[bytes]:
+    """Start `rdvm worker` on the database."""
+    env = {**os.environ, "RDVM_DATABASE_URL": url, "RDVM_SECRET_KEY": os.environ.get("RDVM_SECRET_KEY") or "load-test-key"}
+    return subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=env)
+
+
+def wait_for_rankings(url: str, worker: subprocess.Popen[bytes], seconds: float = 900.0) -> float:
+    """Wait until the worker has built every ranking and emptied the queue; return how long it took."""
+    engine = make_engine(url)
+    start = time.monotonic()
+    try:
+        while time.monotonic() - start < seconds:
+            if worker.poll() is not None:
+                raise RuntimeError(f"the ranking worker stopped (exit code {worker.returncode})")
+            with engine.connect() as connection:
+                built = connection.execute(text("select count(*) from ranking_status where rebuilt_at is not null")).scalar_one()
+                queued = connection.execute(text("select count(*) from ranking_work")).scalar_one()
+            if built and not queued:
+                return time.monotonic() - start
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    raise RuntimeError(f"the rankings were not built within {seconds:.0f} s")
+
+
+class LagSampler:
+    """Samples, every second, the age of the oldest queued change (0 when the queue is empty)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.samples, self.stop = url, [0.0], threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        engine = make_engine(self.url)
+        try:
+            while not self.stop.wait(1.0):
+                with Session(engine) as session:
+                    oldest = session.exec(select(func.min(RankingWork.queued_at))).one()
+                self.samples.append(0.0 if oldest is None else max((utcnow() - oldest).total_seconds(), 0.0))
+        finally:
+            engine.dispose()
+
+
+def run_locust(port: int, accounts: Path, folder: Path, *, users: int, seconds: int) -> None:
+    """Run locust headless against 127.0.0.1:`port` for `seconds`, writing its CSV figures into `folder`."""
+    env = {**os.environ, "RDVM_LOAD_ACCOUNTS": str(accounts)}
+    spawn = str(max(1, users // 10))
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", spawn,
+               "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(folder / "load"), "--only-summary",
+               "--stop-timeout", "10", "--loglevel", "WARNING"]  # fmt: skip
+    subprocess.run(command, env=env, timeout=seconds + 180, check=False)
+
+
+def read_stats(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return locust's aggregated row and the per-request rows of its CSV."""
+    with (folder / "load_stats.csv").open(encoding="utf-8") as stats:
+        rows = list(csv.DictReader(stats))
+    aggregated = next(r for r in rows if r["Name"] == "Aggregated")
+    return aggregated, [r for r in rows if r["Name"] != "Aggregated"]
+
+
+def run_load_test(
+    *, trainees: int, vacancies: int, database_url: str | None, seconds: int = 120, users: int = 100, workers: int = 4,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:  # fmt: skip
+    """Run the load test and return its figures (`passed`: p95 ≤ 300 ms, no error, every change seen within 5 s)."""
+    with tempfile.TemporaryDirectory(prefix="rdvm-load-") as name:
+        folder = Path(name)
+        url = database_url or f"sqlite:///{folder / 'load.db'}"
+        log(f"seeding {trainees:,} trainees, {vacancies:,} vacancies and the accounts into {url.split(':', 1)[0]} …")
+        start = time.perf_counter()
+        accounts = seed_accounts(url, trainees=trainees, vacancies=vacancies, folder=folder)
+        load_seconds = time.perf_counter() - start
+        worker = start_worker(url)
+        try:
+            log("waiting for the ranking worker's first full rebuild …")
+            rebuild_seconds = wait_for_rankings(url, worker)
+            port = free_port()
+            server = start_server(url, port, workers=workers)
+            try:
+                wait_until_up(server, port)
+                log(f"{users} users for {seconds} s against {workers} server worker(s) on 127.0.0.1:{port} …")
+                sampler = LagSampler(url)
+                sampler.thread.start()
+                run_locust(port, accounts, folder, users=users, seconds=seconds)
+                sampler.stop.set()
+                sampler.thread.join(timeout=10)
+            finally:
+                stop(server)
+        finally:
+            stop(worker)
+        aggregated, rows = read_stats(folder)
+        seen_file = folder / "visibility.jsonl"
+        seen = [json.loads(line) for line in seen_file.read_text("utf-8").splitlines()] if seen_file.exists() else []
+    return figures(aggregated, rows, seen, sampler.samples, trainees=trainees, vacancies=vacancies, url=url, users=users,
+                   seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds)  # fmt: skip
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a subprocess: SIGTERM, then SIGKILL after 60 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def figures(
+    aggregated: dict[str, Any], rows: list[dict[str, Any]], seen: list[dict[str, Any]], lag: list[float], **given: Any
+) -> dict[str, Any]:
+    """Return the load test's figures from locust's rows, the visibility checks and the lag samples."""
+    delays = np.array([s["seconds"] for s in seen] or [0.0])
+    late = sum(1 for s in seen if not s["seen"] or s["seconds"] > 5.0)
+    slowest = max(rows, key=lambda r: float(r["95%"] or 0), default=None)
+    out = {
+        "database": str(given.pop("url")).split(":", 1)[0].split("+", 1)[0], **given,
+        "requests": int(aggregated["Request Count"]), "errors": int(aggregated["Failure Count"]),
+        "requests_per_s": round(float(aggregated["Requests/s"]), 1),
+        "p50_ms": float(aggregated["50%"]), "p95_ms": float(aggregated["95%"]), "p99_ms": float(aggregated["99%"]),
+        "max_ms": round(float(aggregated["Max Response Time"]), 1),
+        "slowest_p95": f"{slowest['Name']} {slowest['95%']} ms" if slowest else "",
+        "changes": len(seen), "changes_seen_late": late, "change_seen_p95_s": round(float(np.percentile(delays, 95)), 2),
+        "change_seen_max_s": round(float(delays.max()), 2),
+        "ranking_lag_p95_s": round(float(np.percentile(lag, 95)), 1), "ranking_lag_max_s": round(max(lag), 1),
+    }  # fmt: skip
+    out["passed"] = out["p95_ms"] <= 300 and out["errors"] == 0 and late == 0
+    return out
