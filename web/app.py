@@ -37,6 +37,7 @@ from web.routes import (
     officer,
     officer_cohorts,
     officer_followups,
+    officer_notes,
     officer_records,
     officer_trainees,
     officer_vacancies,
@@ -140,7 +141,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
+               officer_followups.router, officer_notes.router, trainee.router, school.router, gaps.router, accounts.router,
                fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip
     for router in routers:
         app.include_router(router)

@@ -25,6 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 from core.clock import utcnow
 from core.problems import Problem
 from employers import followups
+from employers import gaps as gaps_service
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.exceptions import InvalidEnding
@@ -37,6 +38,7 @@ from matching.taxonomy import get_taxonomy
 from profiles import cohorts as cohorts_service
 from profiles import consent as consent_service
 from profiles import departures
+from profiles import notes as notes_service
 from profiles import school as school_service
 from profiles import service as profiles_service
 from profiles.exceptions import InvalidDeparture, InvalidProfile
@@ -260,10 +262,15 @@ def profile_page(
     refusal: str | None = None,
     departure: Departure | None = None,
     ending: Ending | None = None,
+    note: NoteTyped | None = None,
     status: int = 200,
 ) -> Response:
     """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
+    note = note or NoteTyped()
     context = {
+        "outlook": gaps_service.trainee_outlook(session=session, profile=profile, lang="en" if lang == "en" else "fr"),
+        "notes": notes_service.notes_of(session=session, trainee_id=profile.id or 0), "note": note,
+        "note_errors": field_messages(note.problems, lang),
         "profile": profile, "record": profile.to_exchange(), "labels": Labels(lang), "choices": form_choices(lang),
         "warnings": sentences(profiles_service.profile_warnings(profile), lang),
         "history": history(session, user, profile.id or 0), "path": programme_path(session, profile),
@@ -307,6 +314,14 @@ def programme_path(session: Session, profile: TraineeProfile) -> ProgrammePath:
 @dataclass(frozen=True)
 class Departure:
     """The departure form as typed, and what is wrong with it."""
+
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: Sequence[Problem] = ()
+
+
+@dataclass(frozen=True)
+class NoteTyped:
+    """The note form as typed, and what is wrong with it."""
 
     typed: dict[str, str] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
