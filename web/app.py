@@ -38,6 +38,7 @@ from web.routes import (
     officer_cohorts,
     officer_followups,
     officer_notes,
+    officer_plan,
     officer_records,
     officer_trainees,
     officer_vacancies,
@@ -141,8 +142,9 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
-               officer_followups.router, officer_notes.router, trainee.router, school.router, gaps.router, accounts.router,
-               fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip
+               officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
+               fairness.router, admin_weights.router, privacy.router, evaluation.router,
+               officer_notes.router, officer_plan.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

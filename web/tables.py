@@ -17,6 +17,7 @@ from profiles.models import (
     Cohort,
     Consent,
     ProfileView,
+    TraineeNote,
     TraineeProfile,
     TrainingCentre,
 )  # fmt: skip
@@ -24,6 +25,7 @@ from web.auth.models import AuthSession, SignInAttempt, User
 
 __all__ = [
     "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Consent", "Employer",
-    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeProfile",
+    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeNote",
+    "TraineeProfile",
     "TrainingCentre", "User", "Vacancy",
 ]  # fmt: skip
