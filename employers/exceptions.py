@@ -254,3 +254,7 @@ class InvalidFollowUp(InvalidFields):
 
 class InvalidConfirmation(InvalidFields):
     """A company's answer about an employment has wrong or missing fields."""
+
+
+class InvalidSms(InvalidFields):
+    """An officer's SMS to a list is empty or longer than one SMS; `problems` lists why."""

@@ -193,7 +193,7 @@ MESSAGES: dict[str, str] = {
     "done_note": N_("La note est enregistrée."),
     "sms_text_required": N_("Écrivez le message."),
     "sms_too_long": N_("Le SMS dépasse {limit} caractères : raccourcissez-le."),
-    "sms_no_recipient": N_("Aucun agent de cette liste n'a de numéro de téléphone."),
+    "sms_preview_expired": N_("L'aperçu a expiré ou a été modifié : relisez-le et confirmez de nouveau."),
     "done_sms_queued": N_("Les SMS sont dans la boîte d'envoi."),
     "done_plan_offered": N_("Les propositions du plan sont envoyées."),
     "notice_offer_made": N_("Proposition de poste"),
