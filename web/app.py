@@ -36,6 +36,7 @@ from web.routes import (
     home,
     officer,
     officer_cohorts,
+    officer_exports,
     officer_followups,
     officer_notes,
     officer_plan,
@@ -145,7 +146,7 @@ def create_app() -> FastAPI:
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
                fairness.router, admin_weights.router, privacy.router, evaluation.router,
-               officer_notes.router, officer_plan.router, officer_sms.router)  # fmt: skip
+               officer_notes.router, officer_plan.router, officer_sms.router, officer_exports.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)
