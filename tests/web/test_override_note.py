@@ -56,7 +56,7 @@ def test_a_refused_override_comes_back_at_its_form_with_the_focus_on_the_field(c
     s = review_setup(session)
     novice = s["novice"].id
     page = client.get(f"/officer/vacancies/{s['post'].id}").text
-    assert f'action="/officer/vacancies/{s["post"].id}/trainees/{novice}/offer#override-{novice}"' in page
+    assert f'action="/officer/vacancies/{s["post"].id}/trainees/{novice}/offer#override-{novice}-reason"' in page
     missing = client.post_form(f"/officer/vacancies/{s['post'].id}/trainees/{novice}/offer",
                                {"override": "1", "override_reason": " ", "override_note": NOTE})  # fmt: skip
     assert missing.status_code == 422  # type: ignore[attr-defined]
