@@ -11,8 +11,8 @@ from employers.models import VacancyStatus
 from profiles.models import TraineeNote
 from tests.employers.factories import profile, stored_vacancy
 from tests.web.conftest import Client
-from tests.web.factories import PASSWORD, employer, user
-from tests.web.test_officer_workspace import part, text_of
+from tests.web.factories import PASSWORD, employer
+from tests.web.test_officer_workspace import named, part, text_of
 from web import privacy
 from web.auth.models import Role
 
@@ -49,7 +49,7 @@ def test_the_outlook_lists_what_fits_now_and_the_step_that_opens_most_seats(sess
 
 
 def officer_client(client: Client, session: Session) -> int:
-    account = user(session, Role.officer)
+    account = named(session, Role.officer, "Mariam Coulibaly")
     client.sign_in(account.login, PASSWORD)
     return account.id or 0
 
@@ -74,6 +74,7 @@ def test_a_note_and_a_call_are_logged_audited_exported_and_erased(client: Client
     assert called.status_code == 303  # type: ignore[attr-defined]
     log = text_of(part(client.get(f"/officer/trainees/{trainee_id}").text, "notes"))
     assert "Cherche un poste de nuit près de Kalaban" in log and "Appel (pas de réponse)" in log
+    assert log.count("Mariam Coulibaly") == 2  # who wrote each
     events = session.exec(select(AuditEvent).where(AuditEvent.entity == "trainee_note").order_by(col(AuditEvent.id))).all()
     assert [(e.action, e.actor_id, e.trainee_id, e.cause) for e in events] == [
         ("note", officer_id, trainee_id, None), ("call", officer_id, trainee_id, "no_answer")

@@ -28,6 +28,7 @@ from employers import followups
 from employers import gaps as gaps_service
 from employers import offers as offers_service
 from employers import service as employers_service
+from employers.dashboard import user_names
 from employers.exceptions import InvalidEnding
 from employers.imports import IMPORT_KINDS, ImportKind, ImportOutcome, guess_import_kind, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
@@ -267,9 +268,10 @@ def profile_page(
 ) -> Response:
     """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
     note = note or NoteTyped()
+    notes = notes_service.notes_of(session=session, trainee_id=profile.id or 0)
     context = {
         "outlook": gaps_service.trainee_outlook(session=session, profile=profile, lang="en" if lang == "en" else "fr"),
-        "notes": notes_service.notes_of(session=session, trainee_id=profile.id or 0), "note": note,
+        "notes": notes, "note": note, "note_authors": user_names(session, (n.author_id for n in notes if n.author_id)),
         "note_errors": field_messages(note.problems, lang),
         "profile": profile, "record": profile.to_exchange(), "labels": Labels(lang), "choices": form_choices(lang),
         "warnings": sentences(profiles_service.profile_warnings(profile), lang),
