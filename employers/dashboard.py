@@ -48,6 +48,10 @@ LIST_LIMIT = 20
 CONFIRMATION_DAYS = 3
 #: Rows per page of the audit trail and the outbox.
 PER_PAGE = 50
+#: An offer waiting for its answer is "expiring" this many days before its deadline.
+EXPIRING_DAYS = 2
+#: Items each group of the to-do list shows (the group's link shows them all).
+TODO_ITEMS = 5
 #: Offer states still in progress (neither answered for good nor ended).
 IN_PROGRESS = (OfferState.shortlisted, OfferState.interview, OfferState.offered, OfferState.accepted)
 
@@ -136,6 +140,44 @@ class Dashboard:
     follow_ups_due: Section[followups.Item] = Section(0, ())
     follow_ups_overdue: Section[followups.Item] = Section(0, ())
     to_confirm: Section[OfferItem] = Section(0, ())
+    expiring: Section[OfferItem] = Section(0, ())
+
+    def to_do(self, whole: str = "") -> tuple[ToDo, ...]:
+        """Return what waits on the officers, the most urgent first, each group with its count (empty groups left out);
+        the group whose dashboard list is `whole` shows every item."""
+        follow_ups = Section(self.follow_ups_overdue.count + self.follow_ups_due.count,
+                             (*self.follow_ups_overdue.rows, *self.follow_ups_due.rows))  # fmt: skip
+        groups: tuple[tuple[str, str, Section[Any]], ...] = (
+            ("overdue_answers", "overdue", self.past_expiry), ("expiring", "expiring", self.expiring),
+            ("requests", "requested", self.requested), ("to_confirm", "accepted", self.to_confirm),
+            ("follow_ups", "", follow_ups), ("applications", "", Section(self.pending_applications, ())),
+        )  # fmt: skip
+        return tuple(
+            ToDo(kind, listed, section, None if whole and whole == listed else TODO_ITEMS)
+            for kind, listed, section in groups
+            if section.count
+        )
+
+
+@dataclass(frozen=True)
+class ToDo:
+    """One kind of work waiting on the officers (overdue answers, expiring offers, company requests, acceptances to
+    confirm, follow-ups, company applications) and its items."""
+
+    kind: str
+    listed: str  # the dashboard list that shows the group whole ("": another page does)
+    section: Section[Any]
+    limit: int | None = TODO_ITEMS
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        """Return the first items, the rest behind the group's link."""
+        return self.section.rows[: self.limit]
+
+    @property
+    def more(self) -> int:
+        """Return how many items are not shown."""
+        return self.section.count - len(self.rows)
 
 
 def dashboard(*, session: Session, now: datetime | None = None, limit: int | None = LIST_LIMIT,
@@ -157,6 +199,7 @@ def dashboard(*, session: Session, now: datetime | None = None, limit: int | Non
         confirmation_days=confirmation_days,
         **follow_ups_waiting(session=session, now=now, limit=cap("followups")),
         to_confirm=acceptances_to_confirm(session=session, limit=cap("accepted")),
+        expiring=offers_expiring(session=session, now=now, limit=cap("expiring")),
     )
 
 
@@ -246,6 +289,18 @@ def offers_past_expiry(*, session: Session, now: datetime, limit: int | None = L
     query = (
         _offer_items()
         .where(Offer.state == OfferState.offered, col(Offer.expires_at) < now)
+        .order_by(col(Offer.expires_at), col(Offer.id))
+    )
+    return _items(session, query, limit)
+
+
+def offers_expiring(*, session: Session, now: datetime, days: int = EXPIRING_DAYS,
+                    limit: int | None = LIST_LIMIT) -> Section[OfferItem]:  # fmt: skip
+    """Return the offers still waiting for an answer whose deadline falls within `days` days (not yet past), soonest first."""
+    soon = now + timedelta(days=days)
+    query = (
+        _offer_items()
+        .where(Offer.state == OfferState.offered, col(Offer.expires_at) >= now, col(Offer.expires_at) < soon)
         .order_by(col(Offer.expires_at), col(Offer.id))
     )
     return _items(session, query, limit)

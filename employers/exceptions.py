@@ -275,3 +275,7 @@ class InvitationUnusable(EmployerError):
 
 class InvalidInterview(InvalidFields):
     """An interview's day, time or place is wrong or missing."""
+
+
+class InvalidSms(InvalidFields):
+    """An officer's SMS to a list is empty or longer than one SMS; `problems` lists why."""

@@ -168,7 +168,8 @@ class Offer(SQLModel, table=True):
     origin: OfferOrigin = Field(default=OfferOrigin.officer, max_length=24)
     candidate_request_id: int | None = Field(default=None, foreign_key="candidate_request.id")
     override: bool = Field(default=False, description="offered although the engine finds the trainee ineligible")
-    override_reason: str | None = None
+    override_reason: str | None = Field(default=None, description="why the override: shown to the company word for word")
+    override_note: str | None = Field(default=None, description="the officers' private note on the override, never shown")
     decline_reason: DeclineReason | None = Field(default=None, max_length=16)
     reason: str | None = Field(default=None, description="why the employer rejected it or an officer withdrew it")
     cause: OfferCause | None = Field(default=None, max_length=24, description="why the system withdrew it")

@@ -297,12 +297,13 @@ def shortlist_requested(*, session: Session, request: CandidateRequest) -> Offer
 
 def propose_offer(
     *, session: Session, vacancy_id: int, trainee_id: int, by: Actor, override: bool = False,
-    override_reason: str | None = None, answer_days: int = ANSWER_DAYS, lang: str = "fr",
+    override_reason: str | None = None, answer_days: int = ANSWER_DAYS, lang: str = "fr", override_note: str | None = None,
 ) -> Offer:  # fmt: skip
     """Offer an open vacancy to a trainee (shortlisted or not); an ineligible one only by override, with a reason.
 
     The trainee is told to answer before ``expires_at``, `answer_days` from now: give the number of days that
-    expire_offers is given. An override is recorded only when the engine finds the trainee ineligible.
+    expire_offers is given. An override is recorded only when the engine finds the trainee ineligible: its
+    reason is shown to the company word for word, its optional `override_note` stays with the officers.
     """
     _require(Action.offer, by)
     reason = (override_reason or "").strip()
@@ -319,7 +320,8 @@ def propose_offer(
         raise TraineeIneligible(trainee_id, found.reasons)
     now = utcnow()
     terms: dict[str, Any] = {"offered_at": now, "expires_at": now + timedelta(days=answer_days), "override": not found.eligible,
-                             "override_reason": None if found.eligible else reason}  # fmt: skip
+                             "override_reason": None if found.eligible else reason,
+                             "override_note": None if found.eligible else ((override_note or "").strip() or None)}  # fmt: skip
     again = {"reminded_at": None, "answered_at": None, "reason": None, "cause": None, "decline_reason": None}  # made again
     audit_reason = None if found.eligible else reason
     if existing is not None:

@@ -52,6 +52,8 @@ from employers.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+#: What an officer's SMS reads as in the outbox (it has no e-mail of its own).
+SMS_SUBJECT = "SMS de votre conseiller RDV Mali"
 #: A message whose sending failed this many times is left for a person to look at.
 MAX_ATTEMPTS = 5
 
@@ -80,6 +82,13 @@ def queue(*, session: Session, key: str, recipient: Recipient, values: Mapping[s
         kind=key, offer_id=offer_id, recipient_user_id=recipient.user_id, recipient_phone=recipient.phone,
         recipient_email=recipient.email, sms_text=notice.sms, email_subject=notice.subject, email_body=notice.body,
     )  # fmt: skip
+    session.add(message)
+    return message
+
+
+def queue_sms(*, session: Session, kind: str, phone: str, text: str) -> OutboxMessage:
+    """Write an SMS an officer typed (already checked to fit one GSM message) for one phone, sent after the commit."""
+    message = OutboxMessage(kind=kind, recipient_phone=phone, sms_text=text, email_subject=SMS_SUBJECT, email_body=text)
     session.add(message)
     return message
 

@@ -78,6 +78,12 @@ def plan_problem(p: Prepared, pairs: int = BLOCK_PAIRS) -> PlanProblem:
     return problem
 
 
+def without_pairs(problem: PlanProblem, barred: NDArray[np.bool_]) -> PlanProblem:
+    """Return the problem with some pairs made ineligible ([vacancy, trainee] mask): pairs that cannot be planned."""
+    points = np.where(barred, np.int32(-1), problem.points).astype(np.int32)
+    return PlanProblem(problem.vacancy_ids, problem.trainee_ids, problem.seats, points, problem.declared, problem.scale)
+
+
 @dataclass
 class Plan:
     """Assignments of trainees to vacancies, with what stays open."""

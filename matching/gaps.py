@@ -51,7 +51,12 @@ class Gap:
 
     def sentence(self, lang: Lang, language_name: str | None = None) -> str:
         """Return the gap in words ("12 trainees are one SSIAP1 away from 31 open seats")."""
-        step = {
+        step = self.step(lang, language_name)
+        return say("gap", lang, trainees=self.trainees, step=step, seats=self.seats, vacancies=self.vacancies)
+
+    def step(self, lang: Lang, language_name: str | None = None) -> str:
+        """Return the step alone in words ("un SSIAP1", "une ville de plus (Kati)")."""
+        return {
             "certification": lambda: say("gap_certification", lang, code=self.code),
             "language": lambda: say(
                 "gap_language", lang, language=language_name or self.code, level=label(self.level or "", lang)
@@ -59,7 +64,6 @@ class Gap:
             "driving_licence": lambda: say("gap_licence", lang, category=self.code),
             "town": lambda: say("gap_town", lang, town=self.code),
         }[self.kind]()
-        return say("gap", lang, trainees=self.trainees, step=step, seats=self.seats, vacancies=self.vacancies)
 
 
 @dataclass

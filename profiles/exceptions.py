@@ -67,3 +67,9 @@ class InvalidConsent(ProfileError):
     """A consent decision names no scope or an unknown one, or its document reference is too long."""
 
     code = "invalid_consent"
+
+
+class InvalidNote(ProfileError, InvalidFields):
+    """An officer's note is empty, too long, or a call has no outcome; `problems` lists every one."""
+
+    code = "invalid_form"

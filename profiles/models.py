@@ -211,3 +211,32 @@ class ProfileView(SQLModel, table=True):
     employer_id: int | None = Field(default=None, description="the viewer's company, for a company's view")
     page: str = Field(max_length=32, description="what was opened, e.g. officer_trainee, company_candidate")
     at: datetime = time_field()
+
+
+class NoteKind(StrEnum):
+    """What an officer's entry on a trainee is: a written note, or a call (made or tried)."""
+
+    note = "note"
+    call = "call"
+
+
+class CallOutcome(StrEnum):
+    """How a call to a trainee went."""
+
+    reached = "reached"
+    no_answer = "no_answer"
+    wrong_number = "wrong_number"
+
+
+class TraineeNote(SQLModel, table=True):
+    """An officer's note on a trainee, or a call to them with how it went: the officers' own log, never shown to companies."""
+
+    __tablename__ = "trainee_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="trainee_profile.id", index=True)
+    kind: str = Field(default=NoteKind.note.value, max_length=8, description="a NoteKind")
+    outcome: str | None = Field(default=None, max_length=16, description="a call's CallOutcome; none for a note")
+    text: str = Field(default="", description="what the officer wrote (may be empty for a call)")
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = time_field()

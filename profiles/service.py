@@ -248,6 +248,13 @@ def list_profiles(*, session: Session, cohort: str = "", search: str = "", page:
     return ProfilePage([found[pid] for pid in shown], len(ids), page, per_page)
 
 
+def matching_profiles(*, session: Session, cohort: str = "", search: str = "") -> list[TraineeProfile]:
+    """Return every profile the trainees' list finds for a cohort and a search (as `list_profiles`, unpaged), by code."""
+    ids = _matching_ids(session, cohort, search)
+    found = {p.id: p for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.id).in_(ids)))} if ids else {}
+    return [found[pid] for pid in ids]
+
+
 def _matching_ids(session: Session, cohort: str, search: str) -> list[int]:
     """Return the ids of the profiles of the cohort whose code or name contains the search, by code."""
     query = select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name).order_by(col(TraineeProfile.code))

@@ -38,8 +38,12 @@ from web.routes import (
     home,
     officer,
     officer_cohorts,
+    officer_exports,
     officer_followups,
+    officer_notes,
+    officer_plan,
     officer_records,
+    officer_sms,
     officer_trainees,
     officer_vacancies,
     privacy,
@@ -144,7 +148,8 @@ def create_app() -> FastAPI:
     routers = (home.router, auth_router, auth_api, pin_router, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
-               fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip
+               fairness.router, admin_weights.router, privacy.router, evaluation.router,
+               officer_notes.router, officer_plan.router, officer_sms.router, officer_exports.router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     add_error_handlers(app)

@@ -31,7 +31,7 @@ from employers.models import (
 from profiles import consent as consent_service
 from profiles.exceptions import TraineeNotFound
 from profiles.indicators import add_months
-from profiles.models import Attendance, CertificationAward, Consent, ProfileView, TraineeProfile
+from profiles.models import Attendance, CertificationAward, Consent, ProfileView, TraineeNote, TraineeProfile
 from web.auth.models import AuthSession, SignInAttempt, User
 
 #: What an erased name reads as (the code stays: the record is pseudonymous, not gone).
@@ -110,6 +110,7 @@ def personal_data(*, session: Session, profile: TraineeProfile) -> dict[str, Any
         "employment_confirmations": of(EmploymentConfirmation, EmploymentConfirmation.placement_id, placement_ids),
         "attendance": of(Attendance, Attendance.trainee_id, [tid]),
         "certifications": of(CertificationAward, CertificationAward.trainee_id, [tid]),
+        "officer_notes": of(TraineeNote, TraineeNote.trainee_id, [tid]),
         "messages": [_row(m) for m in _messages(session, profile, [o.id or 0 for o in offers])],
         "audit_events": [
             _row(e) for e in session.exec(select(AuditEvent).where(AuditEvent.trainee_id == tid).order_by(col(AuditEvent.id)))
@@ -133,12 +134,13 @@ def _scrub_texts(session: Session, profile: TraineeProfile, offer_ids: list[int]
     """Clear the free texts and identifiers of the person's records; the scores, states and dates stay."""
     tid = [profile.id or 0]
     cleared: list[tuple[Any, Any, list[int], dict[str, Any]]] = [
-        (Offer, Offer.id, offer_ids, {"override_reason": None, "reason": None}),
+        (Offer, Offer.id, offer_ids, {"override_reason": None, "override_note": None, "reason": None}),
         (CandidateRequest, CandidateRequest.trainee_id, tid, {"note": None}),
         (Placement, Placement.trainee_id, tid, {"end_note": None}),
         (FollowUp, FollowUp.placement_id, placement_ids, {"answers": None, "note": None}),
         (CertificationAward, CertificationAward.trainee_id, tid, {"certificate_number": ERASED_NAME}),
         (Consent, Consent.trainee_id, tid, {"document": None}),
+        (TraineeNote, TraineeNote.trainee_id, tid, {"text": ERASED_NAME}),
     ]
     counts: dict[str, int] = {}
     for model, column, ids, values in cleared:

@@ -13,7 +13,8 @@ SECTIONS = (
     ("consent", N_("Consentements")), ("accounts", N_("Comptes")), ("offers", N_("Propositions d'emploi")),
     ("candidate_requests", N_("Demandes des sociétés")), ("placements", N_("Emplois")), ("follow_ups", N_("Suivis")),
     ("employment_confirmations", N_("Confirmations des sociétés")), ("attendance", N_("Présence à la formation")),
-    ("certifications", N_("Certifications")), ("messages", N_("Messages envoyés")),
+    ("certifications", N_("Certifications")), ("officer_notes", N_("Notes et appels des conseillers")),
+    ("messages", N_("Messages envoyés")),
     ("audit_events", N_("Historique des changements")),
     ("views", N_("Qui a consulté ces données")),
 )  # fmt: skip

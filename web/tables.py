@@ -3,13 +3,16 @@
 from core.audit import AuditEvent
 from employers.models import (
     CandidateRequest,
+    CompanyInvitation,
     Employer,
     EmploymentConfirmation,
     FollowUp,
+    FollowUpReminder,
     Offer,
     OutboxMessage,
     Placement,
     Vacancy,
+    WeightsVersion,
 )
 from employers.ranking_store import RankingStatus, RankingWork, StoredRanking
 from profiles.models import (
@@ -18,13 +21,15 @@ from profiles.models import (
     Cohort,
     Consent,
     ProfileView,
+    TraineeNote,
     TraineeProfile,
     TrainingCentre,
 )  # fmt: skip
-from web.auth.models import AuthSession, SignInAttempt, User
+from web.auth.models import AuthSession, PasswordReset, PinResetCode, SignInAttempt, User
 
 __all__ = [
-    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Consent", "Employer",
-    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeProfile",
-    "TrainingCentre", "User", "Vacancy", "RankingStatus", "RankingWork", "StoredRanking",
+    "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "CompanyInvitation",
+    "Consent", "Employer", "EmploymentConfirmation", "FollowUp", "FollowUpReminder", "Offer", "OutboxMessage",
+    "PasswordReset", "PinResetCode", "Placement", "ProfileView", "RankingStatus", "RankingWork", "SignInAttempt",
+    "StoredRanking", "TraineeNote", "TraineeProfile", "TrainingCentre", "User", "Vacancy", "WeightsVersion",
 ]  # fmt: skip

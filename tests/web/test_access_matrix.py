@@ -180,6 +180,22 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/employer/vacancies/{vacancy_id}/candidates/{code}/interview"): OWN_VACANCY,
     ("GET", "/employer/placements/{placement_id}/letter.pdf"): OWN_VACANCY,
     ("GET", "/api/v1/employer-applications"): OFFICERS,
+    # issue 13: notes, the plan, bulk SMS, CSV exports
+    ("POST", "/officer/trainees/{trainee_id}/notes"): OFFICERS,
+    ("GET", "/officer/plan"): OFFICERS,
+    ("POST", "/officer/plan/offers"): OFFICERS,
+    ("GET", "/officer/plan.csv"): OFFICERS,
+    ("GET", "/officer/sms"): OFFICERS,
+    ("POST", "/officer/sms/preview"): OFFICERS,
+    ("POST", "/officer/sms/send"): OFFICERS,
+    ("GET", "/officer/trainees.csv"): OFFICERS,
+    ("GET", "/officer/vacancies.csv"): OFFICERS,
+    ("GET", "/officer/vacancies/{vacancy_id}/review.csv"): OFFICERS,
+    ("GET", "/officer/dashboard/{name}.csv"): {**OFFICERS, "officer": 404, "admin": 404},  # "funnel" names no list
+    ("GET", "/officer/followups.csv"): OFFICERS,
+    ("GET", "/officer/audit.csv"): OFFICERS,
+    ("GET", "/officer/outbox.csv"): OFFICERS,
+    ("GET", "/officer/applications.csv"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/approve"): OFFICERS,
     ("POST", "/api/v1/employer-applications/{employer_id}/reject"): OFFICERS,
 }

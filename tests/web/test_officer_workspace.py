@@ -292,7 +292,8 @@ def test_an_ineligible_trainee_is_offered_only_by_override_with_a_reason(client:
     missing = client.post_form(url, {"override": "1", "override_reason": "   ", "cohort": "2026-A"})
     assert missing.status_code == 422
     row = part(missing.text, f"t{novice.id}")
-    assert re.search(r'aria-describedby="override-\d+-hint override-\d+-error" aria-invalid="true">   </textarea>', row)  # kept
+    kept = r'aria-describedby="override-\d+-hint override-\d+-error" aria-invalid="true" autofocus>   </textarea>'
+    assert re.search(kept, row)  # kept
     assert "Écrivez pourquoi vous passez outre aux exigences de l'offre." in text_of(row)
     assert '<input type="hidden" name="cohort" value="2026-A">' in row  # the filters are kept too
     assert '<details class="override" open>' in row
@@ -345,7 +346,7 @@ def test_the_review_lists_the_offers_and_the_company_requests(client: Client, se
 
     offers = text_of(section(page, "offers"))
     assert "Propositions et présélection (2)" in offers
-    assert "Refusée par l'agent" in offers and "Proposé par dérogation : Recommandé par le formateur" in offers
+    assert "Refusée par l'agent" in offers and "dérogation — motif montré à la société : Recommandé par le formateur" in offers
     requests = text_of(section(page, "requests"))
     assert "Bakary Keita" in requests and "par Ibrahim Cissé" in requests and "à traiter" in requests
     assert "demandé par la société" in text_of(part(page, f"t{s['second'].id}"))

@@ -22,7 +22,7 @@ from web.pages import render
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 #: The dashboard lists that "see all" can show whole.
-DASHBOARD_LISTS = ("vacancies", "requested", "trainees", "offers", "overdue", "accepted")
+DASHBOARD_LISTS = ("vacancies", "requested", "trainees", "offers", "overdue", "accepted", "expiring")
 
 
 def officer_context(lang: str) -> dict[str, Any]:

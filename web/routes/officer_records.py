@@ -24,7 +24,8 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 ENTITIES = {"offer": N_("Proposition"), "placement": N_("Placement"), "vacancy": N_("Offre"), "employer": N_("Société"),
             "trainee": N_("Agent"), "user": N_("Compte"), "cohort": N_("Promotion"),
             "training_centre": N_("Centre de formation"), "import": N_("Import"), "follow_up": N_("Suivi"),
-            "weights": N_("Poids du score")}  # fmt: skip
+            "weights": N_("Poids du score"), "trainee_note": N_("Note sur l'agent"), "sms": N_("SMS groupé"),
+            "plan": N_("Plan de placement")}  # fmt: skip
 #: What was done, for the events that are not moves between offer or placement states (those show their states).
 ACTIONS = {
     "apply": N_("Demande d'accès"), "approve": N_("Demande acceptée"), "reject": N_("Demande refusée"),
@@ -36,7 +37,8 @@ ACTIONS = {
     "attendance": N_("Appel"), "grades": N_("Notes des modules"), "certification": N_("Certification délivrée"),
     "training_completed": N_("Fin de formation"), "departure": N_("Départ du programme"),
     "departure_cancelled": N_("Départ annulé"), "adopt": N_("Poids adoptés"),
-    "roll_back": N_("Retour à des poids antérieurs"),
+    "roll_back": N_("Retour à des poids antérieurs"), "note": N_("Note écrite"), "call": N_("Appel téléphonique"),
+    "send": N_("Envoi"), "offer": N_("Propositions envoyées"),
 }  # fmt: skip
 #: The entities whose events are moves between the states of their lifecycle (shown as "from → to").
 MOVES = frozenset({"offer", "placement"})

@@ -25,8 +25,10 @@ from starlette.datastructures import FormData, UploadFile
 from core.clock import utcnow
 from core.problems import Problem
 from employers import followups
+from employers import gaps as gaps_service
 from employers import offers as offers_service
 from employers import service as employers_service
+from employers.dashboard import user_names
 from employers.exceptions import InvalidEnding
 from employers.imports import IMPORT_KINDS, ImportKind, ImportOutcome, guess_import_kind, import_text
 from employers.models import Employer, Offer, OfferState, Placement, Vacancy
@@ -37,6 +39,7 @@ from matching.taxonomy import get_taxonomy
 from profiles import cohorts as cohorts_service
 from profiles import consent as consent_service
 from profiles import departures
+from profiles import notes as notes_service
 from profiles import school as school_service
 from profiles import service as profiles_service
 from profiles.exceptions import InvalidDeparture, InvalidProfile
@@ -260,10 +263,16 @@ def profile_page(
     refusal: str | None = None,
     departure: Departure | None = None,
     ending: Ending | None = None,
+    note: NoteTyped | None = None,
     status: int = 200,
 ) -> Response:
     """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
+    note = note or NoteTyped()
+    notes = notes_service.notes_of(session=session, trainee_id=profile.id or 0)
     context = {
+        "outlook": gaps_service.trainee_outlook(session=session, profile=profile, lang="en" if lang == "en" else "fr"),
+        "notes": notes, "note": note, "note_authors": user_names(session, (n.author_id for n in notes if n.author_id)),
+        "note_errors": field_messages(note.problems, lang),
         "profile": profile, "record": profile.to_exchange(), "labels": Labels(lang), "choices": form_choices(lang),
         "warnings": sentences(profiles_service.profile_warnings(profile), lang),
         "history": history(session, user, profile.id or 0), "path": programme_path(session, profile),
@@ -307,6 +316,14 @@ def programme_path(session: Session, profile: TraineeProfile) -> ProgrammePath:
 @dataclass(frozen=True)
 class Departure:
     """The departure form as typed, and what is wrong with it."""
+
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: Sequence[Problem] = ()
+
+
+@dataclass(frozen=True)
+class NoteTyped:
+    """The note form as typed, and what is wrong with it."""
 
     typed: dict[str, str] = field(default_factory=dict)
     problems: Sequence[Problem] = ()

@@ -123,13 +123,16 @@ def offer(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, 
           form: Submitted) -> Response:  # fmt: skip
     """Offer the vacancy to a trainee; an ineligible one by override, whose written reason is required."""
     override, reason = form.get("override") == "1", str(form.get("override_reason") or "")
+    note = str(form.get("override_note") or "")
     try:
         workflow.propose_offer(session=session, vacancy_id=vacancy_id, trainee_id=trainee_id, by=user.actor, override=override,
-                               override_reason=reason, answer_days=get_settings().offer_answer_days, lang=lang)  # fmt: skip
+                               override_reason=reason, override_note=note, answer_days=get_settings().offer_answer_days,
+                               lang=lang)  # fmt: skip
     except OverrideReasonRequired as missing:
         errors = {"override": {trainee_id: message(missing.code, lang)}}
         return review_page(request, session, lang, user, vacancy_id, Filters.of(form), errors=errors,
-                           typed={"override": {trainee_id: reason}}, status=422)  # fmt: skip
+                           typed={"override": {trainee_id: reason}, "override_note": {trainee_id: note}},
+                           status=422)  # fmt: skip
     return back_to(vacancy_id, "offered", Filters.of(form), f"t{trainee_id}")
 
 
