@@ -71,6 +71,30 @@ class Town:
 
 
 @dataclass(frozen=True)
+class EvidenceRule:
+    """Skills that something a trainee has shows: phrases (folded) of a module's name or of a job title."""
+
+    phrases: tuple[str, ...]
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SkillEvidence:
+    """What shows a skill a trainee did not list (``skill_evidence.json``, one file a country pack may replace)."""
+
+    #: Grade out of 20 from which a training module counts as passed.
+    pass_mark: float
+    #: Certification code → the skills holding it shows (implied certifications count too).
+    certifications: dict[str, tuple[str, ...]]
+    #: Training modules, by names, and the skills passing one shows.
+    modules: tuple[EvidenceRule, ...]
+    #: Past job titles, by phrases they contain, and the skills such a job shows.
+    titles: tuple[EvidenceRule, ...]
+    #: Phrases of titles that show leading people.
+    leadership_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """All taxonomy tables, loaded from the package's data files."""
 
@@ -81,6 +105,8 @@ class Taxonomy:
     towns: tuple[Town, ...]
     #: Mali's minimum wage (SMIG), in FCFA per month.
     minimum_wage_fcfa_month: int
+    #: What shows a skill a trainee did not list.
+    evidence: SkillEvidence
 
     def certification(self, code: str) -> Certification | None:
         """Return the certification with this canonical code, if it exists."""
@@ -146,6 +172,17 @@ def _rows(name: str, key: str) -> list[dict[str, Any]]:
     return [_public(r) for r in (data[key] if isinstance(data, dict) else data)]
 
 
+def _evidence(name: str) -> SkillEvidence:
+    data = _read(name)
+    return SkillEvidence(
+        pass_mark=float(data["pass_mark"]),
+        certifications={code: tuple(skills) for code, skills in data["certifications"].items()},
+        modules=tuple(EvidenceRule(tuple(r["names"]), tuple(r["skills"])) for r in data["modules"]),
+        titles=tuple(EvidenceRule(tuple(r["phrases"]), tuple(r["skills"])) for r in data["titles"]),
+        leadership_titles=tuple(data["leadership_titles"]),
+    )
+
+
 @cache
 def get_taxonomy() -> Taxonomy:
     """Load the taxonomy data files once and return them."""
@@ -157,4 +194,5 @@ def get_taxonomy() -> Taxonomy:
         regions=tuple(Region(**_public(r)) for r in gazetteer["regions"]),
         towns=tuple(Town(**_public(r)) for r in gazetteer["towns"]),
         minimum_wage_fcfa_month=int(_read("country.json")["minimum_wage_fcfa_month"]),
+        evidence=_evidence("skill_evidence.json"),
     )
