@@ -54,6 +54,10 @@ class ScoringConfig:
     )
     #: Years in jobs whose titles show leading people that earn the full leadership component.
     leadership_full_years: float = 2.0
+    #: Scores closer than this are shown as a tie band on the pages (half a point out of 100).
+    tie_band: float = 0.005
+    #: Scores closer than this show what separates a candidate from the next one (two points out of 100).
+    close_gap: float = 0.02
     #: Grade (out of 20) assumed when a trainee has no training grade: the middle of the scale.
     missing_grade: float = 10.0
     #: Days of lateness after the start date at which availability reaches 0.

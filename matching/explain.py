@@ -358,6 +358,11 @@ class Explainer:
         return ", ".join(self.skill_names.get(c, c) for c in codes)
 
     @cached_property
+    def columns(self) -> dict[str, int]:
+        """Return each trainee's column in the prepared run, by id."""
+        return {tid: i for i, tid in enumerate(self.p.trainees.ids)}
+
+    @cached_property
     def _skills_held(self) -> Bools:
         return np.asarray(self.p.trainees.skills.toarray() > 0)
 

@@ -116,6 +116,17 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "shift_high": {"fr": "accepte le travail de {shift}", "en": "accepts {shift} work"},
     "shift_low": {"fr": "préfère le travail de {shifts}", "en": "prefers {shifts} work"},
     "languages_high": {"fr": "parle {names}", "en": "speaks {names}"},
+    # what separates a candidate from the next one (the pages)
+    "ahead_part": {"fr": "{name} +{points}", "en": "{name} +{points}"},
+    "ahead_close": {"fr": "devant le suivant (écart {gap}/100) : {parts}", "en": "ahead of the next one ({gap}/100 apart): {parts}"},
+    "tie_band": {"fr": "à égalité avec le suivant (écart {gap}/100) : {parts}", "en": "tied with the next one ({gap}/100 apart): {parts}"},
+    "tie_exact": {
+        "fr": "à égalité exacte avec le suivant, départagés par {why}",
+        "en": "exactly tied with the next one, separated by {why}",
+    },
+    "tie_experience": {"fr": "l'expérience ({a} contre {b})", "en": "experience ({a} against {b})"},
+    "tie_distance": {"fr": "la distance ({a} km contre {b} km)", "en": "distance ({a} km against {b} km)"},
+    "tie_id": {"fr": "l'ordre des identifiants", "en": "the order of the ids"},
     "languages_low": {"fr": "parle peu {names}", "en": "speaks little {names}"},
 }
 

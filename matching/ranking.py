@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,10 @@ from matching.components import NAMES
 from matching.config import ScoringConfig
 from matching.explain import Explainer
 from matching.gcpause import paused_gc
-from matching.messages import Lang
+from matching.messages import Lang, say
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, RULES, Block, Prepared, prepare, score_blocks
+from matching.separation import Placed, separations
 from matching.timing import stage
 
 #: The `format` heading `rdvm rank`'s document (FORMAT.md, "Ranking output, version 2").
@@ -118,6 +120,27 @@ class VacancyRanking:
             int(np.count_nonzero((scores > n.score) | ((scores == n.score) & (tie < tie[n.trainee])))) + 1
             for n in self.near_misses
         ]
+
+    def separations(self) -> list[str | None]:
+        """Return, per candidate, what separates it from the next one when their scores are close (None otherwise)."""
+        e = self._explainer
+        p, row = e.p, self._block.rows.start + self._row
+        towns = p.space.towns
+        placed = []
+        for c in self.candidates:
+            column = e.columns[c.trainee_id]
+            km = float(towns.distance_km[p.trainees.home[column], p.vacancies.town[row]])
+            placed.append(
+                Placed(
+                    c.score,
+                    [c.components[n] for n in NAMES],
+                    float(p.trainees.security_years[column]),
+                    None if math.isnan(km) else km,
+                )
+            )
+        names = {n: say(f"component_{n}", e.lang) for n in NAMES}
+        weights = p.weights[p.vacancies.level[row]]
+        return separations(placed, weights, names, e.lang, tie_band=p.config.tie_band, close_gap=p.config.close_gap)
 
     def failure_counts(self) -> list[tuple[str, int]]:
         """Return how many trainees each hard requirement excludes, commonest first (a trainee counts once per rule)."""

@@ -164,3 +164,30 @@ def test_6_exact_ties_go_to_experience_then_distance_then_id() -> None:
     candidates = ranked([farther, nearer], post)
     assert candidates[0].score == candidates[1].score
     assert [c.trainee_id for c in candidates] == ["T-E", "T-D"]
+
+
+def test_6_the_page_says_what_separates_close_scores_and_shows_tie_bands() -> None:
+    """Neighbours closer than the tie band are shown tied, with what puts the first ahead; exact ties say the
+    tie-break that decided; scores far apart say nothing."""
+    post = vacancy(town="Gao")
+    pool = [
+        candidate("T-F", home_town="Gao", training={"overall": 14}),
+        candidate("T-G", home_town="Gao", training={"overall": 13.6}),
+        *(
+            candidate(
+                id,
+                home_town="Gao",
+                training={"overall": 16},
+                experience=[{"title": "vigile", "years": years, "sector": "security"}],
+            )
+            for id, years in (("T-C", 9), ("T-A", 6))
+        ),
+        candidate("T-Z", home_town="Bamako", training={"overall": 8}),
+    ]
+    [ranking] = rank(pool, [post], top=len(pool), lang="fr")
+    assert [c.trainee_id for c in ranking.candidates] == ["T-C", "T-A", "T-F", "T-G", "T-Z"]
+    said = ranking.separations()
+    assert said[0] == "à égalité exacte avec le suivant, départagés par l'expérience (9 ans contre 6 ans)"
+    assert said[1] == "devant le suivant (écart 1/100) : Note de formation +1"
+    assert said[2] == "à égalité avec le suivant (écart 0,2/100) : Note de formation +0,2"
+    assert said[3] is None and said[4] is None  # far apart, and the last has no next
