@@ -118,8 +118,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "languages_high": {"fr": "parle {names}", "en": "speaks {names}"},
     # what separates a candidate from the next one (the pages)
     "ahead_part": {"fr": "{name} +{points}", "en": "{name} +{points}"},
-    "ahead_close": {"fr": "devant le suivant (écart {gap}/100) : {parts}", "en": "ahead of the next one ({gap}/100 apart): {parts}"},
-    "tie_band": {"fr": "à égalité avec le suivant (écart {gap}/100) : {parts}", "en": "tied with the next one ({gap}/100 apart): {parts}"},
+    "ahead_close": {
+        "fr": "devant le suivant (écart {gap}/100) : {parts}",
+        "en": "ahead of the next one ({gap}/100 apart): {parts}",
+    },
+    "tie_band": {
+        "fr": "à égalité avec le suivant (écart {gap}/100) : {parts}",
+        "en": "tied with the next one ({gap}/100 apart): {parts}",
+    },
     "tie_exact": {
         "fr": "à égalité exacte avec le suivant, départagés par {why}",
         "en": "exactly tied with the next one, separated by {why}",
