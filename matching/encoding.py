@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from matching.evidence import held_skills, leadership_years
+from matching.evidence import Shown, held_skills, leadership_years, shown_skills
 from matching.geo import TownTable, build_town_table
 from matching.models import (
     LANGUAGE_LEVELS,
@@ -87,6 +87,12 @@ def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxon
     return Space(taxonomy, certs, skills, languages, build_town_table(taxonomy, towns), implies)
 
 
+def _column(index: Index, value: str) -> int:
+    """Return the column of a value, adding it when new (a skill shown by evidence the taxonomy lacks)."""
+    found = index.positions.get(value)
+    return index.add(value) if found is None else found
+
+
 def _day(value: date | None) -> int:
     return value.toordinal() if value is not None else NO_DATE
 
@@ -136,6 +142,7 @@ class TraineeArrays:
     extra_towns: sparse.csr_matrix
     certifications: NDArray[np.bool_]
     skills: sparse.csr_matrix  # held: listed, or shown by certifications, passed modules and past job titles
+    shown: list[dict[str, tuple[Shown, ...]]]  # per trainee, the skills their record shows and what shows each
     languages: NDArray[np.int8]
     licences: NDArray[np.bool_]
     literacy: NDArray[np.int8]
@@ -155,6 +162,7 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
     records = sorted(trainees, key=lambda t: t.id)
     certs, towns = space.certifications.positions, space.towns.positions
     held = [set().union(*(space.implies[c] for c in t.certifications)) for t in records]
+    shown = [shown_skills(t, space.taxonomy) for t in records]
     return TraineeArrays(
         records=records,
         ids=[t.id for t in records],
@@ -162,7 +170,11 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
         mobility=np.array([("town", "region", "country").index(t.mobility) for t in records], dtype=np.int8),
         extra_towns=_rows_matrix([[towns[x] for x in t.extra_towns] for t in records], len(space.towns)),
         certifications=_flags([[certs[c] for c in h if c in certs] for h in held], len(space.certifications)),
-        skills=_rows_matrix([[space.skills.add(s) for s in held_skills(t, space.taxonomy)] for t in records], len(space.skills)),
+        skills=_rows_matrix(
+            [[_column(space.skills, s) for s in held_skills(t, space.taxonomy, s)] for t, s in zip(records, shown, strict=True)],
+            len(space.skills),
+        ),
+        shown=shown,
         languages=_language_levels([[(x.language, x.level) for x in t.languages] for t in records], space),
         licences=_flags([[LICENCE_CATEGORIES.index(c) for c in t.driving_licences] for t in records], 5),
         literacy=np.array([LITERACY_LEVELS.index(t.literacy) for t in records], dtype=np.int8),

@@ -7,17 +7,14 @@ by a training module passed, or by a past job's title; the rules are data (``ski
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from matching.models import Trainee
 from matching.normalise import folded
 from matching.taxonomy import EvidenceRule, Taxonomy
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """One thing that shows a skill: a certification held, a training module passed (its grade) or a past job title."""
 
     kind: Literal["certification", "module", "title"]
@@ -25,7 +22,6 @@ class Shown:
     grade: float | None = None
 
 
-@lru_cache(maxsize=8192)
 def _rule_skills(rules: tuple[EvidenceRule, ...], text: str, whole: bool) -> tuple[str, ...]:
     """Return the skills of the rules one of whose phrases the text contains (`whole`: the text is the phrase)."""
     padded = f" {folded(text)} "
@@ -33,36 +29,46 @@ def _rule_skills(rules: tuple[EvidenceRule, ...], text: str, whole: bool) -> tup
     return tuple(dict.fromkeys(s for rule in rules if any(hit(p) for p in rule.phrases) for s in rule.skills))
 
 
-def module_skills(rules: tuple[EvidenceRule, ...], module: str) -> tuple[str, ...]:
-    """Return the skills passing a training module shows: its name (folded) is one of a rule's names, or contains one."""
-    return _rule_skills(rules, module, True) or _rule_skills(rules, module, False)
+def _read(taxonomy: Taxonomy, kind: str, text: str) -> tuple[str, ...]:
+    """Return the skills a module name, a job title or a certificate shows (remembered: the same texts recur)."""
+    rules, key = taxonomy.evidence, (kind, text)
+    found = rules.memo.get(key)
+    if found is None:
+        if kind == "module":
+            found = _rule_skills(rules.modules, text, True) or _rule_skills(rules.modules, text, False)
+        elif kind == "title":
+            found = _rule_skills(rules.titles, text, False)
+        elif kind == "leads":
+            found = ("yes",) if any(f" {p} " in f" {folded(text)} " for p in rules.leadership_titles) else ()
+        else:
+            implied = sorted(taxonomy.implied_certifications(text))
+            found = tuple(dict.fromkeys(s for code in implied for s in rules.certifications.get(code, ())))
+        rules.memo[key] = found
+    return found
 
 
 def shown_skills(t: Trainee, taxonomy: Taxonomy) -> dict[str, tuple[Shown, ...]]:
     """Return each skill the trainee's certifications, passed modules and past job titles show, with what shows it."""
-    rules = taxonomy.evidence
     found: dict[str, dict[Shown, None]] = {}
     for code in t.certifications:
-        for implied in sorted(taxonomy.implied_certifications(code)):
-            for skill in rules.certifications.get(implied, ()):
-                found.setdefault(skill, {})[Shown("certification", code)] = None
+        for skill in _read(taxonomy, "certification", code):
+            found.setdefault(skill, {})[Shown("certification", code)] = None
     modules = t.training.modules if t.training is not None else {}
     for name, grade in sorted(modules.items()):
-        if grade >= rules.pass_mark:
-            for skill in module_skills(rules.modules, name):
+        if grade >= taxonomy.evidence.pass_mark:
+            for skill in _read(taxonomy, "module", name):
                 found.setdefault(skill, {})[Shown("module", name, grade)] = None
     for job in t.experience:
-        for skill in _rule_skills(rules.titles, job.title, False):
+        for skill in _read(taxonomy, "title", job.title):
             found.setdefault(skill, {})[Shown("title", job.title)] = None
     return {skill: tuple(shown) for skill, shown in found.items()}
 
 
-def held_skills(t: Trainee, taxonomy: Taxonomy) -> list[str]:
-    """Return the skills the trainee holds: those listed, then those their record shows."""
-    return list(dict.fromkeys([*t.skills, *shown_skills(t, taxonomy)]))
+def held_skills(t: Trainee, taxonomy: Taxonomy, shown: dict[str, tuple[Shown, ...]] | None = None) -> list[str]:
+    """Return the skills the trainee holds: those listed, then those their record shows (`shown`, when known)."""
+    return list(dict.fromkeys([*t.skills, *(shown_skills(t, taxonomy) if shown is None else shown)]))
 
 
 def leadership_years(t: Trainee, taxonomy: Taxonomy) -> float:
     """Return the years of the trainee's past jobs whose titles show leading people (chef de poste, superviseur…)."""
-    phrases = taxonomy.evidence.leadership_titles
-    return sum(job.years for job in t.experience if any(f" {p} " in f" {folded(job.title)} " for p in phrases))
+    return sum(job.years for job in t.experience if _read(taxonomy, "leads", job.title))

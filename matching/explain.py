@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from matching.components import COMPONENTS
 from matching.encoding import VacancyArrays, only_preferred
-from matching.evidence import Shown, shown_skills
+from matching.evidence import Shown
 from matching.messages import Lang, label, listed, number, say, years_text
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
 from matching.scoring import RULES, Block, Bools, Floats, Prepared
@@ -56,6 +56,14 @@ class _Listed:
             return -1 - trainees.astype(np.int64)
         hits = self.held[trainees[:, None], np.maximum(columns, 0)] & (columns >= 0)
         return hits.astype(np.int64) @ (np.int64(1) << np.arange(columns.shape[1], dtype=np.int64))
+
+    def items(self, vacancies: NDArray[np.intp], trainees: NDArray[np.intp], values: NDArray[np.int32]) -> Keys:
+        """Return, per position of the vacancy's list, the trainee's value of that item (`values`: [trainee, column]).
+
+        Positions past the list's end are -1."""
+        columns = self.columns[vacancies]
+        found = np.where(columns >= 0, values[trainees[:, None], np.maximum(columns, 0)], -1)
+        return tuple(found.T)
 
 
 Keys = tuple[NDArray[Any], ...]
@@ -151,6 +159,7 @@ class Explainer:
         self._rule_memo: list[dict[tuple[Any, ...], str]] = [{} for _ in RULES]
         self._head_memo: dict[tuple[int, tuple[str, ...]], list[str]] = {}
         self._shown: dict[str, dict[str, tuple[Shown, ...]]] = {}
+        self._held: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------ ineligible
 
@@ -367,11 +376,15 @@ class Explainer:
         return np.asarray(self.p.trainees.skills.toarray() > 0)
 
     @cached_property
-    def _shown_keys(self) -> NDArray[np.intp]:
-        """Return a number per trainee, equal for trainees whose records show the same skills the same way."""
-        shown = [tuple(sorted(self.shown_of(t).items())) for t in self.p.trainees.records]
-        seen: dict[object, int] = {}
-        return np.array([seen.setdefault(x, len(seen)) for x in shown], dtype=np.intp)
+    def _shown_ids(self) -> NDArray[np.int32]:
+        """Return [trainee, skill column]: a number per way a skill not listed is shown, equal for equal ways; 0 when not."""
+        out = np.zeros((len(self.p.trainees), len(self.p.space.skills)), dtype=np.int32)
+        seen: dict[tuple[Shown, ...], int] = {}
+        positions = self.p.space.skills.positions
+        for row, t in enumerate(self.p.trainees.records):
+            for skill, shown in self.shown_of(t).items():
+                out[row, positions[skill]] = seen.setdefault(shown, len(seen) + 1)
+        return out
 
     def items_held(self, field: str, kind: Literal["skills", "certifications"], *, shown: bool = False) -> FactKeys:
         """Return the facts of a component counting the items of a vacancy's list (`field`) a trainee holds.
@@ -387,20 +400,23 @@ class Explainer:
         lists = [only_preferred(r) if field == "preferred_skills" else getattr(r, field) for r in v.records]
         listed = _Listed.build(lists, positions, held)
         if shown:
-            return lambda vs, ts: (vs, listed.pattern(vs, ts), self._shown_keys[ts])
+            return lambda vs, ts: (vs, listed.pattern(vs, ts), *listed.items(vs, ts, self._shown_ids))
         return lambda vs, ts: (vs, listed.pattern(vs, ts))
 
     def shown_of(self, t: Trainee) -> dict[str, tuple[Shown, ...]]:
         """Return the skills the trainee's record shows without their listing them, and what shows each."""
         found = self._shown.get(t.id)
         if found is None:
-            every = shown_skills(t, self.p.space.taxonomy)
+            every = self.p.trainees.shown[self.columns[t.id]]
             found = self._shown[t.id] = {skill: shown for skill, shown in every.items() if skill not in t.skills}
         return found
 
     def skills_of(self, t: Trainee) -> set[str]:
         """Return the skills the trainee holds: listed, or shown by their record."""
-        return set(t.skills) | set(self.shown_of(t))
+        found = self._held.get(t.id)
+        if found is None:
+            found = self._held[t.id] = set(t.skills) | set(self.shown_of(t))
+        return found
 
     def shown_text(self, t: Trainee, skills: Sequence[str]) -> str:
         """Return what shows each of some skills the trainee holds without listing them, e.g.

@@ -171,8 +171,9 @@ def top_k(
     if k <= 0:
         return [np.empty(0, dtype=np.intp) for _ in range(rows)]
     # One unique integer key per pair: higher score first, then the lower tie place (or column = trainee id).
-    after = np.arange(cols, dtype=np.int64)[None, :] if tie is None else tie.astype(np.int64)
-    key = np.rint(score * 10**decimals).astype(np.int64) * cols - after
+    key = np.rint(score * 10**decimals).astype(np.int64)
+    key *= cols
+    key -= np.arange(cols, dtype=np.int64)[None, :] if tie is None else tie  # in place: no copy of the tie places
     # Each of k disjoint sets of columns has its largest key, so a row's k largest keys are all at least the
     # smallest of those: only the few pairs above it need sorting. Ineligible pairs (score -1) rank last.
     bound = key[:, : cols - cols % k].reshape(rows, cols // k, k).max(axis=1).min(axis=1)

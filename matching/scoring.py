@@ -352,12 +352,14 @@ def _weighted_group(p: Prepared, names: list[str]) -> Table:
 def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
     """Return the weighted mean of every component for a block, without building the shared ones in full."""
     weight = p.weights[p.vacancies.level[rows]]  # [row, component]: each row's level's weights
-    score = np.zeros((rows.stop - rows.start, len(p.trainees)))
-    for name, values in p.per_trainee.items():
-        score += weight[:, NAMES.index(name), None] * values[None, :]
-    for name, values in computed.items():
-        score += weight[:, NAMES.index(name), None] * values
+    own = [NAMES.index(name) for name in p.per_trainee]
+    score = (
+        weight[:, own] @ np.stack(list(p.per_trainee.values())) if own else np.zeros((rows.stop - rows.start, len(p.trainees)))
+    )
     buffer = np.empty_like(score)
+    for name, values in computed.items():
+        np.multiply(values, weight[:, NAMES.index(name), None], out=buffer)
+        score += buffer
     for table in p.weighted:
         np.take(table.values, table.inverse[rows], axis=0, out=buffer)
         score += buffer

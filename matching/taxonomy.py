@@ -7,7 +7,7 @@ certification lists. Load it once with :func:`get_taxonomy`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -92,6 +92,8 @@ class SkillEvidence:
     titles: tuple[EvidenceRule, ...]
     #: Phrases of titles that show leading people.
     leadership_titles: tuple[str, ...]
+    #: What reading a module name, a title or a certificate gave, by (kind, text): the same few texts recur.
+    memo: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

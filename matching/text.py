@@ -38,8 +38,8 @@ class TextRules:
     """What the texts are made of: skill labels, and what a vacancy's text must not echo."""
 
     labels: dict[str, str]  # skill code → French label
-    skill_phrases: dict[str, tuple[str, ...]]  # skill code → its labels and aliases, as words
-    certification_phrases: tuple[str, ...]  # every certification's code, labels and aliases, as words, longest first
+    skill_phrases: dict[str, re.Pattern[str]]  # skill code → its labels and aliases, as words between spaces
+    certification_phrases: re.Pattern[str]  # every certification's code, labels and aliases, as words between spaces
 
 
 _RULES: dict[int, tuple[Taxonomy, TextRules]] = {}
@@ -55,9 +55,10 @@ def text_rules(taxonomy: Taxonomy) -> TextRules:
 
 def _text_rules(taxonomy: Taxonomy) -> TextRules:
 
-    def phrases(names: Sequence[str]) -> tuple[str, ...]:
-        found = {" ".join(tokens(name)) for name in names} - {""}
-        return tuple(sorted(found, key=lambda p: (-len(p), p)))
+    def phrases(names: Sequence[str]) -> re.Pattern[str]:
+        """Return a pattern of the names as words between spaces, the longest tried first."""
+        found = sorted({" ".join(tokens(name)) for name in names} - {""}, key=lambda p: (-len(p), p))
+        return re.compile(rf"(?<= )(?:{'|'.join(map(re.escape, found))})(?= )" if found else r"(?!)")
 
     return TextRules(
         labels={s.code: s.fr for s in taxonomy.skills},
@@ -80,10 +81,10 @@ def _vacancy_text(vacancy: Vacancy, rules: TextRules) -> str:
     """Return the vacancy's title and description as words, without its own skills' names, any certification's
     name and the boilerplate every vacancy writes: what is left is what the free text adds to the lists."""
     text = " " + " ".join(tokens(vacancy.title + " " + (vacancy.description or ""))) + " "
-    asked = dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills))
-    echoes = [p for code in asked for p in rules.skill_phrases.get(code, ())]
-    for phrase in (*sorted(echoes, key=lambda p: (-len(p), p)), *rules.certification_phrases):
-        text = text.replace(f" {phrase} ", " ")
+    for code in dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)):
+        if code in rules.skill_phrases:
+            text = rules.skill_phrases[code].sub(" ", text)
+    text = rules.certification_phrases.sub(" ", text)
     return " ".join(w for w in text.split() if w not in boilerplate_words())
 
 
