@@ -49,18 +49,17 @@ def _read(taxonomy: Taxonomy, kind: str, text: str) -> tuple[str, ...]:
 
 def shown_skills(t: Trainee, taxonomy: Taxonomy) -> dict[str, tuple[Shown, ...]]:
     """Return each skill the trainee's certifications, passed modules and past job titles show, with what shows it."""
-    found: dict[str, dict[Shown, None]] = {}
-    for code in t.certifications:
-        for skill in _read(taxonomy, "certification", code):
-            found.setdefault(skill, {})[Shown("certification", code)] = None
+    items = [(Shown("certification", code), _read(taxonomy, "certification", code)) for code in t.certifications]
     modules = t.training.modules if t.training is not None else {}
-    for name, grade in sorted(modules.items()):
-        if grade >= taxonomy.evidence.pass_mark:
-            for skill in _read(taxonomy, "module", name):
-                found.setdefault(skill, {})[Shown("module", name, grade)] = None
-    for job in t.experience:
-        for skill in _read(taxonomy, "title", job.title):
-            found.setdefault(skill, {})[Shown("title", job.title)] = None
+    pass_mark = taxonomy.evidence.pass_mark
+    items += [(Shown("module", n, g), _read(taxonomy, "module", n)) for n, g in sorted(modules.items()) if g >= pass_mark]
+    items += [(Shown("title", job.title), _read(taxonomy, "title", job.title)) for job in t.experience]
+    found: dict[str, list[Shown]] = {}
+    for shown, skills in items:
+        for skill in skills:
+            listed = found.setdefault(skill, [])
+            if shown not in listed:
+                listed.append(shown)
     return {skill: tuple(shown) for skill, shown in found.items()}
 
 

@@ -380,10 +380,15 @@ class Explainer:
         """Return [trainee, skill column]: a number per way a skill not listed is shown, equal for equal ways; 0 when not."""
         out = np.zeros((len(self.p.trainees), len(self.p.space.skills)), dtype=np.int32)
         seen: dict[tuple[Shown, ...], int] = {}
-        positions = self.p.space.skills.positions
-        for row, t in enumerate(self.p.trainees.records):
-            for skill, shown in self.shown_of(t).items():
-                out[row, positions[skill]] = seen.setdefault(shown, len(seen) + 1)
+        positions = {code: column for column, code in enumerate(self.p.space.skills.values)}
+        rows, columns, ids = [], [], []
+        for row, (t, every) in enumerate(zip(self.p.trainees.records, self.p.trainees.shown, strict=True)):
+            for skill, shown in every.items():
+                if skill not in t.skills and skill in positions:
+                    rows.append(row)
+                    columns.append(positions[skill])
+                    ids.append(seen.setdefault(shown, len(seen) + 1))
+        out[rows, columns] = ids
         return out
 
     def items_held(self, field: str, kind: Literal["skills", "certifications"], *, shown: bool = False) -> FactKeys:
