@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlmodel import Session
 
-from employers import candidates
 from tests.employers.factories import profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
-from tests.web.test_officer_workspace import part, text_of
+from tests.web.test_officer_workspace import fresh_candidates, part, text_of
 from web.auth.models import Role
 
-
-@pytest.fixture(autouse=True)
-def fresh_candidates() -> Iterator[None]:
-    candidates.invalidate()
-    yield
-    candidates.invalidate()
+__all__ = ["fresh_candidates"]  # the officers' pages' autouse fixture: every test starts with an empty candidate cache
 
 
 def stints(years: float) -> list[dict[str, Any]]:
