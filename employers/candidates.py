@@ -88,6 +88,7 @@ class CandidateRow:
     score: float
     components: dict[str, float]
     reasons: tuple[str, ...]
+    ahead: str | None = None  # what separates it from the next candidate, when their scores are close
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,10 @@ def open_vacancies(session: Session) -> list[ExchangeVacancy]:
 
 def summarise(ranking: VacancyRanking, pool: Pool) -> VacancyCandidates:
     """Return an engine ranking as pseudonymised rows with counts (dropping the engine's large matrices)."""
-    rows = tuple(CandidateRow(pool.facts[c.trainee_id], c.score, c.components, tuple(c.reasons)) for c in ranking.candidates)
+    rows = tuple(
+        CandidateRow(pool.facts[c.trainee_id], c.score, c.components, tuple(c.reasons), ahead)
+        for c, ahead in zip(ranking.candidates, ranking.separations(), strict=True)
+    )
     return VacancyCandidates(rows, ranking.eligible_count, ranking.ineligible_count, tuple(ranking.failure_counts()))
 
 

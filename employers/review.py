@@ -60,6 +60,7 @@ class ReviewRow:
     near_rule: str | None = None  # the one hard rule a near miss fails (matching.scoring.RULES)
     would_rank: int | None = None  # the place it would take among the eligible without that rule
     missing: tuple[str, ...] = ()  # the certifications or languages it lacks, for those rules
+    ahead: str | None = None  # what separates it from the next eligible trainee, when their scores are close
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,16 @@ def review(*, session: Session, vacancy: Vacancy, lang: str = "fr") -> Review:
     ranking = rank([r for _, r in usable], [exchange], top=len(usable), near=len(usable), lang=language, config=config)[0]
     rows = {p.code: _row(p, r) for p, r in usable}
     eligible = tuple(
-        replace(rows[c.trainee_id], eligible=True, rank=n, score=c.score, components=c.components, reasons=tuple(c.reasons))
-        for n, c in enumerate(ranking.candidates, start=1)
+        replace(
+            rows[c.trainee_id],
+            eligible=True,
+            rank=n,
+            score=c.score,
+            components=c.components,
+            reasons=tuple(c.reasons),
+            ahead=ahead,
+        )
+        for n, (c, ahead) in enumerate(zip(ranking.candidates, ranking.separations(), strict=True), start=1)
     )
     near = {n.trainee_id: (n, place) for n, place in zip(ranking.near_misses, ranking.would_rank(), strict=True)}
     failed = [_failed(rows[x["trainee_id"]], tuple(x["reasons"]), near.get(x["trainee_id"])) for x in ranking.ineligible()]

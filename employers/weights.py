@@ -41,9 +41,11 @@ def version_in_use(*, session: Session) -> int:
 
 
 def current_config(*, session: Session) -> ScoringConfig:
-    """Return the scoring configuration with the weights in use."""
+    """Return the scoring configuration with the weights in use (the defaults restored are the defaults, level by level)."""
     found = current(session=session)
-    return ScoringConfig() if found is None else with_weights(found.weights, cast(int, found.id))
+    if found is None or found.restores == 0:
+        return ScoringConfig(weights_version=0 if found is None else cast(int, found.id))
+    return with_weights(found.weights, cast(int, found.id))
 
 
 def current_weights(*, session: Session) -> Mapping[str, float]:

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matching import exchange, naive, synth
 from matching.assignment import PlanProblem, add_block, empty_problem, optimal_plan
 from matching.explain import Explainer
-from matching.ranking import rank_block
-from matching.scoring import Prepared, prepare, score_block, score_blocks
+from matching.ranking import VacancyRanking, rank_block
+from matching.scoring import Block, Prepared, prepare, score_block, score_blocks
 from matching.timing import stage, stopwatch
 
 #: trainees, vacancies, seats per vacancy (None: as generated), whether to plan.
@@ -32,6 +33,10 @@ SIZES: dict[str, tuple[int, int, int | None, bool]] = {
 }
 TOP = 50
 NAIVE_VACANCIES, NAIVE_TRAINEES = 10, 400
+#: The places of each list the quality figures read (a recruiter reads the first five).
+QUALITY_TOP = 5
+#: The most listed trainees whose share of those places the figures give.
+QUALITY_MOST_LISTED = 10
 #: `rdvm learn`'s workload: outcomes, over pairs of this many trainees and vacancies.
 LEARN_OUTCOMES, LEARN_TRAINEES, LEARN_VACANCIES = 10_000, 2_000, 500
 
@@ -95,6 +100,52 @@ def learn_end_to_end(seed: int, size: tuple[int, int, int] = (LEARN_OUTCOMES, LE
         "learn_learned_auc": result["learned"]["auc"],
         "learn_adopted": result["adopted"],
     }
+
+
+class Quality:
+    """What a recruiter reading the first places of every list would notice, gathered block after block.
+
+    The share of guard posts' first places held by people who declared they want another level, how far
+    the people in first places live from the site against every eligible trainee, and how concentrated the
+    first places are on a few trainees.
+    """
+
+    def __init__(self, p: Prepared) -> None:
+        self.p = p
+        records = p.trainees.records
+        self.declared = np.array([bool(t.preferred_levels) for t in records])
+        self.distance = p.space.towns.distance_km
+        self.columns = {tid: i for i, tid in enumerate(p.trainees.ids)}
+        self.top_vacancies: list[int] = []
+        self.top_trainees: list[int] = []
+        self.eligible_km: list[NDArray[np.float32]] = []
+
+    def add_block(self, block: Block) -> None:
+        """Keep the distances of the block's eligible pairs (to the tenth of a km)."""
+        rows, trainees = np.nonzero(block.eligible)
+        km = self.distance[self.p.trainees.home[trainees], self.p.vacancies.town[block.rows.start + rows]]
+        self.eligible_km.append(km[~np.isnan(km)].astype(np.float32))
+
+    def add_ranking(self, row: int, ranking: VacancyRanking) -> None:
+        """Keep the trainees of a vacancy's first places (`row`: the vacancy's place in the run)."""
+        for c in ranking.candidates[:QUALITY_TOP]:
+            self.top_vacancies.append(row)
+            self.top_trainees.append(self.columns[c.trainee_id])
+
+    def figures(self) -> dict[str, Any]:
+        """Return the quality figures of the whole run."""
+        p, vs, ts = self.p, np.array(self.top_vacancies, dtype=np.intp), np.array(self.top_trainees, dtype=np.intp)
+        guard = p.vacancies.level[vs] == 0
+        other = self.declared[ts] & ~p.trainees.preferred_levels[ts, p.vacancies.level[vs]]
+        km = self.distance[p.trainees.home[ts], p.vacancies.town[vs]]
+        counts = np.sort(np.bincount(ts, minlength=len(p.trainees)))[::-1]
+        every = np.concatenate([np.empty(0, dtype=np.float32), *self.eligible_km])
+        return {
+            "top5_guard_places_other_level_share": round(float(other[guard].mean()) if guard.any() else 0.0, 3),
+            "top5_median_km": round(float(np.nanmedian(km)) if len(km) else 0.0, 1),
+            "eligible_median_km": round(float(np.median(every)) if len(every) else 0.0, 1),
+            "top5_places_of_10_most_listed_share": round(float(counts[:QUALITY_MOST_LISTED].sum() / max(len(ts), 1)), 3),
+        }
 
 
 def peak_rss_mb() -> float:
@@ -170,10 +221,15 @@ def run_benchmark(
             candidates = 0
             explainer = Explainer(prepared)
             problem = empty_problem(prepared) if do_plan else None
+            quality = Quality(prepared)
             for block in score_blocks(prepared):
-                for ranking in rank_block(block, explainer, top=TOP):
+                for row, ranking in enumerate(rank_block(block, explainer, top=TOP), start=block.rows.start):
                     with stage("output"):
                         candidates += len(ranking.to_dict()["candidates"])
+                    with stage("quality"):
+                        quality.add_ranking(row, ranking)
+                with stage("quality"):
+                    quality.add_block(block)
                 if problem is not None:
                     with stage("plan_collect"):
                         add_block(problem, block)
@@ -195,7 +251,9 @@ def run_benchmark(
         **command,
     }
     collect = seconds.pop("plan_collect", 0.0)  # copying scores for the plan is not ranking work
-    figures.update({"rank_seconds": round(rank_seconds - collect, 3), "plan_collect_seconds": round(collect, 3)})
+    looked = seconds.pop("quality", 0.0)  # nor is reading the lists for the quality figures
+    figures.update({"rank_seconds": round(rank_seconds - collect - looked, 3), "plan_collect_seconds": round(collect, 3)})
+    figures.update(quality.figures())
     figures.update({f"{name}_seconds": round(value, 3) for name, value in seconds.items()})
     figures.update(_plan_figures(problem, log))
     log("naive comparison …")

@@ -6,11 +6,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from matching.components import COMPONENTS, NAMES
+import numpy as np
+from numpy.typing import NDArray
 
-#: Weight of each soft component, as declared in the registry (matching.components); the score is their
-#: weighted mean, so only ratios matter. Documented in README.md ("How a score is made").
-DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({c.name: c.weight for c in COMPONENTS})
+from matching.components import BY_LEVEL, NAMES
+from matching.models import LEVELS
+
+#: Weight of each soft component at each vacancy level, as declared in the registry (matching.components);
+#: the score is their weighted mean, so only ratios matter. Documented in README.md ("How a score is made").
+DEFAULT_LEVEL_WEIGHTS: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {level: scoring.weights for level, scoring in BY_LEVEL.items()}
+)
+#: One set of weights standing for the defaults where one set is needed (what `rdvm learn` starts from and
+#: compares with, what a stored version replaces): the mean of the levels' weights.
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {name: round(sum(w[name] for w in DEFAULT_LEVEL_WEIGHTS.values()) / len(DEFAULT_LEVEL_WEIGHTS), 4) for name in NAMES}
+)
 
 
 @dataclass(frozen=True)
@@ -18,14 +29,35 @@ class ScoringConfig:
     """Weights and constants of the score; the defaults are the documented ones."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    #: The weights of each vacancy level (the registry's by default); None: `weights` at every level (weights
+    #: given here, adopted or read from a file are one set). Weights given without this apply to every level.
+    weights_by_level: Mapping[str, Mapping[str, float]] | None = field(default_factory=lambda: DEFAULT_LEVEL_WEIGHTS)
     #: Which weights these are: 0 for the registry's defaults, else the stored version adopted (or a file's).
     weights_version: int = 0
     #: Hard rule of mobility `town` (FORMAT.md): towns within this distance of home are accepted.
     mobility_radius_km: float = 30.0
-    #: Proximity is exp(-distance / scale): 1 at home, 0.5 at about 69 km, 0.05 at 300 km.
-    proximity_scale_km: float = 100.0
-    #: Security experience beyond the minimum that earns the full experience component.
-    experience_full_years: float = 5.0
+    #: Proximity is 1 / (1 + distance / half): 1 at home, 0.5 at `half` km, still falling beyond 300 km
+    #: (0.27 at 212 km, 0.08 at 946 km), so a local is not beaten by someone 900 km away over small items.
+    proximity_half_km: float = 80.0
+    #: The same on low-wage posts: living near matters most where pay cannot cover moving or a long commute.
+    low_wage_proximity_half_km: float = 40.0
+    #: A post pays a low wage at most this many times the minimum wage (SMIG).
+    low_wage_smig_multiple: float = 1.5
+    #: Proximity of a town the trainee accepts besides home: willingness, scored below living there
+    #: (as living about 50 km away), and never below what home's distance gives.
+    extra_town_proximity: float = 0.6
+    #: Reasons name the distance of every candidate living farther than this from the site.
+    far_km: float = 100.0
+    #: Security experience beyond the minimum that earns the full experience component, by vacancy level.
+    experience_full_years: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({level: scoring.experience_full_years for level, scoring in BY_LEVEL.items()})
+    )
+    #: Years in jobs whose titles show leading people that earn the full leadership component.
+    leadership_full_years: float = 2.0
+    #: Scores closer than this are shown as a tie band on the pages (half a point out of 100).
+    tie_band: float = 0.005
+    #: Scores closer than this show what separates a candidate from the next one (two points out of 100).
+    close_gap: float = 0.02
     #: Grade (out of 20) assumed when a trainee has no training grade: the middle of the scale.
     missing_grade: float = 10.0
     #: Days of lateness after the start date at which availability reaches 0.
@@ -36,9 +68,18 @@ class ScoringConfig:
     decimals: int = 4
 
     def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(NAMES)
-        if unknown or any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
-            raise ValueError(f"weights must be non-negative, name known components and not all be zero: {dict(self.weights)}")
+        if self.weights is not DEFAULT_WEIGHTS and self.weights_by_level is DEFAULT_LEVEL_WEIGHTS:
+            object.__setattr__(self, "weights_by_level", None)  # weights given: the same at every level
+        for weights in [self.weights, *(self.weights_by_level or {}).values()]:
+            unknown = set(weights) - set(NAMES)
+            if unknown or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+                raise ValueError(f"weights must be non-negative, name known components and not all be zero: {dict(weights)}")
+
+    def weight_rows(self) -> NDArray[np.float64]:
+        """Return the weights in use as rows by level (`LEVELS` order), columns by component (`NAMES`), rows summing to 1."""
+        by_level = self.weights_by_level or dict.fromkeys(LEVELS, self.weights)
+        rows = np.array([[by_level[level].get(name, 0.0) for name in NAMES] for level in LEVELS], dtype=np.float64)
+        return rows / rows.sum(axis=1, keepdims=True)
 
 
 #: How far from 1 the sum of learned or stored weights may be (they are written with 4 decimals).
@@ -68,4 +109,4 @@ def with_weights(weights: Mapping[str, float], version: int, base: ScoringConfig
     if problems:
         raise ValueError("; ".join(f"{name or 'weights'} {message}" for name, message in problems))
     chosen = MappingProxyType({name: float(weights.get(name, 0.0)) for name in NAMES})
-    return replace(base or ScoringConfig(), weights=chosen, weights_version=version)
+    return replace(base or ScoringConfig(), weights=chosen, weights_by_level=None, weights_version=version)

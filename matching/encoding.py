@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from matching.evidence import Shown, held_skills, leadership_years, shown_skills
 from matching.geo import TownTable, build_town_table
 from matching.models import (
     LANGUAGE_LEVELS,
@@ -86,6 +87,12 @@ def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxon
     return Space(taxonomy, certs, skills, languages, build_town_table(taxonomy, towns), implies)
 
 
+def _column(index: Index, value: str) -> int:
+    """Return the column of a value, adding it when new (a skill shown by evidence the taxonomy lacks)."""
+    found = index.positions.get(value)
+    return index.add(value) if found is None else found
+
+
 def _day(value: date | None) -> int:
     return value.toordinal() if value is not None else NO_DATE
 
@@ -134,11 +141,13 @@ class TraineeArrays:
     mobility: NDArray[np.int8]
     extra_towns: sparse.csr_matrix
     certifications: NDArray[np.bool_]
-    skills: sparse.csr_matrix
+    skills: sparse.csr_matrix  # held: listed, or shown by certifications, passed modules and past job titles
+    shown: list[dict[str, tuple[Shown, ...]]]  # per trainee, the skills their record shows and what shows each
     languages: NDArray[np.int8]
     licences: NDArray[np.bool_]
     literacy: NDArray[np.int8]
     security_years: NDArray[np.float64]
+    leadership_years: NDArray[np.float64]
     grade: NDArray[np.float64]
     available_from: NDArray[np.int32]
     preferred_levels: NDArray[np.bool_]
@@ -153,6 +162,7 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
     records = sorted(trainees, key=lambda t: t.id)
     certs, towns = space.certifications.positions, space.towns.positions
     held = [set().union(*(space.implies[c] for c in t.certifications)) for t in records]
+    shown = [shown_skills(t, space.taxonomy) for t in records]
     return TraineeArrays(
         records=records,
         ids=[t.id for t in records],
@@ -160,11 +170,16 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
         mobility=np.array([("town", "region", "country").index(t.mobility) for t in records], dtype=np.int8),
         extra_towns=_rows_matrix([[towns[x] for x in t.extra_towns] for t in records], len(space.towns)),
         certifications=_flags([[certs[c] for c in h if c in certs] for h in held], len(space.certifications)),
-        skills=_rows_matrix([[space.skills.positions[s] for s in t.skills] for t in records], len(space.skills)),
+        skills=_rows_matrix(
+            [[_column(space.skills, s) for s in held_skills(t, space.taxonomy, s)] for t, s in zip(records, shown, strict=True)],
+            len(space.skills),
+        ),
+        shown=shown,
         languages=_language_levels([[(x.language, x.level) for x in t.languages] for t in records], space),
         licences=_flags([[LICENCE_CATEGORIES.index(c) for c in t.driving_licences] for t in records], 5),
         literacy=np.array([LITERACY_LEVELS.index(t.literacy) for t in records], dtype=np.int8),
         security_years=np.array([t.security_years for t in records], dtype=np.float64),
+        leadership_years=np.array([leadership_years(t, space.taxonomy) for t in records], dtype=np.float64),
         grade=np.array([np.nan if (g := training_grade(t)) is None else g for t in records], dtype=np.float64),
         available_from=np.array([_day(t.available_from) for t in records], dtype=np.int32),
         preferred_levels=_flags([[LEVELS.index(x) for x in t.preferred_levels] for t in records], 3, True),
@@ -202,6 +217,7 @@ class VacancyArrays:
     min_experience: NDArray[np.float64]
     licence: NDArray[np.int8]
     start_date: NDArray[np.int32]
+    salary: NDArray[np.int64]  # FCFA a month, -1 when not given
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -221,7 +237,7 @@ def encode_vacancies(vacancies: Sequence[Vacancy], space: Space) -> VacancyArray
         required_certifications=_flags([[certs[c] for c in v.required_certifications] for v in records], len(certs)),
         preferred_certifications=_flags([[certs[c] for c in v.preferred_certifications] for v in records], len(certs)),
         required_skills=_rows_matrix([[skills[s] for s in v.required_skills] for v in records], len(skills)),
-        preferred_skills=_rows_matrix([[skills[s] for s in v.preferred_skills] for v in records], len(skills)),
+        preferred_skills=_rows_matrix([[skills[s] for s in only_preferred(v)] for v in records], len(skills)),
         required_languages=_language_levels([[(x.language, x.level) for x in v.required_languages] for v in records], space),
         min_literacy=np.array(
             [0 if v.min_literacy is None else LITERACY_LEVELS.index(v.min_literacy) for v in records], dtype=np.int8
@@ -232,4 +248,11 @@ def encode_vacancies(vacancies: Sequence[Vacancy], space: Space) -> VacancyArray
             dtype=np.int8,
         ),
         start_date=np.array([_day(v.start_date) for v in records], dtype=np.int32),
+        salary=np.array([-1 if v.salary_fcfa_month is None else v.salary_fcfa_month for v in records], dtype=np.int64),
     )
+
+
+def only_preferred(vacancy: Vacancy) -> list[str]:
+    """Return a vacancy's preferred skills that it does not also require: a skill counts once, however often named."""
+    required = set(vacancy.required_skills)
+    return [s for s in vacancy.preferred_skills if s not in required]

@@ -14,8 +14,9 @@ from numpy.typing import NDArray
 
 from matching.components import COMPONENTS
 from matching.country import get_pack
-from matching.encoding import VacancyArrays
-from matching.messages import Lang, label, number, say, years_text
+from matching.encoding import VacancyArrays, only_preferred
+from matching.evidence import Shown
+from matching.messages import Lang, label, listed, number, say, years_text
 from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, SHIFTS, Trainee, Vacancy
 from matching.scoring import RULES, Block, Bools, Floats, Prepared
 
@@ -56,6 +57,14 @@ class _Listed:
             return -1 - trainees.astype(np.int64)
         hits = self.held[trainees[:, None], np.maximum(columns, 0)] & (columns >= 0)
         return hits.astype(np.int64) @ (np.int64(1) << np.arange(columns.shape[1], dtype=np.int64))
+
+    def items(self, vacancies: NDArray[np.intp], trainees: NDArray[np.intp], values: NDArray[np.int32]) -> Keys:
+        """Return, per position of the vacancy's list, the trainee's value of that item (`values`: [trainee, column]).
+
+        Positions past the list's end are -1."""
+        columns = self.columns[vacancies]
+        found = np.where(columns >= 0, values[trainees[:, None], np.maximum(columns, 0)], -1)
+        return tuple(found.T)
 
 
 Keys = tuple[NDArray[Any], ...]
@@ -121,7 +130,7 @@ def _applies(v: VacancyArrays) -> Floats:
     """Return, per vacancy, 1 for each component it gives content to and 0 for those it leaves empty."""
     out = np.ones((len(v), len(COMPONENTS)))
     for c, component in enumerate(COMPONENTS):
-        if component.vacancy_field is not None:
+        if component.vacancy_field is not None or component.content is not None:
             out[:, c] = [component.applies(record) for record in v.records]
     return out
 
@@ -145,11 +154,13 @@ class Explainer:
         taxonomy = prepared.space.taxonomy
         self.skill_names = {s.code: (s.fr if lang == "fr" else s.en) for s in taxonomy.skills}
         self.language_names = {x.code: (x.fr if lang == "fr" else x.en) for x in taxonomy.languages}
-        self._weights = prepared.weights[None, :] * _applies(prepared.vacancies)
+        self._weights = prepared.weights[prepared.vacancies.level] * _applies(prepared.vacancies)
         self._keys = [c.facts(self) for c in COMPONENTS]
         self._memo: dict[tuple[int, bool], dict[tuple[int, ...], str]] = defaultdict(dict)
-        self._heads: dict[int, list[str]] = {}
         self._rule_memo: list[dict[tuple[Any, ...], str]] = [{} for _ in RULES]
+        self._head_memo: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+        self._shown: dict[str, dict[str, tuple[Shown, ...]]] = {}
+        self._held: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------ ineligible
 
@@ -275,13 +286,25 @@ class Explainer:
         vacancies = block.rows.start + rows
         weights = self._weights[vacancies]
         usable = (weights > 0) & ~self._vacuous[trainees]
-        raised = _strongest(np.where(usable & (values >= HIGH), values * weights, -1.0), MAX_RAISED)
+        mismatches = self._mismatches(vacancies, trainees, values, usable)
+        raised = _strongest(np.where(usable & ~mismatches & (values >= HIGH), values * weights, -1.0), MAX_RAISED)
         lowered = _strongest(np.where(usable & (values <= LOW), (1 - values) * weights, -1.0), MAX_LOWERED)
-        named = np.full((len(trainees), MAX_RAISED + MAX_LOWERED), None, dtype=object)
+        mismatches[np.arange(len(trainees))[:, None], lowered[0]] &= ~lowered[1]  # already named as what lowered it
+        extra = _strongest(np.where(mismatches, len(COMPONENTS) - np.arange(len(COMPONENTS)), -1.0), len(COMPONENTS))
+        named = np.full((len(trainees), MAX_RAISED + MAX_LOWERED + len(COMPONENTS)), None, dtype=object)
         self._name(named[:, :MAX_RAISED], *raised, True, vacancies, trainees)
-        self._name(named[:, MAX_RAISED:], *lowered, False, vacancies, trainees)
-        heads = {v: self._head(v) for v in np.unique(vacancies).tolist()}
-        return [heads[v] + [x for x in row if x is not None] for v, row in zip(vacancies.tolist(), named.tolist(), strict=True)]
+        self._name(named[:, MAX_RAISED : MAX_RAISED + MAX_LOWERED], *lowered, False, vacancies, trainees)
+        self._name(named[:, MAX_RAISED + MAX_LOWERED :], *extra, False, vacancies, trainees)
+        heads = self._heads_of(vacancies, trainees)
+        return [head + [x for x in row if x is not None] for head, row in zip(heads, named.tolist(), strict=True)]
+
+    def _mismatches(self, vacancies: NDArray[np.intp], trainees: NDArray[np.intp], values: Floats, usable: Bools) -> Bools:
+        """Return, per candidate and component, whether it is a mismatch every reason list names (see `Component.mismatch`)."""
+        out = np.zeros(values.shape, dtype=bool)
+        for c, component in enumerate(COMPONENTS):
+            if component.mismatch is not None:
+                out[:, c] = usable[:, c] & component.mismatch(self, vacancies, trainees, values[:, c])
+        return out
 
     def _name(
         self,
@@ -318,12 +341,31 @@ class Explainer:
         found = self._memo[component, high][facts] = COMPONENTS[component].reason(self, high, v, t)
         return found
 
-    def _head(self, vacancy: int) -> list[str]:
-        """Return the reasons every candidate of a vacancy shares: the required certifications it holds."""
-        found = self._heads.get(vacancy)
+    def _heads_of(self, vacancies: NDArray[np.intp], trainees: NDArray[np.intp]) -> list[list[str]]:
+        """Return each candidate's first reasons: the required certifications, each as the candidate holds it."""
+        records = self.p.trainees.records
+        asking = set(np.flatnonzero(np.any(self.p.vacancies.required_certifications, axis=1)).tolist())
+        return [
+            self._head(v, records[t].certifications) if v in asking else []
+            for v, t in zip(vacancies.tolist(), trainees.tolist(), strict=True)
+        ]
+
+    def _head(self, vacancy: int, held: Sequence[str]) -> list[str]:
+        """Return the required certifications of a vacancy held by someone listing `held`: a code held as such, or
+        the certification held that covers it ("détient SST, qui couvre PSC1 (requis)")."""
+        key = (vacancy, tuple(held))
+        found = self._head_memo.get(key)
         if found is None:
-            codes = self.p.vacancies.records[vacancy].required_certifications
-            found = self._heads[vacancy] = [say("holds_required", self.lang, codes=", ".join(codes))] if codes else []
+            implies = self.p.space.implies
+            direct, covered = [], []
+            for code in self.p.vacancies.records[vacancy].required_certifications:
+                if code in held:
+                    direct.append(code)
+                else:
+                    holder = next((c for c in sorted(held) if code in implies.get(c, {c})), code)
+                    covered.append(say("holds_required_by", self.lang, held=holder, code=code))
+            found = [say("holds_required", self.lang, codes=", ".join(direct))] if direct else []
+            found = self._head_memo[key] = found + covered
         return found
 
     # ------------------------------------------------------------ what the components' facts and reasons use
@@ -333,21 +375,79 @@ class Explainer:
         return ", ".join(self.skill_names.get(c, c) for c in codes)
 
     @cached_property
+    def columns(self) -> dict[str, int]:
+        """Return each trainee's column in the prepared run, by id."""
+        return {tid: i for i, tid in enumerate(self.p.trainees.ids)}
+
+    @cached_property
     def _skills_held(self) -> Bools:
         return np.asarray(self.p.trainees.skills.toarray() > 0)
 
-    def items_held(self, field: str, kind: Literal["skills", "certifications"]) -> FactKeys:
+    @cached_property
+    def _shown_ids(self) -> NDArray[np.int32]:
+        """Return [trainee, skill column]: a number per way a skill not listed is shown, equal for equal ways; 0 when not."""
+        out = np.zeros((len(self.p.trainees), len(self.p.space.skills)), dtype=np.int32)
+        seen: dict[tuple[Shown, ...], int] = {}
+        positions = {code: column for column, code in enumerate(self.p.space.skills.values)}
+        rows, columns, ids = [], [], []
+        for row, (t, every) in enumerate(zip(self.p.trainees.records, self.p.trainees.shown, strict=True)):
+            for skill, shown in every.items():
+                if skill not in t.skills and skill in positions:
+                    rows.append(row)
+                    columns.append(positions[skill])
+                    ids.append(seen.setdefault(shown, len(seen) + 1))
+        out[rows, columns] = ids
+        return out
+
+    def items_held(self, field: str, kind: Literal["skills", "certifications"], *, shown: bool = False) -> FactKeys:
         """Return the facts of a component counting the items of a vacancy's list (`field`) a trainee holds.
 
-        The facts are the vacancy and which of its items the trainee holds.
+        The facts are the vacancy and which of its items the trainee holds (`shown`: and what shows the skills
+        the trainee holds without listing them).
         """
         t, v, space = self.p.trainees, self.p.vacancies, self.p.space
         if kind == "skills":
             positions, held = space.skills.positions, self._skills_held
         else:
             positions, held = space.certifications.positions, t.certifications
-        listed = _Listed.build([getattr(r, field) for r in v.records], positions, held)
+        lists = [only_preferred(r) if field == "preferred_skills" else getattr(r, field) for r in v.records]
+        listed = _Listed.build(lists, positions, held)
+        if shown:
+            return lambda vs, ts: (vs, listed.pattern(vs, ts), *listed.items(vs, ts, self._shown_ids))
         return lambda vs, ts: (vs, listed.pattern(vs, ts))
+
+    def shown_of(self, t: Trainee) -> dict[str, tuple[Shown, ...]]:
+        """Return the skills the trainee's record shows without their listing them, and what shows each."""
+        found = self._shown.get(t.id)
+        if found is None:
+            every = self.p.trainees.shown[self.columns[t.id]]
+            found = self._shown[t.id] = {skill: shown for skill, shown in every.items() if skill not in t.skills}
+        return found
+
+    def skills_of(self, t: Trainee) -> set[str]:
+        """Return the skills the trainee holds: listed, or shown by their record."""
+        found = self._held.get(t.id)
+        if found is None:
+            found = self._held[t.id] = set(t.skills) | set(self.shown_of(t))
+        return found
+
+    def shown_text(self, t: Trainee, skills: Sequence[str]) -> str:
+        """Return what shows each of some skills the trainee holds without listing them, e.g.
+        "sécurité incendie : SSIAP1, module 12,75/20 et poste « Agent SSIAP »" (empty when all are listed)."""
+        shown = self.shown_of(t)
+        parts = []
+        for skill in skills:
+            if skill in shown:
+                items = listed([self._shown_item(x) for x in shown[skill]], self.lang)
+                parts.append(say("shown_skill", self.lang, skill=self.skill_names.get(skill, skill), shown=items))
+        return "; ".join(parts)
+
+    def _shown_item(self, x: Shown) -> str:
+        if x.kind == "certification":
+            return x.what
+        if x.kind == "module":
+            return say("shown_module", self.lang, grade=number(x.grade or 0.0, self.lang))
+        return say("shown_title", self.lang, title=x.what)
 
 
 __all__ = ["Explainer", "LANGUAGE_LEVELS", "LEVELS", "LITERACY_LEVELS", "SHIFTS"]

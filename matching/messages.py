@@ -73,8 +73,16 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "component_level": {"fr": "Niveau souhaité", "en": "Wanted level"},
     "component_shift": {"fr": "Horaires souhaités", "en": "Wanted shift"},
     "component_languages": {"fr": "Langues", "en": "Languages"},
+    "component_leadership": {"fr": "Encadrement déjà exercé", "en": "Leadership history"},
     # what raised or lowered a score
     "holds_required": {"fr": "détient {codes} (requis)", "en": "holds {codes} (required)"},
+    "holds_required_by": {
+        "fr": "détient {held}, qui couvre {code} (requis)",
+        "en": "holds {held}, which covers {code} (required)",
+    },
+    "shown_skill": {"fr": "{skill} : {shown}", "en": "{skill}: {shown}"},
+    "shown_module": {"fr": "module {grade}/20", "en": "module {grade}/20"},
+    "shown_title": {"fr": "poste « {title} »", "en": "job “{title}”"},
     "skills_high": {"fr": "maîtrise {hits} des {total} compétences demandées", "en": "has {hits} of the {total} required skills"},
     "skills_low": {"fr": "compétences demandées absentes : {names}", "en": "lacks required skills: {names}"},
     "preferred_skills_high": {"fr": "compétences appréciées : {names}", "en": "has preferred skills: {names}"},
@@ -87,9 +95,15 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "experience_low": {"fr": "peu d'expérience en sécurité ({years})", "en": "little security experience ({years})"},
     "training_high": {"fr": "note de formation {grade}/20", "en": "training grade {grade}/20"},
     "training_low": {"fr": "note de formation faible ({grade}/20)", "en": "low training grade ({grade}/20)"},
-    "training_none": {"fr": "pas de note de formation", "en": "no training grade"},
+    "training_none": {"fr": "pas de note de formation ({grade}/20 supposé)", "en": "no training grade ({grade}/20 assumed)"},
+    "leadership_high": {"fr": "a déjà encadré des agents ({years})", "en": "has led a team before ({years})"},
+    "leadership_low": {"fr": "n'a jamais encadré d'agents", "en": "has never led a team"},
     "proximity_same": {"fr": "habite à {site}, où se trouve le poste", "en": "lives in {site}, where the job is"},
     "proximity_extra": {"fr": "accepte de travailler à {site}", "en": "accepts to work in {site}"},
+    "proximity_extra_far": {
+        "fr": "accepte de travailler à {site}, habite à {km} km du site",
+        "en": "accepts to work in {site}, lives {km} km from the site",
+    },
     "proximity_km": {"fr": "habite à {km} km du site", "en": "lives {km} km from the site"},
     "proximity_unknown": {"fr": "distance au site inconnue", "en": "distance to the site unknown"},
     "availability_high": {"fr": "disponible à la date de début", "en": "available by the start date"},
@@ -102,6 +116,23 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "shift_high": {"fr": "accepte le travail de {shift}", "en": "accepts {shift} work"},
     "shift_low": {"fr": "préfère le travail de {shifts}", "en": "prefers {shifts} work"},
     "languages_high": {"fr": "parle {names}", "en": "speaks {names}"},
+    # what separates a candidate from the next one (the pages)
+    "ahead_part": {"fr": "{name} +{points}", "en": "{name} +{points}"},
+    "ahead_close": {
+        "fr": "devant le suivant (écart {gap}/100) : {parts}",
+        "en": "ahead of the next one ({gap}/100 apart): {parts}",
+    },
+    "tie_band": {
+        "fr": "à égalité avec le suivant (écart {gap}/100) : {parts}",
+        "en": "tied with the next one ({gap}/100 apart): {parts}",
+    },
+    "tie_exact": {
+        "fr": "à égalité exacte avec le suivant, départagés par {why}",
+        "en": "exactly tied with the next one, separated by {why}",
+    },
+    "tie_experience": {"fr": "l'expérience ({a} contre {b})", "en": "experience ({a} against {b})"},
+    "tie_distance": {"fr": "la distance ({a} km contre {b} km)", "en": "distance ({a} km against {b} km)"},
+    "tie_id": {"fr": "l'ordre des identifiants", "en": "the order of the ids"},
     "languages_low": {"fr": "parle peu {names}", "en": "speaks little {names}"},
 }
 
@@ -119,6 +150,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "none": {"fr": "aucun", "en": "none"},
     "functional": {"fr": "fonctionnel", "en": "functional"},
 }
+
+
+_AND: dict[Lang, str] = {"fr": " et ", "en": " and "}
+
+
+def listed(items: list[str], lang: Lang) -> str:
+    """Return items as a sentence lists them: "a, b et c", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + _AND[lang] + items[-1]
 
 
 def say(key: str, lang: Lang, **values: object) -> str:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.components import COMPONENTS, NAMES
+from matching.evidence import held_skills
 from matching.geo import EARTH_RADIUS_KM
-from matching.models import LANGUAGE_LEVELS, LITERACY_LEVELS, LanguageSkill, Trainee, Vacancy
+from matching.models import LANGUAGE_LEVELS, LEVELS, LITERACY_LEVELS, LanguageSkill, Trainee, Vacancy
 from matching.scoring import Prepared
 from matching.text import french_stop_words, trainee_text
 
@@ -88,6 +89,10 @@ class Pair:
         """Return the certifications the trainee holds, implications included."""
         return _held(self.p, self.t)
 
+    def skills(self) -> set[str]:
+        """Return the skills the trainee holds: listed, or shown by certifications, passed modules and past job titles."""
+        return set(held_skills(self.t, self.p.space.taxonomy))
+
     def spoken(self, code: str) -> int:
         """Return the trainee's level of a language: 0 absent, 1 basic … 4 native."""
         return _level(self.t.languages, code)
@@ -108,8 +113,21 @@ def score(p: Prepared, v: Vacancy, t: Trainee, vacancy_weights: dict[str, float]
     if not eligible(p, v, t):
         return -1.0
     parts = components(p, v, t, vacancy_weights)
-    total = sum(w * parts[name] for w, name in zip(p.weights, NAMES, strict=True))
+    weights = p.config.weight_rows()[LEVELS.index(v.level)].tolist()
+    total = sum(w * parts[name] for w, name in zip(weights, NAMES, strict=True))
     return min(1.0, max(0.0, total))
+
+
+def ranked(p: Prepared, v: Vacancy, trainees: Sequence[Trainee], vacancy_weights: dict[str, float]) -> list[str]:
+    """Return the ids of the eligible trainees, best first: by published score, then more security experience,
+    then nearer home, then trainee id."""
+
+    def key(t: Trainee) -> tuple[float, float, float, str]:
+        km = _km(p, t.home_town, v.town)
+        published = round(score(p, v, t, vacancy_weights), p.config.decimals)
+        return (-published, -t.security_years, math.inf if km is None else km, t.id)
+
+    return [t.id for t in sorted((t for t in trainees if eligible(p, v, t)), key=key)]
 
 
 def vacancy_term_weights(p: Prepared, row: int) -> dict[str, float]:

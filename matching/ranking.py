@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,10 @@ from matching.components import NAMES
 from matching.config import ScoringConfig
 from matching.explain import Explainer
 from matching.gcpause import paused_gc
-from matching.messages import Lang
+from matching.messages import Lang, say
 from matching.models import Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, RULES, Block, Prepared, prepare, score_blocks
+from matching.separation import Placed, separations
 from matching.timing import stage
 
 #: The `format` heading `rdvm rank`'s document (FORMAT.md, "Ranking output, version 2").
@@ -112,11 +114,33 @@ class VacancyRanking:
     def would_rank(self) -> list[int]:
         """Return, per near miss, the place it would take among the eligible (1 = first) if its rule did not apply."""
         scores = self._block.score[self._row]
-        columns = np.arange(len(scores))
+        table = self._block.p.tables["tie"]
+        tie = table.values[table.inverse[self._block.rows.start + self._row]]
         return [
-            int(np.count_nonzero((scores > n.score) | ((scores == n.score) & (columns < n.trainee)))) + 1
+            int(np.count_nonzero((scores > n.score) | ((scores == n.score) & (tie < tie[n.trainee])))) + 1
             for n in self.near_misses
         ]
+
+    def separations(self) -> list[str | None]:
+        """Return, per candidate, what separates it from the next one when their scores are close (None otherwise)."""
+        e = self._explainer
+        p, row = e.p, self._block.rows.start + self._row
+        towns = p.space.towns
+        placed = []
+        for c in self.candidates:
+            column = e.columns[c.trainee_id]
+            km = float(towns.distance_km[p.trainees.home[column], p.vacancies.town[row]])
+            placed.append(
+                Placed(
+                    c.score,
+                    [c.components[n] for n in NAMES],
+                    float(p.trainees.security_years[column]),
+                    None if math.isnan(km) else km,
+                )
+            )
+        names = {n: say(f"component_{n}", e.lang) for n in NAMES}
+        weights = p.weights[p.vacancies.level[row]]
+        return separations(placed, weights, names, e.lang, tie_band=p.config.tie_band, close_gap=p.config.close_gap)
 
     def failure_counts(self) -> list[tuple[str, int]]:
         """Return how many trainees each hard requirement excludes, commonest first (a trainee counts once per rule)."""
@@ -137,14 +161,19 @@ class VacancyRanking:
         return out
 
 
-def top_k(score: NDArray[np.float64], k: int, decimals: int) -> list[NDArray[np.intp]]:
-    """Return, per row, the columns of the k best eligible scores: best first, ties by column."""
+def top_k(
+    score: NDArray[np.float64], k: int, decimals: int, tie: NDArray[np.integer[Any]] | None = None
+) -> list[NDArray[np.intp]]:
+    """Return, per row, the columns of the k best eligible scores: best first, ties by `tie` (a permutation of the
+    columns in each row, 0 first), else by column."""
     rows, cols = score.shape
     k = min(k, cols)
     if k <= 0:
         return [np.empty(0, dtype=np.intp) for _ in range(rows)]
-    # One unique integer key per pair: higher score first, then lower column (= lower trainee id).
-    key = np.rint(score * 10**decimals).astype(np.int64) * cols - np.arange(cols, dtype=np.int64)[None, :]
+    # One unique integer key per pair: higher score first, then the lower tie place (or column = trainee id).
+    key = np.rint(score * 10**decimals).astype(np.int64)
+    key *= cols
+    key -= np.arange(cols, dtype=np.int64)[None, :] if tie is None else tie  # in place: no copy of the tie places
     # Each of k disjoint sets of columns has its largest key, so a row's k largest keys are all at least the
     # smallest of those: only the few pairs above it need sorting. Ineligible pairs (score -1) rank last.
     bound = key[:, : cols - cols % k].reshape(rows, cols // k, k).max(axis=1).min(axis=1)
@@ -175,7 +204,7 @@ def rank_block(block: Block, explainer: Explainer, *, top: int, near: int = NEAR
     p = block.p
     eligible_counts = block.eligible.sum(axis=1)
     with stage("topk"):
-        chosen_rows = top_k(block.score, top, p.config.decimals)
+        chosen_rows = top_k(block.score, top, p.config.decimals, block.tie())
         near_rows = top_k(block.near, near, p.config.decimals)
     with stage("reasons"), paused_gc():
         candidates = block_candidates(block, explainer, chosen_rows)

@@ -73,7 +73,7 @@ class Prepared:
     text_terms: list[str]
     skills_held_t: Floats  # [vacancy-side skill column, trainee]
     skill_columns: NDArray[np.intp]  # the skill columns some vacancy asks for
-    weights: Floats  # in the registry's order, summing to 1
+    weights: Floats  # [vacancy level, component in the registry's order], each row summing to 1
     tables: dict[str, Table] = field(default_factory=dict)  # the hard rules' and the per-attribute components'
     per_trainee: dict[str, Floats] = field(default_factory=dict)  # the components that do not depend on the vacancy
     weighted: list[Table] = field(default_factory=list)  # the shared components, weighted and summed
@@ -94,7 +94,6 @@ def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: 
         v_text, t_text, terms = tfidf_matrices(v.records, t.records, space.taxonomy)
         used = np.flatnonzero(np.diff(t_text.indptr))  # terms no trainee has add nothing: drop them
         v_text, t_terms, terms = v_text[:, used].tocsr(), t_text[used].toarray(), [terms[i] for i in used]
-    weights = np.array([config.weights.get(name, 0.0) for name in NAMES], dtype=np.float64)
     asked = (v.required_skills + v.preferred_skills).tocsc()
     columns = np.flatnonzero(np.diff(asked.indptr)).astype(np.intp)
     p = Prepared(
@@ -107,7 +106,7 @@ def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: 
         text_terms=terms,
         skills_held_t=np.ascontiguousarray(t.skills[:, columns].T.toarray()),
         skill_columns=columns,
-        weights=weights / weights.sum(),
+        weights=config.weight_rows(),
     )
     with stage("encode"):
         p.tables = _tables(p, space)
@@ -124,9 +123,24 @@ def _tables(p: Prepared, space: Space) -> dict[str, Table]:
         "experience_fail": factor(v.min_experience, lambda r: t.security_years[None, :] < v.min_experience[r, None]),
         "literacy_fail": factor(v.min_literacy, lambda r: t.literacy[None, :] < v.min_literacy[r, None]),
         "licence_fail": factor(v.licence, lambda r: _missing_licence(v.licence[r], t.licences)),
+        "tie": factor(v.town, lambda r: tie_ranks(p, v.town[r])),
     }
     tables.update({c.name: _attribute_table(p, c.computed) for c in COMPONENTS if isinstance(c.computed, PerAttribute)})
     return tables
+
+
+def tie_ranks(p: Prepared, sites: NDArray[np.int32]) -> NDArray[np.int32]:
+    """Return [site, trainee]: each trainee's place among all trainees when their scores tie (0 first).
+
+    More security experience first, then living nearer the site, then the trainee id (the column order).
+    """
+    t = p.trainees
+    km = np.nan_to_num(p.space.towns.distance_km[t.home[None, :], sites[:, None]], nan=np.inf)
+    columns = np.broadcast_to(np.arange(len(t)), km.shape)
+    order = np.lexsort((columns, km, np.broadcast_to(-t.security_years, km.shape)), axis=-1)
+    out = np.empty(km.shape, dtype=np.int32)
+    np.put_along_axis(out, order, columns.astype(np.int32), axis=1)
+    return out
 
 
 def _attribute_table(p: Prepared, computed: PerAttribute) -> Table:
@@ -269,6 +283,10 @@ class Block:
     rule_counts: NDArray[np.int64]  # [row, rule of RULES] trainees the rule excludes
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # what explaining the block computes once
 
+    def tie(self) -> NDArray[np.int32]:
+        """Return each pair's place among the row's trainees when scores tie (experience, distance, id)."""
+        return self.p.tables["tie"].take(self.rows)
+
     def component(self, name: str) -> Floats:
         """Return one component as a full matrix (block rows × trainees)."""
         if name in self.computed:
@@ -303,29 +321,29 @@ SUM_ROWS = 16
 
 
 def weighted_tables(p: Prepared) -> list[Table]:
-    """Sum the weighted shared components into as few tables as their joint distinct values allow."""
-    weight = dict(zip(NAMES, p.weights, strict=True))
+    """Sum the weighted shared components into as few tables as their joint distinct values (and levels) allow."""
     attributes = [c.name for c in COMPONENTS if isinstance(c.computed, PerAttribute)]
     ordered = sorted(attributes, key=lambda name: len(p.tables[name].values))
     groups: list[list[str]] = [[]]
     for name in ordered:
-        joint = np.stack([p.tables[n].inverse for n in [*groups[-1], name]], axis=1)
+        joint = np.stack([p.vacancies.level, *(p.tables[n].inverse for n in [*groups[-1], name])], axis=1)
         if groups[-1] and len(np.unique(joint, axis=0)) > JOINT_LIMIT:
             groups.append([])
         groups[-1].append(name)
-    return [_weighted_group(p, group, weight) for group in groups]
+    return [_weighted_group(p, group) for group in groups]
 
 
-def _weighted_group(p: Prepared, names: list[str], weight: dict[str, float]) -> Table:
-    keys = np.stack([p.tables[n].inverse for n in names], axis=1)
-    weighted = [(p.tables[n].inverse, weight[n] * p.tables[n].values) for n in names]
+def _weighted_group(p: Prepared, names: list[str]) -> Table:
+    level = p.vacancies.level.astype(np.intp)
+    keys = np.stack([level, *(p.tables[n].inverse for n in names)], axis=1)
+    weighted = [(p.tables[n].inverse, p.weights[:, NAMES.index(n)], p.tables[n].values) for n in names]
 
     def total(rows: NDArray[np.intp]) -> Floats:
         out = np.zeros((len(rows), len(p.trainees)))
         for start in range(0, len(rows), SUM_ROWS):  # a few rows at a time: the partial sums stay in the cache
             part, chunk = out[start : start + SUM_ROWS], rows[start : start + SUM_ROWS]
-            for inverse, values in weighted:
-                part += values[inverse[chunk]]
+            for inverse, weight, values in weighted:
+                part += weight[level[chunk], None] * values[inverse[chunk]]
         return out
 
     return factor(keys, total)
@@ -333,12 +351,15 @@ def _weighted_group(p: Prepared, names: list[str], weight: dict[str, float]) -> 
 
 def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
     """Return the weighted mean of every component for a block, without building the shared ones in full."""
-    weight = dict(zip(NAMES, p.weights, strict=True))
-    score = np.empty((rows.stop - rows.start, len(p.trainees)))
-    score[:] = sum((weight[name] * values for name, values in p.per_trainee.items()), np.zeros(len(p.trainees)))
-    for name, values in computed.items():
-        score += weight[name] * values
+    weight = p.weights[p.vacancies.level[rows]]  # [row, component]: each row's level's weights
+    own = [NAMES.index(name) for name in p.per_trainee]
+    score = (
+        weight[:, own] @ np.stack(list(p.per_trainee.values())) if own else np.zeros((rows.stop - rows.start, len(p.trainees)))
+    )
     buffer = np.empty_like(score)
+    for name, values in computed.items():
+        np.multiply(values, weight[:, NAMES.index(name), None], out=buffer)
+        score += buffer
     for table in p.weighted:
         np.take(table.values, table.inverse[rows], axis=0, out=buffer)
         score += buffer

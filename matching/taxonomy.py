@@ -8,7 +8,7 @@ lists. Load it once per country with :func:`get_taxonomy`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -73,6 +73,32 @@ class Town:
 
 
 @dataclass(frozen=True)
+class EvidenceRule:
+    """Skills that something a trainee has shows: phrases (folded) of a module's name or of a job title."""
+
+    phrases: tuple[str, ...]
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SkillEvidence:
+    """What shows a skill a trainee did not list (``skill_evidence.json``, one file a country pack may replace)."""
+
+    #: Grade out of 20 from which a training module counts as passed.
+    pass_mark: float
+    #: Certification code → the skills holding it shows (implied certifications count too).
+    certifications: dict[str, tuple[str, ...]]
+    #: Training modules, by names, and the skills passing one shows.
+    modules: tuple[EvidenceRule, ...]
+    #: Past job titles, by phrases they contain, and the skills such a job shows.
+    titles: tuple[EvidenceRule, ...]
+    #: Phrases of titles that show leading people.
+    leadership_titles: tuple[str, ...]
+    #: What reading a module name, a title or a certificate gave, by (kind, text): the same few texts recur.
+    memo: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """All taxonomy tables, loaded from the package's data files."""
 
@@ -83,6 +109,8 @@ class Taxonomy:
     towns: tuple[Town, ...]
     #: The country's minimum wage a month, in its currency (XOF, written FCFA, for Mali and Senegal).
     minimum_wage_fcfa_month: int
+    #: What shows a skill a trainee did not list.
+    evidence: SkillEvidence
     #: The country pack these tables were read for.
     pack: CountryPack | None = None
 
@@ -161,6 +189,17 @@ def _pack_languages(country: str) -> list[dict[str, Any]]:
     return [_public(r) for r in (data["languages"] if isinstance(data, dict) else data or [])]
 
 
+def _evidence(name: str) -> SkillEvidence:
+    data = _read(name)
+    return SkillEvidence(
+        pass_mark=float(data["pass_mark"]),
+        certifications={code: tuple(skills) for code, skills in data["certifications"].items()},
+        modules=tuple(EvidenceRule(tuple(r["names"]), tuple(r["skills"])) for r in data["modules"]),
+        titles=tuple(EvidenceRule(tuple(r["phrases"]), tuple(r["skills"])) for r in data["titles"]),
+        leadership_titles=tuple(data["leadership_titles"]),
+    )
+
+
 @cache
 def _taxonomy(country: str) -> Taxonomy:
     gazetteer, pack = read_pack_file(country, "gazetteer.json"), get_pack(country)
@@ -171,5 +210,6 @@ def _taxonomy(country: str) -> Taxonomy:
         regions=tuple(Region(**_public(r)) for r in gazetteer["regions"]),
         towns=tuple(Town(**_public(r)) for r in gazetteer["towns"]),
         minimum_wage_fcfa_month=pack.minimum_wage_month,
+        evidence=_evidence("skill_evidence.json"),
         pack=pack,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -15,31 +16,76 @@ from matching.models import Trainee, Vacancy
 from matching.taxonomy import Taxonomy
 
 
-@cache
-def french_stop_words() -> tuple[str, ...]:
-    """Return the folded French stop words shipped with the package."""
-    text = resources.files("matching").joinpath("data", "stopwords_fr.txt").read_text("utf-8")
+def _words(name: str) -> tuple[str, ...]:
+    text = resources.files("matching").joinpath("data", name).read_text("utf-8")
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _skill_labels(taxonomy: Taxonomy) -> dict[str, str]:
-    """Return the French label of each skill code."""
-    return {s.code: s.fr for s in taxonomy.skills}
+@cache
+def french_stop_words() -> tuple[str, ...]:
+    """Return the folded French stop words shipped with the package."""
+    return _words("stopwords_fr.txt")
+
+
+@cache
+def boilerplate_words() -> frozenset[str]:
+    """Return the folded words every security vacancy writes, which the text component ignores."""
+    return frozenset(_words("boilerplate_fr.txt"))
+
+
+@dataclass(frozen=True, eq=False)
+class TextRules:
+    """What the texts are made of: skill labels, and what a vacancy's text must not echo."""
+
+    labels: dict[str, str]  # skill code → French label
+    skill_phrases: dict[str, re.Pattern[str]]  # skill code → its labels and aliases, as words between spaces
+    certification_phrases: re.Pattern[str]  # every certification's code, labels and aliases, as words between spaces
+
+
+_RULES: dict[int, tuple[Taxonomy, TextRules]] = {}
+
+
+def text_rules(taxonomy: Taxonomy) -> TextRules:
+    """Return the text rules of a taxonomy (made once per taxonomy)."""
+    found = _RULES.get(id(taxonomy))
+    if found is None or found[0] is not taxonomy:
+        found = _RULES[id(taxonomy)] = (taxonomy, _text_rules(taxonomy))
+    return found[1]
+
+
+def _text_rules(taxonomy: Taxonomy) -> TextRules:
+
+    def phrases(names: Sequence[str]) -> re.Pattern[str]:
+        """Return a pattern of the names as words between spaces, the longest tried first."""
+        found = sorted({" ".join(tokens(name)) for name in names} - {""}, key=lambda p: (-len(p), p))
+        return re.compile(rf"(?<= )(?:{'|'.join(map(re.escape, found))})(?= )" if found else r"(?!)")
+
+    return TextRules(
+        labels={s.code: s.fr for s in taxonomy.skills},
+        skill_phrases={s.code: phrases([s.fr, s.en, *s.aliases]) for s in taxonomy.skills},
+        certification_phrases=phrases([n for c in taxonomy.certifications for n in (c.code, c.fr, c.en, *c.aliases)]),
+    )
 
 
 def vacancy_text(vacancy: Vacancy, taxonomy: Taxonomy) -> str:
-    """Return the text a vacancy is compared on: title, description and skills."""
-    return _vacancy_text(vacancy, _skill_labels(taxonomy))
+    """Return the text a vacancy is compared on: its title and description without what they echo (see `_vacancy_text`)."""
+    return _vacancy_text(vacancy, text_rules(taxonomy))
 
 
 def trainee_text(trainee: Trainee, taxonomy: Taxonomy) -> str:
     """Return the text a trainee is compared on: summary, skills and experience titles."""
-    return _trainee_text(trainee, _skill_labels(taxonomy))
+    return _trainee_text(trainee, text_rules(taxonomy).labels)
 
 
-def _vacancy_text(vacancy: Vacancy, labels: dict[str, str]) -> str:
-    skills = [labels.get(code, code) for code in (*vacancy.required_skills, *vacancy.preferred_skills)]
-    return " ".join([vacancy.title, vacancy.description or "", *skills])
+def _vacancy_text(vacancy: Vacancy, rules: TextRules) -> str:
+    """Return the vacancy's title and description as words, without its own skills' names, any certification's
+    name and the boilerplate every vacancy writes: what is left is what the free text adds to the lists."""
+    text = " " + " ".join(tokens(vacancy.title + " " + (vacancy.description or ""))) + " "
+    for code in dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)):
+        if code in rules.skill_phrases:
+            text = rules.skill_phrases[code].sub(" ", text)
+    text = rules.certification_phrases.sub(" ", text)
+    return " ".join(w for w in text.split() if w not in boilerplate_words())
 
 
 def _trainee_text(trainee: Trainee, labels: dict[str, str]) -> str:
@@ -120,9 +166,9 @@ def tfidf_matrices(
     The weights are scikit-learn's `TfidfVectorizer(sublinear_tf=True)` (smooth idf, rows of unit
     length), computed here so that ranking does not import scikit-learn (seconds at start-up).
     """
-    labels = _skill_labels(taxonomy)
+    rules = text_rules(taxonomy)
     found: dict[str, int] = {}
-    counts = _counts((_vacancy_text(v, labels) for v in vacancies), found, True, frozenset(french_stop_words()))
+    counts = _counts((_vacancy_text(v, rules) for v in vacancies), found, True, frozenset(french_stop_words()))
     if not found:  # no vacancy text has a word outside the stop words
         return sparse.csr_matrix((len(vacancies), 1)), sparse.csr_matrix((1, len(trainees))), [""]
     terms = sorted(found)
@@ -136,6 +182,6 @@ def tfidf_matrices(
     weights = counts.copy()
     weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
     _row_l2_normalise(weights)
-    held = _counts((_trainee_text(t, labels) for t in trainees), vocabulary, False, frozenset())
+    held = _counts((_trainee_text(t, rules.labels) for t in trainees), vocabulary, False, frozenset())
     held.data[:] = 1.0
     return weights.multiply(weights).tocsr(), held.T.tocsr(), terms

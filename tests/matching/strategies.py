@@ -120,7 +120,15 @@ WORDS = (
     "main-d'œuvre",
 )
 TITLES = ("Agent de sécurité", "Agent de sécurité — site minier", "Chef de poste", "Maître-chien", "Opérateur vidéo")
-EXPERIENCE_TITLES = ("agent de sécurité", "gardien de nuit", "maçon", "chauffeur", "vigile de banque")
+EXPERIENCE_TITLES = (
+    "agent de sécurité",
+    "gardien de nuit",
+    "maçon",
+    "chauffeur",
+    "vigile de banque",
+    "Agent SSIAP",
+    "chef de poste",
+)
 NAMES = ("Awa Traoré", "Moussa Keïta", "Fatoumata Diarra", "Ibrahim Coulibaly", "Aminata Touré", "Seydou Sidibé")
 EMPLOYERS = ("Sécuri-Mali SARL", "Gardiennage du Sahel", "Mines de Sadiola SA", "Hôtel du Fleuve")
 

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
-from matching.components import BY_NAME, COMPONENTS, NAMES, applying
-from matching.config import DEFAULT_WEIGHTS, ScoringConfig
+from matching.components import BY_LEVEL, BY_NAME, COMPONENTS, NAMES, applying
+from matching.config import DEFAULT_WEIGHTS, ScoringConfig, with_weights
 from matching.explain import Explainer
 from matching.messages import CATALOGUE, LANGS, Lang
+from matching.models import LEVELS
 from matching.scoring import prepare
 from tests.factories import trainee, vacancy
 
@@ -17,8 +18,19 @@ from tests.factories import trainee, vacancy
 class TestDeclarations:
     def test_names_are_unique_and_give_the_default_weights(self) -> None:
         assert len(set(NAMES)) == len(NAMES)
-        assert dict(DEFAULT_WEIGHTS) == {c.name: c.weight for c in COMPONENTS}
+        assert list(BY_LEVEL) == list(LEVELS)
+        for level, scoring in BY_LEVEL.items():  # one declaration per level, weighing every component
+            assert list(scoring.weights) == list(NAMES), level
+            assert sum(scoring.weights.values()) == pytest.approx(1.0), level
+        assert ScoringConfig().weights_by_level == {level: s.weights for level, s in BY_LEVEL.items()}
+        mean = {name: sum(s.weights[name] for s in BY_LEVEL.values()) / len(BY_LEVEL) for name in NAMES}
+        assert dict(DEFAULT_WEIGHTS) == pytest.approx(mean, abs=1e-4)
         assert ScoringConfig().weights == DEFAULT_WEIGHTS
+
+    def test_weights_given_as_one_set_apply_at_every_level(self) -> None:
+        rows = ScoringConfig(weights={"proximity": 1.0, "level": 3.0}).weight_rows()
+        assert rows.tolist() == [[0.25 if n == "proximity" else 0.75 if n == "level" else 0.0 for n in NAMES]] * len(LEVELS)
+        assert with_weights(dict(DEFAULT_WEIGHTS), 3).weights_by_level is None
 
     def test_a_weight_must_name_a_declared_component(self) -> None:
         with pytest.raises(ValueError, match="known components"):

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import synth
-from matching.components import COMPONENTS
+from matching.components import COMPONENTS, NAMES
+from matching.encoding import training_grade
 from matching.explain import HIGH, LOW, MAX_LOWERED, MAX_RAISED, Explainer
 from matching.messages import Lang, say
-from matching.models import Trainee, Vacancy
+from matching.models import LEVELS, Trainee, Vacancy
 from matching.ranking import top_k
 from matching.scoring import Block, prepare, score_blocks
 from tests.factories import trainee, vacancy
@@ -26,20 +27,50 @@ from tests.matching.test_synth import parse
 Pool = tuple[list[Trainee], list[Vacancy]]
 
 
+def mismatched(e: Explainer, v: Vacancy, t: Trainee, values: list[float]) -> set[str]:
+    """Return the components whose value is a mismatch every reason list names, read from the records."""
+    found = set()
+    if values[NAMES.index("level")] < 1:
+        found.add("level")
+    if values[NAMES.index("shift")] < 1:
+        found.add("shift")
+    if values[NAMES.index("availability")] < 1:
+        found.add("availability")
+    if training_grade(t) is None:
+        found.add("training")
+    towns = e.p.space.towns
+    km = towns.distance_km[towns.positions[t.home_town], towns.positions[v.town]]
+    if not np.isnan(km) and km > e.p.config.far_km:
+        found.add("proximity")
+    return found
+
+
+def head_of(e: Explainer, v: Vacancy, t: Trainee) -> list[str]:
+    """Return the required certifications as the trainee holds them: as such, or through one that covers them."""
+    direct = [code for code in v.required_certifications if code in t.certifications]
+    covered = [
+        say("holds_required_by", e.lang, held=min(c for c in t.certifications if code in e.p.space.implies[c]), code=code)
+        for code in v.required_certifications
+        if code not in t.certifications
+    ]
+    return ([say("holds_required", e.lang, codes=", ".join(direct))] if direct else []) + covered
+
+
 def reference(e: Explainer, block: Block, row: int, t: Trainee, values: list[float]) -> list[str]:
     """Return one candidate's reasons, computed alone, in plain Python."""
     v = e.p.vacancies.records[block.rows.start + row]
-    weight = e.p.weights.tolist()
+    weight = e.p.weights[LEVELS.index(v.level)].tolist()
     usable = [c for c, x in enumerate(COMPONENTS) if weight[c] > 0 and x.applies(v) and not x.left_empty(t)]
-    up = [(values[c] * weight[c], c) for c in usable if values[c] >= HIGH]
+    mismatches = [c for c in usable if NAMES[c] in mismatched(e, v, t, values)]
+    up = [(values[c] * weight[c], c) for c in usable if values[c] >= HIGH and c not in mismatches]
     down = [((1 - values[c]) * weight[c], c) for c in usable if values[c] <= LOW]
     raised = [c for _, c in sorted(up, key=lambda x: (-x[0], x[1]))[:MAX_RAISED]]
     lowered = [c for _, c in sorted(down, key=lambda x: (-x[0], x[1]))[:MAX_LOWERED]]
-    head = [say("holds_required", e.lang, codes=", ".join(v.required_certifications))] if v.required_certifications else []
     return [
-        *head,
+        *head_of(e, v, t),
         *(COMPONENTS[c].reason(e, True, v, t) for c in raised),
         *(COMPONENTS[c].reason(e, False, v, t) for c in lowered),
+        *(COMPONENTS[c].reason(e, False, v, t) for c in mismatches if c not in lowered),
     ]
 
 
@@ -49,7 +80,7 @@ def check_every_block(trainees: list[Trainee], vacancies: list[Vacancy], lang: L
     e = Explainer(p, lang)
     compared = 0
     for block in score_blocks(p, block_pairs):
-        chosen = top_k(block.score, len(p.trainees), p.config.decimals)
+        chosen = top_k(block.score, len(p.trainees), p.config.decimals, block.tie())
         rows = np.repeat(np.arange(len(chosen), dtype=np.intp), [len(c) for c in chosen])
         ts = np.concatenate([np.empty(0, dtype=np.intp), *chosen]).astype(np.intp)
         values = block.pick_pairs(rows, ts)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from matching import naive
 from matching.assignment import Plan, PlanProblem, greedy_plan, optimal_plan, plan, plan_problem, stable_plan
 from matching.components import NAMES
-from matching.config import DEFAULT_WEIGHTS
+from matching.config import DEFAULT_LEVEL_WEIGHTS
 from matching.encoding import training_grade
 from matching.messages import Lang
 from matching.models import (
@@ -126,6 +126,11 @@ def failed_rules(v: Vacancy, t: Trainee) -> list[str]:
     return list(dict.fromkeys(tag.partition(":")[0] for tag in failed_items(v, t)))
 
 
+def km_or_inf(t: Trainee, v: Vacancy) -> float:
+    km = distance_km(t.home_town, v.town)
+    return math.inf if km is None else km
+
+
 def declared_fit(v: Vacancy, t: Trainee) -> bool:
     """The vacancy's level and shift are among the trainee's declared preferences (empty: any)."""
     level = not t.preferred_levels or v.level in t.preferred_levels
@@ -204,17 +209,23 @@ class TestScores:
     def test_ranges_order_and_partition(self, pool: Pool) -> None:
         trainees, vacancies = pool
         ids = sorted(t.id for t in trainees)
-        weights = {c: DEFAULT_WEIGHTS[c] / sum(DEFAULT_WEIGHTS.values()) for c in NAMES}
+        by_id = {t.id: t for t in trainees}
         rankings = full_rank(trainees, vacancies)
         assert [r.vacancy_id for r in rankings] == [v.id for v in vacancies]
-        for r in rankings:
+        for v, r in zip(vacancies, rankings, strict=True):
+            level = DEFAULT_LEVEL_WEIGHTS[v.level]
+            weights = {c: level[c] / sum(level.values()) for c in NAMES}
             for c in r.candidates:
                 assert 0.0 <= c.score <= 1.0
                 assert list(c.components) == list(NAMES)
                 assert all(0.0 <= x <= 1.0 for x in c.components.values()), c.components
-                # The score is the documented weighted mean of the (here rounded) components.
+                # The score is the documented weighted mean of the (here rounded) components, weighted by the post's level.
                 assert abs(c.score - sum(weights[k] * x for k, x in c.components.items())) <= 2 * TOLERANCE
-            keys = [(-c.score, c.trainee_id) for c in r.candidates]
+            # Best first; equal scores: more security experience, then nearer home, then the trainee id.
+            keys = [
+                (-c.score, -by_id[c.trainee_id].security_years, km_or_inf(by_id[c.trainee_id], v), c.trainee_id)
+                for c in r.candidates
+            ]
             assert keys == sorted(keys)
             listed = [c.trainee_id for c in r.candidates] + [x["trainee_id"] for x in r.ineligible()]
             assert sorted(listed) == ids  # each trainee exactly once
@@ -236,10 +247,13 @@ class TestScores:
     def test_vectorised_equals_naive(self, pool: Pool) -> None:
         trainees, vacancies = pool
         p = prepare(trainees, vacancies)
-        scores = score_table(full_rank(trainees, vacancies))
+        rankings = full_rank(trainees, vacancies)
+        scores = score_table(rankings)
         problem = plan_problem(p)
         for row, v in enumerate(vacancies):
             term_weights = naive.vacancy_term_weights(p, row)
+            # The order, ties included, is the naive reference's too.
+            assert [c.trainee_id for c in rankings[row].candidates] == naive.ranked(p, v, trainees, term_weights)
             for t in trainees:
                 eligible = naive.eligible(p, v, t)
                 assert (scores[v.id, t.id] >= 0) == eligible, (v.id, t.id)
@@ -308,7 +322,8 @@ def improve(t: Trainee, kind: str, data: st.DataObject) -> Trainee:
         used = training_grade(t)
         now = 10.0 if used is None else used
         grade = data.draw(st.integers(math.ceil(now * 2), 40), label="grade") / 2
-        return t.model_copy(update={"training": Training(cohort="2025-B", overall=grade)})
+        modules = t.training.modules if t.training is not None else {}  # the modules passed still show their skills
+        return t.model_copy(update={"training": Training(cohort="2025-B", overall=grade, modules=modules)})
     assert kind == "availability"
     assume(t.available_from is not None)
     earlier = data.draw(st.none() | st.integers(1, 90).map(lambda d: t.available_from - timedelta(days=d)), label="available")

@@ -61,13 +61,15 @@ class TestOrderings:
 
 
 class TestOutput:
-    def test_components_and_score_in_range_and_weighted(self) -> None:
-        [ranking] = rank([trainee(), trainee(home_town="Kati")], [vacancy()], top=5)
-        weights = ScoringConfig().weights
+    @pytest.mark.parametrize("level", ["guard", "supervisor", "manager"])
+    def test_components_and_score_in_range_and_weighted_by_the_posts_level(self, level: str) -> None:
+        [ranking] = rank([trainee(), trainee(home_town="Kati")], [vacancy(level=level)], top=5)
+        weights = ScoringConfig().weights_by_level
+        assert weights is not None
         for c in ranking.candidates:
             assert set(c.components) == set(NAMES)
             assert all(0.0 <= x <= 1.0 for x in c.components.values())
-            expected = sum(weights[k] * c.components[k] for k in NAMES) / sum(weights.values())
+            expected = sum(weights[level][k] * c.components[k] for k in NAMES) / sum(weights[level].values())
             assert c.score == pytest.approx(expected, abs=1e-3)
 
     def test_top_limits_candidates_but_not_ineligible(self) -> None:
@@ -87,7 +89,7 @@ class TestOutput:
         )
         [ranking] = rank([t], [v], lang="en")
         reasons = ranking.candidates[0].reasons
-        assert reasons[0] == "holds SSIAP1 (required)"
+        assert reasons[0] == "holds SSIAP2, which covers SSIAP1 (required)"  # says what is held (issue 13)
         assert "has 1 of the 1 required skills" in reasons
         assert "low training grade (8/20)" in reasons
 

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import strip_accents_unicode
 from matching import synth
 from matching.models import Trainee, Vacancy
 from matching.taxonomy import get_taxonomy
-from matching.text import _skill_labels, _trainee_text, _vacancy_text, french_stop_words, strip_accents, tfidf_matrices
+from matching.text import _trainee_text, _vacancy_text, french_stop_words, strip_accents, text_rules, tfidf_matrices
 from tests.factories import trainee, vacancy
 
 
@@ -32,7 +32,7 @@ def scikit_learn_tfidf(vacancies: list[Vacancy], trainees: list[Trainee]) -> tup
     """Return what `tfidf_matrices` returned when it called scikit-learn's vectorisers."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-    labels = _skill_labels(get_taxonomy())
+    rules = text_rules(get_taxonomy())
     pattern = r"(?u)\b\w\w+\b"
     vectorizer = TfidfVectorizer(
         strip_accents=strip_accents,
@@ -42,11 +42,11 @@ def scikit_learn_tfidf(vacancies: list[Vacancy], trainees: list[Trainee]) -> tup
         token_pattern=pattern,
         dtype=np.float64,
     )
-    weights = vectorizer.fit_transform([_vacancy_text(v, labels) for v in vacancies]).tocsr()
+    weights = vectorizer.fit_transform([_vacancy_text(v, rules) for v in vacancies]).tocsr()
     terms = CountVectorizer(
         vocabulary=vectorizer.vocabulary_, binary=True, strip_accents=strip_accents, token_pattern=pattern, dtype=np.float64
     )
-    held = terms.transform([_trainee_text(t, labels) for t in trainees]).T.tocsr()
+    held = terms.transform([_trainee_text(t, rules.labels) for t in trainees]).T.tocsr()
     return weights.multiply(weights).tocsr(), held, [str(t) for t in vectorizer.get_feature_names_out()]
 
 

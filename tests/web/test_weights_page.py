@@ -29,7 +29,11 @@ def test_the_page_shows_the_weights_in_use_and_a_proposal_kept_with_its_reason(c
     page = client.get("/admin/weights").text
     assert "Poids du score" in page and "Version en service : poids par défaut" in page
     assert "too few outcomes (0 &lt; 200)" in page and "Adopter les poids proposés" not in page
-    assert '<tr id="weight-skills"><td>Compétences demandées</td>\n    <td>0.2200</td>' in page
+    assert '<tr id="weight-skills"><td>Compétences demandées</td>\n    <td>0.1800</td><td>0.1800</td>' in page
+    # The defaults depend on the post's level: one column each (guard, supervisor, manager)
+    assert (
+        '<tr id="weight-level"><td>Niveau souhaité</td>\n    <td>0.0800</td><td>0.1200</td><td>0.0600</td><td>0.0600</td>' in page
+    )
     english = client.get("/admin/weights?lang=en").text
     assert "Score weights" in english and "The weights in use are kept." in english
 

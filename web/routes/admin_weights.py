@@ -29,6 +29,7 @@ def weights_page(request: Request, session: SessionDep, lang: Lang, user: AdminU
         "labels": Labels(lang),
         "names": NAMES,
         "in_use": weights.current_weights(session=session),
+        "by_level": weights.current_config(session=session).weights_by_level,
         "version": weights.version_in_use(session=session),
         "proposal": weights.propose(session=session, as_of=utcnow().date()),
         "history": weights.history(session=session),
