@@ -21,6 +21,7 @@ from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
 from web.csrf import CSRF_COOKIE, CsrfError, signed_cookie_value
+from web.db import NumberOutOfRange
 from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
@@ -81,6 +82,10 @@ def add_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(officer_trainees.IMPORT_PREFIX):
             return refusal(request, "import_too_large", 413, {"limit": str(officer_trainees.MAX_UPLOAD_MB)})
         return refusal(request, "request_too_large", 413, {"limit": str(exc.limit // 1024)})
+
+    @app.exception_handler(NumberOutOfRange)
+    async def _out_of_range(request: Request, _exc: NumberOutOfRange) -> Response:
+        return refusal(request, "number_out_of_range", 422)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:

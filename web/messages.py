@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "not_signed_in": N_("Connectez-vous pour continuer."),
     "forbidden": N_("Vous n'avez pas accès à cette page."),
     "not_found": N_("Page introuvable."),
+    "number_out_of_range": N_("Un nombre de la demande est trop grand : aucune fiche n'a ce numéro."),
     # employers
     "employer_error": N_("Cette action n'est pas possible."),
     "weights_not_adoptable": N_("Les poids proposés ne remplissent pas la règle d'adoption : les poids en service sont gardés."),

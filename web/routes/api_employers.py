@@ -25,7 +25,7 @@ from web.auth import service as auth_service
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, language
+from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, RecordId, language
 from web.errors import DomainRoute
 from web.forms import placement_terms
 from web.messages import field_messages
@@ -398,13 +398,15 @@ def list_applications(
 
 
 @router.post("/employer-applications/{employer_id}/approve", summary="Approve an application (officers)")
-def approve_application(session: SessionDep, user: OfficerUser, employer_id: int) -> EmployerPublic:
+def approve_application(session: SessionDep, user: OfficerUser, employer_id: RecordId) -> EmployerPublic:
     """Approve a pending application: the company's accounts can sign in."""
     return employer_public(employers_service.approve(session=session, employer_id=employer_id, by=user.actor))
 
 
 @router.post("/employer-applications/{employer_id}/reject", summary="Reject an application (officers)")
-def reject_application(session: SessionDep, user: OfficerUser, employer_id: int, body: ApplicationRejection) -> EmployerPublic:
+def reject_application(
+    session: SessionDep, user: OfficerUser, employer_id: RecordId, body: ApplicationRejection
+) -> EmployerPublic:
     """Reject a pending application with a reason."""
     rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.actor, reason=str(body.reason or ""))
     return employer_public(rejected)
@@ -437,14 +439,14 @@ def create_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, company:
 
 
 @router.get("/vacancies/{vacancy_id}", summary="Read a vacancy")
-def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: RecordId) -> VacancyPublic:
     """Return one of the company's vacancies."""
     return vacancy_public(employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
 
 
 @router.patch("/vacancies/{vacancy_id}", summary="Change some fields of a vacancy")
 def update_vacancy(
-    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, body: VacancyUpdate
+    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: RecordId, body: VacancyUpdate
 ) -> VacancyPublic:
     """Change the fields sent (draft or open vacancies); the others keep their value."""
     changes = body.sent()
@@ -454,19 +456,19 @@ def update_vacancy(
 
 
 @router.post("/vacancies/{vacancy_id}/publish", summary="Publish a draft vacancy")
-def publish_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
+def publish_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId) -> VacancyPublic:
     """Open a draft vacancy to candidates."""
     return vacancy_public(employers_service.publish(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.post("/vacancies/{vacancy_id}/close", summary="Close a vacancy")
-def close_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
+def close_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId) -> VacancyPublic:
     """Close a draft or open vacancy."""
     return vacancy_public(employers_service.close(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.get("/vacancies/{vacancy_id}/candidates", summary="A vacancy's ranked candidates (pseudonymised)")
-def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> CandidatesPublic:
+def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: RecordId) -> CandidatesPublic:
     """Return the vacancy's eligible trainees, best first, each with its score, components and reasons."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     if not candidates_engine.is_ranked(vacancy):
@@ -476,7 +478,9 @@ def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vaca
 
 
 @router.post("/vacancies/{vacancy_id}/candidates/{code}/request", summary="Ask for a candidate")
-def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str) -> CandidateRequestPublic:
+def request_candidate(
+    session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId, code: str
+) -> CandidateRequestPublic:
     """Ask the placement officers for one of an open vacancy's candidates; asking again returns the same request."""
     asked: CandidateRequest = employers_service.request_candidate(
         session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang, top=get_settings().ranking_top
@@ -488,7 +492,7 @@ def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacan
 
 
 @router.get("/vacancies/{vacancy_id}/offers", summary="A vacancy's offers and hirings")
-def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: int) -> list[OfferPublic]:
+def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: RecordId) -> list[OfferPublic]:
     """Return the trainees offered the vacancy: hirings first (current ones first), then offers waiting for the company."""
     employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     found = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
@@ -496,7 +500,7 @@ def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: Compan
 
 
 @router.post("/offers/{offer_id}/confirm", summary="Confirm a hiring")
-def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: PlacementConfirmation) -> PlacementPublic:
+def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: RecordId, body: PlacementConfirmation) -> PlacementPublic:
     """Hire a trainee who accepted, from a start date at a monthly salary; it takes a seat (confirming twice hires once)."""
     offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
     terms = placement_terms({"start_date": body.start_date, "salary_fcfa_month": body.salary_fcfa_month})
@@ -506,7 +510,7 @@ def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: 
 
 
 @router.post("/offers/{offer_id}/reject", summary="Turn a candidate down")
-def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: OfferRejection) -> OfferPublic:
+def reject_offer(session: SessionDep, user: EmployerUser, offer_id: RecordId, body: OfferRejection) -> OfferPublic:
     """Turn down a trainee offered the vacancy or who accepted it, saying why."""
     offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user.actor, reason=str(body.reason or ""))
     [view] = offer_views(session, [offer])
@@ -515,7 +519,7 @@ def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: O
 
 @router.post("/placements/{placement_id}/end", summary="End a hiring")
 def end_placement(
-    session: SessionDep, lang: Lang, user: EmployerUser, placement_id: int, body: PlacementEnding
+    session: SessionDep, lang: Lang, user: EmployerUser, placement_id: RecordId, body: PlacementEnding
 ) -> PlacementPublic:
     """End a current hiring on its last day, for a reason from the list; its seat opens again."""
     ended = offers_service.end_placement(
