@@ -11,12 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from web import idempotency
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
@@ -48,6 +50,8 @@ from web.routes import (
 from web.security import BodyLimit, BodyTooLarge, HeadAsGet, OnResponseStart, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+#: The routers of the JSON API (/api/v1), the only ones the OpenAPI schema describes.
+API_ROUTERS = (auth_api, api_employers.router)
 
 
 def is_api(request: Request) -> bool:
@@ -62,6 +66,15 @@ def refusal(request: Request, code: str, status: int, values: dict[str, str] | N
     if is_api(request):
         return JSONResponse({"detail": message, "code": code}, status_code=status)
     return render(request, "error.html", {"message": message, "status": status}, status)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Return every method some route answers at the request's path (a 405's Allow header; Starlette names one route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -83,6 +96,15 @@ def add_error_handlers(app: FastAPI) -> None:
             return refusal(request, "import_too_large", 413, {"limit": str(officer_trainees.MAX_UPLOAD_MB)})
         return refusal(request, "request_too_large", 413, {"limit": str(exc.limit // 1024)})
 
+    @app.exception_handler(idempotency.Replay)
+    async def _replay(_request: Request, exc: idempotency.Replay) -> Response:
+        return JSONResponse(exc.body, status_code=exc.status_code, headers={idempotency.REPLAYED_HEADER: "true"})
+
+    @app.exception_handler(idempotency.KeyRefused)
+    async def _key_refused(request: Request, exc: idempotency.KeyRefused) -> Response:
+        said = translator(page_language(request))(MESSAGES[exc.code]).format(limit=idempotency.MAX_KEY_LENGTH)
+        return JSONResponse({"detail": {idempotency.HEADER: said}}, status_code=422)
+
     @app.exception_handler(NumberOutOfRange)
     async def _out_of_range(request: Request, _exc: NumberOutOfRange) -> Response:
         return refusal(request, "number_out_of_range", 422)
@@ -95,9 +117,15 @@ def add_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return refusal(request, "not_found", 404)
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        if exc.status_code == 400 and is_api(request):  # FastAPI's "error parsing the body": not JSON, not UTF-8
+            return refusal(request, "body_unreadable", 400)
         if is_api(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html", {"message": str(exc.detail), "status": exc.status_code}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        page = render(request, "error.html", {"message": str(exc.detail), "status": exc.status_code}, exc.status_code)
+        page.headers.update(exc.headers or {})  # e.g. Allow with a 405
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -148,7 +176,8 @@ def create_app() -> FastAPI:
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
                fairness.router, admin_weights.router, privacy.router, evaluation.router)  # fmt: skip
     for router in routers:
-        app.include_router(router)
+        # The OpenAPI schema (and /docs) describe the JSON API; pages are HTML for people, not part of it.
+        app.include_router(router, include_in_schema=router in API_ROUTERS)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
 

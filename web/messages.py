@@ -35,6 +35,9 @@ MESSAGES: dict[str, str] = {
     "not_signed_in": N_("Connectez-vous pour continuer."),
     "forbidden": N_("Vous n'avez pas accès à cette page."),
     "not_found": N_("Page introuvable."),
+    "body_unreadable": N_("Le corps de la demande n'est pas du JSON lisible (UTF-8)."),
+    "idempotency_key_invalid": N_("L'en-tête Idempotency-Key doit avoir de 1 à {limit} caractères."),
+    "idempotency_key_reused": N_("Cette clé Idempotency-Key a déjà servi pour une autre demande : prenez-en une nouvelle."),
     "number_out_of_range": N_("Un nombre de la demande est trop grand : aucune fiche n'a ce numéro."),
     # employers
     "employer_error": N_("Cette action n'est pas possible."),

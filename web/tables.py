@@ -21,9 +21,10 @@ from profiles.models import (
     TrainingCentre,
 )  # fmt: skip
 from web.auth.models import AuthSession, SignInAttempt, User
+from web.idempotency import IdempotentReply
 
 __all__ = [
     "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "Consent", "Employer",
-    "EmploymentConfirmation", "FollowUp", "Offer", "OutboxMessage", "Placement", "ProfileView", "SignInAttempt", "TraineeProfile",
-    "TrainingCentre", "User", "Vacancy",
+    "EmploymentConfirmation", "FollowUp", "IdempotentReply", "Offer", "OutboxMessage", "Placement", "ProfileView",
+    "SignInAttempt", "TraineeProfile", "TrainingCentre", "User", "Vacancy",
 ]  # fmt: skip
