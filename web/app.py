@@ -10,12 +10,13 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Scope
+from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web import idempotency
@@ -50,6 +51,20 @@ from web.routes import (
 from web.security import BodyLimit, BodyTooLarge, HeadAsGet, OnResponseStart, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+SWAGGER_UI_PREFIX = "/static/swagger-ui"
+API_DOCS_PAGE = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rdvm — API</title>
+<link rel="stylesheet" href="{SWAGGER_UI_PREFIX}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="{SWAGGER_UI_PREFIX}/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
+
+
+def api_docs() -> HTMLResponse:
+    """Show the JSON API's documentation: Swagger UI on /openapi.json, every file served here."""
+    return HTMLResponse(API_DOCS_PAGE)
+
+
 #: The routers of the JSON API (/api/v1), the only ones the OpenAPI schema describes.
 API_ROUTERS = (auth_api, api_employers.router)
 
@@ -166,11 +181,13 @@ class ResponseCookies(OnResponseStart):
 def create_app() -> FastAPI:
     """Build the application."""
     settings = get_settings()
-    # No /docs or /redoc: their pages load Swagger UI and ReDoc from a CDN, with inline script, which the
-    # Content-Security-Policy forbids. The schema stays at /openapi.json for any OpenAPI viewer.
+    # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, with inline script, which the
+    # Content-Security-Policy forbids: /docs is the application's own page, Swagger UI served from the package.
     app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
                   redoc_url=None)  # fmt: skip
+    app.mount(SWAGGER_UI_PREFIX, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)
     routers = (home.router, auth_router, auth_api, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
