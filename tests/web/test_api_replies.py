@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlmodel import Session
@@ -145,3 +146,15 @@ class TestIdempotencyKey:
         )
         assert refused.status_code == 422 and "Idempotency-Key" in refused.json()["detail"]
         assert count(session, Vacancy) == 0
+
+    def test_two_copies_sent_at_once_create_once(self, new_client: Callable[[], Client], session: Session) -> None:
+        firm = employer(session)
+        account = user(session, Role.employer, employer_id=firm.id)
+        browsers = [new_client(), new_client()]
+        for browser in browsers:
+            browser.sign_in(account.login, PASSWORD)
+        sent = [(browser, {"Idempotency-Key": "at-once", "X-CSRF-Token": browser.csrf()}) for browser in browsers]
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda pair: pair[0].post("/api/v1/vacancies", json=VACANCY, headers=pair[1]), sent))
+        assert [a.status_code for a in answers] == [201, 201] and answers[0].json() == answers[1].json()
+        assert count(session, Vacancy) == 1
