@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "pin_six_digits": N_("Le code doit avoir 6 chiffres."),
     "password_too_short": N_("Le mot de passe doit avoir au moins 10 caractères."),
     "password_too_long": N_("Le mot de passe doit avoir au plus 256 caractères."),
+    "login_invalid": N_("Cet identifiant n'est pas valable : 254 caractères au plus, sans caractère de contrôle."),
     "login_taken": N_("Cet identifiant est déjà utilisé."),
     "account_not_found": N_("Aucun compte n'a cet identifiant."),
     "disable_reason_required": N_("Écrivez pourquoi ce compte est désactivé."),

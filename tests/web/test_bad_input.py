@@ -7,6 +7,7 @@ file nested a million deep each get a 4xx answer (or, for the files, an issue na
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from employers.models import Employer, Vacancy
 from matching import exchange
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD
-from tests.web.test_commands_as_shipped import run
+from tests.web.test_commands_as_shipped import entry_point, run
 from tests.web.test_employers import APPLICATION, api, count, signed_in_employer
 from tests.web.test_officer_trainees import signed_in_officer, upload
 
@@ -140,3 +141,12 @@ class TestCommands:
             done = run(fresh_sqlite, *([command, "trainees"] if command == "import" else [command]), path)
             assert done.returncode in (1, 2), (done.stdout, done.stderr)  # import: 2 for a file with errors
             assert said in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+    def test_an_overlong_login_is_refused_by_rdvm_user_create(self, tmp_path: Path) -> None:
+        env = {**os.environ, "RDVM_DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}", "RDVM_SECRET_KEY": "test-only"}
+        assert run(env, "db", "upgrade").returncode == 0
+        login = "a" * 300 + "@example.ml"
+        command = [entry_point(), "user", "create", "--role", "officer", "--login", login, "--name", "Awa"]
+        typed = "a long enough password\n" * 2  # the password and its confirmation
+        created = subprocess.run(command, env=env, input=typed, capture_output=True, text=True, timeout=300)
+        assert created.returncode == 1 and "254 characters at most" in created.stderr, created.stderr
