@@ -49,13 +49,13 @@ def runs(trainee_phone: str) -> list[Run]:
     staff = {account.role.value: account for account in STAFF}
     company = COMPANIES[0]
     return [
-        Run("anonymous", None, None, 15),
-        Run("employer", company.login, company.password, 15),
-        Run("officer", staff["officer"].login, staff["officer"].secret, 10),
-        Run("admin", staff["admin"].login, staff["admin"].secret, 5, "coverage,fuzzing"),
-        Run("auditor", staff["auditor"].login, staff["auditor"].secret, 3, "fuzzing"),
-        Run("school", SCHOOL.login, SCHOOL.secret, 3, "fuzzing"),
-        Run("trainee", trainee_phone, TRAINEE_PINS[0], 3, "fuzzing"),
+        Run("anonymous", None, None, 10),
+        Run("employer", company.login, company.password, 10),
+        Run("officer", staff["officer"].login, staff["officer"].secret, 5),
+        Run("admin", staff["admin"].login, staff["admin"].secret, 3, "fuzzing"),
+        Run("auditor", staff["auditor"].login, staff["auditor"].secret, 2, "fuzzing"),
+        Run("school", SCHOOL.login, SCHOOL.secret, 2, "fuzzing"),
+        Run("trainee", trainee_phone, TRAINEE_PINS[0], 2, "fuzzing"),
     ]
 
 
@@ -83,7 +83,8 @@ def served_demo(fresh_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str,
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([entry_point(), "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    command = [entry_point(), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     address = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
