@@ -147,6 +147,8 @@ def _read_json(text: str, *, source: str, kind: str) -> tuple[list[RawRecord], l
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [Issue(source, f"line {exc.lineno}", "", f"is not valid JSON: {exc.msg}")]
+    except RecursionError:
+        return [], [Issue(source, "top level", "", "is nested too deeply to be read (lists or objects inside each other)")]
     if isinstance(data, dict):
         if kind not in data:
             return [], [Issue(source, "top level", kind, f"expected a list of records or an object with the key '{kind}'")]
@@ -203,18 +205,35 @@ def _read_csv(text: str, *, source: str) -> tuple[list[RawRecord], list[Issue]]:
     if not text.strip():
         return [], [Issue(source, "row 1", "", "the file is empty: expected a header row")]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()[0]))
-    header = [h.strip() for h in next(reader)]
-    records = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        record = RawRecord(f"row {number}", {})
-        if len(cells) > len(header):
-            record.problems.append(("", f"has {len(cells)} cells but the header has {len(header)} columns"))
-        for name, cell in zip(header, cells, strict=False):
-            _put_cell(record, name, unneutralise(cell).strip())
-        records.append(record)
+    records: list[RawRecord] = []
+    header: list[str] | None = None
+    number = 1  # the last row read
+    try:
+        header = [h.strip() for h in next(reader)]
+        for number, cells in enumerate(reader, start=2):  # noqa: B007  (the row after it is the one that failed)
+            _add_csv_row(records, header, number, cells)
+    except csv.Error as exc:  # a cell past csv.field_size_limit(), a stray quote
+        return records, [_unreadable_row(source, 1 if header is None else number + 1, exc)]
     return records, []
+
+
+def _unreadable_row(source: str, number: int, error: csv.Error) -> Issue:
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        return Issue(source, f"row {number}", "", f"has a cell longer than {limit} characters, the longest a cell may be")
+    return Issue(source, f"row {number}", "", f"cannot be read as CSV: {error}")
+
+
+def _add_csv_row(records: list[RawRecord], header: list[str], number: int, cells: list[str]) -> None:
+    """Add a CSV row's record to `records` (a row of empty cells adds nothing)."""
+    if not any(c.strip() for c in cells):
+        return
+    record = RawRecord(f"row {number}", {})
+    if len(cells) > len(header):
+        record.problems.append(("", f"has {len(cells)} cells but the header has {len(header)} columns"))
+    for name, cell in zip(header, cells, strict=False):
+        _put_cell(record, name, unneutralise(cell).strip())
+    records.append(record)
 
 
 def _put_cell(record: RawRecord, name: str, cell: str) -> None:

@@ -10,19 +10,23 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Scope
+from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from matching.country import use_country
+from web import idempotency
 from web.auth.pin_pages import router as pin_router
 from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
 from web.csrf import CSRF_COOKIE, CsrfError, signed_cookie_value
+from web.db import NumberOutOfRange
 from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
@@ -53,6 +57,22 @@ from web.routes import (
 from web.security import BodyLimit, BodyTooLarge, HeadAsGet, OnResponseStart, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+SWAGGER_UI_PREFIX = "/static/swagger-ui"
+API_DOCS_PAGE = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rdvm — API</title>
+<link rel="stylesheet" href="{SWAGGER_UI_PREFIX}/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="{SWAGGER_UI_PREFIX}/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
+
+
+def api_docs() -> HTMLResponse:
+    """Show the JSON API's documentation: Swagger UI on /openapi.json, every file served here."""
+    return HTMLResponse(API_DOCS_PAGE)
+
+
+#: The routers of the JSON API (/api/v1), the only ones the OpenAPI schema describes.
+API_ROUTERS = (auth_api, api_employers.router)
 
 
 def is_api(request: Request) -> bool:
@@ -67,6 +87,15 @@ def refusal(request: Request, code: str, status: int, values: dict[str, str] | N
     if is_api(request):
         return JSONResponse({"detail": message, "code": code}, status_code=status)
     return render(request, "error.html", {"message": message, "status": status}, status)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Return every method some route answers at the request's path (a 405's Allow header; Starlette names one route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -88,6 +117,19 @@ def add_error_handlers(app: FastAPI) -> None:
             return refusal(request, "import_too_large", 413, {"limit": str(officer_trainees.MAX_UPLOAD_MB)})
         return refusal(request, "request_too_large", 413, {"limit": str(exc.limit // 1024)})
 
+    @app.exception_handler(idempotency.Replay)
+    async def _replay(_request: Request, exc: idempotency.Replay) -> Response:
+        return JSONResponse(exc.body, status_code=exc.status_code, headers={idempotency.REPLAYED_HEADER: "true"})
+
+    @app.exception_handler(idempotency.KeyRefused)
+    async def _key_refused(request: Request, exc: idempotency.KeyRefused) -> Response:
+        said = translator(page_language(request))(MESSAGES[exc.code]).format(limit=idempotency.MAX_KEY_LENGTH)
+        return JSONResponse({"detail": {idempotency.HEADER: said}}, status_code=422)
+
+    @app.exception_handler(NumberOutOfRange)
+    async def _out_of_range(request: Request, _exc: NumberOutOfRange) -> Response:
+        return refusal(request, "number_out_of_range", 422)
+
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:
         return refusal(request, "forbidden", 403)
@@ -96,9 +138,15 @@ def add_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return refusal(request, "not_found", 404)
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        if exc.status_code == 400 and is_api(request):  # FastAPI's "error parsing the body": not JSON, not UTF-8
+            return refusal(request, "body_unreadable", 400)
         if is_api(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "error.html", {"message": str(exc.detail), "status": exc.status_code}, exc.status_code)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        page = render(request, "error.html", {"message": str(exc.detail), "status": exc.status_code}, exc.status_code)
+        page.headers.update(exc.headers or {})  # e.g. Allow with a 405
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -140,18 +188,21 @@ def create_app() -> FastAPI:
     """Build the application."""
     settings = get_settings()
     use_country(settings.country)  # the towns, languages, minimum wage and phone numbering of every page and import
-    # No /docs or /redoc: their pages load Swagger UI and ReDoc from a CDN, with inline script, which the
-    # Content-Security-Policy forbids. The schema stays at /openapi.json for any OpenAPI viewer.
+    # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, with inline script, which the
+    # Content-Security-Policy forbids: /docs is the application's own page, Swagger UI served from the package.
     app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
                   redoc_url=None)  # fmt: skip
+    app.mount(SWAGGER_UI_PREFIX, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)
     routers = (home.router, auth_router, auth_api, pin_router, employers.router, api_employers.router, officer.router,
                officer_vacancies.router, officer_trainees.router, officer_records.router, officer_cohorts.router,
                officer_followups.router, trainee.router, school.router, gaps.router, accounts.router,
                fairness.router, admin_weights.router, privacy.router, evaluation.router,
                officer_notes.router, officer_plan.router, officer_sms.router, officer_exports.router)  # fmt: skip
     for router in routers:
-        app.include_router(router)
+        # The OpenAPI schema (and /docs) describe the JSON API; pages are HTML for people, not part of it.
+        app.include_router(router, include_in_schema=router in API_ROUTERS)
     add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)  # a page of 50 candidates shrinks ~8× for slow phones
 

@@ -994,6 +994,7 @@ def run_jobs(*, days: int, outbox_file: Path | None, office_phone: str = "") -> 
     """Run the periodic jobs once, each in its own transaction, and print what they did."""
     from core.clock import utcnow
     from employers import followups, offers, outbox
+    from web import idempotency
     from web.auth import service as auth_service
 
     with transaction() as session:
@@ -1008,7 +1009,9 @@ def run_jobs(*, days: int, outbox_file: Path | None, office_phone: str = "") -> 
               f"follow-ups: {len(announced)} announced", highlight=False)  # fmt: skip
     with transaction() as session:
         attempts, sessions = auth_service.purge(session=session, now=utcnow())
+        replies = idempotency.purge(session=session, now=utcnow())
     err.print(f"sign-ins: {attempts} old failed attempt(s) and {sessions} expired session(s) deleted", highlight=False)
+    err.print(f"API: {replies} reply(ies) kept for an Idempotency-Key over a day deleted", highlight=False)
 
 
 def run_retention(*, months: int, dry_run: bool) -> None:

@@ -9,13 +9,72 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from web.config import get_settings
 
+#: PostgreSQL's "numeric value out of range" (an integer past 2^31 compared with or put in an INTEGER column).
+_OUT_OF_RANGE_SQLSTATE = "22003"
+NUL = "\x00"
+
+
+class NumberOutOfRange(Exception):
+    """A number sent to the database is past what its columns can hold (SQLite from 2^63, PostgreSQL from 2^31)."""
+
+
+def without_nul(value: Any) -> Any:
+    """Return a value with every NUL character dropped from its texts (in lists, tuples and dictionaries too)."""
+    if isinstance(value, str):
+        return value.replace(NUL, "") if NUL in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    if isinstance(value, dict):
+        return {key: without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _strip_nul_parameters(
+    _connection: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    # PostgreSQL refuses a NUL in any text; SQLite would keep it. Both get the same text without it.
+    return statement, without_nul(parameters)
+
+
+def _out_of_range(context: ExceptionContext) -> BaseException | None:
+    original = context.original_exception
+    if isinstance(original, OverflowError) or getattr(original, "sqlstate", None) == _OUT_OF_RANGE_SQLSTATE:
+        return NumberOutOfRange(str(original))
+    return None
+
+
+def _strip_nul_before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    # The objects themselves lose their NUL characters, so an answer built from them says what was stored.
+    for instance in [*session.new, *session.dirty]:
+        for name, value in list(vars(instance).items()):
+            if not name.startswith("_") and isinstance(value, str | list | dict):
+                cleaned = without_nul(value)
+                if cleaned != value:
+                    setattr(instance, name, cleaned)
+
+
+event.listen(OrmSession, "before_flush", _strip_nul_before_flush)
+
 
 def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
-    """Create an engine; SQLite gets WAL mode, a busy timeout, enforced foreign keys and BEGIN IMMEDIATE transactions."""
+    """Create an engine; SQLite gets WAL mode, a busy timeout, enforced foreign keys and BEGIN IMMEDIATE transactions.
+
+    On both kinds, NUL characters are dropped from every text sent to the database (PostgreSQL cannot store
+    them), and a number past the columns' range raises NumberOutOfRange (answered 422), not a driver error.
+    """
+    engine = _engine(url, busy_timeout_ms)
+    event.listen(engine, "before_cursor_execute", _strip_nul_parameters, retval=True)
+    event.listen(engine, "handle_error", _out_of_range)
+    return engine
+
+
+def _engine(url: str, busy_timeout_ms: int) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     path = url.split("///", 1)[-1]

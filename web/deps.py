@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from itsdangerous import URLSafeSerializer
 from starlette.datastructures import FormData
 
@@ -22,6 +22,12 @@ from web.signing import read_signed_cookie, signer
 
 SESSION_COOKIE = csrf.SESSION_COOKIE
 LANG_COOKIE = "rdvm_lang"
+
+
+#: The largest id a record can have on either database (PostgreSQL's INTEGER; SQLite goes to 2^63 - 1).
+MAX_ID = 2**31 - 1
+#: An id in an address: 1 to MAX_ID, so a larger number is refused with a message before it reaches the database.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class NotSignedIn(Exception):

@@ -15,6 +15,7 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from pydantic_core import ErrorDetails
 
 from core.problems import InvalidFields, problems_from_errors
@@ -23,6 +24,28 @@ from employers.validation import DATE_FIELDS
 from profiles import exceptions as profile_errors
 from web.messages import field_messages, message
 from web.pages import page_language
+
+
+class FieldErrors(BaseModel):
+    """Every wrong field with its message, in the request's language."""
+
+    detail: dict[str, str] = Field(examples=[{"level": "Choisissez une des valeurs proposées."}])
+
+
+class Refusal(BaseModel):
+    """Why the request was refused, in the request's language (and the message's code, when it has one)."""
+
+    detail: str
+    code: str | None = None
+
+
+#: The refusals every API call may answer, as the OpenAPI schema documents them (routers add their own).
+API_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Refusal, "description": "The body is not readable JSON."},
+    403: {"model": Refusal, "description": "The account's role may not do this, or the CSRF token is missing."},
+    413: {"model": Refusal, "description": "The body is larger than the application accepts."},
+    422: {"model": FieldErrors, "description": "Some fields are wrong: one message per field."},
+}
 
 #: HTTP status of each refusal; any other refusal of the domain is a conflict with the current state (409).
 STATUS: dict[type[Exception], int] = {

@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "pin_six_digits": N_("Le code doit avoir 6 chiffres."),
     "password_too_short": N_("Le mot de passe doit avoir au moins 10 caractères."),
     "password_too_long": N_("Le mot de passe doit avoir au plus 256 caractères."),
+    "login_invalid": N_("Cet identifiant n'est pas valable : 254 caractères au plus, sans caractère de contrôle."),
     "login_taken": N_("Cet identifiant est déjà utilisé."),
     "account_not_found": N_("Aucun compte n'a cet identifiant."),
     "disable_reason_required": N_("Écrivez pourquoi ce compte est désactivé."),
@@ -35,6 +36,10 @@ MESSAGES: dict[str, str] = {
     "not_signed_in": N_("Connectez-vous pour continuer."),
     "forbidden": N_("Vous n'avez pas accès à cette page."),
     "not_found": N_("Page introuvable."),
+    "body_unreadable": N_("Le corps de la demande n'est pas du JSON lisible (UTF-8)."),
+    "idempotency_key_invalid": N_("L'en-tête Idempotency-Key doit avoir de 1 à {limit} caractères."),
+    "idempotency_key_reused": N_("Cette clé Idempotency-Key a déjà servi pour une autre demande : prenez-en une nouvelle."),
+    "number_out_of_range": N_("Un nombre de la demande est trop grand : aucune fiche n'a ce numéro."),
     # employers
     "employer_error": N_("Cette action n'est pas possible."),
     "weights_not_adoptable": N_("Les poids proposés ne remplissent pas la règle d'adoption : les poids en service sont gardés."),

@@ -26,10 +26,11 @@ from profiles.models import (
     TrainingCentre,
 )  # fmt: skip
 from web.auth.models import AuthSession, PasswordReset, PinResetCode, SignInAttempt, User
+from web.idempotency import IdempotentReply
 
 __all__ = [
     "Attendance", "AuditEvent", "AuthSession", "CandidateRequest", "CertificationAward", "Cohort", "CompanyInvitation",
-    "Consent", "Employer", "EmploymentConfirmation", "FollowUp", "FollowUpReminder", "Offer", "OutboxMessage",
+    "Consent", "Employer", "EmploymentConfirmation", "FollowUp", "FollowUpReminder", "IdempotentReply", "Offer", "OutboxMessage",
     "PasswordReset", "PinResetCode", "Placement", "ProfileView", "RankingStatus", "RankingWork", "SignInAttempt",
     "StoredRanking", "TraineeNote", "TraineeProfile", "TrainingCentre", "User", "Vacancy", "WeightsVersion",
 ]  # fmt: skip

@@ -74,8 +74,14 @@ def test_even_a_crash_answers_with_the_headers(app: FastAPI) -> None:
     assert_secured(crashed, "/_crash")
 
 
-def test_the_docs_pages_that_load_a_cdn_are_gone_and_the_schema_stays(client: Client) -> None:
-    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+def test_the_docs_page_is_served_locally_without_inline_script_and_the_schema_stays(client: Client) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and client.get("/redoc").status_code == 404
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert sources and all(source.startswith("/static/") for source in sources)
+    assert all(client.get(source).status_code == 200 for source in sources)
+    assert re.findall(r"<script>", docs.text) == []  # every script is a file: the policy forbids inline ones
+    assert "'unsafe-inline'" not in docs.headers["content-security-policy"]
     assert client.get("/openapi.json").json()["info"]["title"] == "rdvm"
 
 

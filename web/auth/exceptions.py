@@ -42,6 +42,12 @@ class LoginTaken(AuthError):
     code = "login_taken"
 
 
+class InvalidLogin(AuthError):
+    """A new account's login is longer than any e-mail address may be, or holds a control character."""
+
+    code = "login_invalid"
+
+
 class AccountNotFound(AuthError):
     """No account has this login (or id)."""
 

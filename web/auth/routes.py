@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from employers import service as employers_service
 from web.auth import reset
@@ -26,13 +26,14 @@ from web.deps import (
     session_serializer,
     session_token,
 )
-from web.errors import DomainRoute
+from web.errors import API_REFUSALS, DomainRoute, Refusal
 from web.messages import done_message, message
 from web.pages import render
 from web.security import same_site_path
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
-api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"], route_class=DomainRoute)
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["accounts"], route_class=DomainRoute,
+                responses=API_REFUSALS)  # fmt: skip
 
 HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee",
         Role.school: "/school", Role.auditor: "/evaluation"}  # fmt: skip
@@ -138,10 +139,38 @@ class SignIn(BaseModel):
     """Credentials for the API: an e-mail (or a trainee's phone) and a password (or PIN)."""
 
     login: str
-    secret: str
+    secret: str = Field(json_schema_extra={"writeOnly": True})
 
 
-@api.post("/session")
+class SessionOpened(BaseModel):
+    """The signed-in account, and the session's CSRF token to send back as X-CSRF-Token."""
+
+    id: int
+    role: Role
+    full_name: str
+    csrf_token: str
+
+
+class SignedOut(BaseModel):
+    """The session is closed."""
+
+    signed_out: bool
+
+
+class CsrfToken(BaseModel):
+    """This browser's CSRF token."""
+
+    csrf_token: str
+
+
+SIGN_IN_REFUSALS: dict[int | str, dict[str, Any]] = {
+    200: {"model": SessionOpened, "description": "Signed in: the session cookie is set."},
+    401: {"model": Refusal, "description": "Wrong login or secret, or an account that may not sign in (all alike)."},
+    429: {"model": Refusal, "description": "Too many attempts: wait the Retry-After seconds."},
+}
+
+
+@api.post("/session", responses=SIGN_IN_REFUSALS)
 def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) -> Response:
     """Sign in and receive the session cookie, and the session's CSRF token (the one sent before no longer works)."""
     try:
@@ -155,7 +184,7 @@ def api_signin(request: Request, session: SessionDep, lang: Lang, body: SignIn) 
     return with_session_cookie(request, JSONResponse(answer), token)
 
 
-@api.delete("/session")
+@api.delete("/session", responses={200: {"model": SignedOut, "description": "The session is closed."}})
 def api_signout(request: Request, session: SessionDep) -> Response:
     """Close this session."""
     token = session_token(request)
@@ -167,9 +196,9 @@ def api_signout(request: Request, session: SessionDep) -> Response:
 
 
 @api.get("/csrf")
-def api_csrf(request: Request) -> dict[str, str]:
+def api_csrf(request: Request) -> CsrfToken:
     """Return this browser's CSRF token (also set as a cookie): send it back as X-CSRF-Token."""
-    return {"csrf_token": csrf_token(request)}
+    return CsrfToken(csrf_token=csrf_token(request))
 
 
 # ---------------------------------------------------------------- a forgotten password (issue #13)

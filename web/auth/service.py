@@ -23,6 +23,7 @@ from web.auth.exceptions import (
     AccountNotFound,
     DisableReasonRequired,
     InvalidCredentials,
+    InvalidLogin,
     LoginTaken,
     OwnAccount,
     TooManyAttempts,
@@ -73,6 +74,8 @@ def create_user(
     """Create an account (`by`: the account creating it; None, the system or a sign-up); its login is unique and its
     secret follows the rules of its role."""
     login = normalise_login(login)
+    if len(login) > MAX_LOGIN_LENGTH or _CONTROL.search(login):
+        raise InvalidLogin(login[:MAX_LOGIN_LENGTH])
     check_secret_rules(role, secret)
     if session.exec(select(User).where(User.login == login)).first() is not None:
         raise LoginTaken(login)

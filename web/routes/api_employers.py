@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, StrictStr
 
 from employers import candidates as candidates_engine
 from employers import offers as offers_service
@@ -25,23 +25,11 @@ from web.auth import service as auth_service
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, language
-from web.errors import DomainRoute
+from web.deps import CompanyId, EmployerUser, Lang, OfficerUser, RecordId, language
+from web.errors import API_REFUSALS, DomainRoute, Refusal
 from web.forms import placement_terms
+from web.idempotency import Idempotent
 from web.messages import field_messages
-
-
-class FieldErrors(BaseModel):
-    """Every wrong field with its message, in the request's language."""
-
-    detail: dict[str, str] = Field(examples=[{"level": "Choisissez une des valeurs proposées."}])
-
-
-class Refusal(BaseModel):
-    """Why the request was refused, in the request's language."""
-
-    detail: str
-
 
 router = APIRouter(
     prefix="/api/v1",
@@ -49,11 +37,10 @@ router = APIRouter(
     tags=["employers"],
     route_class=DomainRoute,
     responses={
+        **API_REFUSALS,
         401: {"model": Refusal, "description": "Not signed in."},
-        403: {"model": Refusal, "description": "The account's role may not do this, or the CSRF token is missing."},
         404: {"model": Refusal, "description": "No such object, or one of another company."},
         409: {"model": Refusal, "description": "The object's state does not allow this."},
-        422: {"model": FieldErrors, "description": "Some fields are wrong: one message per field."},
     },
 )
 
@@ -70,8 +57,9 @@ def _required(*names: str) -> ConfigDict:
     return ConfigDict(json_schema_extra={"required": list(names)})
 
 
-# The request bodies document their types but do not check them: the employers services check every field
-# at once, with the same messages as the forms (a type error here would hide the other fields' errors).
+# The request bodies check that texts are texts (StrictStr: a number where text is due is refused, never turned
+# into text), and document the other types without checking them: the employers services check every field at
+# once, with the same messages as the forms (a type error here would hide the other fields' errors).
 
 
 class EmployerApplicationCreate(BaseModel):
@@ -79,25 +67,21 @@ class EmployerApplicationCreate(BaseModel):
 
     model_config = _required("name", "licence_number", "town", "contact_name", "phone", "email", "password")
 
-    name: SkipValidation[str] = Field(default="", description="The company's name.")
-    licence_number: SkipValidation[str] = Field(
-        default="", description="The agrément number given by the Ministry of Security (MSPC)."
-    )
-    town: SkipValidation[str] = Field(default="", description="The town of its head office.")
-    contact_name: SkipValidation[str] = Field(default="", description="The person who applies; the account is in their name.")
-    phone: SkipValidation[str] = Field(
+    name: StrictStr = Field(default="", description="The company's name.")
+    licence_number: StrictStr = Field(default="", description="The agrément number given by the Ministry of Security (MSPC).")
+    town: StrictStr = Field(default="", description="The town of its head office.")
+    contact_name: StrictStr = Field(default="", description="The person who applies; the account is in their name.")
+    phone: StrictStr = Field(
         default="",
         description="A phone number of the installation's country (RDVM_COUNTRY): +223 and 8 digits in Mali, +221 "
         "and 9 in Senegal (other forms are normalised).",
     )
-    email: SkipValidation[str] = Field(default="", description="The contact's e-mail: the account's login.")
-    password: SkipValidation[str] = Field(
-        default="", description="At least 10 characters.", json_schema_extra={"writeOnly": True}
-    )
+    email: StrictStr = Field(default="", description="The contact's e-mail: the account's login.")
+    password: StrictStr = Field(default="", description="At least 10 characters.", json_schema_extra={"writeOnly": True})
 
     def texts(self) -> dict[str, str]:
         """Return every field as text (a missing or null field is empty)."""
-        return {name: "" if getattr(self, name) is None else str(getattr(self, name)) for name in type(self).model_fields}
+        return {name: getattr(self, name) or "" for name in type(self).model_fields}
 
 
 class EmployerPublic(BaseModel):
@@ -123,7 +107,7 @@ class ApplicationRejection(BaseModel):
 
     model_config = _required("reason")
 
-    reason: SkipValidation[str] = Field(default="", description="Shown to the company; must not be empty.")
+    reason: StrictStr = Field(default="", description="Shown to the company; must not be empty.")
 
 
 class LanguageRequirement(BaseModel):
@@ -136,9 +120,9 @@ class LanguageRequirement(BaseModel):
 class VacancyBase(BaseModel):
     """The fields of a vacancy (the exchange format's)."""
 
-    title: SkipValidation[str | None] = Field(default=None, description="e.g. « Agent de sécurité — site minier ».")
+    title: StrictStr | None = Field(default=None, description="e.g. « Agent de sécurité — site minier ».")
     level: SkipValidation[str | None] = _choice(LEVELS, "guard, supervisor or manager.")
-    town: SkipValidation[str | None] = Field(
+    town: StrictStr | None = Field(
         default=None, description="Where the work is: a town of the installation's country (matched to its gazetteer)."
     )
     seats: SkipValidation[int | None] = Field(default=None, description="How many people are hired (1 or more; 1 by default).")
@@ -157,9 +141,9 @@ class VacancyBase(BaseModel):
     )
     driving_licence: SkipValidation[str | None] = _choice(LICENCE_CATEGORIES, "Driving licence category required.")
     shift: SkipValidation[str | None] = _choice(SHIFTS, "day, night or rotating.")
-    start_date: SkipValidation[str | None] = Field(default=None, description="YYYY-MM-DD.", json_schema_extra={"format": "date"})
+    start_date: StrictStr | None = Field(default=None, description="YYYY-MM-DD.", json_schema_extra={"format": "date"})
     salary_fcfa_month: SkipValidation[int | None] = Field(default=None, description="FCFA a month; below the SMIG: a warning.")
-    description: SkipValidation[str | None] = Field(default=None, description="Free text in French.")
+    description: StrictStr | None = Field(default=None, description="Free text in French.")
 
     def sent(self) -> dict[str, Any]:
         """Return the fields the request carried, as sent."""
@@ -308,7 +292,7 @@ class OfferRejection(BaseModel):
 
     model_config = _required("reason")
 
-    reason: SkipValidation[str] = Field(default="", description="Sent to the placement officer; must not be empty.")
+    reason: StrictStr = Field(default="", description="Sent to the placement officer; must not be empty.")
 
 
 class PlacementEnding(BaseModel):
@@ -316,13 +300,13 @@ class PlacementEnding(BaseModel):
 
     model_config = _required("end_date", "reason")
 
-    end_date: SkipValidation[str | None] = Field(
+    end_date: StrictStr | None = Field(
         default=None, description="YYYY-MM-DD; not before the start, not after today.", json_schema_extra={"format": "date"}
     )
-    reason: SkipValidation[str | None] = Field(
+    reason: StrictStr | None = Field(
         default=None, description="Why it ends, a code of the list.", json_schema_extra={"enum": [r.value for r in EndReason]}
     )
-    note: SkipValidation[str | None] = Field(default=None, description="Free text sent to the placement officer.")
+    note: StrictStr | None = Field(default=None, description="Free text sent to the placement officer.")
 
 
 # ---------------------------------------------------------------- conversions
@@ -385,10 +369,11 @@ def placement_public(placement: Placement) -> PlacementPublic:
 
 
 @router.post("/employer-applications", status_code=201, summary="Apply for access (a security company)")
-def create_application(session: SessionDep, lang: Lang, body: EmployerApplicationCreate) -> EmployerPublic:
+def create_application(session: SessionDep, lang: Lang, reply: Idempotent, body: EmployerApplicationCreate) -> EmployerPublic:
     """Record a company's application and its contact's account; the account signs in once an officer approves it."""
     accounts = auth_service.EmployerContactAccounts()
-    return employer_public(employers_service.register_company(session=session, fields=body.texts(), accounts=accounts))
+    company = employers_service.register_company(session=session, fields=body.texts(), accounts=accounts)
+    return reply.keep(employer_public(company))
 
 
 @router.get("/employer-applications", summary="List applications (officers)")
@@ -400,15 +385,17 @@ def list_applications(
 
 
 @router.post("/employer-applications/{employer_id}/approve", summary="Approve an application (officers)")
-def approve_application(session: SessionDep, user: OfficerUser, employer_id: int) -> EmployerPublic:
+def approve_application(session: SessionDep, user: OfficerUser, employer_id: RecordId) -> EmployerPublic:
     """Approve a pending application: the company's accounts can sign in."""
     return employer_public(employers_service.approve(session=session, employer_id=employer_id, by=user.actor))
 
 
 @router.post("/employer-applications/{employer_id}/reject", summary="Reject an application (officers)")
-def reject_application(session: SessionDep, user: OfficerUser, employer_id: int, body: ApplicationRejection) -> EmployerPublic:
+def reject_application(
+    session: SessionDep, user: OfficerUser, employer_id: RecordId, body: ApplicationRejection
+) -> EmployerPublic:
     """Reject a pending application with a reason."""
-    rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.actor, reason=str(body.reason or ""))
+    rejected = employers_service.reject(session=session, employer_id=employer_id, by=user.actor, reason=body.reason)
     return employer_public(rejected)
 
 
@@ -432,21 +419,23 @@ def list_vacancies(session: SessionDep, lang: Lang, company: CompanyId) -> list[
 
 
 @router.post("/vacancies", status_code=201, summary="Create a vacancy (draft)")
-def create_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, body: VacancyCreate) -> VacancyPublic:
+def create_vacancy(
+    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, reply: Idempotent, body: VacancyCreate
+) -> VacancyPublic:
     """Check the fields and save the vacancy as a draft with a new code."""
-    data = body.sent()
-    return vacancy_public(employers_service.create_vacancy(session=session, employer_id=company, data=data, by=user.id), lang)
+    vacancy = employers_service.create_vacancy(session=session, employer_id=company, data=body.sent(), by=user.id)
+    return reply.keep(vacancy_public(vacancy, lang))
 
 
 @router.get("/vacancies/{vacancy_id}", summary="Read a vacancy")
-def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> VacancyPublic:
+def read_vacancy(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: RecordId) -> VacancyPublic:
     """Return one of the company's vacancies."""
     return vacancy_public(employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company), lang)
 
 
 @router.patch("/vacancies/{vacancy_id}", summary="Change some fields of a vacancy")
 def update_vacancy(
-    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: int, body: VacancyUpdate
+    session: SessionDep, lang: Lang, user: EmployerUser, company: CompanyId, vacancy_id: RecordId, body: VacancyUpdate
 ) -> VacancyPublic:
     """Change the fields sent (draft or open vacancies); the others keep their value."""
     changes = body.sent()
@@ -456,19 +445,19 @@ def update_vacancy(
 
 
 @router.post("/vacancies/{vacancy_id}/publish", summary="Publish a draft vacancy")
-def publish_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
+def publish_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId) -> VacancyPublic:
     """Open a draft vacancy to candidates."""
     return vacancy_public(employers_service.publish(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.post("/vacancies/{vacancy_id}/close", summary="Close a vacancy")
-def close_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int) -> VacancyPublic:
+def close_vacancy(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId) -> VacancyPublic:
     """Close a draft or open vacancy."""
     return vacancy_public(employers_service.close(session=session, vacancy_id=vacancy_id, by=user.actor), lang)
 
 
 @router.get("/vacancies/{vacancy_id}/candidates", summary="A vacancy's ranked candidates (pseudonymised)")
-def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: int) -> CandidatesPublic:
+def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vacancy_id: RecordId) -> CandidatesPublic:
     """Return the vacancy's eligible trainees, best first, each with its score, components and reasons."""
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     if not candidates_engine.is_ranked(vacancy):
@@ -478,7 +467,9 @@ def vacancy_candidates(session: SessionDep, lang: Lang, company: CompanyId, vaca
 
 
 @router.post("/vacancies/{vacancy_id}/candidates/{code}/request", summary="Ask for a candidate")
-def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: int, code: str) -> CandidateRequestPublic:
+def request_candidate(
+    session: SessionDep, lang: Lang, user: EmployerUser, vacancy_id: RecordId, code: str
+) -> CandidateRequestPublic:
     """Ask the placement officers for one of an open vacancy's candidates; asking again returns the same request."""
     asked: CandidateRequest = employers_service.request_candidate(
         session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang, top=get_settings().ranking_top
@@ -490,7 +481,7 @@ def request_candidate(session: SessionDep, lang: Lang, user: EmployerUser, vacan
 
 
 @router.get("/vacancies/{vacancy_id}/offers", summary="A vacancy's offers and hirings")
-def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: int) -> list[OfferPublic]:
+def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: CompanyId, vacancy_id: RecordId) -> list[OfferPublic]:
     """Return the trainees offered the vacancy: hirings first (current ones first), then offers waiting for the company."""
     employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     found = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
@@ -498,7 +489,7 @@ def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: Compan
 
 
 @router.post("/offers/{offer_id}/confirm", summary="Confirm a hiring")
-def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: PlacementConfirmation) -> PlacementPublic:
+def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: RecordId, body: PlacementConfirmation) -> PlacementPublic:
     """Hire a trainee who accepted, from a start date at a monthly salary; it takes a seat (confirming twice hires once)."""
     offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
     terms = placement_terms({"start_date": body.start_date, "salary_fcfa_month": body.salary_fcfa_month})
@@ -508,29 +499,24 @@ def confirm_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: 
 
 
 @router.post("/offers/{offer_id}/reject", summary="Turn a candidate down")
-def reject_offer(session: SessionDep, user: EmployerUser, offer_id: int, body: OfferRejection) -> OfferPublic:
+def reject_offer(session: SessionDep, user: EmployerUser, offer_id: RecordId, body: OfferRejection) -> OfferPublic:
     """Turn down a trainee offered the vacancy or who accepted it, saying why."""
-    offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user.actor, reason=str(body.reason or ""))
+    offer = offers_service.reject_by_employer(session=session, offer_id=offer_id, by=user.actor, reason=body.reason)
     [view] = offer_views(session, [offer])
     return offer_public(view)
 
 
 @router.post("/placements/{placement_id}/end", summary="End a hiring")
 def end_placement(
-    session: SessionDep, lang: Lang, user: EmployerUser, placement_id: int, body: PlacementEnding
+    session: SessionDep, lang: Lang, user: EmployerUser, placement_id: RecordId, body: PlacementEnding
 ) -> PlacementPublic:
     """End a current hiring on its last day, for a reason from the list; its seat opens again."""
     ended = offers_service.end_placement(
         session=session,
         placement_id=placement_id,
         by=user.actor,
-        end_date=_text(body.end_date),
-        reason=_text(body.reason),
-        note=_text(body.note),
+        end_date=body.end_date,
+        reason=body.reason,
+        note=body.note,
     )
     return placement_public(ended)
-
-
-def _text(value: object) -> str | None:
-    """Return a body's value as the service reads it (a non-string, e.g. a number, as its text)."""
-    return None if value is None else str(value)
