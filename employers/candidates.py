@@ -304,6 +304,7 @@ def _stored_row(found: dict[str, Any], lang: Lang) -> CandidateRow:
         profile_id=found["profile_id"], code=found["code"], initials=found["initials"], home_town=found["home_town"],
         preferred_levels=tuple(found["preferred_levels"]), certifications=tuple(found["certifications"]),
         skills=tuple(found["skills"]), security_years=found["security_years"],
+        available_from=date.fromisoformat(found["available_from"]) if found.get("available_from") else None,
     )  # fmt: skip
     return CandidateRow(facts, found["score"], found["components"], tuple(found["reasons"][lang]))
 

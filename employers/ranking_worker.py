@@ -113,6 +113,8 @@ class Ranked:
 
 def _candidate(facts: Any, score: float, components: dict[str, float], reasons: dict[str, list[str]]) -> dict[str, Any]:
     found = asdict(facts)
+    if found.get("available_from") is not None:  # a date: stored as its ISO text (a JSON column)
+        found["available_from"] = found["available_from"].isoformat()
     found.update(score=score, components=components, reasons=reasons)
     return found
 

@@ -201,7 +201,10 @@ def _watched(new_context: Callable[..., Any], axe: AxeWatch) -> Callable[..., An
     """Return `new_context` whose contexts axe-core watches."""
 
     def opened(*args: Any, **kwargs: Any) -> Any:
-        return axe.watch(new_context(*args, **kwargs))
+        context = new_context(*args, **kwargs)
+        if kwargs.get("java_script_enabled") is False:  # axe-core is a script: a no-script journey cannot run it
+            return context
+        return axe.watch(context)
 
     return opened
 

@@ -26,7 +26,8 @@ def values() -> dict[str, str]:
     return {**longest, "deadline": "31/12/2026", "link": notices.short_link(36**6 - 1), "name": "Aïssata Ténin Coulibaly",
             "pay": f", {money(400_000)} F/mois", "code": "123456", "minutes": "15", "start_date": "04/01/2027",
             "salary": money(400_000), "smig_note": "", "office_phone": "+223 76 12 34 56", "due": "31/12/2026",
-            "month": "12"}  # fmt: skip
+            "month": "12", "when": "04/01/2027 à 09:30",
+            "place": "Siège de la société, rue 311, porte 42, Hamdallaye ACI 2000, Bamako, à côté de la pharmacie"}  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "bm"])

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
+from core.names import display_name
 from employers import imports, vacancy_status
 from employers import service as employers_service
 from employers.lifecycle import Actor, Party
@@ -310,7 +311,7 @@ def test_the_officers_trail_shows_events_about_no_vacancy_in_words(client: Clien
     assert "Publication" in publish and world.draft.code in publish and world.company.name in publish
     assert "Départ du programme" in departure and world.trainee.code in departure
     assert message("dropout_remigrated", "fr") in departure
-    assert "Import d'agents" in imported and me.full_name in imported
+    assert "Import d'agents" in imported and display_name(me.full_name) in imported
     assert "None" not in " ".join(rows)
     english = text_of(client.get("/officer/audit?lang=en").text)
     assert "Left the programme" in english and "Trainees imported" in english and "Published" in english

@@ -33,4 +33,5 @@ def test_officer_and_employer_pages_show_ties_and_what_decided_them(client: Clie
     assert "à égalité" not in text_of(part(page, f"t{junior.id}"))  # the last has no next one
     company = new_client()
     company.sign_in(user(session, Role.employer, employer_id=firm.id).login, PASSWORD)
-    assert "départagés par l'expérience (9 ans contre 6 ans)" in text_of(company.get(f"/employer/vacancies/{post.id}").text)
+    card = company.get(f"/employer/vacancies/{post.id}/candidates/{senior.code}").text  # the full card of the compact list
+    assert "départagés par l'expérience (9 ans contre 6 ans)" in text_of(card)

@@ -383,7 +383,24 @@ class TestApiVacancies:
 class TestTranslations:
     #: Words written the same in both languages.
     SAME_IN_ENGLISH = frozenset(
-        {"Score", "Contact", "E-mail", "Certification", "Messages", "Pages", "Code", "Module", "Budget", "Placements"}
+        {
+            "Score",
+            "Contact",
+            "E-mail",
+            "Certification",
+            "Messages",
+            "Pages",
+            "Code",
+            "Module",
+            "Budget",
+            "Placements",
+            "Action",
+            "Message",
+            "Optimal",
+            "Page",
+            "Plan",
+            "Stable",
+        }
     )
 
     def test_every_string_of_these_pages_and_messages_has_an_english_translation(self) -> None:

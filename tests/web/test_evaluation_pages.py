@@ -99,6 +99,8 @@ def auditor_urls(seeded: demo.DemoResult, session: Session, app: FastAPI) -> lis
         if method != "GET" or EXPECTED[(method, path)]["auditor"] != "ok":
             continue
         holes = [hole for hole in fill if hole in path]
+        if "{" in path and not holes:  # a public link's page (a reset or invitation token, a short link): no data
+            continue
         urls += [path.replace(holes[0], v) for v in fill[holes[0]]] if holes else [path]
     urls += [f"/evaluation/people?figure={figure}" for figure in ev.people]
     return urls + ["/officer/audit?page=2", "/officer/views?trainee=" + ev.codes[0], "/fairness?by=age_band"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from matching.bench import known_rule_outcomes
+from matching.config import DEFAULT_WEIGHTS
 from matching.exchange import load
 from matching.learning import EXCLUDED
 from matching.scoring import prepare, score_block
@@ -84,7 +85,7 @@ def test_learn_on_a_fresh_database_has_too_few_outcomes(fresh_sqlite: dict[str, 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["n"] == 0 and result["adopted"] is False and result["reason"] == "too few outcomes (0 < 200)"
-    assert result["weights"]["skills"] == 0.22
+    assert result["weights"]["skills"] == round(DEFAULT_WEIGHTS["skills"], 4)  # the defaults (the levels' mean) kept
 
 
 def test_learn_warns_of_pairs_the_hard_rules_exclude(files: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from tests.employers.factories import profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.test_employers import signed_in_employer
 from web.bench_web import seed
+from web.config import get_settings
 
 TOP = 5  # short lists, so that changes push candidates in and out of them
 
@@ -113,7 +114,10 @@ def test_the_vacancy_page_says_how_fresh_the_stored_ranking_is(engine: Engine, s
     before = client.get(url).text  # no worker yet: ranked in the process
     assert "mise à jour en cours" not in before and one in before and other in before
     session.commit()
-    ranking_worker.run_step(engine, top=50)  # the worker ran: its heartbeat is recent, pages read the store
+    # the worker ran: its heartbeat is recent, pages read the store
+    ranking_worker.run_step(
+        engine, top=get_settings().ranking_top
+    )  # the worker ran: its heartbeat is recent, pages read the store
     stored_page = client.get(url).text
     assert "Classement du" in stored_page and "mise à jour en cours" not in stored_page
     first.consent_to_share = False
@@ -121,7 +125,7 @@ def test_the_vacancy_page_says_how_fresh_the_stored_ranking_is(engine: Engine, s
     session.commit()
     waiting = client.get(url).text
     assert "mise à jour en cours" in waiting and one in waiting  # the page did not wait: the stored ranking
-    ranking_worker.run_step(engine, top=50)
+    ranking_worker.run_step(engine, top=get_settings().ranking_top)
     after = client.get(url).text
     assert "mise à jour en cours" not in after and one not in after and other in after
     client.cookies.set("rdvm_lang", "en")

@@ -127,7 +127,7 @@ class TestIcons:
         made = scene.offer()
         for url in ("/trainee", f"/trainee/offers/{made.id}", "/trainee/profile", "/trainee/availability"):
             page = scene.client.get(url).text
-            main = page[page.index("<main>") :]
+            main = page[page.index("<main") :]
             assert not [e for e in ICONS if e in main], url
             assert '<img class="i" src="/static/icons/' in main and 'alt=""' in main
 
