@@ -66,6 +66,10 @@ class ScoringConfig:
     region_language_level: int = 2
     #: Decimals of published scores; ranking and plans use the rounded score so the output is consistent.
     decimals: int = 4
+    #: How exact ties of the published score are broken. False (the pages): more security experience, then
+    #: living nearer, then the trainee id — the recruiter's order (issue 14). True: the trainee id alone, as
+    #: FORMAT.md's rdvm-rank document says ("ties broken by trainee id"); `rdvm rank` writes that document.
+    ties_by_id: bool = False
 
     def __post_init__(self) -> None:
         if self.weights is not DEFAULT_WEIGHTS and self.weights_by_level is DEFAULT_LEVEL_WEIGHTS:

@@ -132,9 +132,12 @@ def _tables(p: Prepared, space: Space) -> dict[str, Table]:
 def tie_ranks(p: Prepared, sites: NDArray[np.int32]) -> NDArray[np.int32]:
     """Return [site, trainee]: each trainee's place among all trainees when their scores tie (0 first).
 
-    More security experience first, then living nearer the site, then the trainee id (the column order).
+    More security experience first, then living nearer the site, then the trainee id (the column order); the
+    trainee id alone when the configuration says so (the exchange format's ranking document).
     """
     t = p.trainees
+    if p.config.ties_by_id:
+        return np.broadcast_to(np.arange(len(t), dtype=np.int32), (len(sites), len(t))).copy()
     km = np.nan_to_num(p.space.towns.distance_km[t.home[None, :], sites[:, None]], nan=np.inf)
     columns = np.broadcast_to(np.arange(len(t)), km.shape)
     order = np.lexsort((columns, km, np.broadcast_to(-t.security_years, km.shape)), axis=-1)

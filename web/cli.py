@@ -168,11 +168,16 @@ def rank(
 ) -> None:
     """Rank the trainees for every vacancy and print the ranking as JSON (FORMAT.md, rdvm-rank/2)."""
     choose_country(country)
+    from dataclasses import replace
+
+    from matching.config import ScoringConfig
     from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
 
-    config = weights_or_exit(weights)
+    # The exchange document breaks exact ties by trainee id alone, as FORMAT.md says (the pages use the
+    # recruiter's order: experience, distance, id).
+    config = replace(weights_or_exit(weights) or ScoringConfig(), ties_by_id=True)
     t, v = load_pair(trainees, vacancies, quiet)
     prepared = prepare(t, v, config)
     rankings = _with_progress(rank_prepared(prepared, top=top, near=near, lang=lang.value), len(v), "ranking")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matching.config import ScoringConfig
 from matching.models import Trainee, Vacancy
 from matching.ranking import Candidate, rank
 from tests.factories import trainee, vacancy
@@ -164,6 +165,16 @@ def test_6_exact_ties_go_to_experience_then_distance_then_id() -> None:
     candidates = ranked([farther, nearer], post)
     assert candidates[0].score == candidates[1].score
     assert [c.trainee_id for c in candidates] == ["T-E", "T-D"]
+
+
+def test_6_the_exchange_document_breaks_exact_ties_by_id_alone_as_format_md_says() -> None:
+    """`rdvm rank` writes FORMAT.md's document, whose exact ties are "broken by trainee id": its configuration
+    says so, and the same two trainees come in id order there."""
+    senior = candidate("T-C", experience=[{"title": "vigile", "years": 9, "sector": "security", "country": "ML"}])
+    junior = candidate("T-A", experience=[{"title": "vigile", "years": 6, "sector": "security", "country": "ML"}])
+    [ranking] = rank([senior, junior], [vacancy()], top=2, config=ScoringConfig(ties_by_id=True))
+    assert ranking.candidates[0].score == ranking.candidates[1].score
+    assert [c.trainee_id for c in ranking.candidates] == ["T-A", "T-C"]
 
 
 def test_6_the_page_says_what_separates_close_scores_and_shows_tie_bands() -> None:
