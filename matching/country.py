@@ -4,7 +4,8 @@ certifications recognised there), one folder per country under ``matching/data/p
 The engine works for one country at a time, the *active* one: Mali (``ML``) unless the application's settings
 (``RDVM_COUNTRY``) or a command's ``--country`` choose another with :func:`use_country`. A pack's folder holds
 ``country.json`` (the facts below, each with its source), ``gazetteer.json`` (regions, towns) and, optionally,
-``languages.json`` (languages added to the shared list) and ``synth.json`` (the synthetic data's local tables).
+``languages.json`` (languages added to the shared list), ``synth.json`` (the synthetic data's local tables) and
+``demo.json`` (the demo's companies and training centre, read by web/demo.py).
 """
 
 from __future__ import annotations

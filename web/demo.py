@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from employers import service as employers_service
 from employers.imports import import_text
 from employers.models import Employer, EmployerStatus, Offer, Vacancy, VacancyStatus
 from matching import exchange, synth
-from matching.country import active_country, get_pack
+from matching.country import DEFAULT_COUNTRY, active_country, get_pack, read_pack_file
 from matching.exchange import Issue
 from profiles import cohorts as cohorts_service
 from profiles import history
@@ -88,23 +89,6 @@ class DemoError(Exception):
     """The demo cannot be seeded into this database."""
 
 
-COMPANIES = (
-    DemoCompany("Askia Garde SA", "DEMO-AGR-001", "Bamako", "Aminata Traoré", "+22320221001",
-                "recrutement@askia-garde.demo.ml", "askia-demo-2026"),
-    DemoCompany("Vigilance Baobab Express", "DEMO-AGR-002", "Sikasso", "Moussa Coulibaly", "+22321620202",
-                "rh@baobab-express.demo.ml", "baobab-demo-2026"),
-    DemoCompany("Kénédougou Sûreté SARL", "DEMO-AGR-003", "Kayes", "Fatoumata Diallo", "+22321523003",
-                "contact@kenedougou-surete.demo.ml", "kenedougou-demo-2026"),
-)  # fmt: skip
-#: Senegal's demo companies (`rdvm demo --country SN`): the same roles, in Dakar, Thiès and Saint-Louis.
-COMPANIES_SN = (
-    DemoCompany("Téranga Sécurité SA", "DEMO-SN-001", "Dakar", "Awa Ndiaye", "+221338210101",
-                "recrutement@teranga-securite.demo.sn", "teranga-demo-2026"),
-    DemoCompany("Cayor Gardiennage SARL", "DEMO-SN-002", "Thiès", "Modou Fall", "+221339510202",
-                "rh@cayor-gardiennage.demo.sn", "cayor-demo-2026"),
-    DemoCompany("Ndar Protection Services", "DEMO-SN-003", "Saint-Louis", "Khady Sow", "+221339610303",
-                "contact@ndar-protection.demo.sn", "ndar-demo-2026"),
-)  # fmt: skip
 STAFF = (
     SignIn(Role.admin, "admin@demo.rdvm.ml", "admin-demo-2026", "Administratrice (démo)"),
     SignIn(Role.officer, "agent@demo.rdvm.ml", "agent-demo-2026", "Agent de placement (démo)"),
@@ -112,10 +96,7 @@ STAFF = (
 )
 #: PINs of the demo trainees' accounts, given in order of trainee code to the first trainees with a phone number.
 TRAINEE_PINS = ("202601", "202602", "202603")
-#: The demo training centre and its trainers' account.
-CENTRE = "Centre de formation RDV Bamako (démo)"
-#: Each country's demo companies and training centre.
-BY_COUNTRY = {"ML": (COMPANIES, CENTRE), "SN": (COMPANIES_SN, "Centre de formation RDV Dakar (démo)")}
+#: The demo training centre's trainers' account (the centre is named in the country pack's demo.json).
 SCHOOL = SignIn(Role.school, "ecole@demo.rdvm.ml", "ecole-demo-2026", "Formateurs du centre (démo)")
 #: The modules the generated trainees are graded in, and their weight in the overall grade.
 MODULE_WEIGHTS = {"secourisme": 2, "securite_incendie": 2, "droit": 1, "gestion_conflits": 1, "controle_acces": 1,
@@ -207,14 +188,23 @@ def seed(*, session: Session, folder: Path) -> DemoResult:
     return result
 
 
-def demo_companies() -> tuple[DemoCompany, ...]:
-    """Return the active country's demo companies (Mali's for a country without its own)."""
-    return BY_COUNTRY.get(active_country(), BY_COUNTRY["ML"])[0]
+@cache
+def demo_pack(country: str) -> dict[str, Any]:
+    """Return a country pack's demo.json (its demo companies and training centre), or Mali's when it has none."""
+    found: dict[str, Any] | None = read_pack_file(country, "demo.json") or read_pack_file(DEFAULT_COUNTRY, "demo.json")
+    if found is None:
+        raise DemoError(f"the {DEFAULT_COUNTRY} country pack has no demo.json")
+    return found
 
 
-def demo_centre() -> str:
-    """Return the name of the active country's demo training centre."""
-    return BY_COUNTRY.get(active_country(), BY_COUNTRY["ML"])[1]
+def demo_companies(country: str | None = None) -> tuple[DemoCompany, ...]:
+    """Return a country's demo companies (the active country's by default)."""
+    return tuple(DemoCompany(**company) for company in demo_pack(country or active_country())["companies"])
+
+
+def demo_centre(country: str | None = None) -> str:
+    """Return the name of a country's demo training centre (the active country's by default)."""
+    return str(demo_pack(country or active_country())["centre"])
 
 
 def local_salary(salary: int) -> int:

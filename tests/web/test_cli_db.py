@@ -343,7 +343,7 @@ class TestDemo:
 
     @staticmethod
     def sign_ins() -> list[Any]:
-        companies = [demo_data.SignIn(Role.employer, c.login, c.password, c.name) for c in demo_data.COMPANIES]
+        companies = [demo_data.SignIn(Role.employer, c.login, c.password, c.name) for c in demo_data.demo_companies("ML")]
         return [*demo_data.STAFF, *companies, demo_data.SCHOOL]
 
 

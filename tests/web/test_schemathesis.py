@@ -29,7 +29,7 @@ from sqlalchemy import text
 
 from tests.web.test_commands_as_shipped import entry_point, run
 from web.db import make_engine
-from web.demo import COMPANIES, SCHOOL, STAFF, TRAINEE_PINS
+from web.demo import SCHOOL, STAFF, TRAINEE_PINS, demo_companies
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def runs(trainee_phone: str) -> list[Run]:
     """Return one run per role (and one signed out): the API serves employers and officers; the other roles, refused
     everywhere, get a shorter run."""
     staff = {account.role.value: account for account in STAFF}
-    company = COMPANIES[0]
+    company = demo_companies("ML")[0]
     return [
         Run("anonymous", None, None, 10),
         Run("employer", company.login, company.password, 10),
