@@ -91,9 +91,13 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
-        """Send a request with this browser's cookies; keep the cookies of the answer."""
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Message, bytes]:
+        """Send a request with this browser's cookies (and `headers`); keep the cookies of the answer."""
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = urlencode(form).encode() if form is not None else None
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -186,9 +190,11 @@ def run_web_benchmark(
     vacancies: int = 500,
     database_url: str | None = None,
     seed_value: int = 11,
+    list_requests: int = 20,
     log: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Run the web benchmark against a real server and return its figures (milliseconds of server time, every request)."""
+    """Run the web benchmark against a real server and return its figures (milliseconds of server time, every request;
+    each way through the longest candidate list `list_requests` times)."""
     with tempfile.TemporaryDirectory(prefix="rdvm-webbench-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         upgrade(url)
@@ -203,12 +209,17 @@ def run_web_benchmark(
         log("serving the application (uvicorn) and requesting every vacancy page, twice …")
         rounds: list[float] = []
         sizes: list[int] = []
+        listed: dict[tuple[str, int], int] = {}  # (login, vacancy id): candidates its page lists
         with served(url) as port:
             for _round in range(2):
                 for login, ids in accounts:
-                    rounds.extend(_vacancy_pages(port, login, ids, sizes))
-            log("browsing the candidate lists: sorted, filtered, page 2, four candidates compared …")
-            browsing = _list_pages(port, *accounts[0])
+                    rounds.extend(_vacancy_pages(port, login, ids, sizes, listed))
+            log(
+                f"browsing the longest candidate list, each way {list_requests} times: first page, sorted, filtered, page 2, "
+                "four candidates compared …"
+            )
+            login, vacancy_id = max(listed, key=lambda page: (listed[page], -page[1]))
+            browsing = {"list_vacancy_listed": listed[login, vacancy_id], **_list_pages(port, login, vacancy_id, list_requests)}
     times = np.array(rounds)
     return {
         "trainees": trainees, "vacancies": vacancies, "database": url.split(":", 1)[0], "load_seconds": round(load_seconds, 1),
@@ -219,8 +230,9 @@ def run_web_benchmark(
     }  # fmt: skip
 
 
-def _vacancy_pages(port: int, login: str, ids: list[int], sizes: list[int]) -> list[float]:
-    """Request each vacancy page once; return their server times and add their sizes (bytes of HTML) to `sizes`."""
+def _vacancy_pages(port: int, login: str, ids: list[int], sizes: list[int], listed: dict[tuple[str, int], int]) -> list[float]:
+    """Request each vacancy page once; return their server times, add their sizes (bytes of HTML) to `sizes` and the
+    candidates each lists to `listed`."""
     browser = Browser(port)
     try:
         browser.sign_in(login, PASSWORD)
@@ -231,40 +243,56 @@ def _vacancy_pages(port: int, login: str, ids: list[int], sizes: list[int]) -> l
                 raise RuntimeError(f"/employer/vacancies/{vacancy_id} answered HTTP {status}")
             times.append(server_ms(headers))
             sizes.append(len(content))
+            listed[login, vacancy_id] = _listed(content)
         return times
     finally:
         browser.close()
 
 
-#: The company's ways through a candidate list, measured on each of its vacancies (the compare page takes four codes).
-BROWSING = {"sorted": "?sort=experience", "filtered": "?certification=SST&available=now", "page_2": "?page=2"}
+#: The company's ways through one candidate list: the first page, sorted, filtered and sorted, page 2 (and four
+#: candidates compared, whose codes come from the first page).
+BROWSING = {"first": "", "sorted": "?sort=experience", "filtered": "?sort=experience&certification=SST&available=now",
+            "page_2": "?page=2"}  # fmt: skip
 _ROW = re.compile(rb'<tr id="([^"]+)">')
+_LISTED = re.compile(rb"(\d+) candidats? class")
 
 
-def _list_pages(port: int, login: str, ids: list[int]) -> dict[str, Any]:
-    """Browse one company's candidate lists; return the most candidates listed and, for each way, the p50 server time
-    (ms) and the p50 size (KB)."""
+def _list_pages(port: int, login: str, vacancy_id: int, requests: int) -> dict[str, Any]:
+    """Browse one vacancy's candidate list each way `requests` times; return, for each way, the server time (p50, p95,
+    ms) and the bytes of HTML (as sent, and gzipped as a browser asks)."""
     browser = Browser(port)
-    found: dict[str, list[tuple[float, int]]] = {name: [] for name in (*BROWSING, "compare_4")}
-    listed = 0
     try:
         browser.sign_in(login, PASSWORD)
-        for vacancy_id in ids:
-            _, _, first = browser.request("GET", f"/employer/vacancies/{vacancy_id}")
-            listed = max(listed, int((re.search(rb"(\d+) candidats? class", first) or [b"", b"0"])[1]))
-            for name, query in BROWSING.items():
-                status, headers, content = browser.request("GET", f"/employer/vacancies/{vacancy_id}{query}")
-                found[name].append((server_ms(headers), len(content)))
-            codes = [code.decode() for code in _ROW.findall(first)[:4]]
-            if len(codes) == 4:
-                compared = urlencode([("code", code) for code in codes])
-                status, headers, content = browser.request("GET", f"/employer/vacancies/{vacancy_id}/compare?{compared}")
-                found["compare_4"].append((server_ms(headers), len(content)))
+        path = f"/employer/vacancies/{vacancy_id}"
+        codes = [code.decode() for code in _ROW.findall(browser.request("GET", path)[2])[:4]]
+        ways = {name: path + query for name, query in BROWSING.items()}
+        if len(codes) == 4:
+            ways["compare_4"] = f"{path}/compare?{urlencode([('code', code) for code in codes])}"
+        figures: dict[str, Any] = {"list_requests": requests}
+        for name, url in ways.items():
+            figures.update(_way(browser, name, url, requests))
+        return figures
     finally:
         browser.close()
-    figures: dict[str, Any] = {"most_listed": listed}
-    for name, values in found.items():
-        if values:
-            figures[f"{name}_ms_p50"] = round(float(np.percentile([ms for ms, _ in values], 50)), 1)
-            figures[f"{name}_kb_p50"] = round(float(np.percentile([size for _, size in values], 50)) / 1024, 1)
-    return figures
+
+
+def _listed(page: bytes) -> int:
+    """Return how many candidates a vacancy page says it lists."""
+    found = _LISTED.search(page)
+    return int(found[1]) if found else 0
+
+
+def _way(browser: Browser, name: str, url: str, requests: int) -> dict[str, Any]:
+    """Request one page `requests` times; return its server time (p50, p95) and its bytes, plain and gzipped."""
+    times, size = [], 0
+    for _ in range(requests):
+        status, headers, content = browser.request("GET", url)
+        if status != 200:
+            raise RuntimeError(f"{url} answered HTTP {status}")
+        times.append(server_ms(headers))
+        size = len(content)
+    _, headers, zipped = browser.request("GET", url, headers={"Accept-Encoding": "gzip"})
+    gzip_bytes = len(zipped) if headers["content-encoding"] == "gzip" else None
+    p50, p95 = np.percentile(times, [50, 95])
+    return {f"{name}_ms_p50": round(float(p50), 1), f"{name}_ms_p95": round(float(p95), 1), f"{name}_bytes": size,
+            f"{name}_gzip_bytes": gzip_bytes}  # fmt: skip

@@ -443,6 +443,9 @@ def bench(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="With --web: the database to load (default: a temporary SQLite file).")
     ] = None,
+    list_requests: Annotated[
+        int, typer.Option("--list-requests", min=1, help="With --web: requests of each way through the longest candidate list.")
+    ] = 20,
     ineligible_all: Annotated[
         bool, typer.Option("--ineligible-all", help="Also time `rdvm rank --ineligible all` end to end.")
     ] = False,
@@ -500,7 +503,9 @@ def bench(
         from web.bench_web import WEB_SIZES, run_web_benchmark
 
         trainees, vacancies = WEB_SIZES[(size or Size.M).value]
-        figures = run_web_benchmark(trainees=trainees, vacancies=vacancies, database_url=database_url, log=log)
+        figures = run_web_benchmark(
+            trainees=trainees, vacancies=vacancies, database_url=database_url, list_requests=list_requests, log=log
+        )
         figures["size"] = f"web {(size or Size.M).value}"
     else:
         from matching.bench import run_benchmark
