@@ -4,7 +4,8 @@ Chromium comes from the distribution (`apt-get install chromium`), never from a 
 tests are skipped with a message — unless RDVM_REQUIRE_BROWSER=1 (CI sets it), which makes them fail.
 
 Accessibility: axe-core (vendored from the npm registry, tests/browser/vendor/) runs in every page any journey
-loads — every browser context opened on `chromium` is watched — and a test fails on any violation. Its "needs
+loads — every browser context opened on `chromium` is watched; a context without script has each of its pages opened
+again, with the same cookies, in a scripted twin — and a test fails on any violation. Its "needs
 review" items are written to var/screenshots/axe-needs-review.json; those the README lists are judged there.
 """
 
@@ -48,8 +49,9 @@ AXE_AFTER_LOAD = """
 ;(() => {
   if (!location.protocol.startsWith("http")) return;  // about:blank, a PDF viewer…: nothing of ours to check
   window.__axeDone = false;
+  const why = (node) => [...node.any, ...node.all, ...node.none].map((check) => check.message).filter(Boolean);
   const brief = (items) => items.map((rule) => ({id: rule.id, impact: rule.impact, help: rule.help,
-    nodes: rule.nodes.slice(0, 5).map((node) => node.target.join(" "))}));
+    nodes: rule.nodes.slice(0, 5).map((node) => node.target.join(" ")), why: [...new Set(rule.nodes.flatMap(why))].slice(0, 3)}));
   window.addEventListener("load", async () => {
     try {
       const results = await axe.run(document, {resultTypes: ["violations", "incomplete"]});
@@ -100,15 +102,61 @@ class AxeWatch:
         for rule_id, rule in self.incomplete.items():
             paths = {re.sub(r"^https?://[^/]+", "", url).split("?")[0] for url in rule["urls"]}
             urls = sorted({*known.get(rule_id, {}).get("urls", []), *paths})
-            known[rule_id] = {"help": rule["help"], "impact": rule["impact"], "nodes": rule["nodes"], "urls": urls}
+            known[rule_id] = {"help": rule["help"], "impact": rule["impact"], "nodes": rule["nodes"], "why": rule.get("why", []),
+                              "urls": urls}  # fmt: skip
         path.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+class ScriptedTwin:
+    """axe-core for a browser context without script (axe-core is a script: it cannot run there): every page the
+    context shows, loaded by GET, is opened again with the cookies of that moment in a scripted twin context that
+    axe-core watches. A page answering a form posted (no redirect) cannot be loaded again: it is not checked."""
+
+    def __init__(self, context: Any, twin: Any) -> None:
+        self.context, self.twin = context, twin
+        self.page: Any = None
+        self.methods: dict[Any, str] = {}  # each page of the context: the method of its last navigation
+        self.seen: set[tuple[str, str]] = set()
+        context.on("request", self.noted)
+        close = context.close
+
+        def closing(*args: Any, **kwargs: Any) -> Any:
+            for page in context.pages:
+                self.check(page)
+            twin.close()
+            return close(*args, **kwargs)
+
+        context.close = closing
+        context.axe_twin = self
+
+    def noted(self, request: Any) -> None:
+        """Remember how each page of the context was last loaded (a redirect after a POST is a GET)."""
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self.methods[request.frame.page] = request.method
+
+    def check(self, page: Any) -> None:
+        """Open the page as shown now in the twin, with the same cookies, and wait for axe-core to check it."""
+        cookies = self.context.cookies()
+        seen = (page.url, json.dumps(cookies, sort_keys=True))
+        if self.methods.get(page) != "GET" or seen in self.seen:
+            return
+        self.seen.add(seen)
+        self.twin.clear_cookies()
+        self.twin.add_cookies(cookies)
+        self.page = self.page or self.twin.new_page()
+        self.page.goto(page.url)
+        axe_finished(self.page)
+
+
 def axe_finished(page: Any) -> None:
-    """Wait until axe-core has checked the page as loaded now (a page it does not watch: at once)."""
+    """Wait until axe-core has checked the page as loaded now (in a context without script: in its scripted twin)."""
     if page.is_closed():
         return
     page.wait_for_load_state("load")
+    twin = getattr(page.context, "axe_twin", None)
+    if twin is not None:
+        twin.check(page)
+        return
     page.wait_for_function("() => window.__axeDone !== false", timeout=15000)
 
 
@@ -202,7 +250,8 @@ def _watched(new_context: Callable[..., Any], axe: AxeWatch) -> Callable[..., An
 
     def opened(*args: Any, **kwargs: Any) -> Any:
         context = new_context(*args, **kwargs)
-        if kwargs.get("java_script_enabled") is False:  # axe-core is a script: a no-script journey cannot run it
+        if kwargs.get("java_script_enabled") is False:  # axe-core is a script: it checks the pages in a scripted twin
+            ScriptedTwin(context, axe.watch(new_context(*args, **{**kwargs, "java_script_enabled": True})))
             return context
         return axe.watch(context)
 

@@ -3,8 +3,9 @@ goes to page 2, ticks candidates and compares them side by side, opens a full ca
 
 The application is the real one (uvicorn on a migrated SQLite file); the data is seeded directly: one approved
 company with its account, an open vacancy, and 260 consenting synthetic trainees (fixed seed), at least 200 of them
-eligible. The list shows up to 200 (RDVM_RANKING_TOP). No script is needed: every step is a link or a GET form.
-Screenshots at phone and desktop widths go to var/screenshots/.
+eligible. The list shows up to 200 (RDVM_RANKING_TOP). No script is needed: every step is a link or a GET form, and
+the browser runs none; axe-core checks each page shown in a scripted twin with the same cookies (conftest.py).
+Screenshots at phone and desktop widths go to var/screenshots/issue13-employer-NN-<step>-{phone,desktop}.png.
 """
 
 from __future__ import annotations
@@ -92,8 +93,15 @@ def test_employer_sorts_filters_pages_and_compares_200_candidates(
     try:
         journey(page, live_server, login, vacancy_id)
     finally:
-        context.close()
+        context.close()  # axe-core checks the last page, in the scripted twin (tests/browser/conftest.py)
     assert failed == [], failed
+    urls = [re.sub(r"^https?://[^/]+", "", url) for url in chromium.axe.pages]  # type: ignore[attr-defined]
+    vacancy = f"/employer/vacancies/{vacancy_id}"
+    paths = {url.split("?")[0] for url in urls}
+    assert {"/signin", "/employer", vacancy, f"{vacancy}/compare", "/employer/company"} <= paths, paths
+    assert any(p.startswith(f"{vacancy}/candidates/") for p in paths), paths
+    assert {f"{vacancy}?sort=experience", f"{vacancy}?sort=experience&town=&level=&certification=SST&available=now"} <= set(urls)
+    assert any("page=2" in url for url in urls), urls
 
 
 def journey(page: Page, base: str, login: str, vacancy_id: int) -> None:
