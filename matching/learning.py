@@ -16,7 +16,7 @@ weights are kept and the result says why.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from matching import exchange
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee
 from matching.config import ScoringConfig
 from matching.exchange import Parsed
-from matching.models import Trainee, Vacancy
+from matching.models import LEVELS, Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, Prepared, hard_failures, prepare
 
 Floats = NDArray[np.float64]
@@ -80,10 +80,13 @@ class Learned:
     excluded: tuple[int, ...] = ()
     #: The lower confidence bound (`CONFIDENCE`) of the learned AUC's gain over the baseline's, when cross-validated.
     gain_bound: float | None = None
+    #: The same learning on each vacancy level's outcomes alone, against that level's weights: a report (one set of
+    #: weights is adopted for every level), each level under the same rule, so under 200 outcomes it is not adopted.
+    levels: Mapping[str, Learned] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as `rdvm learn` prints it."""
-        return {
+    def to_dict(self, *, by_level: bool = False) -> dict[str, Any]:
+        """Return the result as `rdvm learn` prints it (with `--by-level`, each level's result under "levels")."""
+        document = {
             "n": self.n,
             "weights": self.weights,
             "baseline": {"auc": self.baseline_auc},
@@ -91,6 +94,7 @@ class Learned:
             "adopted": self.adopted,
             "reason": self.reason,
         }
+        return document | {"levels": {k: v.to_dict() for k, v in self.levels.items()}} if by_level else document
 
 
 # ---------------------------------------------------------------- the component scores of pairs
@@ -274,11 +278,19 @@ def learn(
 ) -> Learned:
     """Learn component weights from the outcomes of (trainee, vacancy) pairs, keeping the current ones unless clearly better."""
     config = config or ScoringConfig()
-    if not outcomes:
-        return learn_matrix(np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), config.weights)
-    x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    if outcomes:
+        x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    else:
+        x, y, eligible = np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.bool_)
+    level_of = {v.id: v.level for v in vacancies}
+    level = np.array([level_of[o.vacancy_id] for o in outcomes], dtype=str)
+    by_level = config.weights_by_level or dict.fromkeys(LEVELS, config.weights)
+    levels: dict[str, Learned] = {}
+    for k in LEVELS:
+        picked = eligible & (level == k)
+        levels[k] = learn_matrix(x[picked], y[picked], by_level[k])
     learned = learn_matrix(x[eligible], y[eligible], config.weights)
-    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)))
+    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)), levels=levels)
 
 
 # ---------------------------------------------------------------- the OUTCOMES file

@@ -11,11 +11,12 @@ from sklearn.metrics import roc_auc_score
 from matching import synth
 from matching.bench import known_rule_outcomes
 from matching.components import NAMES
-from matching.config import DEFAULT_WEIGHTS
+from matching.config import DEFAULT_LEVEL_WEIGHTS, DEFAULT_WEIGHTS
 from matching.exchange import parse_text
 from matching.learning import (
     CONFIDENCE,
     MIN_OF_EACH,
+    Learned,
     Outcome,
     auc,
     learn,
@@ -25,7 +26,7 @@ from matching.learning import (
     paired_gain,
     verdict,
 )
-from matching.models import Trainee, Vacancy
+from matching.models import LEVELS, Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, prepare, score_block
 
 
@@ -70,12 +71,18 @@ def test_pair_components_in_several_row_chunks(monkeypatch: pytest.MonkeyPatch) 
     assert np.array_equal(pair_components(p, rows, cols), whole)
 
 
+@cache
+def learned_known_rule() -> Learned:
+    """What learning concludes from 1,000 outcomes of the known rule."""
+    trainees, vacancies = workload()
+    return learn(trainees, vacancies, known_rule(1000, seed=5))
+
+
 class TestKnownRule:
     """Outcomes that depend on proximity and level fit only."""
 
     def result(self) -> tuple[dict[str, float], float | None, float | None, bool, str]:
-        trainees, vacancies = workload()
-        found = learn(trainees, vacancies, known_rule(1000, seed=5))
+        found = learned_known_rule()
         assert found.n == 1000 and found.excluded == ()
         return found.weights, found.baseline_auc, found.learned_auc, found.adopted, found.reason
 
@@ -118,7 +125,7 @@ class TestNoise:
             x = eligible_pairs()[rng.choice(len(eligible_pairs()), size=300, replace=False)]
             results.append(learn_matrix(x, (rng.random(300) < 0.4).astype(np.int8), DEFAULT_WEIGHTS))
         assert [r for r in results if r.adopted] == []
-        chance_gains = [r for r in results if r.learned_auc is not None and r.learned_auc >= r.baseline_auc + 0.02]
+        chance_gains = [r for r in results if r.learned_auc and r.baseline_auc and r.learned_auc >= r.baseline_auc + 0.02]
         assert len(chance_gains) >= 3  # the margin alone would have adopted these
         assert all(r.reason.startswith("gain not significant") for r in chance_gains)
         assert all(r.weights == pytest.approx(dict(DEFAULT_WEIGHTS), abs=1e-4) for r in results)
@@ -218,3 +225,21 @@ class TestPairedGain:
         base, learned, variance = paired_gain(lasted, a, b)
         assert (learned - base, variance) == pytest.approx((d.mean(), expected), abs=1e-12)
         assert paired_gain(lasted, a, a)[2] == 0
+
+
+class TestByLevel:
+    """The same learning on each vacancy level's outcomes alone, against that level's weights: a report."""
+
+    def test_each_level_learns_alone_and_under_200_outcomes_is_not_adopted(self) -> None:
+        found = learned_known_rule()
+        levels = found.to_dict(by_level=True)["levels"]
+        assert list(levels) == list(LEVELS) and sum(level["n"] for level in levels.values()) == found.n
+        assert found.levels["guard"].n >= 200 and found.levels["guard"].adopted  # the rule holds at every level
+        assert max(found.levels["guard"].weights, key=found.levels["guard"].weights.__getitem__) == "proximity"
+        for level in ("supervisor", "manager"):
+            alone = found.levels[level]
+            assert alone.n < 200 and (alone.adopted, alone.reason) == (False, f"too few outcomes ({alone.n} < 200)")
+            assert alone.weights == pytest.approx(dict(DEFAULT_LEVEL_WEIGHTS[level]), abs=1e-4)  # the level's own
+
+    def test_the_document_keeps_its_six_keys_without_by_level(self) -> None:
+        assert set(learned_known_rule().to_dict()) == {"n", "weights", "baseline", "learned", "adopted", "reason"}
