@@ -4,30 +4,34 @@ The score is the weighted mean of the components (`matching.components`), so the
 non-negative and sum to 1: the parts shown on the pages still add up to the score. A logistic regression on
 the component scores, its coefficients bounded below by 0 (L-BFGS-B; scikit-learn's LogisticRegression has
 no such bound), gives such weights once normalised — scaling and the intercept change no ranking, so the
-normalised coefficients rank pairs exactly as the fitted model does. scikit-learn gives the folds and AUC.
+normalised coefficients rank pairs exactly as the fitted model does. scikit-learn gives the folds; the AUC
+and its variance come from midranks (DeLong), as scikit-learn's AUC gives no variance.
 
-The learned weights replace the current ones only when they rank the outcomes clearly better: their
-cross-validated AUC beats the current weights' (on the same folds) by `MIN_GAIN`, with at least
-`MIN_OUTCOMES` outcomes. Otherwise the current weights are kept and the result says why.
+The learned weights replace the current ones only when they rank the outcomes clearly better: with at least
+`MIN_OUTCOMES` outcomes, their cross-validated AUC (repeated stratified folds) beats the current weights' on
+the same folds by `MIN_GAIN`, and the gain's lower confidence bound (DeLong's paired variance on each test
+fold) is above 0 — a chance dip of the current weights' AUC must not pass for a gain. Otherwise the current
+weights are kept and the result says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import optimize, special
+from scipy import optimize, special, stats
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's dependency
 
 from matching import exchange
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee
 from matching.config import ScoringConfig
 from matching.exchange import Parsed
-from matching.models import Trainee, Vacancy
+from matching.models import LEVELS, Trainee, Vacancy
 from matching.scoring import BLOCK_PAIRS, Prepared, hard_failures, prepare
 
 Floats = NDArray[np.float64]
@@ -37,9 +41,16 @@ Intps = NDArray[np.intp]
 MIN_OUTCOMES = 200
 #: Cross-validated AUC the learned weights must gain over the current ones to be adopted.
 MIN_GAIN = 0.02
-#: Folds of the cross-validation, and its seed (fixed: the same outcomes give the same answer).
+#: Folds of the cross-validation, its repeats (each shuffled anew, so no one split decides) and its seed
+#: (fixed: the same outcomes give the same answer).
 FOLDS = 5
+REPEATS = 5
 SEED = 0
+#: Confidence of the gain's one-sided lower bound, which must be above 0 (noise passed it 0 times in 200 draws;
+#: its spread suggests about 3 in 1,000).
+CONFIDENCE = 0.999
+#: Outcomes of each kind (lasted, not) needed: every test fold then holds two of each, as the gain's variance needs.
+MIN_OF_EACH = 2 * FOLDS
 #: The warning of an outcome whose pair the hard rules exclude (FORMAT.md, "Outcomes").
 EXCLUDED = "the hard rules exclude this pair (a placement by override): left out"
 #: Decimals of the weights learned.
@@ -69,10 +80,15 @@ class Learned:
     fitted: dict[str, float] | None = None  # the learned weights, adopted or not (None when nothing was fitted)
     #: The outcomes left out (their positions): pairs the hard rules exclude, placed by override (FORMAT.md).
     excluded: tuple[int, ...] = ()
+    #: The lower confidence bound (`CONFIDENCE`) of the learned AUC's gain over the baseline's, when cross-validated.
+    gain_bound: float | None = None
+    #: The same learning on each vacancy level's outcomes alone, against that level's weights: a report (one set of
+    #: weights is adopted for every level), each level under the same rule, so under 200 outcomes it is not adopted.
+    levels: Mapping[str, Learned] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as `rdvm learn` prints it."""
-        return {
+    def to_dict(self, *, by_level: bool = False) -> dict[str, Any]:
+        """Return the result as `rdvm learn` prints it (with `--by-level`, each level's result under "levels")."""
+        document = {
             "n": self.n,
             "weights": self.weights,
             "baseline": {"auc": self.baseline_auc},
@@ -80,6 +96,7 @@ class Learned:
             "adopted": self.adopted,
             "reason": self.reason,
         }
+        return document | {"levels": {k: v.to_dict() for k, v in self.levels.items()}} if by_level else document
 
 
 # ---------------------------------------------------------------- the component scores of pairs
@@ -179,41 +196,83 @@ def fit_weights(x: Floats, y: NDArray[np.int8]) -> Floats | None:
     return coef / coef.sum() if coef.sum() > 1e-9 else None
 
 
-def cross_validated(x: Floats, y: NDArray[np.int8], current: Floats) -> tuple[float, float]:
-    """Return the mean AUC over stratified folds of the current weights and of weights fitted on the other folds."""
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
+def auc_parts(scores: Floats, lasted: NDArray[np.bool_]) -> tuple[Floats, Floats]:
+    """Return DeLong's placement values: per outcome 1 the share of 0s it outranks, per 0 the share of 1s above it (ties half)."""
+    ranks = stats.rankdata(scores)
+    zeros_below_ones = ranks[lasted] - stats.rankdata(scores[lasted])  # midranks: a tie counts half
+    ones_below_zeros = ranks[~lasted] - stats.rankdata(scores[~lasted])
+    return zeros_below_ones / (~lasted).sum(), 1.0 - ones_below_zeros / lasted.sum()
 
-    baseline, learned = [], []
-    for train, test in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(x, y):
+
+def auc(scores: Floats, lasted: NDArray[np.bool_]) -> float:
+    """Return the AUC of scores for outcomes: the chance that a pair that lasted outranks one that did not."""
+    return float(auc_parts(scores, lasted)[0].mean())
+
+
+def paired_gain(lasted: NDArray[np.bool_], learned: Floats, baseline: Floats) -> tuple[float, float, float]:
+    """Return the AUCs of two scores of the same outcomes and the variance of their difference (DeLong's, paired)."""
+    l10, l01 = auc_parts(learned, lasted)
+    b10, b01 = auc_parts(baseline, lasted)
+    d10, d01 = l10 - b10, l01 - b01
+    return float(b10.mean()), float(l10.mean()), float(d10.var(ddof=1) / len(d10) + d01.var(ddof=1) / len(d01))
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The cross-validation's figures: both mean AUCs over the test folds and the gain's lower confidence bound."""
+
+    baseline_auc: float
+    learned_auc: float
+    gain_bound: float
+
+
+def cross_validated(x: Floats, y: NDArray[np.int8], current: Floats) -> Validated:
+    """Score the current weights and weights fitted on the other folds on each test fold of repeated stratified folds."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    figures = []  # per test fold: the baseline's AUC, the learned weights' AUC, the variance of their difference
+    for train, test in RepeatedStratifiedKFold(n_splits=FOLDS, n_repeats=REPEATS, random_state=SEED).split(x, y):
         w = fit_weights(x[train], y[train])
-        baseline.append(roc_auc_score(y[test], x[test] @ current))
-        learned.append(roc_auc_score(y[test], x[test] @ w) if w is not None else 0.5)
-    return float(np.mean(baseline)), float(np.mean(learned))
+        learned = x[test] @ w if w is not None else np.zeros(len(test))  # no weight: every pair alike
+        figures.append(paired_gain(y[test] == 1, learned, x[test] @ current))
+    baseline, learned_auc, variances = np.array(figures).T
+    # The test folds of one repeat are disjoint: their gains' variances add up. The repeats share the outcomes, so
+    # their mean is no surer than one repeat: the mean of the repeats' variances bounds its variance.
+    spread = np.sqrt(variances.sum() / (FOLDS**2 * REPEATS))
+    gain = learned_auc.mean() - baseline.mean()
+    return Validated(float(baseline.mean()), float(learned_auc.mean()), float(gain - stats.norm.ppf(CONFIDENCE) * spread))
 
 
 def learn_matrix(x: Floats, y: NDArray[np.int8], current: Mapping[str, float]) -> Learned:
     """Decide from component scores and outcomes whether learned weights replace the current ones."""
-    from sklearn.metrics import roc_auc_score
-
-    n, kept = len(y), rounded(normalised(current))
-    w0 = normalised(current)
-    both = 0 < int(y.sum()) < n
-    baseline = round(float(roc_auc_score(y, x @ w0)), 4) if both else None
+    n, w0 = len(y), normalised(current)
+    kept, ones = rounded(w0), int(y.sum())
+    baseline = round(auc(x @ w0, y == 1), 4) if 0 < ones < n else None
     if n < MIN_OUTCOMES:
         return Learned(n, kept, baseline, None, False, f"too few outcomes ({n} < {MIN_OUTCOMES})")
-    fewest = min(int(y.sum()), n - int(y.sum()))
-    if fewest < FOLDS:
-        return Learned(n, kept, baseline, None, False, f"too few outcomes of one kind ({fewest} < {FOLDS}): nothing to learn")
-    base_auc, learned_auc = (round(a, 4) for a in cross_validated(x, y, w0))
-    fitted = fit_weights(x, y)
-    proposal = rounded(fitted) if fitted is not None else None
-    if fitted is None or learned_auc < base_auc + MIN_GAIN:
-        why = f"no gain: learned AUC {learned_auc:.4f} < baseline AUC {base_auc:.4f} + {MIN_GAIN}"
-        return Learned(n, kept, base_auc, learned_auc, False, why, proposal)
-    why = f"learned AUC {learned_auc:.4f} ≥ baseline AUC {base_auc:.4f} + {MIN_GAIN} with {n} outcomes"
-    assert proposal is not None
-    return Learned(n, proposal, base_auc, learned_auc, True, why, proposal)
+    if (fewest := min(ones, n - ones)) < MIN_OF_EACH:
+        why = f"too few outcomes of one kind ({fewest} < {MIN_OF_EACH}): nothing to learn"
+        return Learned(n, kept, baseline, None, False, why)
+    with threadpool_limits(1, user_api="blas"):  # BLAS threads cost ten times the CPU on 12 columns, and no time
+        v, fitted = cross_validated(x, y, w0), fit_weights(x, y)
+    base_auc, learned_auc, bound = round(v.baseline_auc, 4), round(v.learned_auc, 4), round(v.gain_bound, 4)
+    if fitted is None:
+        why = "gain too small: no component predicts the outcomes (every weight fitted is 0)"
+        return Learned(n, kept, base_auc, learned_auc, False, why, None, gain_bound=bound)
+    proposal, adopted = rounded(fitted), learned_auc >= base_auc + MIN_GAIN and bound > 0
+    why = verdict(n, base_auc, learned_auc, bound)
+    return Learned(n, proposal if adopted else kept, base_auc, learned_auc, adopted, why, proposal, gain_bound=bound)
+
+
+def verdict(n: int, baseline_auc: float, learned_auc: float, gain_bound: float) -> str:
+    """Say in one sentence why learned weights with these cross-validated figures are adopted or not."""
+    if learned_auc < baseline_auc + MIN_GAIN:
+        return f"gain too small: learned AUC {learned_auc:.4f} < baseline AUC {baseline_auc:.4f} + {MIN_GAIN}"
+    aucs = f"learned AUC {learned_auc:.4f} ≥ baseline AUC {baseline_auc:.4f} + {MIN_GAIN} with {n} outcomes"
+    bound = f"the gain's {CONFIDENCE:.1%} lower bound {gain_bound:+.4f}"
+    if gain_bound <= 0:
+        return f"gain not significant: {aucs}, but {bound} is not above 0 (it may be chance)"
+    return f"{aucs}, and {bound} is above 0"
 
 
 def learn(
@@ -221,11 +280,19 @@ def learn(
 ) -> Learned:
     """Learn component weights from the outcomes of (trainee, vacancy) pairs, keeping the current ones unless clearly better."""
     config = config or ScoringConfig()
-    if not outcomes:
-        return learn_matrix(np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), config.weights)
-    x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    if outcomes:
+        x, y, eligible = outcome_matrix(trainees, vacancies, outcomes, config)
+    else:
+        x, y, eligible = np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.bool_)
+    level_of = {v.id: v.level for v in vacancies}
+    level = np.array([level_of[o.vacancy_id] for o in outcomes], dtype=str)
+    by_level = config.weights_by_level or dict.fromkeys(LEVELS, config.weights)
+    levels: dict[str, Learned] = {}
+    for k in LEVELS:
+        picked = eligible & (level == k)
+        levels[k] = learn_matrix(x[picked], y[picked], by_level[k])
     learned = learn_matrix(x[eligible], y[eligible], config.weights)
-    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)))
+    return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)), levels=levels)
 
 
 # ---------------------------------------------------------------- the OUTCOMES file

@@ -307,6 +307,7 @@ def learn(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on standard output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the weights to use to this weights file (JSON).")] = None,
+    by_level: Annotated[bool, typer.Option("--by-level", help="Also report each level's outcomes alone.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
     country: CountryOpt = None,
 ) -> None:
@@ -328,9 +329,9 @@ def learn(
         weights_file.write(out, learned, source=source, created_at=utcnow())
         err.print(f"wrote {out}", highlight=False)
     if as_json:
-        sys.stdout.write(json.dumps(learned.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(learned.to_dict(by_level=by_level), ensure_ascii=False, indent=2) + "\n")
     else:
-        print_learned(learned)
+        print_learned(learned, by_level=by_level)
 
 
 def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, *, quiet: bool) -> Learned:
@@ -364,10 +365,12 @@ def learned_from_database() -> tuple[Learned, str]:
         return weights.propose(session=session, as_of=utcnow().date()), weights.DATABASE_SOURCE
 
 
-def print_learned(learned: Learned) -> None:
+def print_learned(learned: Learned, *, by_level: bool = False) -> None:
     """Print a learning result: the decision, both AUCs and the weights to use beside the weights fitted."""
     typer.echo(f"{learned.n} outcomes; baseline AUC {learned.baseline_auc}, learned AUC {learned.learned_auc}")
     typer.echo(("adopted: " if learned.adopted else "not adopted: ") + learned.reason)
+    for level, alone in learned.levels.items() if by_level else ():
+        typer.echo(f"{level}: {alone.n} outcomes; " + ("would be adopted: " if alone.adopted else "not adopted: ") + alone.reason)
     table = Table(title="Component weights")
     for column in ("component", "to use", "fitted"):
         table.add_column(column, justify="left" if column == "component" else "right")

@@ -58,6 +58,20 @@ def test_learn_recovers_the_rule_writes_weights_and_rank_uses_them(files: Path, 
     assert planned.returncode == 0, planned.stderr
 
 
+def test_learn_by_level_reports_each_level_alone(files: Path) -> None:
+    inputs = (files / "trainees.json", files / "vacancies.json", files / "outcomes.csv")
+    done = run({}, "learn", *inputs, "--json", "--by-level", "-q")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    levels = result.pop("levels")
+    assert set(result) == {"n", "weights", "baseline", "learned", "adopted", "reason"}
+    assert list(levels) == ["guard", "supervisor", "manager"] and sum(x["n"] for x in levels.values()) == result["n"]
+    assert all(x["reason"] == f"too few outcomes ({x['n']} < 200)" for x in levels.values() if x["n"] < 200)
+    assert any(x["n"] < 200 for x in levels.values()) and levels["guard"]["adopted"] is True
+    text = run({}, "learn", *inputs, "--by-level", "-q")
+    assert text.returncode == 0 and f"manager: {levels['manager']['n']} outcomes; not adopted: too few outcomes" in text.stdout
+
+
 def test_learn_reports_every_error_of_the_outcomes_at_once(files: Path, tmp_path: Path) -> None:
     bad = tmp_path / "outcomes.csv"
     bad.write_text("trainee_id,vacancy_id,outcome\nT-NOBODY,V-00001,2\n,V-99999,1\n", "utf-8")
