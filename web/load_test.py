@@ -152,7 +152,9 @@ def run_load_test(
                 log(f"{users} users for {seconds} s against {workers} server worker(s) on 127.0.0.1:{port} …")
                 sampler = LagSampler(url)
                 sampler.thread.start()
+                serving = children(server)
                 run_locust(port, accounts, folder, users=users, seconds=seconds)
+                replaced = len(serving - children(server))
                 sampler.stop.set()
                 sampler.thread.join(timeout=10)
             finally:
@@ -163,7 +165,18 @@ def run_load_test(
         seen_file = folder / "visibility.jsonl"
         seen = [json.loads(line) for line in seen_file.read_text("utf-8").splitlines()] if seen_file.exists() else []
     return figures(aggregated, rows, seen, sampler.samples, trainees=trainees, vacancies=vacancies, url=url, users=users,
-                   seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds)  # fmt: skip
+                   seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds,
+                   workers_replaced=replaced)  # fmt: skip
+
+
+def children(process: subprocess.Popen[bytes]) -> set[int]:
+    """Return the ids of a process's children (uvicorn's workers; Linux), to tell which were replaced meanwhile.
+
+    uvicorn's supervisor kills a worker that does not answer its health check within 5 s (one starved of CPU)
+    and starts another: the requests it was answering end without an answer.
+    """
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return {int(pid) for pid in path.read_text().split()} if path.exists() else set()
 
 
 @contextmanager
