@@ -2,11 +2,12 @@
 
 Run by `rdvm bench --web --load` (`web.load_test`), which seeds the database, starts the server and the
 ranking worker, and passes the accounts in the file named by RDVM_LOAD_ACCOUNTS. Only the host given to
-locust (127.0.0.1) is contacted. The server believes X-Forwarded-For from 127.0.0.1 (RDVM_TRUSTED_PROXIES, as
-behind the TLS proxy of a deployment), and each simulated user sends its own address (10.x.y.z): the
-sign-in throttle sees 100 phones, not one address. Each change (a vacancy's salary through the API, a trainee's availability
-through their form) is then read back on fresh connections — landing on any of the server's workers — until
-every read shows it; the delay is written to the file named in the accounts (not counted in the page times).
+locust (127.0.0.1) is contacted. The server believes X-Forwarded-For from 127.0.0.1 (RDVM_TRUSTED_PROXIES,
+as behind the TLS proxy of a deployment), and each simulated user sends its own address (10.x.y.z): the
+sign-in throttle sees as many clients as there are users, not one address. Each change (a vacancy's salary
+through the API, a trainee's availability through their form) is then read back on fresh connections —
+landing on any of the server's workers — until every read shows it; the delay is written to the file named
+in the accounts (not counted in the page times).
 """
 
 from __future__ import annotations
