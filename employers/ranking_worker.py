@@ -386,18 +386,21 @@ def incremental(session: Session, context: Context) -> tuple[list[Write], StepRe
     width = _width(session)
     writes: list[Write] = [*sorted(changed_vacancies - open_ids)]  # closed, filled, back to draft, deleted: dropped
     redo = changed_vacancies & open_ids
-    pool = current_pool(session, context.status)
     if changed_trainees:
         fresh = load_pool(session, ids=changed_trainees)
-        if not _kept.update(session, changed_trainees, fresh):
-            _kept.reset(session, load_pool(session))
-        pool = cast(Pool, _kept.pool)
+        keep_up(session, context.status, changed_trainees, fresh)
         merged, unresolved = merge_trainees(session, context, fresh, changed_trainees, redo, width)
         writes += merged
         redo |= unresolved
     if redo:
-        writes += list(rescore(pool, context, redo, width=width))
+        writes += list(rescore(current_pool(session, context.status), context, redo, width=width))
     return writes, StepReport(trainees=len(changed_trainees))
+
+
+def keep_up(session: Session, lease: RankingStatus, changed: list[int], fresh: Pool) -> None:
+    """Take changed trainees into the kept pool; drop it when it cannot be trusted (it is read whole when next needed)."""
+    if not (_kept.usable(_database(session), lease.heartbeat_at) and _kept.update(session, changed, fresh)):
+        forget_kept()
 
 
 def merge_trainees(
