@@ -13,6 +13,13 @@ One step (`run_step`) reads a batch of the queue (`employers.ranking_store`) and
   second), then, per vacancy, updates the eligible and requirement bitmaps and merges them into the stored
   list. A vacancy whose list lost a candidate it cannot replace is re-scored against every trainee.
 
+Between steps the worker's process keeps the pool (every candidate's exchange record and facts) and its
+engine preparation (`Kept`): a step re-reads only the changed trainees, and prepares the engine again only
+when the pool, the open vacancies or the weights changed. A changed vacancy costs one preparation of the
+kept pool and the scoring of that vacancy; a changed trainee, the scoring of that trainee against every
+open vacancy. The copy is dropped whenever it may be stale: another process wrote the status row since
+(a second worker's step), the pool's members differ from the database's, a step failed, or a full rebuild.
+
 The work rows are locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (the status row too, so a second
 worker waits as a standby); on SQLite one worker runs, it computes outside a write transaction and writes
 in a short one. A row queued while the step runs is taken by the next step.
@@ -24,7 +31,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -35,7 +42,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from employers import weights
-from employers.candidates import Pool, load_pool, pool_query
+from employers.candidates import Pool, TraineeFacts, load_pool, pool_query
 from employers.models import Employer, Vacancy, VacancyStatus
 from employers.ranking_store import (
     ALL,
@@ -49,6 +56,7 @@ from employers.ranking_store import (
 )
 from matching.config import ScoringConfig
 from matching.explain import Explainer
+from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
 from matching.ranking import rank_block
 from matching.scoring import Block, Prepared, prepare, score_block, score_blocks
@@ -159,6 +167,86 @@ def bitmaps_of(row: StoredRanking, width: int) -> NDArray[np.bool_]:
     return out
 
 
+# ---------------------------------------------------------------- what the worker's process keeps between steps
+
+
+@dataclass
+class Kept:
+    """The pool and its engine preparation, kept between steps (valid while this process alone took changes in)."""
+
+    database: str = ""
+    heartbeat: datetime | None = None  # the heartbeat this process wrote last; another one: someone else wrote
+    members: dict[int, tuple[ExchangeTrainee, TraineeFacts]] = field(default_factory=dict)  # by profile id
+    unusable: set[int] = field(default_factory=set)  # candidates whose profile does not validate (left out)
+    pool: Pool | None = None
+    prepared: tuple[Any, Prepared] | None = None  # (what it was prepared from, the preparation)
+
+    def usable(self, database: str, heartbeat: datetime | None) -> bool:
+        """Return whether the kept pool is this database's as this process last left it."""
+        return self.pool is not None and self.database == database and heartbeat is not None and heartbeat == self.heartbeat
+
+    def reset(self, session: Session, pool: Pool) -> None:
+        """Keep a pool just read whole."""
+        self.members = {f.profile_id: (record, f) for record, f in zip(pool.trainees, _facts(pool), strict=True)}
+        self.unusable = set(pool_ids(session)) - set(self.members)
+        self.database, self.pool, self.prepared = _database(session), pool, None
+
+    def update(self, session: Session, changed: Sequence[int], fresh: Pool) -> bool:
+        """Take in the changed trainees as just read (`fresh`); return False when the pool no longer matches the database."""
+        for profile_id in changed:
+            self.members.pop(profile_id, None)
+            self.unusable.discard(profile_id)
+        self.members.update({f.profile_id: (record, f) for record, f in zip(fresh.trainees, _facts(fresh), strict=True)})
+        order = pool_ids(session)
+        self.unusable |= set(changed) & set(order) - set(self.members)
+        if set(order) != set(self.members) | self.unusable:
+            return False
+        listed = [self.members[i] for i in order if i in self.members]
+        self.pool, self.prepared = Pool(tuple(r for r, _ in listed), {f.code: f for _, f in listed}), None
+        return True
+
+    def prepare(self, pool: Pool, records: list[ExchangeVacancy], config: ScoringConfig) -> Prepared:
+        """Return the engine's preparation of the pool and the open vacancies, prepared again only when they changed."""
+        source = (id(pool), records, config)
+        if self.prepared is None or self.prepared[0][0] != source[0] or self.prepared[0][1:] != source[1:]:
+            self.prepared = (source, prepare(pool.trainees, records, config))
+        return self.prepared[1]
+
+
+_kept = Kept()
+
+
+def _facts(pool: Pool) -> list[TraineeFacts]:
+    return [pool.facts[record.id] for record in pool.trainees]
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def pool_ids(session: Session) -> list[int]:
+    """Return the candidates' profile ids in the pool's order (by code)."""
+    from profiles.models import TraineeProfile
+
+    query = pool_query().with_only_columns(col(TraineeProfile.id)).order_by(col(TraineeProfile.code))
+    return [int(i) for i in session.exec(query)]
+
+
+def current_pool(session: Session, lease: RankingStatus) -> Pool:
+    """Return the kept pool when this process may still trust it, else the pool read again (and kept)."""
+    if _kept.usable(_database(session), lease.heartbeat_at):
+        assert _kept.pool is not None
+        return _kept.pool
+    _kept.reset(session, load_pool(session))
+    assert _kept.pool is not None
+    return _kept.pool
+
+
+def forget_kept() -> None:
+    """Drop what the worker's process keeps between steps (tests; after a failed step)."""
+    _kept.pool, _kept.prepared, _kept.heartbeat = None, None, None
+
+
 # ---------------------------------------------------------------- reading a step's context
 
 
@@ -207,26 +295,32 @@ def run_step(engine: Engine, *, top: int, rebuild_after: timedelta | None = None
         keep = top + MARGIN
         context = Context(config, keep, fingerprint(config.weights_version, keep), open_rows(session), take_work(session), lease)
         stale = rebuild_after is not None and (lease.rebuilt_at is None or lease.rebuilt_at < utcnow() - rebuild_after)
-        if full or stale or _needs_rebuild(session, context):
-            if not postgres:
-                _mark_rebuilding(engine)
-            context.covered = [i for i in session.exec(select(RankingWork.id)) if i is not None]  # seen before the data is read
-            writes = rebuild(session, context)
-            report = StepReport(rebuilt=True)
-        elif context.work:
-            writes, report = incremental(session, context)
-        else:
-            writes, report = [], StepReport()
-        report.work = len({w.id for w in context.work} | set(context.covered))
-        if postgres:
-            _write(session, context, writes, rebuilt=report.rebuilt)
-        else:
-            session.rollback()  # end the read snapshot; write in a short BEGIN IMMEDIATE transaction
-            with Session(engine) as writer:
-                _write(writer, context, writes, rebuilt=report.rebuilt)
+        try:
+            writes, report = _compute(engine, session, context, full=full or stale)
+            report.work = len({w.id for w in context.work} | set(context.covered))
+            if postgres:
+                _write(session, context, writes, rebuilt=report.rebuilt)
+            else:
+                session.rollback()  # end the read snapshot; write in a short BEGIN IMMEDIATE transaction
+                with Session(engine) as writer:
+                    _write(writer, context, writes, rebuilt=report.rebuilt)
+        except BaseException:
+            forget_kept()  # it may hold changes whose work was not consumed, or miss some
+            raise
     report.vacancies = sum(1 for w in writes if isinstance(w, Ranked))
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _compute(engine: Engine, session: Session, context: Context, *, full: bool) -> tuple[list[Write], StepReport]:
+    if full or _needs_rebuild(session, context):
+        if engine.dialect.name != "postgresql":
+            _mark_rebuilding(engine)
+        context.covered = [i for i in session.exec(select(RankingWork.id)) if i is not None]  # seen before the data is read
+        return rebuild(session, context), StepReport(rebuilt=True)
+    if context.work:
+        return incremental(session, context)
+    return [], StepReport()
 
 
 def _needs_rebuild(session: Session, context: Context) -> bool:
@@ -255,9 +349,10 @@ Write = Ranked | int  # a ranking to store, or the id of a vacancy whose stored 
 
 def rebuild(session: Session, context: Context) -> list[Write]:
     """Rank every open vacancy against every candidate; return the rankings and the stored ones to drop."""
-    pool = load_pool(session)
+    _kept.reset(session, load_pool(session))
+    assert _kept.pool is not None
     ids = [i for i, _ in context.open_rows]
-    writes: list[Write] = list(rescore(pool, context, ids, width=_width(session)))
+    writes: list[Write] = list(rescore(_kept.pool, context, ids, width=_width(session)))
     stored_ids = set(session.exec(select(StoredRanking.vacancy_id)))
     return writes + sorted(stored_ids - set(ids))
 
@@ -269,7 +364,7 @@ def rescore(pool: Pool, context: Context, only: Iterable[int], *, width: int) ->
     wanted = set(only)
     if not records or not pool.trainees:
         return [Ranked(i, [], 0, [], np.zeros((1, width), dtype=bool)) for i in ids if i in wanted]
-    p = prepare(pool.trainees, records, context.config)
+    p = _kept.prepare(pool, records, context.config)
     if wanted == set(ids):
         blocks: Iterable[Block] = score_blocks(p)
     else:
@@ -292,23 +387,30 @@ def incremental(session: Session, context: Context) -> tuple[list[Write], StepRe
     writes: list[Write] = [*sorted(changed_vacancies - open_ids)]  # closed, filled, back to draft, deleted: dropped
     redo = changed_vacancies & open_ids
     if changed_trainees:
-        merged, unresolved = merge_trainees(session, context, changed_trainees, redo, width)
+        fresh = load_pool(session, ids=changed_trainees)
+        keep_up(session, context.status, changed_trainees, fresh)
+        merged, unresolved = merge_trainees(session, context, fresh, changed_trainees, redo, width)
         writes += merged
         redo |= unresolved
     if redo:
-        writes += list(rescore(load_pool(session), context, redo, width=width))
+        writes += list(rescore(current_pool(session, context.status), context, redo, width=width))
     return writes, StepReport(trainees=len(changed_trainees))
 
 
+def keep_up(session: Session, lease: RankingStatus, changed: list[int], fresh: Pool) -> None:
+    """Take changed trainees into the kept pool; drop it when it cannot be trusted (it is read whole when next needed)."""
+    if not (_kept.usable(_database(session), lease.heartbeat_at) and _kept.update(session, changed, fresh)):
+        forget_kept()
+
+
 def merge_trainees(
-    session: Session, context: Context, changed: list[int], skip: set[int], width: int
+    session: Session, context: Context, pool: Pool, changed: list[int], skip: set[int], width: int
 ) -> tuple[list[Ranked], set[int]]:
-    """Re-score changed trainees against every open vacancy and merge them into the stored rankings.
+    """Re-score changed trainees (`pool`: those still candidates) against every open vacancy, merge them into the rankings.
 
     Return the merged rankings and the vacancies that need a full re-score (no stored ranking, or a list that
     lost a candidate it cannot replace from what is stored).
     """
-    pool = load_pool(session, ids=changed)
     light = select(StoredRanking).options(defer(cast(Any, StoredRanking.candidates)))  # read only for the lists that change
     stored_rows = {r.vacancy_id: r for r in session.exec(light)}
     records = [r for _, r in context.open_rows]
@@ -396,15 +498,18 @@ def _write(session: Session, context: Context, writes: Sequence[Write], *, rebui
         found.fingerprint, found.rebuilt_at = context.wanted, utcnow()
     session.add(found)
     session.commit()
+    _kept.heartbeat = found.heartbeat_at
 
 
 def beat(engine: Engine) -> None:
     """Record that a worker is alive (pages then read the stored rankings)."""
     with Session(engine) as session:
         found = status(session)
-        found.heartbeat_at = utcnow()
+        found.heartbeat_at = beat_at = utcnow()
         session.add(session.merge(found))
         session.commit()
+    if _kept.heartbeat is not None:
+        _kept.heartbeat = beat_at  # this process's own heartbeat leaves what it keeps valid
 
 
 def run_forever(

@@ -18,7 +18,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ from web.db import make_engine
 from web.migrate import upgrade
 
 OFFICERS, TRAINEE_ACCOUNTS = 5, 60
+#: The server believes X-Forwarded-For from 127.0.0.1 only, as behind a deployment's TLS proxy: the locustfile
+#: gives each simulated user its own address, so the per-address sign-in throttle sees distinct clients.
+PROXY = {"RDVM_TRUSTED_PROXIES": "127.0.0.1"}
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 
@@ -141,13 +145,16 @@ def run_load_test(
             log("waiting for the ranking worker's first full rebuild …")
             rebuild_seconds = wait_for_rankings(url, worker)
             port = free_port()
-            server = start_server(url, port, workers=workers)
+            with environment(PROXY):
+                server = start_server(url, port, workers=workers)
             try:
                 wait_until_up(server, port)
                 log(f"{users} users for {seconds} s against {workers} server worker(s) on 127.0.0.1:{port} …")
                 sampler = LagSampler(url)
                 sampler.thread.start()
+                serving = children(server)
                 run_locust(port, accounts, folder, users=users, seconds=seconds)
+                replaced = len(serving - children(server))
                 sampler.stop.set()
                 sampler.thread.join(timeout=10)
             finally:
@@ -158,7 +165,33 @@ def run_load_test(
         seen_file = folder / "visibility.jsonl"
         seen = [json.loads(line) for line in seen_file.read_text("utf-8").splitlines()] if seen_file.exists() else []
     return figures(aggregated, rows, seen, sampler.samples, trainees=trainees, vacancies=vacancies, url=url, users=users,
-                   seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds)  # fmt: skip
+                   seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds,
+                   workers_replaced=replaced)  # fmt: skip
+
+
+def children(process: subprocess.Popen[bytes]) -> set[int]:
+    """Return the ids of a process's children (uvicorn's workers; Linux), to tell which were replaced meanwhile.
+
+    uvicorn's supervisor kills a worker that does not answer its health check within 5 s (one starved of CPU)
+    and starts another: the requests it was answering end without an answer.
+    """
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return {int(pid) for pid in path.read_text().split()} if path.exists() else set()
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for what starts inside (a subprocess inherits them); restore them after."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -2,13 +2,17 @@
 
 Run by `rdvm bench --web --load` (`web.load_test`), which seeds the database, starts the server and the
 ranking worker, and passes the accounts in the file named by RDVM_LOAD_ACCOUNTS. Only the host given to
-locust (127.0.0.1) is contacted. Each change (a vacancy's salary through the API, a trainee's availability
-through their form) is then read back on fresh connections — landing on any of the server's workers — until
-every read shows it; the delay is written to the file named in the accounts (not counted in the page times).
+locust (127.0.0.1) is contacted. The server believes X-Forwarded-For from 127.0.0.1 (RDVM_TRUSTED_PROXIES,
+as behind the TLS proxy of a deployment), and each simulated user sends its own address (10.x.y.z): the
+sign-in throttle sees as many clients as there are users, not one address. Each change (a vacancy's salary
+through the API, a trainee's availability through their form) is then read back on fresh connections —
+landing on any of the server's workers — until every read shows it; the delay is written to the file named
+in the accounts (not counted in the page times).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -22,6 +26,14 @@ from locust import HttpUser, between, task
 ACCOUNTS: dict[str, Any] = json.loads(open(os.environ["RDVM_LOAD_ACCOUNTS"], encoding="utf-8").read())  # noqa: SIM115
 #: Reads on fresh connections that must all show a change; and how long a change may take to be seen.
 READS, LIMIT = 4, 5.0
+#: Numbers the simulated users' addresses (10.x.y.z), one per user of this locust process.
+_ADDRESSES = itertools.count(1)
+
+
+def next_address() -> str:
+    """Return a client address no other simulated user of this process has."""
+    n = next(_ADDRESSES)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
 class Signed(HttpUser):
@@ -30,6 +42,10 @@ class Signed(HttpUser):
     abstract = True
     wait_time = between(1, 3)
     token = ""
+
+    def on_start(self) -> None:
+        """Come from an address of one's own, as the TLS proxy would forward it."""
+        self.client.headers["X-Forwarded-For"] = next_address()
 
     def sign_in(self, login: str, secret: str) -> None:
         """Sign in through the form and keep the session's CSRF token."""
@@ -44,6 +60,7 @@ class Signed(HttpUser):
         while streak < READS and time.monotonic() - start < LIMIT + 1:
             with requests.Session() as fresh:  # a new connection: any of the server's workers may answer
                 fresh.cookies.update(self.client.cookies)
+                fresh.headers["X-Forwarded-For"] = self.client.headers["X-Forwarded-For"]
                 answer = fresh.get(f"{self.host}{path}", timeout=10)
             streak = streak + 1 if answer.status_code == 200 and shows(answer) else 0
         seconds = time.monotonic() - start
@@ -58,6 +75,7 @@ class Employer(Signed):
 
     def on_start(self) -> None:
         """Sign in as one of the companies."""
+        super().on_start()
         self.login, self.vacancies = random.choice(ACCOUNTS["employers"])
         self.sign_in(self.login, ACCOUNTS["password"])
 
@@ -87,6 +105,7 @@ class Officer(Signed):
 
     def on_start(self) -> None:
         """Sign in as one of the officers."""
+        super().on_start()
         self.sign_in(random.choice(ACCOUNTS["officers"]), ACCOUNTS["password"])
 
     @task(4)
@@ -113,6 +132,7 @@ class Trainee(Signed):
 
     def on_start(self) -> None:
         """Sign in with a phone and PIN."""
+        super().on_start()
         phone, pin = random.choice(ACCOUNTS["trainees"])
         self.sign_in(phone, pin)
 

@@ -38,7 +38,7 @@ def snapshot(engine: Engine) -> dict[int, Any]:
         }  # fmt: skip
 
 
-def change_some(session: Session, rng: random.Random) -> None:
+def change_some(session: Session, rng: random.Random, round_: int = 0) -> None:
     """Edit trainees (town, certifications, experience, consent), place one, and edit a vacancy's requirement."""
     profiles = session.exec(select(TraineeProfile).order_by(col(TraineeProfile.id))).all()
     for row in rng.sample(profiles, 12):
@@ -58,9 +58,10 @@ def change_some(session: Session, rng: random.Random) -> None:
     assert first is not None
     first.min_experience_years = 1.0
     session.add(first)
-    placed = profiles[-1]
-    session.add(Placement(code="P-TEST-1", trainee_id=placed.id or 0, employer_id=first.employer_id, employer_name="x",
-                          level="guard", start_date=first.created_at.date(), salary_fcfa_month=60000))  # fmt: skip
+    placed = profiles[-1 - round_]
+    session.add(Placement(code=f"P-TEST-{round_ + 1}", trainee_id=placed.id or 0, employer_id=first.employer_id,
+                          employer_name="x", level="guard", start_date=first.created_at.date(),
+                          salary_fcfa_month=60000))  # fmt: skip
     session.commit()
 
 
@@ -141,3 +142,64 @@ def test_a_full_rebuild_takes_in_more_changes_than_one_batch(engine: Engine, ses
     assert step.rebuilt and step.work == 43  # not only the batch of 10
     assert session.exec(select(RankingWork)).all() == []
     session.commit()
+
+
+def assert_as_rebuilt(engine: Engine) -> None:
+    """Assert that the stored rankings are what a full rebuild stores."""
+    incremental = snapshot(engine)
+    ranking_worker.run_step(engine, top=TOP, full=True)
+    assert json.dumps(incremental, sort_keys=True) == json.dumps(snapshot(engine), sort_keys=True)
+
+
+def full_reads(monkeypatch: Any) -> list[None]:
+    """Count the worker's reads of the whole pool (`load_pool` without ids) from now on."""
+    reads: list[None] = []
+    real = ranking_worker.load_pool
+
+    def counted(session: Session, *, ids: Any = None) -> Any:
+        if ids is None:
+            reads.append(None)
+        return real(session, ids=ids)
+
+    monkeypatch.setattr(ranking_worker, "load_pool", counted)
+    return reads
+
+
+def ranked(engine: Engine, session: Session, *, trainees: int, vacancies: int, seed_value: int) -> None:
+    """Seed a pool and let the worker build every ranking (and keep the pool)."""
+    seed(session, trainees=trainees, vacancies=vacancies, seed_value=seed_value)
+    session.commit()
+    assert ranking_worker.run_step(engine, top=TOP).rebuilt
+
+
+class TestKeptPool:
+    def test_steps_take_changes_in_on_the_kept_pool_as_a_full_rebuild_would(
+        self, engine: Engine, session: Session, monkeypatch: Any
+    ) -> None:
+        ranked(engine, session, trainees=300, vacancies=24, seed_value=6)
+        reads = full_reads(monkeypatch)
+        for round_ in range(2):  # the second step works on what the first one kept
+            change_some(session, random.Random(10 + round_), round_)
+            session.commit()
+            step = ranking_worker.run_step(engine, top=TOP)
+            assert not step.rebuilt and step.vacancies > 0
+        assert reads == []  # no step read the whole pool again
+        assert_as_rebuilt(engine)
+
+    def test_a_change_taken_in_by_another_process_makes_the_pool_read_again(
+        self, engine: Engine, session: Session, monkeypatch: Any
+    ) -> None:
+        ranked(engine, session, trainees=60, vacancies=6, seed_value=7)
+        change_some(session, random.Random(4))
+        with monkeypatch.context() as other_process:  # another worker: nothing kept, its own heartbeat written
+            other_process.setattr(ranking_worker, "_kept", ranking_worker.Kept())
+            ranking_worker.run_step(engine, top=TOP)
+        reads = full_reads(monkeypatch)
+        vacancy = session.exec(select(Vacancy).where(Vacancy.status == VacancyStatus.open).order_by(col(Vacancy.id))).first()
+        assert vacancy is not None
+        vacancy.min_experience_years = 0.5
+        session.add(vacancy)
+        session.commit()
+        ranking_worker.run_step(engine, top=TOP)
+        assert reads == [None]  # what this process kept missed the other's changes: read again
+        assert_as_rebuilt(engine)

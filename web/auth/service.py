@@ -7,10 +7,12 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, col, delete, func, select
+from sqlalchemy import URL, Connection, Engine
+from sqlmodel import Session, col, create_engine, delete, func, select
 
 from core import audit
 from core.clock import utcnow
@@ -40,6 +42,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_LOGIN_LENGTH = 254
 MAX_SECRET_LENGTH = 256
 MAX_CLIENT_LENGTH = 64
+#: Connections per process that record and forget sign-in attempts on PostgreSQL, beside the application's pool.
+ATTEMPT_CONNECTIONS = 2
 #: No login holds a control character (PostgreSQL cannot even store a NUL): such a login is refused unstored.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -138,7 +142,7 @@ def _record_attempt(session: Session, attempt: SignInAttempt) -> int:
         session.add(attempt)
         session.flush()
         return int(attempt.id or 0)
-    with Session(session.get_bind()) as own:
+    with Session(_attempts_engine(session.get_bind())) as own:
         own.add(attempt)
         own.commit()
         return int(attempt.id or 0)
@@ -149,9 +153,22 @@ def _forget_attempt(session: Session, attempt_id: int) -> None:
     if _serialised(session):
         session.exec(forget)
         return
-    with Session(session.get_bind()) as own:
+    with Session(_attempts_engine(session.get_bind())) as own:
         own.exec(forget)
         own.commit()
+
+
+def _attempts_engine(bind: Engine | Connection) -> Engine:
+    return _engine_for_attempts(bind.engine.url)
+
+
+@cache
+def _engine_for_attempts(url: URL) -> Engine:
+    # A pool of its own: the request already holds a connection of the application's pool, and a burst of
+    # sign-ins as large as that pool, each waiting on it for a second connection, would wait on itself until
+    # the pool's timeout (the load test's 500s). A connection of this pool is held for one statement and
+    # its commit, never while waiting for another: its waits always end.
+    return create_engine(url, pool_size=ATTEMPT_CONNECTIONS, max_overflow=0, pool_pre_ping=True)
 
 
 def _serialised(session: Session) -> bool:
