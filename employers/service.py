@@ -22,7 +22,7 @@ from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import offers, outbox, vacancy_status
+from employers import offers, outbox, recipients, vacancy_status
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -171,7 +171,7 @@ def _decide(session: Session, employer: Employer, by: Actor, status: EmployerSta
                  from_state=before.value, to_state=status.value, reason=reason, employer_id=employer.id)  # fmt: skip
     log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
     outbox.queue(session=session, key=f"application_{status.value}.employer",
-                 recipient=outbox.Recipient(phone=employer.phone, email=employer.email),
+                 recipient=recipients.company(session=session, employer=employer),
                  values={"employer": employer.name, "reason": reason or ""}, offer_id=None)  # fmt: skip
     return employer
 
