@@ -449,6 +449,33 @@ def request_candidate(
     return request
 
 
+def set_interview(
+    *, session: Session, vacancy_id: int, trainee_code: str, by: Actor, day_typed: str, hour_typed: str, place: str
+) -> Offer:
+    """Set (or change) the interview of a candidate the actor's company asked for: the page's and the API's one check.
+
+    Another company's vacancy is not found; a trainee the company did not ask for is unavailable; the day, hour and
+    place are checked by offers.check_interview (InvalidInterview lists every problem).
+    """
+    get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
+    profile = session.exec(select(TraineeProfile).where(TraineeProfile.code == trainee_code)).first()
+    if profile is None or profile.id not in requested(session=session, vacancy_id=vacancy_id):
+        raise CandidateUnavailable(trainee_code)
+    return offers.schedule_interview(session=session, vacancy_id=vacancy_id, trainee_id=profile.id, by=by,
+                                     day_typed=day_typed, hour_typed=hour_typed, place=place)  # fmt: skip
+
+
+def interview_of(*, session: Session, vacancy_id: int, trainee_code: str, by: Actor) -> Offer | None:
+    """Return the offer of a candidate of the actor's company's vacancy while its interview is set, else None."""
+    get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
+    query = (
+        select(Offer)
+        .join(TraineeProfile, col(TraineeProfile.id) == Offer.trainee_id)
+        .where(Offer.vacancy_id == vacancy_id, TraineeProfile.code == trainee_code, Offer.state == OfferState.interview)
+    )
+    return session.exec(query).first()
+
+
 def requested(*, session: Session, vacancy_id: int) -> dict[int, CandidateRequest]:
     """Return the requests made for a vacancy, by trainee profile id."""
     query = select(CandidateRequest).where(CandidateRequest.vacancy_id == vacancy_id)
