@@ -23,7 +23,7 @@ from core import audit, tokens
 from core.clock import utcnow
 from core.formats import day
 from core.problems import Problem
-from employers import outbox
+from employers import outbox, recipients
 from employers.exceptions import InvalidCompanyProfile, InvalidInvitation, InvitationUnusable
 from employers.models import CompanyInvitation, Employer
 from employers.service import get_employer
@@ -103,10 +103,10 @@ def invite(
     session.flush()
     audit.record(session, actor_id=by, entity="company_invitation", entity_id=invitation.id, action="invite",
                  employer_id=employer_id, details={"email": email})  # fmt: skip
+    invitee = outbox.Recipient(email=email, lang=recipients.account(session=session, user_id=by).lang)  # the inviter's
     values = {"employer": company.name, "name": full_name, "link": link.format(token=token),
-              "deadline": day(invitation.expires_at)}  # fmt: skip
-    outbox.queue(session=session, key="colleague_invited.employer", recipient=outbox.Recipient(email=email), values=values,
-                 offer_id=None)  # fmt: skip
+              "deadline": day(invitation.expires_at, invitee.lang)}  # fmt: skip
+    outbox.queue(session=session, key="colleague_invited.employer", recipient=invitee, values=values, offer_id=None)
     return Invited(invitation, token)
 
 

@@ -369,10 +369,11 @@ def _remind(session: Session, placement: Placement, trainee: TraineeProfile, mon
             session.add(reminder)
             session.flush()
             if trainee.phone:
+                lang = trainee.message_language or "fr"
                 key = "follow_up_call_phone.trainee" if office_phone else "follow_up_call.trainee"
                 values = {"name": trainee.full_name, "employer": placement.employer_name, "office_phone": office_phone,
-                          "due": day(due_on(placement.start_date, month)), "month": str(month)}  # fmt: skip
-                message = outbox.queue(session=session, key=key, recipient=outbox.Recipient(phone=trainee.phone),
+                          "due": day(due_on(placement.start_date, month), lang), "month": str(month)}  # fmt: skip
+                message = outbox.queue(session=session, key=key, recipient=outbox.Recipient(phone=trainee.phone, lang=lang),
                                        values=values, offer_id=placement.offer_id)  # fmt: skip
                 session.flush()
                 reminder.message_id = message.id

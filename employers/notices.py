@@ -54,6 +54,8 @@ DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "ho
 NO_REASON = "non précisé"
 #: Said after a hiring's salary when it is below the minimum wage ({smig}: the SMIG in FCFA).
 SMIG_NOTE = " (sous le SMIG de {smig} FCFA)"
+#: An interview's day and hour in a notice.
+INTERVIEW_MOMENT = "{day} à {hour}"
 #: What the reason a placement ended (models.EndReason) reads as.
 END_REASONS = {"resigned": "démission", "dismissed": "licenciement", "contract_ended": "fin du contrat",
                "trial_failed": "période d'essai non concluante", "remigrated": "reparti à l'étranger",

@@ -52,7 +52,7 @@ Every move writes an AuditEvent and, when someone must act on it, outbox message
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -72,6 +72,7 @@ from core.names import display_name
 from core.problems import Problem
 from employers import candidates as candidates_engine
 from employers import notices, outbox, vacancy_status, weights
+from employers import recipients as recipients_service
 from employers.exceptions import (
     AlreadyPlaced,
     EmployerError,
@@ -103,7 +104,7 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, NO_REASON, SMIG_NOTE
+from employers.notices import CAUSES, DECLINE_REASONS, END_REASONS, INTERVIEW_MOMENT, NO_REASON, SMIG_NOTE
 from employers.rules import minimum_wage_month
 from profiles import consent
 from profiles.exceptions import TraineeNotFound
@@ -412,13 +413,13 @@ def schedule_interview(
         _move(session, offer, Action.interview, by, **terms)
     company = by.party == Party.employer
     _notify(session, offer, "interview_scheduled", trainee=True, officer=company, employer=not company, by=by,
-            extra={"when": interview_words(at), "place": where})  # fmt: skip
+            extra=lambda lang: {"when": interview_words(at, lang), "place": where})  # fmt: skip
     return offer
 
 
-def interview_words(at: datetime) -> str:
-    """Return an interview's moment as the notices say it: "04/01/2027 à 09:30"."""
-    return f"{day(at)} à {at:%H:%M}"
+def interview_words(at: datetime, lang: str = "fr") -> str:
+    """Return an interview's moment as the notices say it: "04/01/2027 à 09:30", "4 Jan 2027 at 09:30"."""
+    return notices.translations(lang).gettext(INTERVIEW_MOMENT).format(day=day(at, lang), hour=f"{at:%H:%M}")
 
 
 # ---------------------------------------------------------------- trainees
@@ -814,27 +815,33 @@ def _audit(session: Session, offer: Offer, entity: str, entity_id: int, before: 
 def _notify(
     session: Session, offer: Offer, event: str, *, trainee: bool = False, employer: bool = False, officer: bool = False,
     placement: Placement | None = None, deadline: datetime | None = None, by: Actor = SYSTEM,
-    extra: dict[str, str] | None = None,
+    extra: Callable[[str], dict[str, str]] | None = None,
 ) -> None:  # fmt: skip
-    """Write the event's notice for each audience named (never to the staff member who acted); `extra`: more values."""
+    """Write the event's notice for each audience named (never to the staff member who acted); `extra`: more values,
+    in a language."""
     vacancy, profile = session.get(Vacancy, offer.vacancy_id), session.get(TraineeProfile, offer.trainee_id)
     company = session.get(Employer, vacancy.employer_id) if vacancy else None
     assert vacancy is not None and profile is not None and company is not None  # foreign keys
-    values = {**_values(offer, vacancy, profile, company, placement, deadline), **(extra or {})}
     recipients: list[tuple[str, outbox.Recipient]] = []
     if trainee and not consent.sms_withdrawn(session=session, trainee_id=profile.id or 0):  # they said stop: no SMS
         recipients.append(("trainee", outbox.Recipient(phone=profile.phone, lang=profile.message_language or "fr")))
     if employer:
-        recipients.append(("employer", outbox.Recipient(phone=company.phone, email=company.email)))
-    officer_id = _officer_of(session, offer)
-    if officer and officer_id is not None and officer_id != by.user_id:
-        recipients.append(("officer", outbox.Recipient(user_id=officer_id)))
+        recipients.append(("employer", recipients_service.company(session=session, employer=company)))
+    if officer:
+        recipients += [("officer", r) for r in _officers_told(session, offer) if r.user_id != by.user_id]
     for audience, recipient in recipients:
-        said = (
-            values if recipient.lang == "fr" else _values(offer, vacancy, profile, company, placement, deadline, recipient.lang)
-        )
+        lang = recipient.lang
+        said = _values(offer, vacancy, profile, company, placement, deadline, lang) | (extra(lang) if extra else {})
         outbox.queue(session=session, key=f"{event}.{audience}", recipient=recipient, values=said, offer_id=offer.id)
     session.flush()
+
+
+def _officers_told(session: Session, offer: Offer) -> list[outbox.Recipient]:
+    """Return the officer of the offer or, while no officer has handled it (a company's request), the officers on duty."""
+    officer_id = _officer_of(session, offer)
+    if officer_id is None:
+        return recipients_service.officers_on_duty(session=session)
+    return [recipients_service.account(session=session, user_id=officer_id)]
 
 
 def _officer_of(session: Session, offer: Offer) -> int | None:
@@ -855,14 +862,14 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
             deadline: datetime | None, lang: str = "fr") -> dict[str, str]:  # fmt: skip
     """Return the values a notice is filled with, dates and amounts written in the recipient's language."""
     due = deadline or offer.expires_at
-    reason = offer.reason or _words(offer)
     translate = notices.translations(lang).gettext
+    reason = offer.reason or translate(_words(offer))
     pay = vacancy.salary_fcfa_month
     return {
         "employer": company.name, "title": vacancy.title, "town": vacancy.town, "vacancy_code": vacancy.code,
         "trainee_code": profile.code, "initials": candidates_engine.initials(profile.full_name),
         "name": display_name(profile.full_name), "link": notices.short_link(offer.id or 0),
-        "deadline": day(due, lang), "reason": _ending_words(placement) if placement and placement.end_reason else reason,
+        "deadline": day(due, lang), "reason": _ending_words(placement, lang) if placement and placement.end_reason else reason,
         "start_date": day(placement.start_date, lang) if placement else "",
         "end_date": day(placement.end_date, lang) if placement and placement.end_date else "",
         "salary": money(placement.salary_fcfa_month, lang) if placement else "",
@@ -877,9 +884,9 @@ def below_smig(salary_fcfa_month: int | None) -> bool:
     return salary_fcfa_month is not None and salary_fcfa_month < minimum_wage_month()
 
 
-def _ending_words(placement: Placement) -> str:
-    """Return, in the notices' French, why a placement ended: its reason's words, then the note written with it."""
-    words = END_REASONS[placement.end_reason.value] if placement.end_reason else NO_REASON
+def _ending_words(placement: Placement, lang: str = "fr") -> str:
+    """Return, in the notices' language, why a placement ended: its reason's words, then the note written with it."""
+    words = notices.translations(lang).gettext(END_REASONS[placement.end_reason.value] if placement.end_reason else NO_REASON)
     return f"{words} ({placement.end_note})" if placement.end_note else words
 
 

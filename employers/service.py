@@ -22,7 +22,7 @@ from core import audit
 from core.clock import utcnow
 from core.problems import Problem
 from employers import candidates as candidates_engine
-from employers import offers, outbox, vacancy_status
+from employers import offers, outbox, recipients, vacancy_status
 from employers.exceptions import (
     CandidateUnavailable,
     DuplicateCode,
@@ -171,7 +171,7 @@ def _decide(session: Session, employer: Employer, by: Actor, status: EmployerSta
                  from_state=before.value, to_state=status.value, reason=reason, employer_id=employer.id)  # fmt: skip
     log.info("application of company %s %s by user %s", employer.id, status.value, by.user_id)
     outbox.queue(session=session, key=f"application_{status.value}.employer",
-                 recipient=outbox.Recipient(phone=employer.phone, email=employer.email),
+                 recipient=recipients.company(session=session, employer=employer),
                  values={"employer": employer.name, "reason": reason or ""}, offer_id=None)  # fmt: skip
     return employer
 
@@ -447,6 +447,33 @@ def request_candidate(
         return requested(session=session, vacancy_id=vacancy_id)[profile.id]
     offers.shortlist_requested(session=session, request=request)
     return request
+
+
+def set_interview(
+    *, session: Session, vacancy_id: int, trainee_code: str, by: Actor, day_typed: str, hour_typed: str, place: str
+) -> Offer:
+    """Set (or change) the interview of a candidate the actor's company asked for: the page's and the API's one check.
+
+    Another company's vacancy is not found; a trainee the company did not ask for is unavailable; the day, hour and
+    place are checked by offers.check_interview (InvalidInterview lists every problem).
+    """
+    get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
+    profile = session.exec(select(TraineeProfile).where(TraineeProfile.code == trainee_code)).first()
+    if profile is None or profile.id not in requested(session=session, vacancy_id=vacancy_id):
+        raise CandidateUnavailable(trainee_code)
+    return offers.schedule_interview(session=session, vacancy_id=vacancy_id, trainee_id=profile.id, by=by,
+                                     day_typed=day_typed, hour_typed=hour_typed, place=place)  # fmt: skip
+
+
+def interview_of(*, session: Session, vacancy_id: int, trainee_code: str, by: Actor) -> Offer | None:
+    """Return the offer of a candidate of the actor's company's vacancy while its interview is set, else None."""
+    get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=by.employer_id)
+    query = (
+        select(Offer)
+        .join(TraineeProfile, col(TraineeProfile.id) == Offer.trainee_id)
+        .where(Offer.vacancy_id == vacancy_id, TraineeProfile.code == trainee_code, Offer.state == OfferState.interview)
+    )
+    return session.exec(query).first()
 
 
 def requested(*, session: Session, vacancy_id: int) -> dict[int, CandidateRequest]:

@@ -49,10 +49,13 @@ def session_token(request: Request) -> str | None:
 
 
 def current_user(request: Request, session: SessionDep) -> User | None:
-    """Return the signed-in user, or None."""
+    """Return the signed-in user, or None; a language they pick on a page (?lang=) becomes their notices' language."""
     token = session_token(request)
     user = auth_service.user_for_token(session=session, token=token) if token else None
     request.state.user = user
+    chosen = request.query_params.get("lang")
+    if user is not None and chosen:
+        auth_service.keep_language(session=session, user=user, lang=chosen)
     return user
 
 

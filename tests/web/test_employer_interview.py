@@ -54,8 +54,12 @@ def test_the_company_sets_an_interview_the_trainee_is_told_and_the_officer_then_
     offer = h.session.exec(select(Offer).where(Offer.trainee_id == trainee_id)).one()
     h.session.refresh(offer)
     assert offer.state == OfferState.interview and offer.interview_place == "Siège, rue 311, Hamdallaye"
-    # the trainee is told by SMS; no officer has handled this request yet, so none is named to tell
-    assert sent(h.session, mark) == {("interview_scheduled.trainee", h.session.get_one(TraineeProfile, trainee_id).phone)}
+    # the trainee is told by SMS; no officer has handled this request yet, so the officers on duty are told
+    phone = h.session.get_one(TraineeProfile, trainee_id).phone
+    assert sent(h.session, mark) == {
+        ("interview_scheduled.trainee", phone),
+        ("interview_scheduled.officer", f"user:{h.officer.id}"),
+    }
     assert "Entretien le " in h.page() and "Siège, rue 311, Hamdallaye" in h.page()
     assert dashboard.requested_by_companies(session=h.session).count == 1  # still waiting on the officers
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from employers import offers
 from employers import service as employers_service
 from employers.models import EmployerStatus, EndReason, OutboxMessage, Placement
@@ -89,3 +90,45 @@ def test_a_company_is_told_its_application_was_approved_or_rejected(session: Ses
     }
     [refusal] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "application_rejected.employer")).all()
     assert "agrément introuvable" in refusal.sms_text and len(refusal.sms_text) <= 160
+
+
+def test_an_interview_on_a_request_no_officer_handled_tells_the_officers_on_duty(hiring: Hiring) -> None:
+    s = hiring.session
+    other, away = user(s, Role.officer), user(s, Role.officer)
+    away.active = False
+    s.add(away)
+    recruiter, admin = boss(s, hiring), user(s, Role.admin)
+    row, _ = hiring.trainee()
+    employers_service.request_candidate(session=s, vacancy_id=hiring.vacancy.id or 0, trainee_code=row.code,
+                                        by=recruiter.actor)  # fmt: skip
+    s.commit()
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    mark = last_id(s)
+    offer = offers.schedule_interview(session=s, vacancy_id=hiring.vacancy.id or 0, trainee_id=row.id or 0,
+                                      by=recruiter.actor, day_typed=day, hour_typed="09:30", place="Siège")  # fmt: skip
+    s.commit()
+    # nobody handles the request yet: every active officer hears of it (not a disabled one, nor the admin)
+    on_duty = {("interview_scheduled.officer", f"user:{o.id}") for o in (hiring.officer, other)}
+    assert sent(s, mark) == {("interview_scheduled.trainee", row.phone), *on_duty}
+    assert ("interview_scheduled.officer", f"user:{admin.id}") not in sent(s, mark)
+    mark = last_id(s)
+    offers.reject_by_employer(session=s, offer_id=offer.id or 0, by=recruiter.actor, reason="absent")
+    s.commit()
+    assert sent(s, mark) == {("offer_rejected.officer", f"user:{o.id}") for o in (hiring.officer, other)}
+
+
+def test_with_no_officer_at_all_the_admins_are_told(hiring: Hiring) -> None:
+    s = hiring.session
+    hiring.officer.active = False
+    s.add(hiring.officer)
+    admin, recruiter = user(s, Role.admin), boss(s, hiring)
+    row, _ = hiring.trainee()
+    employers_service.request_candidate(session=s, vacancy_id=hiring.vacancy.id or 0, trainee_code=row.code,
+                                        by=recruiter.actor)  # fmt: skip
+    s.commit()
+    mark = last_id(s)
+    offers.schedule_interview(session=s, vacancy_id=hiring.vacancy.id or 0, trainee_id=row.id or 0, by=recruiter.actor,
+                              day_typed=(utcnow() + timedelta(days=1)).date().isoformat(), hour_typed="10:00",
+                              place="Siège")  # fmt: skip
+    s.commit()
+    assert ("interview_scheduled.officer", f"user:{admin.id}") in sent(s, mark)

@@ -41,6 +41,10 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = time_field()
     password_changed_at: datetime = time_field()
+    message_language: str | None = Field(
+        default=None, max_length=8, description="the language the person picked on the pages, their notices' language "
+        "(fr, en; employers.recipients); None: French. A trainee's is on their profile",
+    )  # fmt: skip
 
     @property
     def actor(self) -> Actor:

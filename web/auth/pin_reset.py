@@ -6,6 +6,9 @@ who is a trainee. Throttled: at most ``PER_ACCOUNT`` codes an hour for one accou
 silently) and ``PER_ADDRESS`` asks an hour from one address (more are refused with a wait). A newer code
 replaces the older ones.
 
+An officer may send the code too (``send_code_for``, from the trainee's page): the same code, SMS, limits and
+audit, the officer named as who asked; the officer is told when a limit refuses it.
+
 Using. ``reset_with_code`` checks the code (alive: unused, not expired, not replaced, fewer than
 ``MAX_WRONG_TRIES`` wrong tries) and sets the new PIN, which signs the trainee out everywhere. Each wrong try
 counts, so a code can be guessed at most ``MAX_WRONG_TRIES`` times in ``PER_ACCOUNT`` codes an hour: 15
@@ -18,14 +21,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, select, update
 
 from core import audit
 from core.clock import utcnow
 from core.names import display_name
 from employers import outbox
 from profiles.models import TraineeProfile
-from web.auth.exceptions import ResetCodeInvalid, TooManyAttempts
+from web.auth.exceptions import AccountNotFound, ResetCodeInvalid, TooManyAttempts
 from web.auth.models import PinResetCode, Role, User
 from web.auth.service import MAX_CLIENT_LENGTH, MAX_LOGIN_LENGTH, check_secret_rules, normalise_login, set_secret
 
@@ -48,10 +51,39 @@ def request_code(*, session: Session, phone: str, client: str, minutes: int, now
     login = normalise_login(phone[:MAX_LOGIN_LENGTH])
     _check_address(session, client, now)
     user = session.exec(select(User).where(User.login == login, User.role == Role.trainee, col(User.active).is_(True))).first()
-    if user is None or _codes_sent(session, user.id or 0, now) >= PER_ACCOUNT:
-        session.add(PinResetCode(user_id=None, client=client, created_at=now, expires_at=now))
-        session.flush()
+    if user is None or len(_sent_times(session, user.id or 0, now)) >= PER_ACCOUNT:
+        _record_ask(session, client, now)
         return False
+    _send_code(session, user, client, minutes, now, by=None)
+    return True
+
+
+def send_code_for(*, session: Session, user: User, by: int, client: str, minutes: int, now: datetime | None = None) -> None:
+    """Send a reset code by SMS to a trainee's active account at an officer's asking (`by`), as the trainee would get it.
+
+    Throttled as the trainee's own asks are, but said: raise TooManyAttempts when the officer's address asked too
+    often or the account already received ``PER_ACCOUNT`` codes this hour (how long to wait), AccountNotFound
+    when the account is not an active trainee's.
+    """
+    now, client = now or utcnow(), client[:MAX_CLIENT_LENGTH]
+    if user.role != Role.trainee or not user.active:
+        raise AccountNotFound(user.login)
+    _check_address(session, client, now)
+    sent = _sent_times(session, user.id or 0, now)
+    if len(sent) >= PER_ACCOUNT:
+        _record_ask(session, client, now)
+        raise TooManyAttempts(user.login, sent[len(sent) - PER_ACCOUNT] + WINDOW - now)
+    _send_code(session, user, client, minutes, now, by=by)
+
+
+def _record_ask(session: Session, client: str, now: datetime) -> None:
+    """Keep an ask that sent nothing, so that the asking address is throttled all the same."""
+    session.add(PinResetCode(user_id=None, client=client, created_at=now, expires_at=now))
+    session.flush()
+
+
+def _send_code(session: Session, user: User, client: str, minutes: int, now: datetime, *, by: int | None) -> None:
+    """Write a new code (its hash), retiring the older ones, queue its SMS in the trainee's language, and audit it."""
     code = f"{secrets.randbelow(10**6):06d}"
     _retire_codes(session, user.id or 0, now)
     session.add(PinResetCode(user_id=user.id, code_hash=_hasher.hash(code), client=client, created_at=now,
@@ -61,9 +93,8 @@ def request_code(*, session: Session, phone: str, client: str, minutes: int, now
     values = {"code": code, "minutes": str(minutes), "name": display_name(user.full_name)}
     outbox.queue(session=session, key="pin_reset.trainee", recipient=outbox.Recipient(phone=user.login, lang=lang),
                  values=values, offer_id=None)  # fmt: skip
-    audit.record(session, actor_id=None, entity="user", entity_id=user.id, action="pin_reset_requested",
+    audit.record(session, actor_id=by, entity="user", entity_id=user.id, action="pin_reset_requested",
                  trainee_id=user.trainee_id)  # fmt: skip
-    return True
 
 
 def reset_with_code(*, session: Session, phone: str, code: str, new_pin: str, now: datetime | None = None) -> User:
@@ -99,13 +130,10 @@ def _check_address(session: Session, client: str, now: datetime) -> None:
         raise TooManyAttempts(client, times[len(times) - PER_ADDRESS] + WINDOW - now)
 
 
-def _codes_sent(session: Session, user_id: int, now: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(PinResetCode)
-        .where(PinResetCode.user_id == user_id, PinResetCode.created_at > now - WINDOW)
-    )
-    return int(session.exec(query).one())
+def _sent_times(session: Session, user_id: int, now: datetime) -> list[datetime]:
+    """Return when the account's codes of the last hour were sent, oldest first."""
+    query = select(PinResetCode.created_at).where(PinResetCode.user_id == user_id, PinResetCode.created_at > now - WINDOW)
+    return sorted(session.exec(query))
 
 
 def _retire_codes(session: Session, user_id: int, now: datetime) -> None:

@@ -20,6 +20,7 @@ from core import audit, tokens
 from core.clock import utcnow
 from core.problems import Problem
 from employers import outbox
+from employers.recipients import language_of
 from web.auth import service as auth_service
 from web.auth.exceptions import WeakPassword
 from web.auth.models import PasswordReset, Role, User
@@ -47,8 +48,8 @@ def request_reset(*, session: Session, login: str, link: str, minutes: int, now:
     audit.record(session, actor_id=None, entity="user", entity_id=user.id, action="password_reset_requested",
                  employer_id=user.employer_id)  # fmt: skip
     values = {"link": link.format(token=token), "minutes": str(minutes)}
-    outbox.queue(session=session, key="password_reset.user", recipient=outbox.Recipient(email=user.login), values=values,
-                 offer_id=None)  # fmt: skip
+    recipient = outbox.Recipient(email=user.login, lang=language_of(user.message_language))
+    outbox.queue(session=session, key="password_reset.user", recipient=recipient, values=values, offer_id=None)
 
 
 def _resettable(session: Session, login: str) -> User | None:

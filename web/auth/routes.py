@@ -27,7 +27,8 @@ from web.deps import (
     session_token,
 )
 from web.errors import API_REFUSALS, DomainRoute, Refusal
-from web.messages import done_message, message
+from web.i18n import LANGUAGE_NAMES
+from web.messages import MESSAGES, N_, done_message, message
 from web.pages import render
 from web.security import same_site_path
 
@@ -38,6 +39,7 @@ api = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)], tags=["ac
 HOME = {Role.admin: "/officer", Role.officer: "/officer", Role.employer: "/employer", Role.trainee: "/trainee",
         Role.school: "/school", Role.auditor: "/evaluation"}  # fmt: skip
 ERROR_STATUS = {"too_many_attempts": 429, "invalid_credentials": 401}
+MESSAGES.update({"done_language": N_("C'est fait : vos SMS et e-mails seront écrits dans cette langue.")})
 
 
 def sign_in(session: SessionDep, login: str, secret: str, client: str) -> User:
@@ -110,10 +112,26 @@ def signout(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def account_page(request: Request, session: SessionDep, user: User, context: dict[str, Any], status: int = 200) -> Response:
+    """Render one's account page: the password (or PIN) form, and the language of one's SMS and e-mails."""
+    languages = {"message_languages": auth_service.languages_of(user), "language_names": LANGUAGE_NAMES,
+                 "message_language": auth_service.notice_language(session=session, user=user)}  # fmt: skip
+    return render(request, "auth/password.html", languages | context, status)
+
+
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, lang: Lang, user: SignedInUser) -> Response:
-    """Show the form to change one's password (or PIN)."""
-    return render(request, "auth/password.html")
+def password_page(request: Request, session: SessionDep, lang: Lang, user: SignedInUser, done: str = "") -> Response:
+    """Show the form to change one's password (or PIN), and the language one's messages are written in."""
+    return account_page(request, session, user, {"language_done": done_message(done, lang)})
+
+
+@router.post("/account/language")
+def language_submit(session: SessionDep, user: SignedInUser, language: Annotated[str, Form()] = "") -> Response:
+    """Keep the language picked for one's SMS and e-mails; the pages switch to it too."""
+    if language not in auth_service.languages_of(user):
+        return RedirectResponse("/account/password", status_code=303)
+    auth_service.keep_language(session=session, user=user, lang=language)
+    return RedirectResponse(f"/account/password?lang={language}&done=language", status_code=303)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -129,10 +147,10 @@ def password_submit(
     try:
         auth_service.change_secret(session=session, user=user, current=current, new=new)
     except AuthError as error:
-        return render(request, "auth/password.html", {"error": str(error) if error.code == "weak_password" else error.code}, 400)
+        return account_page(request, session, user, {"error": str(error) if error.code == "weak_password" else error.code}, 400)
     token = auth_service.start_session(session=session, user=user, hours=get_settings().session_hours)
     bind_to_session(request, token)  # the page's forms carry the new session's token
-    return with_session_cookie(request, render(request, "auth/password.html", {"done": True}), token)
+    return with_session_cookie(request, account_page(request, session, user, {"done": True}), token)
 
 
 class SignIn(BaseModel):

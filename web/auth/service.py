@@ -19,7 +19,9 @@ from core.clock import utcnow
 from core.problems import Problem
 from employers.dashboard import Page
 from employers.models import Employer
+from employers.recipients import ACCOUNT_LANGUAGES
 from matching.models import normalise_phone
+from profiles.models import TraineeProfile
 from web.auth import throttle
 from web.auth.exceptions import (
     AccountNotFound,
@@ -38,6 +40,8 @@ _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 PIN_PATTERN = re.compile(r"^\d{6}$")
 MIN_PASSWORD_LENGTH = 10
+#: The languages of a trainee's SMS (the notices' catalogues: French, English, Bambara).
+TRAINEE_LANGUAGES = ("fr", "en", "bm")
 #: No account's login or secret is longer: a longer one is refused before it is stored or hashed.
 MAX_LOGIN_LENGTH = 254
 MAX_SECRET_LENGTH = 256
@@ -186,6 +190,38 @@ def purge(*, session: Session, now: datetime) -> tuple[int, int]:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def languages_of(user: User) -> tuple[str, ...]:
+    """Return the languages a person's notices may be written in: a trainee's SMS have Bambara too."""
+    return TRAINEE_LANGUAGES if user.role == Role.trainee else ACCOUNT_LANGUAGES
+
+
+def _language_holder(session: Session, user: User) -> User | TraineeProfile | None:
+    """Return what keeps a person's notices' language: a trainee's profile (their SMS), else the account."""
+    if user.role != Role.trainee:
+        return user
+    return session.get(TraineeProfile, user.trainee_id) if user.trainee_id is not None else None
+
+
+def notice_language(*, session: Session, user: User) -> str:
+    """Return the language a person's notices are written in (French while none was picked)."""
+    holder = _language_holder(session, user)
+    return (holder.message_language if holder else None) or "fr"
+
+
+def keep_language(*, session: Session, user: User, lang: str) -> bool:
+    """Keep the language a person picked as the one their notices are written in; return whether it changed.
+
+    A trainee's is on their profile; anyone else's on the account (employers.recipients reads it). A language
+    their notices cannot be written in changes nothing.
+    """
+    holder = _language_holder(session, user)
+    if lang not in languages_of(user) or holder is None or (holder.message_language or "fr") == lang:
+        return False
+    holder.message_language = lang
+    session.add(holder)
+    return True
 
 
 def start_session(*, session: Session, user: User, hours: int) -> str:

@@ -18,8 +18,18 @@ from employers import candidates as candidates_engine
 from employers import offers as offers_service
 from employers import service as employers_service
 from employers.company_offers import OfferView, offer_views, vacancy_offers
-from employers.exceptions import VacancyNotOpen
-from employers.models import CandidateRequest, Employer, EmployerStatus, EndReason, OfferState, Placement, Vacancy, VacancyStatus
+from employers.exceptions import OfferNotFound, VacancyNotOpen
+from employers.models import (
+    CandidateRequest,
+    Employer,
+    EmployerStatus,
+    EndReason,
+    Offer,
+    OfferState,
+    Placement,
+    Vacancy,
+    VacancyStatus,
+)
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
 from web.auth import service as auth_service
 from web.config import get_settings
@@ -275,7 +285,33 @@ class OfferPublic(BaseModel):
     offered_at: datetime | None
     expires_at: datetime | None = Field(description="The trainee must answer before this time.")
     answered_at: datetime | None
+    interview_at: datetime | None = Field(default=None, description="The interview's day and hour (Mali's time, UTC), once set.")
+    interview_place: str | None = Field(default=None, description="Where the interview takes place, once set.")
     placement: PlacementPublic | None = Field(description="The hiring, once the company confirmed it.")
+
+
+class InterviewSetting(BaseModel):
+    """An interview's day, hour and place (all required; checked as the candidate card's form is, with its field names)."""
+
+    model_config = _required("interview_day", "interview_hour", "interview_place")
+
+    interview_day: StrictStr = Field(
+        default="", description="YYYY-MM-DD; with the hour, still to come.", json_schema_extra={"format": "date"}
+    )
+    interview_hour: StrictStr = Field(default="", description="HH:MM, Mali's time (UTC).")
+    interview_place: StrictStr = Field(default="", description="Where the trainee comes; 200 characters at most.")
+
+
+class InterviewPublic(BaseModel):
+    """The interview of a candidate the company asked for: when and where; the trainee and the officers are told."""
+
+    offer_id: int
+    vacancy_id: int
+    trainee_code: str
+    state: OfferState = Field(description="interview while it stands (then the officer offers the job, or the company "
+                              "turns the candidate down).")  # fmt: skip
+    interview_at: datetime = Field(description="The interview's day and hour (Mali's time, UTC).")
+    interview_place: str
 
 
 class PlacementConfirmation(BaseModel):
@@ -356,6 +392,7 @@ def offer_public(view: OfferView) -> OfferPublic:
         id=offer.id or 0, vacancy_id=offer.vacancy_id, state=offer.state, trainee_code=view.code, initials=view.initials,
         full_name=view.name, phone=view.phone, override=offer.override, override_reason=offer.override_reason,
         rejection_reason=rejected, offered_at=offer.offered_at, expires_at=offer.expires_at, answered_at=offer.answered_at,
+        interview_at=offer.interview_at, interview_place=offer.interview_place,
         placement=PlacementPublic.model_validate(view.placement) if view.placement else None,
     )  # fmt: skip
 
@@ -475,6 +512,33 @@ def request_candidate(
         session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, lang=lang, top=get_settings().ranking_top
     )
     return CandidateRequestPublic(id=asked.id or 0, vacancy_id=asked.vacancy_id, trainee_code=code, created_at=asked.created_at)
+
+
+@router.get("/vacancies/{vacancy_id}/candidates/{code}/interview", summary="Read a candidate's interview")
+def read_interview(session: SessionDep, user: EmployerUser, vacancy_id: RecordId, code: str) -> InterviewPublic:
+    """Return the interview set for a candidate of the company's vacancy; 404 while none is set."""
+    offer = employers_service.interview_of(session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor)
+    if offer is None:
+        raise OfferNotFound(0)
+    return interview_public(offer, code)
+
+
+@router.put("/vacancies/{vacancy_id}/candidates/{code}/interview", summary="Set or change a candidate's interview")
+def set_interview(
+    session: SessionDep, user: EmployerUser, vacancy_id: RecordId, code: str, body: InterviewSetting
+) -> InterviewPublic:
+    """Set (or change) the interview of a candidate the company asked for, as the candidate's card does; the trainee and
+    the officers are told."""
+    typed = {"day_typed": body.interview_day, "hour_typed": body.interview_hour, "place": body.interview_place}
+    offer = employers_service.set_interview(session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor, **typed)
+    return interview_public(offer, code)
+
+
+def interview_public(offer: Offer, code: str) -> InterviewPublic:
+    """Return an interview as the API shows it."""
+    assert offer.interview_at is not None and offer.interview_place is not None  # an offer in interview has both
+    return InterviewPublic(offer_id=offer.id or 0, vacancy_id=offer.vacancy_id, trainee_code=code, state=offer.state,
+                           interview_at=offer.interview_at, interview_place=offer.interview_place)  # fmt: skip
 
 
 # ---------------------------------------------------------------- offers and hirings

@@ -348,15 +348,11 @@ def set_interview(
 ) -> Response:  # fmt: skip
     """Set (or change) the interview of a candidate the company asked for: a day, an hour, a place; the trainee and
     the officer are told."""
-    employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
-    profile = profiles_service.get_by_code(session=session, code=code)
-    if profile is None or profile.id not in employers_service.requested(session=session, vacancy_id=vacancy_id):
-        raise CandidateUnavailable(code)
     typed = {name: str(form.get(name) or "") for name in ("interview_day", "interview_hour", "interview_place")}
     try:
-        offers_service.schedule_interview(session=session, vacancy_id=vacancy_id, trainee_id=profile.id, by=user.actor,
-                                          day_typed=typed["interview_day"], hour_typed=typed["interview_hour"],
-                                          place=typed["interview_place"])  # fmt: skip
+        employers_service.set_interview(session=session, vacancy_id=vacancy_id, trainee_code=code, by=user.actor,
+                                        day_typed=typed["interview_day"], hour_typed=typed["interview_hour"],
+                                        place=typed["interview_place"])  # fmt: skip
     except InvalidFields as invalid:
         errors = field_messages(invalid.problems, lang)
         return card_page(request, session, lang, user, company, vacancy_id, code, typed=typed, errors=errors, status=422)

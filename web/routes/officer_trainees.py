@@ -47,17 +47,19 @@ from profiles.forms import TraineeForm, by_form_field
 from profiles.models import CertificationAward, Cohort, DropoutReason, TraineeProfile
 from profiles.phases import Phase, profile_phase
 from web import privacy
+from web.auth import pin_reset
 from web.auth import service as auth_service
-from web.auth.exceptions import AuthError
+from web.auth.exceptions import AccountNotFound, AuthError, TooManyAttempts
 from web.auth.models import User
+from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import Lang, OfficerUser, Submitted
+from web.deps import Lang, OfficerUser, Submitted, client_address
 from web.errors import DomainRoute
 from web.forms import typed_ending
 from web.i18n import translator
 from web.labels import Labels
-from web.messages import N_, done_message, field_messages, message, sentences
+from web.messages import MESSAGES, N_, done_message, field_messages, message, sentences
 from web.pages import render
 from web.routes.privacy import SCOPE_WORDS
 from web.signing import signer
@@ -360,6 +362,33 @@ def issue_pin(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
     except AuthError as refused:
         return profile_page(request, session, lang, user, profile, refusal=message(refused.code, lang), status=409)
     return profile_page(request, session, lang, user, profile, done="pin_issued", pin=pin)
+
+
+#: What the trainee's page says once a reset code is sent, or why none could be.
+MESSAGES.update({
+    "done_pin_code_sent": N_("Le code est parti par SMS : l'agent choisit son nouveau code secret avec lui, sur la page "
+                             "« J'ai oublié mon code »."),
+    "pin_code_no_account": N_("L'agent n'a pas d'accès actif : créez-lui un accès ou donnez-lui un nouveau code."),
+    "pin_code_wait": N_("Trop de codes envoyés pour cet agent ou depuis votre poste. Attendez {minutes} min."),
+})  # fmt: skip
+
+
+@router.post("/officer/trainees/{trainee_id}/pin/code", response_class=HTMLResponse)
+def send_pin_code(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, trainee_id: int) -> Response:
+    """Send the trainee a code by SMS to choose a new PIN themselves (as "J'ai oublié mon code" does); audited, throttled."""
+    profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+    account = auth_service.trainee_account(session=session, trainee_id=trainee_id)
+    try:
+        if account is None:
+            raise AccountNotFound(str(trainee_id))
+        pin_reset.send_code_for(session=session, user=account, by=user.id or 0, client=client_address(request),
+                                minutes=get_settings().pin_reset_minutes)  # fmt: skip
+    except AccountNotFound:
+        return profile_page(request, session, lang, user, profile, refusal=message("pin_code_no_account", lang), status=409)
+    except TooManyAttempts as wait:
+        said = message("pin_code_wait", lang, {"minutes": str(wait.minutes())})
+        return profile_page(request, session, lang, user, profile, refusal=said, status=429)
+    return RedirectResponse(f"/officer/trainees/{trainee_id}?done=pin_code_sent#account", status_code=303)
 
 
 @router.post("/officer/trainees/{trainee_id}/departure", response_class=HTMLResponse)

@@ -22,30 +22,18 @@ from matching.models import SHIFTS
 from profiles import availability as availability_service
 from profiles.availability import EARLIEST, LATEST, InvalidAvailability
 from profiles.models import TraineeProfile
-from web.auth.models import Role, User
+from web.auth.models import User
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.db import SessionDep
-from web.deps import CurrentUser, Lang, Submitted, TraineeUser
+from web.deps import Lang, Submitted, TraineeUser
 from web.errors import DomainRoute
-from web.i18n import LANGUAGE_NAMES, LANGUAGES, translator
+from web.i18n import LANGUAGE_NAMES, translator
 from web.labels import Labels
 from web.messages import N_, done_message
 from web.pages import render
 
-
-def remember_language(request: Request, session: SessionDep, user: CurrentUser) -> None:
-    """Keep the language a signed-in trainee chooses (?lang=) on their profile: their SMS are sent in it too."""
-    chosen = request.query_params.get("lang")
-    if user is None or user.role != Role.trainee or chosen not in LANGUAGES or user.trainee_id is None:
-        return
-    profile = session.get(TraineeProfile, user.trainee_id)
-    if profile is not None and (profile.message_language or "fr") != chosen:
-        profile.message_language = chosen
-        session.add(profile)
-
-
-router = APIRouter(dependencies=[Depends(verify_csrf), Depends(remember_language)], route_class=DomainRoute)
+router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 
 #: Each shift: its icon and its plain name.
 SHIFT_WORDS: dict[str, tuple[str, str]] = {
