@@ -21,12 +21,12 @@ from core.clock import utcnow
 from employers.models import OfferState, OutboxMessage
 from profiles import cohorts
 from profiles.models import ProfileView, TraineeProfile
-from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
+from tests.employers.factories import account, offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
 from tests.web.test_commands_as_shipped import fresh_sqlite, run
 from web import privacy
-from web.auth.models import Role
+from web.auth.models import Role, User
 from web.db import make_engine
 
 __all__ = ["fresh_sqlite"]
@@ -38,11 +38,18 @@ PEOPLE = [("Awa Diarra", "+22370000101"), ("Bakary Sangare", "+22370000102"), ("
 
 @dataclass
 class World:
-    """The trainees (accepted, placed, offered, three waiting), the vacancy, the accounts by role, the ids pages need."""
+    """The trainees (accepted, placed, offered, three waiting), the vacancy, the ids pages need, the links of accounts."""
 
+    session: Session
     trainees: list[TraineeProfile]
-    logins: dict[str, tuple[str, str]]
     ids: dict[str, int]
+    links: dict[str, dict[str, int]]
+
+    def sign_in(self, client: Client, role: str) -> User:
+        """Create an account of the role (hashing its password only now: it is slow) and sign the client in with it."""
+        account = user(self.session, Role(role), **self.links.get(role, {}))
+        client.sign_in(account.login, PASSWORD)
+        return account
 
 
 @pytest.fixture
@@ -51,7 +58,7 @@ def world(session: Session) -> World:
     job = stored_vacancy(session, company, seats=3)
     trainees = [profile(session, full_name=name, phone=phone, birth_date="1995-05-01") for name, phone in PEOPLE]
     accepted, placed, offered = trainees[:3]
-    officer = user(session, Role.officer)
+    officer = account(session, Role.officer)
     offer = offer_in(session, job, accepted, OfferState.accepted, by=officer)
     hired = offer_in(session, job, placed, OfferState.confirmed, by=officer)
     offer_in(session, job, offered, OfferState.offered, by=officer)
@@ -60,17 +67,17 @@ def world(session: Session) -> World:
     session.add(placement)
     session.add(OutboxMessage(kind="test", recipient_phone=offered.phone, sms_text="Bonjour", email_subject="-", email_body="-"))
     audit.record(session, actor_id=officer.id, entity="offer", entity_id=offer.id, action="accept", trainee_id=accepted.id)
-    cohort = cohorts.create_cohort(session=session, data={"code": "2026-A", "centre": "Centre A",
-                                                          "modules": [{"name": "secourisme", "weight": 1}],
-                                                          "training_start": date(2026, 1, 5), "training_end": date(2026, 3, 27)})  # fmt: skip
-    session.commit()
-    user(session, Role.trainee, secret="123456", trainee_id=accepted.id, login=accepted.phone)
-    accounts = {"officer": officer, "admin": user(session, Role.admin), "school": user(session, Role.school, centre_id=cohort.centre_id),
-                "employer": user(session, Role.employer, employer_id=company.id), "auditor": user(session, Role.auditor)}  # fmt: skip
+    dates = {"training_start": date(2026, 1, 5), "training_end": date(2026, 3, 27)}
+    modules = [{"name": "secourisme", "weight": 1}]
+    cohort = cohorts.create_cohort(session=session, data={"code": "2026-A", "centre": "Centre A", "modules": modules, **dates})
+    session.add(
+        User(login=accepted.phone or "", full_name="trainee", role=Role.trainee, password_hash="-", trainee_id=accepted.id)
+    )
     session.commit()
     ids = {"vacancy": job.id or 0, "offer": offer.id or 0, "placement": placement.id or 0, "cohort": cohort.id or 0,
            "trainee": accepted.id or 0}  # fmt: skip
-    return World(trainees, {role: (a.login, PASSWORD) for role, a in accounts.items()}, ids)
+    links = {"school": {"centre_id": cohort.centre_id or 0}, "employer": {"employer_id": company.id or 0}}
+    return World(session, trainees, ids, links)
 
 
 #: Each page or export showing trainees' names or phones: the role that opens it, its address, its name in the log.
@@ -135,7 +142,7 @@ def opened(client: Client, address: str) -> str:
 def test_a_page_showing_trainees_logs_each_of_them_once_in_one_insert(
     role: str, address: str, page: str, world: World, client: Client, session: Session, statements: list[str]
 ) -> None:
-    client.sign_in(*world.logins[role])
+    world.sign_in(client, role)
     statements.clear()
     text = opened(client, address.format(**world.ids))
     shown = {p.id for p in world.trainees if p.full_name in text or (p.phone or "") in text}
@@ -152,7 +159,9 @@ def test_two_hundred_trainees_listed_are_one_insert(session: Session, engine: En
     session.add_all(many)
     session.commit()
     statements.clear()
-    assert privacy.log_views(session=session, trainee_ids=[p.id for p in many] * 2, viewer=officer, page="officer_trainees") == 200
+    assert (
+        privacy.log_views(session=session, trainee_ids=[p.id for p in many] * 2, viewer=officer, page="officer_trainees") == 200
+    )
     session.commit()
     assert sum(s.lstrip().upper().startswith("INSERT INTO PROFILE_VIEW") for s in statements) == 1
     assert len(session.exec(select(ProfileView)).all()) == 200
@@ -167,10 +176,10 @@ def test_the_auditor_filters_the_log_by_trainee_account_and_page(
     world: World, new_client: Callable[[], Client], session: Session
 ) -> None:
     officer, auditor = new_client(), new_client()
-    officer.sign_in(*world.logins["officer"])
+    world.sign_in(officer, "officer")
     assert officer.get("/officer/trainees").status_code == 200
     assert officer.get(f"/officer/trainees/{world.ids['trainee']}").status_code == 200
-    auditor.sign_in(*world.logins["auditor"])
+    world.sign_in(auditor, "auditor")
     first = world.trainees[0]
     by_page = auditor.get("/officer/views?shown=officer_trainees")
     assert by_page.status_code == 200 and "6 consultations" in by_page.text and first.full_name not in by_page.text
