@@ -15,14 +15,15 @@ Each measure's ratio is to the best-served group among groups of at least `MIN_G
 for employment at 6 months, the placed trainees it is measured on), and a group of that size whose ratio is
 below four fifths is flagged. Smaller groups keep their numbers on the page, unflagged.
 
-Cost: one engine pass over the pool and the open vacancies, and one evaluation of the history per group
-(a handful): the page is for audits, not for every request.
+Cost: one engine pass over the pool and the open vacancies, and one evaluation of the history read as columns
+(`history_store.stored_columns`, one SELECT per table, as the evaluation pages read it), each group's employment
+then summed over its rows: the page is for audits, not for every request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -37,7 +38,7 @@ from employers.models import Offer, Placement
 from matching import fairness as engine
 from matching.fairness import Dimension
 from matching.models import Trainee, Training
-from profiles import indicators
+from profiles import history_columns, indicators
 from profiles.models import TraineeProfile
 
 Ints = NDArray[np.int64]
@@ -153,17 +154,28 @@ def _relative(counts: NDArray[Any], sizes: Ints) -> list[Measure]:
     ]
 
 
+def stored_evaluation(session: Session, as_of: date) -> tuple[indicators.Evaluated, dict[str, int]]:
+    """Return the stored history evaluated once, read as columns (as the evaluation pages read it), and each trainee's row.
+
+    A history the whole-column screen finds a problem in is read record by record instead, as `stored_history` checks
+    it (the records it refuses left out), so the figures are those of an evaluation of the checked records.
+    """
+    stored = history_store.stored_columns(session=session)
+    columns = stored.columns
+    if stored.issues:
+        checked = history_store.stored_history(session=session)
+        columns = history_columns.from_records(checked.trainees, checked.placements, checked.followups)
+    done = indicators.evaluated_columns(replace(columns, cohorts=None), as_of=as_of)
+    return done, {code: row for row, code in enumerate(columns.trainees.ids)}
+
+
 def _employment(session: Session, members: Sequence[Sequence[str]], as_of: date) -> list[Measure]:
     """Return each group's employment at 6 months (INDICATORS.md), over its placed trainees it can be observed for."""
-    history = history_store.stored_history(session=session)
-    by_code = {t.id: t for t in history.trainees}
+    done, row_of = stored_evaluation(session, as_of)
     rates, bases, employed = [], [], []
     for codes in members:
-        scope = indicators.evaluate(
-            trainees=[by_code[c] for c in codes if c in by_code], placements=history.placements,
-            followups=history.followups, as_of=as_of,
-        )["overall"]  # fmt: skip
-        rate, base = scope[f"employed_at_{EMPLOYMENT_MONTHS}m"], scope[f"employed_at_{EMPLOYMENT_MONTHS}m_base"]
+        rows = np.fromiter((row_of[c] for c in codes if c in row_of), np.int64)
+        rate, base = indicators.employed_at(done, rows, EMPLOYMENT_MONTHS)
         rates.append(np.nan if rate is None else rate)
         bases.append(base)
         employed.append(0 if rate is None else round(rate * base))  # exact while a base is under 10,000
