@@ -102,7 +102,7 @@ def fairness_report(*, session: Session, by: Dimension, as_of: date) -> Fairness
 
 
 @dataclass(frozen=True, slots=True)
-class Cohort:
+class TrainingGroup:
     """A trainee's training as grouping reads it: its cohort."""
 
     cohort: str | None
@@ -117,7 +117,7 @@ class Grouping:
     birth_date: date | None
     home_town: str
     literacy: str
-    training: Cohort
+    training: TrainingGroup
 
 
 def grouping_records(session: Session) -> list[tuple[int, Grouping]]:
@@ -127,7 +127,7 @@ def grouping_records(session: Session) -> list[tuple[int, Grouping]]:
     """
     fields = ("id", "code", "gender", "birth_date", "home_town", "literacy", "cohort")
     query = sa_select(*(col(getattr(TraineeProfile, name)) for name in fields)).order_by(col(TraineeProfile.code))
-    return [(pk, Grouping(code, gender, born, town, literacy, Cohort(cohort)))
+    return [(pk, Grouping(code, gender, born, town, literacy, TrainingGroup(cohort)))
             for pk, code, gender, born, town, literacy, cohort in session.execute(query)]  # fmt: skip
 
 
