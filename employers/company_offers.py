@@ -48,6 +48,10 @@ class VacancyOffers:
         """Return the state of each trainee's offer, by trainee id."""
         return {view.offer.trainee_id: view.offer.state.value for view in [*self.placements, *self.offers]}
 
+    def named(self) -> list[int]:
+        """Return the ids of the trainees shown by name and phone (those who accepted), for the view log."""
+        return [view.offer.trainee_id for view in [*self.placements, *self.offers] if view.name is not None]
+
 
 def offer_views(session: Session, offers: Sequence[Offer]) -> list[OfferView]:
     """Return the offers with what their company may see of each trainee, in the same order."""

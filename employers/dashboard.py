@@ -433,24 +433,43 @@ class ViewLine:
     page: str
 
 
+@dataclass(frozen=True)
+class ViewSearch:
+    """What to look for in the view log: a trainee (code, or name for officers), an account (its number), a page."""
+
+    trainee: str = ""
+    viewer: int | None = None
+    page: str = ""
+
+    def active(self) -> dict[str, str]:
+        """Return the filters in use, as query parameters."""
+        found = {"trainee": self.trainee, "viewer": str(self.viewer or ""), "shown": self.page}
+        return {name: value for name, value in found.items() if value}
+
+
 def view_log(
-    *, session: Session, trainee: str = "", page: int = 1, per_page: int = PER_PAGE, by_name: bool = True
+    *, session: Session, search: ViewSearch | None = None, page: int = 1, per_page: int = PER_PAGE, by_name: bool = True
 ) -> Page[ViewLine]:
-    """Return one page of the view log (who opened whose personal data), newest first, narrowed to a trainee.
+    """Return one page of the view log (who was shown whose personal data), newest first, narrowed by the search.
 
     Without `by_name` (the auditor's reading) no name shows, of the viewer or the trainee, and a trainee is found by
     code only: the auditor sees the account's number and role, the company, the trainee's code and the page.
     """
+    search = search or ViewSearch()
     query = (
         sa_select(ProfileView, col(TraineeProfile.code), USERS.c.role, USERS.c.full_name, col(Employer.name))
         .join(TraineeProfile, col(TraineeProfile.id) == ProfileView.trainee_id)
         .outerjoin(USERS, USERS.c.id == ProfileView.viewer_id)
         .outerjoin(Employer, col(Employer.id) == ProfileView.employer_id)
     )
-    if trainee:
+    if search.trainee:
         trainees = session.exec(select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name)).all()
         known = trainees if by_name else [(i, code, "") for i, code, _name in trainees]
-        query = query.where(col(ProfileView.trainee_id).in_(matching_ids(known, trainee)))
+        query = query.where(col(ProfileView.trainee_id).in_(matching_ids(known, search.trainee)))
+    if search.viewer is not None:
+        query = query.where(col(ProfileView.viewer_id) == search.viewer)
+    if search.page:
+        query = query.where(col(ProfileView.page) == search.page)
     total = _count(session, query)
     number = _page_number(page, total, per_page)
     ordered = (

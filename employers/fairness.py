@@ -15,16 +15,17 @@ Each measure's ratio is to the best-served group among groups of at least `MIN_G
 for employment at 6 months, the placed trainees it is measured on), and a group of that size whose ratio is
 below four fifths is flagged. Smaller groups keep their numbers on the page, unflagged.
 
-Cost: one engine pass over the pool and the open vacancies, and one evaluation of the history per group
-(a handful): the page is for audits, not for every request.
+Cost: one engine pass over the pool and the open vacancies, and one evaluation of the history read as columns
+(`history_store.stored_columns`, one SELECT per table, as the evaluation pages read it), each group's employment
+then summed over its rows: the page is for audits, not for every request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,8 +37,8 @@ from employers import candidates, history_store
 from employers.models import Offer, Placement
 from matching import fairness as engine
 from matching.fairness import Dimension
-from matching.models import Trainee, Training
-from profiles import indicators
+from matching.models import Trainee
+from profiles import history_columns, indicators
 from profiles.models import TraineeProfile
 
 Ints = NDArray[np.int64]
@@ -100,19 +101,39 @@ def fairness_report(*, session: Session, by: Dimension, as_of: date) -> Fairness
     return FairnessReport(by, as_of, len(vacancies), rankings, outcomes(session=session, by=by, as_of=as_of))
 
 
-def grouping_records(session: Session) -> list[tuple[int, Trainee]]:
-    """Return every stored trainee's id and a record holding only what groups it (gender, birth, town, literacy, cohort)."""
+@dataclass(frozen=True, slots=True)
+class TrainingGroup:
+    """A trainee's training as grouping reads it: its cohort."""
+
+    cohort: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """What groups a trainee: the attributes of a trainee record `matching.fairness.group_labels` reads, and no more."""
+
+    id: str
+    gender: str | None
+    birth_date: date | None
+    home_town: str
+    literacy: str
+    training: TrainingGroup
+
+
+def grouping_records(session: Session) -> list[tuple[int, Grouping]]:
+    """Return every stored trainee's id and what groups it (gender, birth, town, literacy, cohort), by code: one SELECT.
+
+    Plain rows, not validated trainee records (building one per trainee cost more than the rest of the page).
+    """
     fields = ("id", "code", "gender", "birth_date", "home_town", "literacy", "cohort")
     query = sa_select(*(col(getattr(TraineeProfile, name)) for name in fields)).order_by(col(TraineeProfile.code))
-    # Built without validation, like history_store's records: every path into the table validated these fields.
-    return [(row[0], Trainee.model_construct(**_grouping_fields(*row[1:]))) for row in session.execute(query)]
+    return [(pk, Grouping(code, gender, born, town, literacy, TrainingGroup(cohort)))
+            for pk, code, gender, born, town, literacy, cohort in session.execute(query)]  # fmt: skip
 
 
-def _grouping_fields(
-    code: str, gender: str | None, born: date | None, town: str, literacy: str, cohort: str | None
-) -> dict[str, Any]:
-    return {"id": code, "gender": gender, "birth_date": born, "home_town": town, "literacy": literacy,
-            "training": Training.model_construct(cohort=cohort)}  # fmt: skip
+def group_labels(people: Sequence[Grouping], by: Dimension, *, as_of: date) -> list[str]:
+    """Return each trainee's group, as the engine labels trainee records (it reads only the attributes a Grouping has)."""
+    return engine.group_labels(cast("Sequence[Trainee]", people), by, as_of=as_of)
 
 
 def _per_trainee(session: Session, column: Any, where: Any, ids: dict[int, int]) -> Ints:
@@ -129,7 +150,7 @@ def outcomes(*, session: Session, by: Dimension, as_of: date) -> tuple[OutcomeRo
     records = grouping_records(session)
     ids = {pk: i for i, (pk, _) in enumerate(records)}
     people = [r for _, r in records]
-    names, group = engine.group_index(engine.group_labels(people, by, as_of=as_of), by)
+    names, group = engine.group_index(group_labels(people, by, as_of=as_of), by)
     k = len(names)
     sizes = np.bincount(group, minlength=k).astype(np.int64)
     offered = _per_trainee(session, col(Offer.trainee_id), col(Offer.offered_at).is_not(None), ids)
@@ -153,17 +174,28 @@ def _relative(counts: NDArray[Any], sizes: Ints) -> list[Measure]:
     ]
 
 
+def stored_evaluation(session: Session, as_of: date) -> tuple[indicators.Evaluated, dict[str, int]]:
+    """Return the stored history evaluated once, read as columns (as the evaluation pages read it), and each trainee's row.
+
+    A history the whole-column screen finds a problem in is read record by record instead, as `stored_history` checks
+    it (the records it refuses left out), so the figures are those of an evaluation of the checked records.
+    """
+    stored = history_store.stored_columns(session=session)
+    columns = stored.columns
+    if stored.issues:
+        checked = history_store.stored_history(session=session)
+        columns = history_columns.from_records(checked.trainees, checked.placements, checked.followups)
+    done = indicators.evaluated_columns(replace(columns, cohorts=None), as_of=as_of)
+    return done, {code: row for row, code in enumerate(columns.trainees.ids)}
+
+
 def _employment(session: Session, members: Sequence[Sequence[str]], as_of: date) -> list[Measure]:
     """Return each group's employment at 6 months (INDICATORS.md), over its placed trainees it can be observed for."""
-    history = history_store.stored_history(session=session)
-    by_code = {t.id: t for t in history.trainees}
+    done, row_of = stored_evaluation(session, as_of)
     rates, bases, employed = [], [], []
     for codes in members:
-        scope = indicators.evaluate(
-            trainees=[by_code[c] for c in codes if c in by_code], placements=history.placements,
-            followups=history.followups, as_of=as_of,
-        )["overall"]  # fmt: skip
-        rate, base = scope[f"employed_at_{EMPLOYMENT_MONTHS}m"], scope[f"employed_at_{EMPLOYMENT_MONTHS}m_base"]
+        rows = np.fromiter((row_of[c] for c in codes if c in row_of), np.int64)
+        rate, base = indicators.employed_at(done, rows, EMPLOYMENT_MONTHS)
         rates.append(np.nan if rate is None else rate)
         bases.append(base)
         employed.append(0 if rate is None else round(rate * base))  # exact while a base is under 10,000

@@ -13,7 +13,7 @@ re-importing an export changes nothing. Services flush; the caller commits.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -31,7 +31,8 @@ from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
 from core.clock import utcnow
-from employers.models import Employer, EmployerStatus, Employment, EndReason, FollowUp, Placement, Vacancy
+from employers import vacancy_status
+from employers.models import Employer, EmployerStatus, Employment, EndReason, FollowUp, Placement, Vacancy, VacancyStatus
 from matching import exchange
 from matching.exchange import Issue, Parsed, RawRecord, WithIssues
 from matching.models import Trainee, Training
@@ -61,6 +62,8 @@ _COHORT_FIELDS = ("name", "country", "selection_start", "selection_end", "return
                   "employment_start", "budget_eur")  # fmt: skip
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
 _CHUNK = 500
+#: The vacancies whose seats a running placement linked to them takes (a draft or closed one counts none).
+SEATED = (VacancyStatus.open, VacancyStatus.filled)
 
 
 @dataclass
@@ -373,6 +376,33 @@ def _placement_issues(session: Session, parsed: Parsed[history.Placement]) -> li
         if p.vacancy_id and p.vacancy_id not in vacancies:
             message = f"no vacancy of {DATABASE} has the id {p.vacancy_id!r}: the placement is stored without it"
             issues.append(Issue(parsed.source, where, "vacancy_id", message, p.id, severity="warning"))
+    return issues + _seat_issues(session, parsed, by_code, vacancies)
+
+
+def _seat_of(record: history.Placement | None) -> str | None:
+    """Return the vacancy whose seat a placement record holds: its vacancy's code while it runs (no end date)."""
+    return record.vacancy_id if record is not None and record.end_date is None else None
+
+
+def _seat_issues(
+    session: Session, parsed: Parsed[history.Placement], stored: dict[str, history.Placement], vacancies: dict[str, int]
+) -> list[Issue]:
+    """Refuse each running placement that would take a seat its open vacancy no longer has, as a confirmed offer is
+    refused (VacancyFull); the seats the file's ended or moved placements give back count first, as they are stored."""
+    changes = [(where, p, _seat_of(stored.get(p.id)), _seat_of(_linked(p, vacancies))) for where, p in parsed.located]
+    free = {v.code: max(v.seats - v.filled_seats, 0) for v in _where_in(session, select(Vacancy), Vacancy.code, vacancies)
+            if v.status in SEATED}  # fmt: skip
+    for _, _, before, after in changes:
+        if before != after and before in free:
+            free[before] += 1
+    issues = []
+    for where, p, before, after in changes:
+        if before == after or after not in free:
+            continue
+        if free[after] == 0:
+            message = f"vacancy {after} has no free seat left: the running placement {p.id} would overfill it"
+            issues.append(Issue(parsed.source, where, "vacancy_id", message, p.id))
+        free[after] = max(free[after] - 1, 0)
     return issues
 
 
@@ -463,24 +493,45 @@ def _store_placements(session: Session, records: Sequence[history.Placement], ac
     vacancies = _vacancy_ids(session, (r.vacancy_id for r in records if r.vacancy_id))
     companies = _approved_companies(session)
     stored = {p.code: p for p in _where_in(session, select(Placement), Placement.code, (r.id for r in records))}
-    done, ending, rest = Stored(), list[Placement](), list[Placement]()
+    done, ending, rest, seats = Stored(), list[Placement](), list[Placement](), Counter[int]()
     for record in map(_linked, records, repeat(vacancies)):
         placement = stored.get(record.id)
         trainee = trainees[record.trainee_id]
         if placement is not None and _placement_record(placement, trainee.code, record.vacancy_id) == record:
             done.unchanged += 1
             continue
+        held = _seat_held(placement)
         done.created, done.updated = done.created + (placement is None), done.updated + (placement is not None)
         placement = placement or Placement(code=record.id, trainee_id=trainee.id or 0, employer_name=record.employer,
                                            level=record.level, start_date=record.start_date, salary_fcfa_month=0)  # fmt: skip
         links = vacancies.get(record.vacancy_id or ""), companies.get(fold(record.employer))
         _apply_placement(placement, record, *links, actor_id)
+        if held != (now_held := _seat_held(placement)):
+            seats.update({k: v for k, v in ((held, -1), (now_held, 1)) if k is not None})
         (ending if placement.ended_at is not None else rest).append(placement)
     # Ends first: a trainee's active placement (a unique index) is ended before the next one is written.
     for batch in (ending, rest):
         session.add_all(batch)
         session.flush()
+    _count_seats(session, seats)
     return done
+
+
+def _seat_held(placement: Placement | None) -> int | None:
+    """Return the vacancy whose seat a stored placement holds: its vacancy while it runs."""
+    return placement.vacancy_id if placement is not None and placement.ended_at is None else None
+
+
+def _count_seats(session: Session, changes: Counter[int]) -> None:
+    """Give back the seats of placements that ended or left their vacancy, then take those of placements now running on
+    an open vacancy (VacancyFull when none is left), as confirming and ending a hiring do."""
+    for vacancy_id, change in sorted(changes.items()):
+        for _ in range(-change):
+            vacancy_status.release_seat(session=session, vacancy_id=vacancy_id)
+    for vacancy_id, change in sorted(changes.items()):
+        vacancy = session.get(Vacancy, vacancy_id)
+        for _ in range(change if vacancy is not None and vacancy.status in SEATED else 0):
+            vacancy_status.take_seat(session=session, vacancy_id=vacancy_id)
 
 
 def _linked(record: history.Placement, vacancies: dict[str, int]) -> history.Placement:

@@ -123,6 +123,10 @@ class Review:
             ineligible=tuple(r for r in self.ineligible if filters.keeps(r)),
         )
 
+    def trainee_ids(self) -> list[int]:
+        """Return the ids of the trainees listed, eligible then ineligible."""
+        return [r.profile_id for r in (*self.eligible, *self.ineligible)]
+
     def choices(self) -> Choices:
         """Return the filters' values found among these trainees."""
         rows = (*self.eligible, *self.ineligible)

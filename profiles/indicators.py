@@ -344,6 +344,18 @@ def evaluated_columns(history: HistoryColumns, *, as_of: date) -> Evaluated:
     return Evaluated(document, facts, p, f)
 
 
+def employed_at(done: Evaluated, rows: Ints, months: int) -> tuple[float | None, int]:
+    """Return the employment rate at `months` months of some trainees (rows of an evaluated history) and its base: the
+    same figure an evaluation of those trainees alone gives, since each trainee's facts are theirs alone."""
+    facts = done.facts
+    return _employed(facts, rows[facts.first[rows] >= 0], months)
+
+
+def _employed(facts: _Facts, placed: Ints, months: int) -> tuple[float | None, int]:
+    base = int(facts.observable[months][placed].sum())
+    return _ratio(int(facts.employed[months][placed].sum()), base), base
+
+
 def _members(cohort: Ints, k: int) -> list[Ints]:
     """Return the rows of each cohort's trainees (one sort, not one pass per cohort)."""
     order = np.argsort(cohort, kind="stable")
@@ -364,9 +376,7 @@ def _scope(facts: _Facts, p: _Placements, f: _FollowUps, rows: Ints, budgets: Se
         "median_days_to_placement": _median(facts.days_to_placement[placed[facts.has_days[placed]]]),
     }
     for months in EMPLOYMENT_MONTHS:
-        base = int(facts.observable[months][placed].sum())
-        figures[f"employed_at_{months}m"] = _ratio(int(facts.employed[months][placed].sum()), base)
-        figures[f"employed_at_{months}m_base"] = base
+        figures[f"employed_at_{months}m"], figures[f"employed_at_{months}m_base"] = _employed(facts, placed, months)
     followed = in_scope[f.trainee] & f.reached & ~np.isnan(f.score)
     figures |= {
         "retention_12m_km": kaplan_meier(facts.duration[placed], facts.event[placed], horizon=RETENTION_DAYS),

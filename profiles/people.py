@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from profiles.models import TraineeProfile
 
@@ -17,6 +18,7 @@ class Identity(NamedTuple):
     full_name: str
     birth_date: date | None
     home_town: str
+    trainee_id: int = 0
 
 
 def identities(*, session: Session, codes: Iterable[str]) -> dict[str, Identity]:
@@ -24,6 +26,11 @@ def identities(*, session: Session, codes: Iterable[str]) -> dict[str, Identity]
     wanted = list(codes)
     if not wanted:
         return {}
-    rows = TraineeProfile.code, TraineeProfile.full_name, TraineeProfile.birth_date, TraineeProfile.home_town
-    query = select(*rows).where(col(TraineeProfile.code).in_(wanted))  # type: ignore[type-var]
-    return {code: Identity(name, born, town) for code, name, born, town in session.exec(query)}
+    query = sa_select(
+        col(TraineeProfile.code),
+        col(TraineeProfile.full_name),
+        col(TraineeProfile.birth_date),
+        col(TraineeProfile.home_town),
+        col(TraineeProfile.id),
+    ).where(col(TraineeProfile.code).in_(wanted))
+    return {code: Identity(name, born, town, tid) for code, name, born, town, tid in session.execute(query)}

@@ -6,7 +6,9 @@ the evaluation is timed as the application runs it: reading the history from the
 (`employers.history_store.stored_columns`), the INDICATORS.md figures (`profiles.indicators.evaluate_columns`), and
 the evaluation pages' breakdowns (`profiles.evaluation.evaluate_scope`). Then the application is served (uvicorn,
 as `rdvm bench --web` does) and an auditor requests the evaluation page N times: its server times' p50 and p95
-(the first request computes; the next ones find the evaluation in the application's cache while nothing changes).
+(the first request computes; the next ones find the evaluation in the application's cache while nothing changes),
+then the fairness audit page (by cohort, computed on each request) a few times: the median and the longest.
+`fairness_report_s` times the fairness audit's figures (by cohort) in the process, without the page around them.
 `evaluate_from_database_cpu_s` is the same span in the process's CPU time (SQLite runs in the process): on a shared,
 loaded machine it says what the wall time would be on an idle one better than the wall time does.
 Figures are printed, not asserted.
@@ -25,7 +27,7 @@ import numpy as np
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from employers import history_store
+from employers import fairness, history_store
 from employers.models import FollowUp, Placement
 from profiles import indicators
 from profiles.evaluation import Scope, evaluate_scope
@@ -42,6 +44,8 @@ EMPLOYERS = ("Sahel Sécurité", "Garde Plus", "Kénédougou Sûreté", "Niger G
 TOWNS = ("Bamako", "Kayes", "Sikasso", "Ségou", "Mopti")
 #: Requests of the evaluation page whose server times give its p95.
 PAGES = 40
+#: Requests of the fairness page (by cohort) timed after them: it is for audits, a few suffice.
+FAIRNESS_PAGES = 5
 AUDITOR = "auditeur@bench.ml"
 PASSWORD = "benchmark password"
 
@@ -154,10 +158,14 @@ def _timed(engine: Any) -> dict[str, Any]:
     started = time.perf_counter()
     evaluate_scope(stored.columns, Scope(as_of=AS_OF))
     breakdowns = time.perf_counter() - started
+    with Session(engine) as session:
+        started = time.perf_counter()
+        fairness.fairness_report(session=session, by="cohort", as_of=AS_OF)
+        audited = time.perf_counter() - started
     return {"placed": figures["overall"]["placed"], "evaluation_read_s": round(read, 3),
             "evaluation_indicators_s": round(computed, 3), "evaluate_from_database_s": round(read + computed, 3),
             "evaluate_from_database_cpu_s": round(cpu, 3),
-            "evaluation_page_figures_s": round(breakdowns, 3)}  # fmt: skip
+            "evaluation_page_figures_s": round(breakdowns, 3), "fairness_report_s": round(audited, 3)}  # fmt: skip
 
 
 def _page_times(url: str, pages: int) -> dict[str, Any]:
@@ -168,14 +176,21 @@ def _page_times(url: str, pages: int) -> dict[str, Any]:
         try:
             browser.sign_in(AUDITOR, PASSWORD)
             times = []
-            for _ in range(pages):
-                status, headers, _body = browser.request("GET", f"/evaluation?as_of={AS_OF.isoformat()}")
-                if status != 200:
-                    raise RuntimeError(f"/evaluation answered HTTP {status}")
-                times.append(server_ms(headers))
+            times = [_page_ms(browser, f"/evaluation?as_of={AS_OF.isoformat()}") for _ in range(pages)]
+            fairness = [_page_ms(browser, "/fairness?by=cohort") for _ in range(FAIRNESS_PAGES)]
         finally:
             browser.close()
     ms = np.array(times)
     return {"evaluation_pages": pages, "evaluation_first_page_ms": round(times[0], 1),
             "evaluation_page_p50_ms": round(float(np.percentile(ms, 50)), 1),
-            "evaluation_page_p95_ms": round(float(np.percentile(ms, 95)), 1)}  # fmt: skip
+            "evaluation_page_p95_ms": round(float(np.percentile(ms, 95)), 1),
+            "fairness_pages": FAIRNESS_PAGES, "fairness_page_ms": round(float(np.median(fairness)), 1),
+            "fairness_page_max_ms": round(max(fairness), 1)}  # fmt: skip
+
+
+def _page_ms(browser: Browser, path: str) -> float:
+    """Request a page and return its server time, or raise unless it answered 200."""
+    status, headers, _body = browser.request("GET", path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered HTTP {status}")
+    return server_ms(headers)

@@ -7,12 +7,12 @@ employers, accounts), so it lives in the web layer; the CLI and the officers' pa
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_, update
+from sqlalchemy import String, cast, delete, insert, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from core import audit
@@ -33,6 +33,7 @@ from profiles.exceptions import TraineeNotFound
 from profiles.indicators import add_months
 from profiles.models import Attendance, CertificationAward, Consent, ProfileView, TraineeNote, TraineeProfile
 from web.auth.models import AuthSession, SignInAttempt, User
+from web.messages import N_
 
 #: What an erased name reads as (the code stays: the record is pseudonymous, not gone).
 ERASED_NAME = "—"
@@ -48,10 +49,88 @@ def trainee_by_code(session: Session, code: str) -> TraineeProfile:
     return profile
 
 
-def log_view(*, session: Session, trainee_id: int, viewer: User, page: str) -> None:
-    """Note that an account opened a trainee's personal data (the view log, part of the personal export)."""
-    session.add(ProfileView(trainee_id=trainee_id, viewer_id=viewer.id, employer_id=viewer.employer_id, page=page))
-    session.flush()
+# ---------------------------------------------------------------- the view log
+
+#: The pages and exports that show trainees' names, phones or birth dates, by the name the view log keeps
+#: (ProfileView.page); every one logs the trainees it shows through `log_views`.
+VIEWED_PAGES = {
+    "officer_trainee": N_("Fiche de l'agent (agents du programme)"),
+    "officer_trainee_form": N_("Formulaire de la fiche de l'agent"),
+    "officer_trainees": N_("Liste et recherche des agents"),
+    "officer_trainees_csv": N_("Liste des agents (CSV)"),
+    "officer_dashboard": N_("Tableau de bord et choses à faire"),
+    "officer_dashboard_csv": N_("Liste du tableau de bord (CSV)"),
+    "officer_followups": N_("Suivis à faire"),
+    "officer_followups_csv": N_("Suivis à faire (CSV)"),
+    "officer_followup": N_("Un suivi après placement"),
+    "officer_calendar": N_("Calendrier des promotions"),
+    "officer_plan": N_("Plan de placement"),
+    "officer_plan_csv": N_("Plan de placement (CSV)"),
+    "officer_review": N_("Examen d'une offre"),
+    "officer_review_csv": N_("Examen d'une offre (CSV)"),
+    "officer_sms_preview": N_("Aperçu d'un SMS groupé"),
+    "officer_audit": N_("Historique des actions"),
+    "officer_outbox": N_("Messages envoyés"),
+    "officer_outbox_csv": N_("Messages envoyés (CSV)"),
+    "admin_accounts": N_("Comptes"),
+    "personal_export": N_("Export des données personnelles"),
+    "evaluation_people": N_("Personnes derrière un chiffre de l'évaluation"),
+    "school_cohort": N_("Promotion vue par le centre de formation"),
+    "school_attendance": N_("Feuille de présence"),
+    "school_trainee": N_("Agent vu par le centre de formation"),
+    "company_vacancy": N_("Offre et embauches vues par la société"),
+    "company_offers_api": N_("Propositions lues par l'API de la société"),
+    "company_offer": N_("Proposition vue par la société"),
+    "offer_letter": N_("Lettre d'embauche"),
+}
+
+
+def log_views(*, session: Session, trainee_ids: Iterable[int | None], viewer: User, page: str) -> int:
+    """Note that an account was shown these trainees' personal data on a page: one insert for the request, whatever their
+    number (each trainee once); return how many were noted."""
+    if page not in VIEWED_PAGES:
+        raise ValueError(f"unknown page for the view log: {page}")
+    ids = sorted({i for i in trainee_ids if i})
+    if not ids:
+        return 0
+    shared = {"viewer_id": viewer.id, "employer_id": viewer.employer_id, "page": page, "at": utcnow()}
+    session.execute(insert(ProfileView), [{**shared, "trainee_id": i} for i in ids])
+    return len(ids)
+
+
+def trainees_by_phone(session: Session, phones: Iterable[str | None]) -> list[int]:
+    """Return the trainees these phone numbers belong to (a message's recipient shown on a page), in one query."""
+    wanted = sorted({p for p in phones if p})
+    if not wanted:
+        return []
+    return list(session.exec(select(TraineeProfile.id).where(col(TraineeProfile.phone).in_(wanted))).all())  # type: ignore[arg-type]
+
+
+def trainees_in(*shown: object) -> set[int]:
+    """Return the ids of the trainee profiles held in what a page shows, walked through dataclasses, mappings and sequences."""
+    found: set[int] = set()
+    seen: set[int] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, TraineeProfile):
+            found.add(value.id or 0)
+        elif isinstance(value, (str, bytes, int, float, date)) or value is None or id(value) in seen:
+            return
+        else:
+            seen.add(id(value))
+            if is_dataclass(value) and not isinstance(value, type):
+                items: Iterable[object] = (getattr(value, f.name) for f in fields(value))
+            elif isinstance(value, Mapping):
+                items = value.values()
+            else:
+                items = value if isinstance(value, (list, tuple, set, frozenset)) else ()
+            for item in items:
+                walk(item)
+
+    for value in shown:
+        walk(value)
+    found.discard(0)
+    return found
 
 
 # ---------------------------------------------------------------- the personal export

@@ -27,3 +27,4 @@ def test_bench_times_the_evaluation_from_a_database(fresh_sqlite: dict[str, str]
     assert (figures["trainees"], figures["placements"], figures["followups"]) == (200, 240, 800)
     assert figures["placed"] == 200 and figures["evaluate_from_database_s"] > 0
     assert figures["evaluation_pages"] == 5 and 0 < figures["evaluation_page_p50_ms"] <= figures["evaluation_page_p95_ms"]
+    assert figures["fairness_report_s"] > 0 and 0 < figures["fairness_page_ms"] <= figures["fairness_page_max_ms"]

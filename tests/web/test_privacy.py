@@ -78,7 +78,7 @@ def seeded_demo(session: Session, tmp_path: Path) -> TraineeProfile:
                  reason=f"{person.full_name} recommandé", details={"phone": person.phone})  # fmt: skip
     consent_service.record(session=session, profile=person, scopes=[ConsentScope.sms], given=True, by=officer.id,
                            document=f"fiche {person.full_name}")  # fmt: skip
-    privacy.log_view(session=session, trainee_id=tid, viewer=officer, page="officer_trainee")
+    privacy.log_views(session=session, trainee_ids=[tid], viewer=officer, page="officer_trainee")
     session.commit()
     return person
 

@@ -31,6 +31,7 @@ from employers.models import (
     VacancyStatus,
 )
 from matching.models import LANGUAGE_LEVELS, LEVELS, LICENCE_CATEGORIES, LITERACY_LEVELS, SHIFTS
+from web import privacy
 from web.auth import service as auth_service
 from web.config import get_settings
 from web.csrf import verify_csrf
@@ -549,6 +550,7 @@ def list_vacancy_offers(session: SessionDep, user: EmployerUser, company: Compan
     """Return the trainees offered the vacancy: hirings first (current ones first), then offers waiting for the company."""
     employers_service.get_vacancy(session=session, vacancy_id=vacancy_id, employer_id=company)
     found = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
+    privacy.log_views(session=session, trainee_ids=found.named(), viewer=user, page="company_offers_api")
     return [offer_public(view) for view in [*found.placements, *found.offers]]
 
 

@@ -271,6 +271,7 @@ def vacancy_page(
     today = utcnow().date()
     listed = candidate_list.listing(found, query, today=today, start=vacancy.start_date) if found else None
     hiring = vacancy_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
+    privacy.log_views(session=session, trainee_ids=hiring.named(), viewer=user, page="company_vacancy")
     context = {
         "vacancy": vacancy, "found": found, "listed": listed, "query": query, "labels": Labels(lang),
         "done": done_message(done, lang), "warnings": sentences(employers_service.warnings_of(vacancy), lang),
@@ -428,7 +429,7 @@ def offer_detail(
 ) -> Response:
     """Show one of the company's offers: the candidate, where the offer stands, and what the company can do."""
     offer = offers_service.get_offer(session=session, offer_id=offer_id, by=user.actor)
-    privacy.log_view(session=session, trainee_id=offer.trainee_id, viewer=user, page="company_offer")
+    privacy.log_views(session=session, trainee_ids=[offer.trainee_id], viewer=user, page="company_offer")
     return offer_page(request, session, lang, company, offer)
 
 
@@ -494,7 +495,7 @@ def offer_letter(request: Request, session: SessionDep, lang: Lang, user: Employ
         raise PlacementNotFound(placement_id)
     vacancy = employers_service.get_vacancy(session=session, vacancy_id=placement.vacancy_id, employer_id=company)
     trainee = profiles_service.get_profile(session=session, profile_id=placement.trainee_id)
-    privacy.log_view(session=session, trainee_id=placement.trainee_id, viewer=user, page="offer_letter")
+    privacy.log_views(session=session, trainee_ids=[placement.trainee_id], viewer=user, page="offer_letter")
     context = {"placement": placement, "vacancy": vacancy, "trainee": trainee, "labels": Labels(lang), "today": utcnow(),
                "company": employers_service.get_employer(session=session, employer_id=company),
                "below_smig": offers_service.below_smig(placement.salary_fcfa_month)}  # fmt: skip

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from profiles import people
 from profiles.evaluation import Evaluation, Scope, people_of
 from web import evaluation_view as view
+from web import privacy
 from web.auth.models import Role, User
 from web.db import SessionDep
 from web.deps import EvaluatorUser, Lang
@@ -78,7 +79,11 @@ def people_page(request: Request, session: SessionDep, lang: Lang, user: Evaluat
     ev = _evaluation(request, session, as_of, cohort, country)
     codes = people_of(ev, figure)
     found = people.identities(session=session, codes=codes)
-    rows = view.people_rows(ev, figure, found, pseudonymised=user.role == Role.auditor)
+    auditor = user.role == Role.auditor
+    rows = view.people_rows(ev, figure, found, pseudonymised=auditor)
+    if not auditor:  # officers and admins see the names
+        privacy.log_views(session=session, trainee_ids=[who.trainee_id for who in found.values()], viewer=user,
+                          page="evaluation_people")  # fmt: skip
     return render(request, "evaluation/people.html", {**_context(ev, lang, user), "figure": figure, "rows": rows})
 
 

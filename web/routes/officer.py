@@ -11,6 +11,7 @@ from employers import dashboard as dashboard_service
 from employers import service as employers_service
 from employers.exceptions import ReasonRequired
 from employers.models import EmployerStatus
+from web import privacy
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser, Submitted
@@ -34,11 +35,21 @@ def officer_context(lang: str) -> dict[str, Any]:
     }
 
 
+def shown_lists(board: dashboard_service.Dashboard, full: str) -> list[object]:
+    """Return the dashboard's lists as its page shows them: the sections listed whole (up to their limit), the to-do's
+    first items (the list of offers soon expiring shows only there)."""
+    listed = (board.past_expiry, board.unconfirmed, board.follow_ups_overdue, board.follow_ups_due, board.requested,
+              board.to_confirm, board.waiting_answer, board.not_placed)  # fmt: skip
+    return [*listed, *(todo.rows for todo in board.to_do(full))]
+
+
 @router.get("/officer", response_class=HTMLResponse)
 def officer_home(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, full: str = "") -> Response:
     """Show the officer's dashboard: open vacancies, trainees to place, offers waiting, overdue work, applications."""
     unlimited = [full] if full in DASHBOARD_LISTS else []
     board = dashboard_service.dashboard(session=session, unlimited=unlimited)
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(*shown_lists(board, full)), viewer=user,
+                      page="officer_dashboard")  # fmt: skip
     return render(request, "officer/home.html", {**officer_context(lang), "board": board, "full": full})
 
 

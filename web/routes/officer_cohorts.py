@@ -18,6 +18,7 @@ from profiles import cohorts as cohorts_service
 from profiles.cohorts import CohortForm
 from profiles.exceptions import InvalidCohort
 from profiles.models import Cohort
+from web import privacy
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser, Submitted
@@ -104,8 +105,10 @@ def rosters(session: Session, found: Sequence[Cohort]) -> list[cohorts_service.R
 def calendar_page(request: Request, session: SessionDep, lang: Lang, user: OfficerUser) -> Response:
     """Draw every cohort's calendar on a time line, today marked, with a table of the same dates and the trainees by phase."""
     found = cohorts_service.list_cohorts(session=session)
+    listed = rosters(session, found)
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(listed), viewer=user, page="officer_calendar")
     context: dict[str, Any] = {
-        "timeline": draw(found, today=utcnow().date(), lang=lang), "rosters": rosters(session, found),
+        "timeline": draw(found, today=utcnow().date(), lang=lang), "rosters": listed,
         "calendars": {c.code: cohorts_service.calendar(c) for c in found}, "labels": Labels(lang),
     }  # fmt: skip
     return render(request, "officer/calendar.html", context)

@@ -20,6 +20,7 @@ from employers.dashboard import AuditSearch, OfferItem
 from employers.exceptions import VacancyNotFound
 from employers.models import EmployerStatus, Vacancy, VacancyStatus
 from profiles import service as profiles_service
+from web import privacy
 from web.csv_export import csv_download
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser
@@ -49,6 +50,7 @@ def headings(lang: str, *names: str) -> list[str]:
 def trainees_csv(session: SessionDep, lang: Lang, user: OfficerUser, cohort: str = "", q: str = "") -> Response:
     """Return the trainees' list, as filtered on its page, as CSV."""
     found = profiles_service.matching_profiles(session=session, cohort=cohort, search=q.strip())
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(found), viewer=user, page="officer_trainees_csv")
     rows = ([line.profile.code, line.profile.full_name, line.profile.phone or "", line.profile.home_town,
              line.profile.cohort or "", int(line.placed), int(line.profile.consent_to_share), int(line.has_account)]
             for line in trainee_lines(session, found))  # fmt: skip
@@ -77,6 +79,7 @@ def review_csv(request: Request, session: SessionDep, lang: Lang, user: OfficerU
     found = review_service.review(session=session, vacancy=vacancy, lang=lang).filtered(
         review_service.Filters.of(request.query_params)
     )
+    privacy.log_views(session=session, trainee_ids=found.trainee_ids(), viewer=user, page="officer_review_csv")
     eligible = ([r.rank, r.code, r.full_name, r.home_town, r.cohort or "", 1, round((r.score or 0) * 100), " ; ".join(r.reasons)]
                 for r in found.eligible)  # fmt: skip
     others = (["", r.code, r.full_name, r.home_town, r.cohort or "", 0, "", " ; ".join(r.reasons)] for r in found.ineligible)
@@ -101,6 +104,9 @@ def dashboard_csv(session: SessionDep, lang: Lang, user: OfficerUser, name: str)
     if name not in DASHBOARD_LISTS:
         return Response(status_code=404)
     board = records.dashboard(session=session, limit=None)
+    listed = {"vacancies": (), "trainees": board.not_placed.rows, **{k: getattr(board, v).rows for k, v in OFFER_LISTS.items()}}
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(listed[name]), viewer=user,
+                      page="officer_dashboard_csv")  # fmt: skip
     if name == "vacancies":
         rows: Iterable[Sequence[Any]] = (
             [v.vacancy.code, v.vacancy.title, v.employer_name, v.vacancy.town, v.free_seats, v.vacancy.seats]
@@ -122,6 +128,7 @@ def dashboard_csv(session: SessionDep, lang: Lang, user: OfficerUser, name: str)
 def followups_csv(session: SessionDep, lang: Lang, user: OfficerUser) -> Response:
     """Return the follow-ups fallen due and not recorded as CSV."""
     items = followups.open_items(session=session, today=utcnow().date())
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(items), viewer=user, page="officer_followups_csv")
     rows = ([i.trainee.code, i.trainee.full_name, i.trainee.phone or "", i.placement.employer_name, i.month, day(i.due),
              i.status, int(i.company_says_left)] for i in items)  # fmt: skip
     cols = headings(lang, "Code", "Nom", "Téléphone", "Société", "Mois", "Dû le", "État", "La société signale un départ")
@@ -143,6 +150,8 @@ def audit_csv(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
 def outbox_csv(session: SessionDep, lang: Lang, user: OfficerUser, show: str = "") -> Response:
     """Return the outbox (every message, or the pending or sent ones) as CSV."""
     found = records.outbox(session=session, sent=OUTBOX_FILTERS.get(show), per_page=MAX_ROWS)
+    phones = privacy.trainees_by_phone(session, (line.message.recipient_phone for line in found.rows))
+    privacy.log_views(session=session, trainee_ids=phones, viewer=user, page="officer_outbox_csv")
     rows = ([_iso(x.created_at), _iso(x.sent_at), x.message.kind, x.recipient_name or x.message.recipient_phone or
              x.message.recipient_email or "", x.message.sms_text, x.message.attempts, x.message.last_error or ""]
             for x in found.rows)  # fmt: skip

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from core.clock import utcnow
 from core.problems import Problem
@@ -16,6 +17,8 @@ from employers.exceptions import FollowUpNotDue, FollowUpRecorded, InvalidFollow
 from employers.followups import Item
 from employers.models import Employment
 from employers.questionnaire import DIMENSIONS, get_questionnaire
+from web import privacy
+from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import Lang, OfficerUser, Submitted
@@ -31,14 +34,16 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], route_class=DomainRoute)
 def follow_ups(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, done: str = "") -> Response:
     """List the follow-ups fallen due and not recorded: overdue first (most recently overdue on top), then due."""
     waiting = dashboard.follow_ups_waiting(session=session, now=utcnow(), limit=None)
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(waiting), viewer=user, page="officer_followups")
     context = {"overdue": waiting["follow_ups_overdue"].rows, "due": waiting["follow_ups_due"].rows,
                "grace_days": followups.GRACE_DAYS, "labels": Labels(lang), "done": done_message(done, lang)}  # fmt: skip
     return render(request, "officer/followups.html", context)
 
 
-def form_page(request: Request, lang: str, item: Item, *, typed: Mapping[str, str] | None = None,
+def form_page(request: Request, session: Session, user: User, lang: str, item: Item, *, typed: Mapping[str, str] | None = None,
               problems: Sequence[Problem] = (), refusal: str | None = None, status: int = 200) -> Response:  # fmt: skip
     """Render one follow-up: the placement, the company's answer, and the form (or the record once made)."""
+    privacy.log_views(session=session, trainee_ids=[item.trainee.id], viewer=user, page="officer_followup")
     today, labels, survey = utcnow().date(), Labels(lang), get_questionnaire()
     questions = {d: [(q, [(o.value, o.label(lang)) for o in q.options]) for q in survey.of(d)] for d in DIMENSIONS}
     context = {"item": item, "typed": typed or followups.prefill(item, today), "errors": field_messages(problems, lang),
@@ -54,7 +59,7 @@ def follow_up_page(
 ) -> Response:
     """Show one follow-up of a placement: the form to record it, or what was recorded."""
     item = followups.get_item(session=session, placement_id=placement_id, month=month, by=user.actor, today=utcnow().date())
-    return form_page(request, lang, item)
+    return form_page(request, session, user, lang, item)
 
 
 @router.post("/officer/placements/{placement_id}/followups/{month}", response_class=HTMLResponse)
@@ -67,6 +72,6 @@ def record(request: Request, session: SessionDep, lang: Lang, user: OfficerUser,
     except (InvalidFollowUp, FollowUpRecorded, FollowUpNotDue) as refused:
         item = followups.get_item(session=session, placement_id=placement_id, month=month, by=user.actor, today=utcnow().date())
         if isinstance(refused, InvalidFollowUp):
-            return form_page(request, lang, item, typed=typed, problems=refused.problems, status=422)
-        return form_page(request, lang, item, typed=typed, refusal=message(refused.code, lang), status=409)
+            return form_page(request, session, user, lang, item, typed=typed, problems=refused.problems, status=422)
+        return form_page(request, session, user, lang, item, typed=typed, refusal=message(refused.code, lang), status=409)
     return RedirectResponse("/officer/followups?done=follow_up", status_code=303)

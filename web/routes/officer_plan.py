@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from employers import plan as plan_service
 from matching.assignment import Method
+from web import privacy
 from web.config import get_settings
 from web.csrf import verify_csrf
 from web.csv_export import csv_download
@@ -33,6 +34,7 @@ def plan_page(request: Request, session: SessionDep, lang: Lang, user: OfficerUs
               offered: int = 0, refused: int = 0) -> Response:  # fmt: skip
     """Show the plan's proposed offers on today's data, each with its own button, and one button for them all."""
     found = plan_service.live_plan(session=session, method=chosen_method(method))
+    privacy.log_views(session=session, trainee_ids=[p.trainee.id for p in found.proposals], viewer=user, page="officer_plan")
     said = done_message(done, lang)
     context = {**officer_context(lang), "plan": found, "methods": plan_service.METHODS, "done": said,
                "offered": offered, "refused": refused}  # fmt: skip
@@ -54,6 +56,8 @@ def send_offers(session: SessionDep, lang: Lang, user: OfficerUser, form: Submit
 def plan_csv(session: SessionDep, lang: Lang, user: OfficerUser, method: str = "optimal") -> Response:
     """Return the plan's proposed offers as CSV."""
     found = plan_service.live_plan(session=session, method=chosen_method(method))
+    privacy.log_views(session=session, trainee_ids=[p.trainee.id for p in found.proposals], viewer=user,
+                      page="officer_plan_csv")  # fmt: skip
     _ = translator(lang)
     headings = [_("Offre"), _("Intitulé"), _("Société"), _("Ville"), _("Code agent"), _("Agent"), _("Score")]
     rows = ([p.vacancy.code, p.vacancy.title, p.employer_name, p.vacancy.town, p.trainee.code, p.trainee.full_name,

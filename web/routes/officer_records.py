@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from core import audit as audit_trail
 from employers import dashboard as records
 from employers.dashboard import AuditSearch
+from web import privacy
 from web.auth.models import Role
 from web.csrf import verify_csrf
 from web.db import SessionDep
@@ -15,6 +16,7 @@ from web.deps import EvaluatorUser, Lang, OfficerUser
 from web.errors import DomainRoute
 from web.messages import N_
 from web.pages import render
+from web.privacy import VIEWED_PAGES
 from web.routes.accounts import ROLE_NAMES
 from web.routes.officer import officer_context
 
@@ -60,23 +62,23 @@ def audit(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser
     search = AuditSearch.of(request.query_params)
     auditor = user.role == Role.auditor
     found = records.search_audit(session=session, search=search, page=page, by_name=not auditor)
+    if not auditor:  # the auditor reads trainee codes only
+        privacy.log_views(session=session, trainee_ids=privacy.trainees_in(found), viewer=user, page="officer_audit")
     context = {**officer_context(lang), "found": found, "search": search, "entities": ENTITIES, "actions": ACTIONS,
                "moves": MOVES, "consent": CONSENT, "placement_states": PLACEMENT_STATES,
                "decline_reasons": DECLINE_REASONS, "auditor": auditor, "chain": audit_trail.verify(session)}  # fmt: skip
     return render(request, "officer/audit.html", context)
 
 
-#: The pages whose opening is logged (ProfileView.page), by name.
-VIEWED_PAGES = {"officer_trainee": N_("Fiche de l'agent (agents du programme)"),
-                "company_offer": N_("Proposition vue par la société")}  # fmt: skip
-
-
 @router.get("/officer/views", response_class=HTMLResponse)
-def views(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser, trainee: str = "", page: int = 1) -> Response:
-    """Show the view log: who opened whose personal data, newest first (pseudonymised for the auditor)."""
+def views(request: Request, session: SessionDep, lang: Lang, user: EvaluatorUser, trainee: str = "", viewer: str = "",
+          shown: str = "", page: int = 1) -> Response:  # fmt: skip
+    """Show the view log: who was shown whose personal data on which page, newest first (pseudonymised for the auditor)."""
     auditor = user.role == Role.auditor
-    found = records.view_log(session=session, trainee=trainee.strip(), page=page, by_name=not auditor)
-    context = {**officer_context(lang), "found": found, "trainee": trainee.strip(), "auditor": auditor,
+    search = records.ViewSearch(trainee.strip(), int(viewer) if viewer.strip().isdigit() else None,
+                                shown if shown in VIEWED_PAGES else "")  # fmt: skip
+    found = records.view_log(session=session, search=search, page=page, by_name=not auditor)
+    context = {**officer_context(lang), "found": found, "search": search, "auditor": auditor,
                "viewed_pages": VIEWED_PAGES, "role_names": ROLE_NAMES}  # fmt: skip
     return render(request, "officer/views.html", context)
 
@@ -86,5 +88,7 @@ def outbox(request: Request, session: SessionDep, lang: Lang, user: OfficerUser,
     """Show the outbox, newest first: every message, or the pending or sent ones."""
     chosen = show if show in OUTBOX_FILTERS else ""
     found = records.outbox(session=session, sent=OUTBOX_FILTERS[chosen], page=page)
+    phones = privacy.trainees_by_phone(session, (line.message.recipient_phone for line in found.rows))
+    privacy.log_views(session=session, trainee_ids=phones, viewer=user, page="officer_outbox")
     context = {**officer_context(lang), "found": found, "show": chosen, "counts": records.outbox_counts(session=session)}
     return render(request, "officer/outbox.html", context)

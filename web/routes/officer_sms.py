@@ -18,6 +18,7 @@ from sqlmodel import Session
 from employers import bulk_sms
 from employers.exceptions import InvalidSms
 from employers.notices import SMS_LIMIT
+from web import privacy
 from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
@@ -74,8 +75,10 @@ def sms_preview(request: Request, session: SessionDep, lang: Lang, user: Officer
     found = bulk_sms.recipients(session=session, audience=audience)
     token = signer(PURPOSE).dumps({"ids": [p.id for p in found.trainees], "text": typed, "by": user.id, "at": int(time.time()),
                                    "audience": audience.as_dict()})  # fmt: skip
+    names = found.trainees[:PREVIEW_NAMES]
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(names), viewer=user, page="officer_sms_preview")
     context = {**officer_context(lang), "audience": audience, "found": found, "text": text, "typed": typed, "token": token,
-               "names": found.trainees[:PREVIEW_NAMES]}  # fmt: skip
+               "names": names}  # fmt: skip
     return render(request, "officer/sms_preview.html", context)
 
 

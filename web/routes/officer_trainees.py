@@ -145,6 +145,7 @@ def trainees(
 ) -> Response:
     """List the trainees (code, name, town, cohort, placed, consent, account), by cohort and by a search on code or name."""
     found = profiles_service.list_profiles(session=session, cohort=cohort, search=q.strip(), page=page, per_page=PER_PAGE)
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(found.profiles), viewer=user, page="officer_trainees")
     context = {
         "found": found, "lines": trainee_lines(session, found.profiles), "cohort": cohort, "q": q,
         "cohorts": profiles_service.cohort_counts(session=session), "no_cohort": profiles_service.NO_COHORT,
@@ -203,6 +204,7 @@ def new_trainee_submit(request: Request, session: SessionDep, lang: Lang, user: 
 def edit_trainee_page(request: Request, session: SessionDep, lang: Lang, user: OfficerUser, trainee_id: int) -> Response:
     """Show the profile's form, filled in."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+    privacy.log_views(session=session, trainee_ids=[profile.id], viewer=user, page="officer_trainee_form")
     form = TraineeForm.from_profile(profile.to_exchange(), cohort=profile.cohort, consent=profile.consent_to_share,
                                     overall_computed=profile.overall_from_modules)  # fmt: skip
     return form_page(request, session, lang, form, profile=profile)
@@ -269,6 +271,7 @@ def profile_page(
     status: int = 200,
 ) -> Response:
     """Render a trainee's profile, path in the programme, offers and account; a PIN just issued is shown this once."""
+    privacy.log_views(session=session, trainee_ids=[profile.id], viewer=user, page="officer_trainee")
     note = note or NoteTyped()
     notes = notes_service.notes_of(session=session, trainee_id=profile.id or 0)
     context = {
@@ -346,7 +349,6 @@ def trainee_page(
 ) -> Response:
     """Show a trainee's profile, what the import would warn about, the offers and placements, and the account."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
-    privacy.log_view(session=session, trainee_id=profile.id or 0, viewer=user, page="officer_trainee")
     return profile_page(request, session, lang, user, profile, done=done)
 
 

@@ -24,6 +24,7 @@ from employers.lifecycle import Party
 from employers.models import Employer, Offer, Vacancy, VacancyStatus
 from employers.review import Filters
 from profiles.models import TraineeProfile
+from web import privacy
 from web.auth.models import User
 from web.config import get_settings
 from web.csrf import verify_csrf
@@ -72,11 +73,13 @@ def review_page(request: Request, session: Session, lang: str, user: User, vacan
     found = review_service.review(session=session, vacancy=vacancy, lang=lang)
     offers = workflow.list_offers(session=session, by=user.actor, vacancy_id=vacancy_id)
     requests = employers_service.requested(session=session, vacancy_id=vacancy_id)
+    shown, people = found.filtered(filters), _profiles(session, [*(o.trainee_id for o in offers), *requests])
+    privacy.log_views(session=session, trainee_ids=[*shown.trainee_ids(), *people], viewer=user, page="officer_review")
     context = {
-        **officer_context(lang), "vacancy": vacancy, "employer": employer, "review": found.filtered(filters),
+        **officer_context(lang), "vacancy": vacancy, "employer": employer, "review": shown,
         "everyone": found, "choices": found.choices(), "filters": filters, "shown": components_shown(vacancy),
         "offers": offers, "by_trainee": {o.trainee_id: o for o in offers}, "requests": requests,
-        "people": _profiles(session, [*(o.trainee_id for o in offers), *requests]),
+        "people": people,
         "requesters": user_names(session, (r.requested_by for r in requests.values())),
         "creators": user_names(session, (o.created_by for o in offers)),
         "can": _can, "done": done_message(done, lang), "errors": errors or {}, "typed": typed or {},

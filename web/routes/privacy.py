@@ -67,6 +67,7 @@ def record_consent(session: SessionDep, user: OfficerUser, trainee_id: int, form
 def export_json(session: SessionDep, user: OfficerUser, trainee_id: int) -> Response:
     """Download everything held on a trainee as JSON (their personal export)."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+    privacy.log_views(session=session, trainee_ids=[profile.id], viewer=user, page="personal_export")
     data = privacy.personal_data(session=session, profile=profile)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     disposition = f'attachment; filename="rdvm-{profile.code}.json"'
@@ -77,6 +78,7 @@ def export_json(session: SessionDep, user: OfficerUser, trainee_id: int) -> Resp
 def export_page(session: SessionDep, lang: Lang, user: OfficerUser, trainee_id: int) -> Response:
     """Show everything held on a trainee as a readable page, to print or hand over."""
     profile = profiles_service.get_profile(session=session, profile_id=trainee_id)
+    privacy.log_views(session=session, trainee_ids=[profile.id], viewer=user, page="personal_export")
     return HTMLResponse(export_html(privacy.personal_data(session=session, profile=profile), lang))
 
 

@@ -26,6 +26,8 @@ from profiles import school as school_service
 from profiles.exceptions import InvalidSchoolRecord
 from profiles.models import CertificationAward, Cohort, TraineeProfile
 from profiles.phases import Phase
+from web import privacy
+from web.auth.models import User
 from web.csrf import verify_csrf
 from web.db import SessionDep
 from web.deps import CentreId, Lang, SchoolUser, Submitted
@@ -84,6 +86,7 @@ def cohort_page(
     lines = [
         TraineeLine(p, roster.phases[i], presence.get(i), tuple(awards.get(i, ()))) for p in roster.trainees if (i := p.id or 0)
     ]
+    privacy.log_views(session=session, trainee_ids=ids, viewer=user, page="school_cohort")
     context = {
         "cohort": cohort, "lines": lines, "sessions": school_service.sessions_recorded(session=session, trainee_ids=ids),
         "labels": Labels(lang), "done": done_message(done, lang), "today": today(),
@@ -91,9 +94,12 @@ def cohort_page(
     return render(request, "school/cohort.html", context)
 
 
-def attendance_page(request: Request, lang: str, cohort: Cohort, sheet: school_service.SessionSheet | None, *,
-                    typed: Mapping[str, Any], problems: Sequence[Problem] = (), status: int = 200) -> Response:  # fmt: skip
+def attendance_page(request: Request, session: Session, user: User, lang: str, cohort: Cohort,
+                    sheet: school_service.SessionSheet | None, *, typed: Mapping[str, Any], problems: Sequence[Problem] = (),
+                    status: int = 200) -> Response:  # fmt: skip
     """Render a session's register: the day, the session's label, a box per trainee (ticked: present)."""
+    listed = sheet.listed if sheet else ()
+    privacy.log_views(session=session, trainee_ids=privacy.trainees_in(listed), viewer=user, page="school_attendance")
     context = {"cohort": cohort, "sheet": sheet, "typed": typed, "errors": field_messages(problems, lang), "today": today()}
     return render(request, "school/attendance.html", context, status)
 
@@ -111,7 +117,7 @@ def attendance_form(request: Request, session: SessionDep, lang: Lang, user: Sch
     sheet = school_service.session_sheet(session=session, trainees=trainees, day=on, label=" ".join(session_label.split()))
     if not sheet.recorded:  # a new register: everyone present until unticked
         sheet = replace(sheet, present=frozenset(p.id or 0 for p in sheet.listed))
-    return attendance_page(request, lang, cohort, sheet, typed={"day": on.isoformat(), "session": sheet.label})
+    return attendance_page(request, session, user, lang, cohort, sheet, typed={"day": on.isoformat(), "session": sheet.label})
 
 
 @router.post("/school/cohorts/{cohort_id}/attendance", response_class=HTMLResponse)
@@ -128,17 +134,18 @@ def attendance_submit(request: Request, session: SessionDep, lang: Lang, user: S
     except InvalidSchoolRecord as invalid:
         listed = tuple(school_service.register_trainees(trainees, today()))
         sheet = school_service.SessionSheet(today(), typed["session"], frozenset(present), listed)
-        return attendance_page(request, lang, cohort, sheet, typed=typed, problems=invalid.problems, status=422)
+        return attendance_page(request, session, user, lang, cohort, sheet, typed=typed, problems=invalid.problems, status=422)
     return RedirectResponse(f"/school/cohorts/{cohort_id}?done=attendance", status_code=303)
 
 
 # ---------------------------------------------------------------- a trainee: grades, certifications, completion
 
 
-def trainee_page(request: Request, session: Session, lang: str, profile: TraineeProfile, cohort: Cohort, *, done: str = "",
-                 typed: Mapping[str, str] | None = None, problems: Sequence[Problem] = (), form: str = "",
+def trainee_page(request: Request, session: Session, user: User, lang: str, profile: TraineeProfile, cohort: Cohort, *,
+                 done: str = "", typed: Mapping[str, str] | None = None, problems: Sequence[Problem] = (), form: str = "",
                  status: int = 200) -> Response:  # fmt: skip
     """Render a trainee for the school, with the errors and typed values of the form that was refused (`form`)."""
+    privacy.log_views(session=session, trainee_ids=[profile.id], viewer=user, page="school_trainee")
     roster = phases_of(session, cohort, [profile])
     modules = (profile.training or {}).get("modules") or {}
     context = {
@@ -164,7 +171,7 @@ def school_trainee(request: Request, session: SessionDep, lang: Lang, user: Scho
                    done: str = "") -> Response:  # fmt: skip
     """Show a trainee of the centre's cohorts: phase, attendance, module grades, certifications awarded, completion."""
     profile, cohort = cohorts_service.centre_trainee(session=session, trainee_id=trainee_id, centre_id=centre_id)
-    return trainee_page(request, session, lang, profile, cohort, done=done)
+    return trainee_page(request, session, user, lang, profile, cohort, done=done)
 
 
 @router.post("/school/trainees/{trainee_id}/grades", response_class=HTMLResponse)
@@ -176,7 +183,7 @@ def grades_submit(request: Request, session: SessionDep, lang: Lang, user: Schoo
     try:
         school_service.record_grades(session=session, profile=profile, cohort=cohort, typed=typed, by=user.id)
     except InvalidSchoolRecord as invalid:
-        return trainee_page(request, session, lang, profile, cohort, typed=typed, problems=invalid.problems, form="grades",
+        return trainee_page(request, session, user, lang, profile, cohort, typed=typed, problems=invalid.problems, form="grades",
                             status=422)  # fmt: skip
     return to_trainee(trainee_id, "grades")
 
@@ -190,7 +197,7 @@ def certification_submit(request: Request, session: SessionDep, lang: Lang, user
     try:
         school_service.award_certification(session=session, profile=profile, typed=typed, today=today(), by=user.id)
     except InvalidSchoolRecord as invalid:
-        return trainee_page(request, session, lang, profile, cohort, typed=typed, problems=invalid.problems,
+        return trainee_page(request, session, user, lang, profile, cohort, typed=typed, problems=invalid.problems,
                             form="certification", status=422)  # fmt: skip
     return to_trainee(trainee_id, "certification")
 
@@ -202,7 +209,7 @@ def completed_submit(request: Request, session: SessionDep, lang: Lang, user: Sc
     profile, cohort = cohorts_service.centre_trainee(session=session, trainee_id=trainee_id, centre_id=centre_id)
     chosen = str(submitted.get("completed") or "")
     if chosen not in school_service.COMPLETION:
-        return trainee_page(request, session, lang, profile, cohort, problems=[Problem("completed", "field_choice")],
+        return trainee_page(request, session, user, lang, profile, cohort, problems=[Problem("completed", "field_choice")],
                             form="completed", status=422)  # fmt: skip
     school_service.set_completed(session=session, profile=profile, completed=school_service.COMPLETION[chosen], by=user.id)
     return to_trainee(trainee_id, "completed")
