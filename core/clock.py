@@ -1,4 +1,4 @@
-"""The application's one clock: every time is timezone-aware and in UTC (Mali's time zone)."""
+"""The application's one clock: every time is timezone-aware and in UTC (Mali's and Senegal's time)."""
 
 from __future__ import annotations
 

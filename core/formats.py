@@ -18,7 +18,7 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 def day(moment: date | datetime | None, lang: str = "fr") -> str:
-    """Return a day as 31/01/2027 (French) or 31 Jan 2027 (English); a stored time is read in UTC (Mali's time)."""
+    """Return a day as 31/01/2027 (French) or 31 Jan 2027 (English); a stored time is read in UTC (Mali's and Senegal's time)."""
     if moment is None:
         return ""
     if isinstance(moment, datetime):
@@ -29,7 +29,7 @@ def day(moment: date | datetime | None, lang: str = "fr") -> str:
 
 
 def day_and_hour(moment: datetime | None, lang: str = "fr") -> str:
-    """Return a time as 31/01/2027 14:05, in UTC (Mali's time). Nothing for None."""
+    """Return a time as 31/01/2027 14:05, in UTC (Mali's and Senegal's time). Nothing for None."""
     if moment is None:
         return ""
     return f"{day(moment, lang)} {(moment.astimezone(UTC) if moment.tzinfo else moment).strftime('%H:%M')}"

@@ -22,6 +22,7 @@ from gettext import NullTranslations
 from pathlib import Path
 
 from core import catalogue
+from matching.country import get_pack
 
 #: The notices' translations (French, the source, needs none).
 LOCALES = Path(__file__).parent / "locales"
@@ -42,7 +43,7 @@ SMS_FIELD_LIMITS = {"employer": 40, "title": 40, "town": 24, "trainee_code": 20,
 SUBJECT_LIMIT = 200
 #: Values never shortened to fit an SMS: what the reader must act on.
 ESSENTIALS = frozenset({"deadline", "start_date", "end_date", "salary", "pay", "office_phone", "link", "code", "minutes",
-                        "smig_note"})  # fmt: skip
+                        "smig_note", "programme", "currency"})  # fmt: skip
 #: The shortest a value is made to fit an SMS (shorter, a name no longer says anything).
 SHORTEST_FIELD = 8
 #: A monthly amount's unit in an SMS, by language.
@@ -52,8 +53,8 @@ PER_MONTH = {"fr": "F/mois", "en": "F/month", "bm": "F/kalo"}
 DECLINE_REASONS = {"distance": "trop loin", "salary": "salaire", "schedule": "horaires", "other_job": "autre emploi",
                    "other": "autre raison"}  # fmt: skip
 NO_REASON = "non précisé"
-#: Said after a hiring's salary when it is below the minimum wage ({smig}: the SMIG in FCFA).
-SMIG_NOTE = " (sous le SMIG de {smig} FCFA)"
+#: Said after a hiring's salary when it is below the minimum wage ({smig}: the SMIG, {currency}: the pack's).
+SMIG_NOTE = " (sous le SMIG de {smig} {currency})"
 #: An interview's day and hour in a notice.
 INTERVIEW_MOMENT = "{day} à {hour}"
 #: What the reason a placement ended (models.EndReason) reads as.
@@ -74,10 +75,10 @@ class Notice:
     body: str
 
 
-SIGNATURE = "\n\nL'équipe RDV Mali"
+SIGNATURE = "\n\nL'équipe {programme}"
 
 FOLLOW_UP_BODY = (
-    "Bonjour {name},\n\nVotre conseiller RDV Mali vous appellera cette semaine (vers le {due}) pour prendre de "
+    "Bonjour {name},\n\nVotre conseiller {programme} vous appellera cette semaine (vers le {due}) pour prendre de "
     "vos nouvelles, {month} mois après le début de votre emploi chez {employer} : votre travail, votre "
     "vie ici, ce qui va et ce qui ne va pas. Que vous soyez encore dans cet emploi ou non, cet appel "
     "compte pour nous."
@@ -85,154 +86,155 @@ FOLLOW_UP_BODY = (
 
 NOTICES: dict[str, Notice] = {
     "offer_made.trainee": Notice(
-        sms="RDV Mali : poste {title} chez {employer}, {town}{pay}. Répondez avant le {deadline} : {link}",
+        sms="{programme} : poste {title} chez {employer}, {town}{pay}. Répondez avant le {deadline} : {link}",
         subject="Proposition de poste : {title} à {town}",
         body="Bonjour {name},\n\n{employer} vous propose un poste : {title} à {town}.\n\nRépondez avant le {deadline} : "
         "connectez-vous avec votre numéro de téléphone et votre code, ouvrez Mon espace, puis acceptez ou refusez la "
         "proposition. Sans réponse à cette date, elle expire. Votre conseiller peut aussi vous aider." + SIGNATURE,
     ),
     "offer_expiring.trainee": Notice(
-        sms="RDV Mali : la proposition de {employer} ({title}, {town}) expire le {deadline}. Répondez : {link}",
+        sms="{programme} : la proposition de {employer} ({title}, {town}) expire le {deadline}. Répondez : {link}",
         subject="Rappel : répondez à la proposition de {employer}",
         body="Bonjour {name},\n\nLa proposition de poste de {employer} ({title} à {town}) attend votre réponse. "
         "Elle expire le {deadline} : acceptez-la ou refusez-la avant, dans Mon espace." + SIGNATURE,
     ),
     "offer_accepted.employer": Notice(
-        sms="RDV Mali : le candidat {trainee_code} ({initials}) accepte votre poste {vacancy_code}. Confirmez l'embauche "
+        sms="{programme} : le candidat {trainee_code} ({initials}) accepte votre poste {vacancy_code}. Confirmez l'embauche "
         "(date de début, salaire) sur le portail.",
         subject="Candidat {trainee_code} : poste {vacancy_code} accepté",
         body="Bonjour,\n\nLe candidat {trainee_code} ({initials}) accepte votre poste {vacancy_code} ({title} à {town}).\n\n"
-        "Confirmez l'embauche sur le portail RDV Mali en indiquant la date de début et le salaire mensuel, "
+        "Confirmez l'embauche sur le portail {programme} en indiquant la date de début et le salaire mensuel, "
         "ou refusez la candidature en donnant la raison." + SIGNATURE,
     ),
     "offer_accepted.officer": Notice(
-        sms="RDV Mali : {trainee_code} accepte le poste {vacancy_code} chez {employer}. L'employeur doit confirmer l'embauche.",
+        sms="{programme} : {trainee_code} accepte le poste {vacancy_code} chez {employer}. L'employeur doit confirmer "
+        "l'embauche.",
         subject="{trainee_code} accepte le poste {vacancy_code}",
         body="Bonjour,\n\n{trainee_code} ({initials}) accepte le poste {vacancy_code} ({title} à {town}) chez {employer}. "
         "L'employeur doit maintenant confirmer l'embauche." + SIGNATURE,
     ),
     "offer_declined.employer": Notice(
-        sms="RDV Mali : le candidat {trainee_code} ({initials}) décline votre poste {vacancy_code}. Un conseiller vous "
+        sms="{programme} : le candidat {trainee_code} ({initials}) décline votre poste {vacancy_code}. Un conseiller vous "
         "proposera d'autres candidats.",
         subject="Candidat {trainee_code} : poste {vacancy_code} décliné",
         body="Bonjour,\n\nLe candidat {trainee_code} ({initials}) décline votre poste {vacancy_code} ({title} à {town}). "
         "Un conseiller vous proposera d'autres candidats." + SIGNATURE,
     ),
     "offer_declined.officer": Notice(
-        sms="RDV Mali : {trainee_code} décline le poste {vacancy_code} chez {employer} (motif : {reason}). Proposez "
+        sms="{programme} : {trainee_code} décline le poste {vacancy_code} chez {employer} (motif : {reason}). Proposez "
         "un autre candidat.",
         subject="{trainee_code} décline le poste {vacancy_code}",
         body="Bonjour,\n\n{trainee_code} ({initials}) décline le poste {vacancy_code} ({title} à {town}) chez {employer}. "
         "Motif : {reason}.\n\nProposez le poste à un autre candidat." + SIGNATURE,
     ),
     "placement_confirmed.trainee": Notice(
-        sms="RDV Mali : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}, {salary} F{smig_note}.",
+        sms="{programme} : {employer} confirme votre embauche ({title}, {town}). Début le {start_date}, {salary} F{smig_note}.",
         subject="Embauche confirmée : {title} chez {employer}",
         body="Bonjour {name},\n\n{employer} confirme votre embauche : {title} à {town}, à partir du {start_date}, "
-        "pour un salaire de {salary} FCFA par mois{smig_note}.\n\nFélicitations ! Votre conseiller reste à votre écoute."
+        "pour un salaire de {salary} {currency} par mois{smig_note}.\n\nFélicitations ! Votre conseiller reste à votre écoute."
         + SIGNATURE,
     ),
     "placement_confirmed.officer": Notice(
-        sms="RDV Mali : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}, "
+        sms="{programme} : embauche confirmée de {trainee_code} chez {employer} (poste {vacancy_code}), début le {start_date}, "
         "{salary} F{smig_note}.",
         subject="Embauche confirmée : {trainee_code} chez {employer}",
         body="Bonjour,\n\n{employer} confirme l'embauche de {trainee_code} ({initials}) au poste {vacancy_code} "
-        "({title} à {town}), à partir du {start_date}, pour {salary} FCFA par mois{smig_note}." + SIGNATURE,
+        "({title} à {town}), à partir du {start_date}, pour {salary} {currency} par mois{smig_note}." + SIGNATURE,
     ),
     "offer_expired.officer": Notice(
-        sms="RDV Mali : {trainee_code} n'a pas répondu à temps pour le poste {vacancy_code} chez {employer}. "
+        sms="{programme} : {trainee_code} n'a pas répondu à temps pour le poste {vacancy_code} chez {employer}. "
         "La proposition a expiré.",
         subject="Proposition expirée : {trainee_code}, poste {vacancy_code}",
         body="Bonjour,\n\n{trainee_code} ({initials}) n'a pas répondu à temps à la proposition du poste {vacancy_code} "
         "({title} à {town}) chez {employer} : elle a expiré. Proposez le poste à un autre candidat." + SIGNATURE,
     ),
     "offer_rejected.officer": Notice(
-        sms="RDV Mali : {employer} refuse la candidature de {trainee_code} au poste {vacancy_code}. Motif : {reason}.",
+        sms="{programme} : {employer} refuse la candidature de {trainee_code} au poste {vacancy_code}. Motif : {reason}.",
         subject="Candidature refusée : {trainee_code}, poste {vacancy_code}",
         body="Bonjour,\n\n{employer} refuse la candidature de {trainee_code} ({initials}) au poste {vacancy_code} "
         "({title} à {town}). Motif : {reason}." + SIGNATURE,
     ),
     "offer_withdrawn.trainee": Notice(
-        sms="RDV Mali : la proposition de poste de {employer} ({title}) est retirée. Votre conseiller reste à votre écoute.",
+        sms="{programme} : la proposition de poste de {employer} ({title}) est retirée. Votre conseiller reste à votre écoute.",
         subject="Proposition retirée : {title} chez {employer}",
         body="Bonjour {name},\n\nLa proposition de poste de {employer} ({title} à {town}) est retirée : vous n'avez "
         "plus à y répondre. Votre conseiller reste à votre écoute." + SIGNATURE,
     ),
     "placement_ended.officer": Notice(
-        sms="RDV Mali : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin le {end_date}. "
+        sms="{programme} : le placement de {trainee_code} chez {employer} (poste {vacancy_code}) a pris fin le {end_date}. "
         "Motif : {reason}.",
         subject="Fin de placement : {trainee_code} chez {employer}",
         body="Bonjour,\n\nLe placement de {trainee_code} ({initials}) chez {employer}, au poste {vacancy_code} "
         "({title} à {town}), a pris fin le {end_date}. Motif : {reason}." + SIGNATURE,
     ),
     "placement_ended.employer": Notice(
-        sms="RDV Mali : le placement de {trainee_code} au poste {vacancy_code} a pris fin le {end_date}, noté par un "
+        sms="{programme} : le placement de {trainee_code} au poste {vacancy_code} a pris fin le {end_date}, noté par un "
         "conseiller. Motif : {reason}.",
         subject="Fin de placement : {trainee_code}, poste {vacancy_code}",
-        body="Bonjour,\n\nUn conseiller RDV Mali a noté la fin du placement de {trainee_code} ({initials}) au poste "
+        body="Bonjour,\n\nUn conseiller {programme} a noté la fin du placement de {trainee_code} ({initials}) au poste "
         "{vacancy_code} ({title} à {town}) le {end_date}. Motif : {reason}.\n\nSi c'est une erreur, répondez à ce "
         "message." + SIGNATURE,
     ),
     "application_approved.employer": Notice(
-        sms="RDV Mali : la demande d'accès de {employer} est approuvée. Connectez-vous au portail pour publier vos offres.",
-        subject="Votre accès au portail RDV Mali est ouvert",
-        body="Bonjour,\n\nLa demande d'accès de {employer} est approuvée : connectez-vous au portail RDV Mali avec "
+        sms="{programme} : la demande d'accès de {employer} est approuvée. Connectez-vous au portail pour publier vos offres.",
+        subject="Votre accès au portail {programme} est ouvert",
+        body="Bonjour,\n\nLa demande d'accès de {employer} est approuvée : connectez-vous au portail {programme} avec "
         "l'adresse e-mail et le mot de passe de la demande, puis publiez vos offres." + SIGNATURE,
     ),
     "application_rejected.employer": Notice(
-        sms="RDV Mali : la demande d'accès de {employer} n'est pas acceptée. Motif : {reason}.",
-        subject="Votre demande d'accès au portail RDV Mali",
-        body="Bonjour,\n\nLa demande d'accès de {employer} au portail RDV Mali n'est pas acceptée. Motif : {reason}."
+        sms="{programme} : la demande d'accès de {employer} n'est pas acceptée. Motif : {reason}.",
+        subject="Votre demande d'accès au portail {programme}",
+        body="Bonjour,\n\nLa demande d'accès de {employer} au portail {programme} n'est pas acceptée. Motif : {reason}."
         "\n\nVous pouvez nous écrire pour en parler." + SIGNATURE,
     ),
     "interview_scheduled.trainee": Notice(
-        sms="RDV Mali : entretien avec {employer} ({title}) le {when}, lieu : {place}. Votre conseiller peut vous aider.",
+        sms="{programme} : entretien avec {employer} ({title}) le {when}, lieu : {place}. Votre conseiller peut vous aider.",
         subject="Entretien avec {employer} le {when}",
         body="Bonjour {name},\n\n{employer} souhaite vous rencontrer pour le poste {title} à {town}.\n\nEntretien le {when}, "
         "lieu : {place}.\n\nSi vous ne pouvez pas venir, prévenez votre conseiller." + SIGNATURE,
     ),
     "interview_scheduled.officer": Notice(
-        sms="RDV Mali : {employer} fixe un entretien avec {trainee_code} (poste {vacancy_code}) le {when}, lieu : {place}.",
+        sms="{programme} : {employer} fixe un entretien avec {trainee_code} (poste {vacancy_code}) le {when}, lieu : {place}.",
         subject="Entretien : {trainee_code}, poste {vacancy_code}, le {when}",
         body="Bonjour,\n\n{employer} fixe un entretien avec {trainee_code} ({initials}) pour le poste {vacancy_code} "
         "({title} à {town}) le {when}, lieu : {place}.\n\nAprès l'entretien, proposez le poste à l'agent si la société "
         "le souhaite." + SIGNATURE,
     ),
     "interview_scheduled.employer": Notice(
-        sms="RDV Mali : entretien fixé avec le candidat {trainee_code} ({initials}), poste {vacancy_code}, le {when}, lieu : "
+        sms="{programme} : entretien fixé avec le candidat {trainee_code} ({initials}), poste {vacancy_code}, le {when}, lieu : "
         "{place}.",
         subject="Entretien avec {trainee_code}, poste {vacancy_code}, le {when}",
-        body="Bonjour,\n\nUn conseiller RDV Mali fixe l'entretien du candidat {trainee_code} ({initials}) pour votre poste "
+        body="Bonjour,\n\nUn conseiller {programme} fixe l'entretien du candidat {trainee_code} ({initials}) pour votre poste "
         "{vacancy_code} ({title} à {town}) le {when}, lieu : {place}." + SIGNATURE,
     ),
     "colleague_invited.employer": Notice(
-        sms="RDV Mali : {employer} vous invite sur le portail. Ouvrez le lien de l'e-mail avant le {deadline}.",
-        subject="{employer} vous invite sur le portail RDV Mali",
-        body="Bonjour {name},\n\n{employer} vous invite à utiliser son compte sur le portail RDV Mali, pour suivre ses "
+        sms="{programme} : {employer} vous invite sur le portail. Ouvrez le lien de l'e-mail avant le {deadline}.",
+        subject="{employer} vous invite sur le portail {programme}",
+        body="Bonjour {name},\n\n{employer} vous invite à utiliser son compte sur le portail {programme}, pour suivre ses "
         "offres et ses candidats.\n\nChoisissez votre mot de passe en ouvrant ce lien avant le {deadline} (il ne sert "
         "qu'une fois) :\n{link}\n\nSi vous ne connaissez pas cette société, ignorez ce message." + SIGNATURE,
     ),
     "password_reset.user": Notice(
-        sms="RDV Mali : pour choisir un nouveau mot de passe, ouvrez le lien de l'e-mail (valable {minutes} min).",
-        subject="Nouveau mot de passe pour le portail RDV Mali",
-        body="Bonjour,\n\nQuelqu'un (vous, sans doute) a demandé un nouveau mot de passe pour ce compte du portail RDV "
-        "Mali. Choisissez-le en ouvrant ce lien dans les {minutes} minutes (il ne sert qu'une fois) :\n{link}\n\n"
+        sms="{programme} : pour choisir un nouveau mot de passe, ouvrez le lien de l'e-mail (valable {minutes} min).",
+        subject="Nouveau mot de passe pour le portail {programme}",
+        body="Bonjour,\n\nQuelqu'un (vous, sans doute) a demandé un nouveau mot de passe pour ce compte du portail "
+        "{programme}. Choisissez-le en ouvrant ce lien dans les {minutes} minutes (il ne sert qu'une fois) :\n{link}\n\n"
         "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas." + SIGNATURE,
     ),
     "follow_up_call.trainee": Notice(
-        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
+        sms="{programme} : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles et "
         "parler de votre emploi.",
-        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        subject="Votre conseiller {programme} vous appelle cette semaine",
         body=FOLLOW_UP_BODY + SIGNATURE,
     ),
     "follow_up_call_phone.trainee": Notice(
-        sms="RDV Mali : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles. "
+        sms="{programme} : Bonjour, votre conseiller RDV vous appellera cette semaine pour prendre de vos nouvelles. "
         "Une question ? Appelez le {office_phone}.",
-        subject="Votre conseiller RDV Mali vous appelle cette semaine",
+        subject="Votre conseiller {programme} vous appelle cette semaine",
         body=FOLLOW_UP_BODY + "\n\nUne question ? Appelez le {office_phone}." + SIGNATURE,
     ),
     "pin_reset.trainee": Notice(
-        sms="RDV Mali : votre code pour choisir un nouveau code secret est {code}. Il expire dans {minutes} min. Ne le "
+        sms="{programme} : votre code pour choisir un nouveau code secret est {code}. Il expire dans {minutes} min. Ne le "
         "donnez à personne.",
         subject="Votre code pour choisir un nouveau code secret",
         body="Bonjour {name},\n\nVotre code pour choisir un nouveau code secret est {code}. Il expire dans {minutes} "
@@ -301,8 +303,15 @@ def clip(text: str, limit: int) -> str:
 def render(key: str, values: Mapping[str, str], lang: str = "fr") -> Notice:
     """Return a notice in `lang` filled with its values: the SMS in one GSM message, the e-mail whole."""
     template, translate = NOTICES[key], translations(lang).gettext
+    values = {**country_values(), **values}
     subject = clip(translate(template.subject).format_map(values), SUBJECT_LIMIT)
     return Notice(fit_sms(translate(template.sms), values), subject, translate(template.body).format_map(values))
+
+
+def country_values() -> dict[str, str]:
+    """Return the values every notice may say from the active country pack: the programme's name, the currency."""
+    pack = get_pack()
+    return {"programme": pack.programme_short, "currency": pack.currency_label}
 
 
 def fit_sms(template: str, values: Mapping[str, str]) -> str:

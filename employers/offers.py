@@ -874,7 +874,7 @@ def _values(offer: Offer, vacancy: Vacancy, profile: TraineeProfile, company: Em
         "end_date": day(placement.end_date, lang) if placement and placement.end_date else "",
         "salary": money(placement.salary_fcfa_month, lang) if placement else "",
         "pay": f", {money(pay, lang)} {notices.PER_MONTH.get(lang, notices.PER_MONTH['fr'])}" if pay else "",
-        "smig_note": translate(SMIG_NOTE).format(smig=money(minimum_wage_month(), lang))
+        "smig_note": translate(SMIG_NOTE).format(smig=money(minimum_wage_month(), lang), **notices.country_values())
         if placement and below_smig(placement.salary_fcfa_month) else "",
     }  # fmt: skip
 

@@ -49,11 +49,12 @@ from sqlmodel import Session, col, select
 from core.clock import utcnow
 from employers import notices
 from employers.models import OutboxMessage
+from matching.country import get_pack
 
 log = logging.getLogger(__name__)
 
-#: What an officer's SMS reads as in the outbox (it has no e-mail of its own).
-SMS_SUBJECT = "SMS de votre conseiller RDV Mali"
+#: What an officer's SMS reads as in the outbox (it has no e-mail of its own); {programme}: the pack's short name.
+SMS_SUBJECT = "SMS de votre conseiller {programme}"
 #: A message whose sending failed this many times is left for a person to look at.
 MAX_ATTEMPTS = 5
 
@@ -88,7 +89,8 @@ def queue(*, session: Session, key: str, recipient: Recipient, values: Mapping[s
 
 def queue_sms(*, session: Session, kind: str, phone: str, text: str) -> OutboxMessage:
     """Write an SMS an officer typed (already checked to fit one GSM message) for one phone, sent after the commit."""
-    message = OutboxMessage(kind=kind, recipient_phone=phone, sms_text=text, email_subject=SMS_SUBJECT, email_body=text)
+    subject = SMS_SUBJECT.format(programme=get_pack().programme_short)
+    message = OutboxMessage(kind=kind, recipient_phone=phone, sms_text=text, email_subject=subject, email_body=text)
     session.add(message)
     return message
 

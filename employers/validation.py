@@ -69,7 +69,14 @@ def vacancy_warnings(record: ExchangeVacancy) -> list[Problem]:
     ]
     salary = record.monthly_salary
     if salary is not None and salary < minimum_wage_month():
-        found.append(Problem(record.salary_field, "below_smig", {"smig": money(minimum_wage_month())}, "warning"))
+        found.append(
+            Problem(
+                record.salary_field,
+                "below_smig",
+                {"smig": money(minimum_wage_month()), "currency": get_pack().currency_label},
+                "warning",
+            )
+        )
     return found
 
 

@@ -1,5 +1,6 @@
 """Country packs: everything country-specific (gazetteer, languages, currency, minimum wage, phone numbering,
-certifications recognised there), one folder per country under ``matching/data/packs/<CODE>/``.
+certifications recognised there, the personal-data law, the programme's name there), one folder per country under
+``matching/data/packs/<CODE>/``.
 
 The engine works for one country at a time, the *active* one: Mali (``ML``) unless the application's settings
 (``RDVM_COUNTRY``) or a command's ``--country`` choose another with :func:`use_country`. A pack's folder holds
@@ -47,6 +48,28 @@ class PhoneNumbering:
 
 
 @dataclass(frozen=True)
+class PrivacyLaw:
+    """The country's personal-data law and the authority that receives complaints, in French and English."""
+
+    #: The law as a sentence names it, without article: "loi n° 2008-12 du 25 janvier 2008 …" / "Act No. 2008-12 …".
+    name_fr: str
+    name_en: str
+    #: The authority with its article in French ("la Commission …") and in English ("the … commission (CDP)").
+    authority_fr: str
+    authority_en: str
+    authority_url: str
+    source: str
+
+    def name(self, lang: str) -> str:
+        """Return the law's name in English or French."""
+        return self.name_en if lang == "en" else self.name_fr
+
+    def authority(self, lang: str) -> str:
+        """Return the authority, with its article, in English or French."""
+        return self.authority_en if lang == "en" else self.authority_fr
+
+
+@dataclass(frozen=True)
 class CountryPack:
     """One country's facts: its name, currency, minimum wage (with source and date) and phone numbering."""
 
@@ -61,6 +84,10 @@ class CountryPack:
     minimum_wage_source: str
     minimum_wage_since: str
     phone: PhoneNumbering
+    privacy_law: PrivacyLaw
+    #: The programme's name on pages and e-mails ("RDV au Mali") and in SMS, where characters count ("RDV Mali").
+    programme: str
+    programme_short: str
     #: Certification codes not recognised in this country (shown, but not offered on vacancy forms).
     unrecognised_certifications: tuple[str, ...] = ()
 
@@ -78,6 +105,11 @@ class CountryPack:
     def where(self, lang: str) -> str:
         """Return "in the country" in French or English: "au Sénégal", "in Senegal"."""
         return f"in {self.name_en}" if lang == "en" else self.in_fr or f"au {self.name_fr}"
+
+    def where_first(self, lang: str) -> str:
+        """Return "in the country" to start a sentence: "Au Sénégal", "In Senegal"."""
+        where = self.where(lang)
+        return where[:1].upper() + where[1:]
 
     def money(self, amount: int) -> str:
         """Return an amount with the currency as people write it: "64 223 FCFA"."""
@@ -127,7 +159,7 @@ def get_pack(country: str | None = None) -> CountryPack:
 @cache
 def _pack(code: str) -> CountryPack:
     raw = read_pack_file(code, "country.json")
-    wage, phone = raw["minimum_wage"], raw["phone"]
+    wage, phone, law = raw["minimum_wage"], raw["phone"], raw["privacy_law"]
     return CountryPack(
         code=code,
         name_fr=raw["name_fr"],
@@ -138,6 +170,9 @@ def _pack(code: str) -> CountryPack:
         minimum_wage_source=wage["source"],
         minimum_wage_since=wage["since"],
         phone=PhoneNumbering(phone["calling_code"], phone["national_pattern"], phone["example"]),
+        privacy_law=PrivacyLaw(**{k: v for k, v in law.items() if not k.startswith("_")}),
+        programme=raw["programme"]["name"],
+        programme_short=raw["programme"]["short"],
         unrecognised_certifications=tuple(raw.get("unrecognised_certifications", ())),
         in_fr=raw.get("in_fr", ""),
     )

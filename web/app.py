@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Scope
 from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from matching.country import use_country
+from matching.country import get_pack, use_country
 from web import idempotency
 from web.auth.pin_pages import router as pin_router
 from web.auth.routes import api as auth_api
@@ -190,8 +190,8 @@ def create_app() -> FastAPI:
     use_country(settings.country)  # the towns, languages, minimum wage and phone numbering of every page and import
     # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, with inline script, which the
     # Content-Security-Policy forbids: /docs is the application's own page, Swagger UI served from the package.
-    app = Application(title="rdvm", version="0.1.0", description="Job matching for the RDV au Mali programme.", docs_url=None,
-                  redoc_url=None)  # fmt: skip
+    app = Application(title="rdvm", version="0.1.0", description=f"Job matching for the {get_pack().programme} programme.",
+                      docs_url=None, redoc_url=None)  # fmt: skip
     app.mount(SWAGGER_UI_PREFIX, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)

@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from profiles.history import HistoryKind
     from web.demo import DemoResult
 
-app = typer.Typer(help="rdvm — job matching for the RDV au Mali programme.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="rdvm — job matching for the RDV programmes (RDV au Mali by default; --country).",
+    no_args_is_help=True,
+    add_completion=False,
+)
 err = Console(stderr=True)
 
 EXIT_BAD_INPUT = 2

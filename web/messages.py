@@ -58,7 +58,9 @@ MESSAGES: dict[str, str] = {
     "unknown_certification": N_("« {value} » ne correspond à aucune certification connue ; elle est gardée telle quelle."),
     "unknown_skill": N_("« {value} » ne correspond à aucune compétence connue ; elle est gardée telle quelle."),
     "unknown_language": N_("« {value} » ne correspond à aucune langue connue ; elle est gardée telle quelle."),
-    "below_smig": N_("Ce salaire est inférieur au SMIG ({smig} FCFA par mois). L'offre reste possible ; vérifiez le montant."),
+    "below_smig": N_(
+        "Ce salaire est inférieur au SMIG ({smig} {currency} par mois). L'offre reste possible ; vérifiez le montant."
+    ),
     "invalid_email": N_("Écrivez une adresse e-mail valable, par exemple nom@societe.ml."),
     "invalid_phone": N_("Écrivez un numéro de téléphone valable, par exemple {example}."),
     "licence_taken": N_("Une société a déjà demandé un accès avec ce numéro d'agrément."),

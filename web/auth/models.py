@@ -31,7 +31,7 @@ class User(SQLModel, table=True):
     """An account: staff and employers sign in with their e-mail, trainees with their phone and a PIN."""
 
     id: int | None = Field(default=None, primary_key=True)
-    login: str = Field(unique=True, index=True, max_length=254, description="e-mail, or phone (+223…) for trainees")
+    login: str = Field(unique=True, index=True, max_length=254, description="e-mail, or phone (+223…, +221…) for trainees")
     full_name: str = Field(max_length=200)
     role: Role = Field(max_length=16)
     password_hash: str = Field(max_length=255)
