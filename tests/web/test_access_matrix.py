@@ -83,6 +83,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/api/v1/vacancies/{vacancy_id}/close"): OWN_VACANCY,
     ("GET", "/api/v1/vacancies/{vacancy_id}/candidates"): OWN_VACANCY,
     ("POST", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/request"): OWN_VACANCY,
+    # the world sets no interview, so the owner reads 404 too; its reads are in test_api_interviews.py
+    ("GET", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/interview"): {**OWN_VACANCY, "employer_a": 404},
+    ("PUT", "/api/v1/vacancies/{vacancy_id}/candidates/{code}/interview"): OWN_VACANCY,
     ("GET", "/api/v1/vacancies/{vacancy_id}/offers"): OWN_VACANCY,
     ("GET", "/employer/offers/{offer_id}"): OWN_VACANCY,
     ("POST", "/employer/offers/{offer_id}/confirm"): OWN_VACANCY,
