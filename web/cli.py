@@ -371,7 +371,7 @@ def learned_from_database(against: ScoringConfig | None) -> tuple[Learned, str]:
 
 def print_learned(learned: Learned, *, by_level: bool = False) -> None:
     """Print a learning result: the decision, both AUCs and the weights to use beside the weights fitted."""
-    typer.echo(f"{learned.n} outcomes; baseline AUC {learned.baseline_auc}, learned AUC {learned.learned_auc}")
+    typer.echo(f"{learned.n} outcomes; AUC of the scoring in use {learned.baseline_auc}, learned AUC {learned.learned_auc}")
     typer.echo(("adopted: " if learned.adopted else "not adopted: ") + learned.reason)
     for level, alone in learned.levels.items() if by_level else ():
         typer.echo(f"{level}: {alone.n} outcomes; " + ("would be adopted: " if alone.adopted else "not adopted: ") + alone.reason)
