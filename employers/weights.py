@@ -54,10 +54,10 @@ def current_weights(*, session: Session) -> Mapping[str, float]:
     return DEFAULT_WEIGHTS if found is None else found.weights
 
 
-def propose(*, session: Session, as_of: date) -> Learned:
-    """Learn weights from the database's placements and follow-ups, against the weights in use."""
+def propose(*, session: Session, as_of: date, against: ScoringConfig | None = None) -> Learned:
+    """Learn weights from the database's placements and follow-ups, against the scoring in use (or `against`)."""
     stored = stored_outcomes(session=session, as_of=as_of)
-    return learn(stored.trainees, stored.vacancies, stored.outcomes, current_config(session=session))
+    return learn(stored.trainees, stored.vacancies, stored.outcomes, against or current_config(session=session))
 
 
 def adopt(*, session: Session, learned: Learned, source: str, by: int | None) -> WeightsVersion:
@@ -69,7 +69,7 @@ def adopt(*, session: Session, learned: Learned, source: str, by: int | None) ->
         weights=dict(learned.weights), source=source, n=learned.n, baseline_auc=learned.baseline_auc,
         learned_auc=learned.learned_auc, adopted_by=by,
     )  # fmt: skip
-    return _store(session, version, action="adopt", details={"n": learned.n, "reason": learned.reason})
+    return _store(session, version, action="adopt", details={"n": learned.n, "reason": learned.why.code.value})
 
 
 def roll_back(*, session: Session, to: int, by: int | None) -> WeightsVersion:

@@ -8,16 +8,19 @@ normalised coefficients rank pairs exactly as the fitted model does. scikit-lear
 and its variance come from midranks (DeLong), as scikit-learn's AUC gives no variance.
 
 The learned weights replace the current ones only when they rank the outcomes clearly better: with at least
-`MIN_OUTCOMES` outcomes, their cross-validated AUC (repeated stratified folds) beats the current weights' on
+`MIN_OUTCOMES` outcomes, their cross-validated AUC (repeated stratified folds) beats the scores in use on
 the same folds by `MIN_GAIN`, and the gain's lower confidence bound (DeLong's paired variance on each test
-fold) is above 0 — a chance dip of the current weights' AUC must not pass for a gain. Otherwise the current
-weights are kept and the result says why.
+fold) is above 0 — a chance dip of the current weights' AUC must not pass for a gain. The scores in use are
+each pair's with the weights it is ranked with: its vacancy level's, or the one set adopted or read from a
+file. Otherwise the current weights are kept and the result says why: a code (`Reason`) and its figures,
+which the pages put in their language, and an English sentence for the command.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,42 @@ EXCLUDED = "the hard rules exclude this pair (a placement by override): left out
 DECIMALS = 4
 
 
+class Reason(StrEnum):
+    """Why learned weights are adopted or kept: a code, its figures in `Why.values` (the pages word it)."""
+
+    TOO_FEW = "too_few"  # fewer than MIN_OUTCOMES outcomes: nothing is fitted
+    ONE_KIND = "one_kind"  # fewer than MIN_OF_EACH outcomes of one kind (lasted, not)
+    NO_PREDICTOR = "no_predictor"  # every weight fitted is 0
+    GAIN_TOO_SMALL = "gain_too_small"  # the learned AUC does not beat the baseline's by MIN_GAIN
+    NOT_SIGNIFICANT = "not_significant"  # it does, but the gain's lower bound is not above 0
+    ADOPTED = "adopted"
+
+
+#: The English sentence of each reason (`rdvm learn`), filled with its values.
+SENTENCES: Mapping[Reason, str] = {
+    Reason.TOO_FEW: "too few outcomes ({n} < {min_outcomes})",
+    Reason.ONE_KIND: "too few outcomes of one kind ({fewest} < {min_of_each}): nothing to learn",
+    Reason.NO_PREDICTOR: "gain too small: no component predicts the outcomes (every weight fitted is 0)",
+    Reason.GAIN_TOO_SMALL: "gain too small: learned AUC {learned_auc:.4f} < baseline AUC {baseline_auc:.4f} + {min_gain}",
+    Reason.NOT_SIGNIFICANT: "gain not significant: learned AUC {learned_auc:.4f} ≥ baseline AUC {baseline_auc:.4f} + {min_gain}"
+    " with {n} outcomes, but the gain's {confidence:.1%} lower bound {gain_bound:+.4f} is not above 0 (it may be chance)",
+    Reason.ADOPTED: "learned AUC {learned_auc:.4f} ≥ baseline AUC {baseline_auc:.4f} + {min_gain} with {n} outcomes,"
+    " and the gain's {confidence:.1%} lower bound {gain_bound:+.4f} is above 0",
+}
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why learned weights are adopted or kept: the reason's code and the figures its sentence names."""
+
+    code: Reason
+    values: Mapping[str, float | int] = field(default_factory=dict)
+
+    def sentence(self) -> str:
+        """Return the reason as one English sentence."""
+        return SENTENCES[self.code].format(**self.values)
+
+
 class Outcome(BaseModel):
     """One (trainee, vacancy) pair and whether its placement lasted 6 months (1) or not (0): a record of OUTCOMES."""
 
@@ -76,7 +115,7 @@ class Learned:
     baseline_auc: float | None
     learned_auc: float | None
     adopted: bool
-    reason: str
+    why: Why
     fitted: dict[str, float] | None = None  # the learned weights, adopted or not (None when nothing was fitted)
     #: The outcomes left out (their positions): pairs the hard rules exclude, placed by override (FORMAT.md).
     excluded: tuple[int, ...] = ()
@@ -85,6 +124,11 @@ class Learned:
     #: The same learning on each vacancy level's outcomes alone, against that level's weights: a report (one set of
     #: weights is adopted for every level), each level under the same rule, so under 200 outcomes it is not adopted.
     levels: Mapping[str, Learned] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """Return why, in one English sentence."""
+        return self.why.sentence()
 
     def to_dict(self, *, by_level: bool = False) -> dict[str, Any]:
         """Return the result as `rdvm learn` prints it (with `--by-level`, each level's result under "levels")."""
@@ -95,6 +139,8 @@ class Learned:
             "learned": {"auc": self.learned_auc},
             "adopted": self.adopted,
             "reason": self.reason,
+            "reason_code": self.why.code.value,
+            "reason_values": dict(self.why.values),
         }
         return document | {"levels": {k: v.to_dict() for k, v in self.levels.items()}} if by_level else document
 
@@ -226,15 +272,15 @@ class Validated:
     gain_bound: float
 
 
-def cross_validated(x: Floats, y: NDArray[np.int8], current: Floats) -> Validated:
-    """Score the current weights and weights fitted on the other folds on each test fold of repeated stratified folds."""
+def cross_validated(x: Floats, y: NDArray[np.int8], in_use: Floats) -> Validated:
+    """Score the scores in use and weights fitted on the other folds on each test fold of repeated stratified folds."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 
     figures = []  # per test fold: the baseline's AUC, the learned weights' AUC, the variance of their difference
     for train, test in RepeatedStratifiedKFold(n_splits=FOLDS, n_repeats=REPEATS, random_state=SEED).split(x, y):
         w = fit_weights(x[train], y[train])
         learned = x[test] @ w if w is not None else np.zeros(len(test))  # no weight: every pair alike
-        figures.append(paired_gain(y[test] == 1, learned, x[test] @ current))
+        figures.append(paired_gain(y[test] == 1, learned, in_use[test]))
     baseline, learned_auc, variances = np.array(figures).T
     # The test folds of one repeat are disjoint: their gains' variances add up. The repeats share the outcomes, so
     # their mean is no surer than one repeat: the mean of the repeats' variances bounds its variance.
@@ -243,36 +289,45 @@ def cross_validated(x: Floats, y: NDArray[np.int8], current: Floats) -> Validate
     return Validated(float(baseline.mean()), float(learned_auc.mean()), float(gain - stats.norm.ppf(CONFIDENCE) * spread))
 
 
-def learn_matrix(x: Floats, y: NDArray[np.int8], current: Mapping[str, float]) -> Learned:
-    """Decide from component scores and outcomes whether learned weights replace the current ones."""
+def learn_matrix(x: Floats, y: NDArray[np.int8], current: Mapping[str, float], in_use: Floats | None = None) -> Learned:
+    """Decide from component scores and outcomes whether learned weights replace the current ones.
+
+    `in_use` is each pair's score as ranked now (its level's weights); None: `current`'s weighted mean.
+    """
     n, w0 = len(y), normalised(current)
     kept, ones = rounded(w0), int(y.sum())
-    baseline = round(auc(x @ w0, y == 1), 4) if 0 < ones < n else None
+    in_use = x @ w0 if in_use is None else in_use
+    baseline = round(auc(in_use, y == 1), 4) if 0 < ones < n else None
     if n < MIN_OUTCOMES:
-        return Learned(n, kept, baseline, None, False, f"too few outcomes ({n} < {MIN_OUTCOMES})")
+        return Learned(n, kept, baseline, None, False, Why(Reason.TOO_FEW, {"n": n, "min_outcomes": MIN_OUTCOMES}))
     if (fewest := min(ones, n - ones)) < MIN_OF_EACH:
-        why = f"too few outcomes of one kind ({fewest} < {MIN_OF_EACH}): nothing to learn"
+        why = Why(Reason.ONE_KIND, {"fewest": fewest, "min_of_each": MIN_OF_EACH})
         return Learned(n, kept, baseline, None, False, why)
     with threadpool_limits(1, user_api="blas"):  # BLAS threads cost ten times the CPU on 12 columns, and no time
-        v, fitted = cross_validated(x, y, w0), fit_weights(x, y)
+        v, fitted = cross_validated(x, y, in_use), fit_weights(x, y)
     base_auc, learned_auc, bound = round(v.baseline_auc, 4), round(v.learned_auc, 4), round(v.gain_bound, 4)
     if fitted is None:
-        why = "gain too small: no component predicts the outcomes (every weight fitted is 0)"
-        return Learned(n, kept, base_auc, learned_auc, False, why, None, gain_bound=bound)
-    proposal, adopted = rounded(fitted), learned_auc >= base_auc + MIN_GAIN and bound > 0
-    why = verdict(n, base_auc, learned_auc, bound)
+        return Learned(n, kept, base_auc, learned_auc, False, Why(Reason.NO_PREDICTOR), None, gain_bound=bound)
+    proposal, why = rounded(fitted), verdict(n, base_auc, learned_auc, bound)
+    adopted = why.code is Reason.ADOPTED
     return Learned(n, proposal if adopted else kept, base_auc, learned_auc, adopted, why, proposal, gain_bound=bound)
 
 
-def verdict(n: int, baseline_auc: float, learned_auc: float, gain_bound: float) -> str:
-    """Say in one sentence why learned weights with these cross-validated figures are adopted or not."""
+def verdict(n: int, baseline_auc: float, learned_auc: float, gain_bound: float) -> Why:
+    """Say why learned weights with these cross-validated figures are adopted or not (the adoption rule)."""
+    values = {
+        "n": n, "baseline_auc": baseline_auc, "learned_auc": learned_auc, "min_gain": MIN_GAIN,
+        "confidence": CONFIDENCE, "gain_bound": gain_bound,
+    }  # fmt: skip
     if learned_auc < baseline_auc + MIN_GAIN:
-        return f"gain too small: learned AUC {learned_auc:.4f} < baseline AUC {baseline_auc:.4f} + {MIN_GAIN}"
-    aucs = f"learned AUC {learned_auc:.4f} ≥ baseline AUC {baseline_auc:.4f} + {MIN_GAIN} with {n} outcomes"
-    bound = f"the gain's {CONFIDENCE:.1%} lower bound {gain_bound:+.4f}"
-    if gain_bound <= 0:
-        return f"gain not significant: {aucs}, but {bound} is not above 0 (it may be chance)"
-    return f"{aucs}, and {bound} is above 0"
+        return Why(Reason.GAIN_TOO_SMALL, values)
+    return Why(Reason.NOT_SIGNIFICANT if gain_bound <= 0 else Reason.ADOPTED, values)
+
+
+def in_use_scores(x: Floats, levels: Sequence[str], config: ScoringConfig) -> Floats:
+    """Return each pair's score with the weights it is ranked with: its vacancy level's (`config.weight_rows`)."""
+    rows = config.weight_rows()[[LEVELS.index(level) for level in levels]]
+    return np.einsum("ij,ij->i", x, rows)
 
 
 def learn(
@@ -286,12 +341,13 @@ def learn(
         x, y, eligible = np.zeros((0, len(NAMES))), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.bool_)
     level_of = {v.id: v.level for v in vacancies}
     level = np.array([level_of[o.vacancy_id] for o in outcomes], dtype=str)
+    in_use = in_use_scores(x, list(level), config)
     by_level = config.weights_by_level or dict.fromkeys(LEVELS, config.weights)
     levels: dict[str, Learned] = {}
     for k in LEVELS:
         picked = eligible & (level == k)
-        levels[k] = learn_matrix(x[picked], y[picked], by_level[k])
-    learned = learn_matrix(x[eligible], y[eligible], config.weights)
+        levels[k] = learn_matrix(x[picked], y[picked], by_level[k], in_use[picked])
+    learned = learn_matrix(x[eligible], y[eligible], config.weights, in_use[eligible])
     return replace(learned, excluded=tuple(int(i) for i in np.flatnonzero(~eligible)), levels=levels)
 
 

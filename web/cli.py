@@ -312,6 +312,9 @@ def learn(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on standard output.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the weights to use to this weights file (JSON).")] = None,
     by_level: Annotated[bool, typer.Option("--by-level", help="Also report each level's outcomes alone.")] = False,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="Compare with a weights file's scoring (default: the scoring in use).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
     country: CountryOpt = None,
 ) -> None:
@@ -325,10 +328,11 @@ def learn(
         raise typer.BadParameter(
             "give the three files, or none to learn from the database", param_hint="TRAINEES VACANCIES OUTCOMES"
         )
+    against = weights_or_exit(weights)
     if trainees is not None and vacancies is not None and outcomes is not None:
-        learned, source = learned_from_files(trainees, vacancies, outcomes, quiet=quiet), f"files: {outcomes}"
+        learned, source = learned_from_files(trainees, vacancies, outcomes, against, quiet=quiet), f"files: {outcomes}"
     else:
-        learned, source = learned_from_database()
+        learned, source = learned_from_database(against)
     if out is not None:
         weights_file.write(out, learned, source=source, created_at=utcnow())
         err.print(f"wrote {out}", highlight=False)
@@ -338,8 +342,8 @@ def learn(
         print_learned(learned, by_level=by_level)
 
 
-def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, *, quiet: bool) -> Learned:
-    """Learn from three files, reporting every error of all three before exiting on any."""
+def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, against: ScoringConfig | None, *, quiet: bool) -> Learned:
+    """Learn from three files against `against` (None: the defaults, by level), reporting every error of all three first."""
     from matching import learning
 
     t = load_or_exit(trainees, "trainees", quiet=quiet)
@@ -354,24 +358,24 @@ def learned_from_files(trainees: Path, vacancies: Path, outcomes: Path, *, quiet
     if count or o is None:
         err.print(f"[bold red]{count} error(s): nothing was learned.[/]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    learned = learning.learn(t.records, v.records, o.records)
+    learned = learning.learn(t.records, v.records, o.records, against)
     excluded = [Issue(o.source, o.located[i][0], "", learning.EXCLUDED, severity="warning") for i in learned.excluded]
     report_issues(excluded, warnings=not quiet)
     return learned
 
 
-def learned_from_database() -> tuple[Learned, str]:
-    """Learn from the database's placements and follow-ups, against the weights in use."""
+def learned_from_database(against: ScoringConfig | None) -> tuple[Learned, str]:
+    """Learn from the database's placements and follow-ups, against `against` (None: the version in use)."""
     from core.clock import utcnow
     from employers import weights
 
     with transaction() as session:
-        return weights.propose(session=session, as_of=utcnow().date()), weights.DATABASE_SOURCE
+        return weights.propose(session=session, as_of=utcnow().date(), against=against), weights.DATABASE_SOURCE
 
 
 def print_learned(learned: Learned, *, by_level: bool = False) -> None:
     """Print a learning result: the decision, both AUCs and the weights to use beside the weights fitted."""
-    typer.echo(f"{learned.n} outcomes; baseline AUC {learned.baseline_auc}, learned AUC {learned.learned_auc}")
+    typer.echo(f"{learned.n} outcomes; AUC of the scoring in use {learned.baseline_auc}, learned AUC {learned.learned_auc}")
     typer.echo(("adopted: " if learned.adopted else "not adopted: ") + learned.reason)
     for level, alone in learned.levels.items() if by_level else ():
         typer.echo(f"{level}: {alone.n} outcomes; " + ("would be adopted: " if alone.adopted else "not adopted: ") + alone.reason)

@@ -15,8 +15,8 @@ from employers import candidates, offers, review, weights
 from employers.exceptions import WeightsNotAdoptable, WeightsVersionNotFound
 from employers.models import FollowUp, OfferState, Placement
 from employers.outcomes import lasted, stored_outcomes
-from matching.config import DEFAULT_WEIGHTS
-from matching.learning import Learned
+from matching.config import DEFAULT_LEVEL_WEIGHTS, DEFAULT_WEIGHTS, ScoringConfig
+from matching.learning import Learned, Reason, Why, verdict
 from profiles.indicators import add_months
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
@@ -27,7 +27,7 @@ from web.migrate import alembic_config, upgrade
 TODAY = date(2027, 6, 30)
 #: A proposal that meets the adoption rule: everything on proximity and level.
 LEARNED = dict.fromkeys(DEFAULT_WEIGHTS, 0.0) | {"proximity": 0.6, "level": 0.4}
-ADOPTABLE = Learned(400, LEARNED, 0.61, 0.74, True, "learned AUC 0.74 ≥ baseline AUC 0.61 + 0.02 with 400 outcomes", LEARNED)
+ADOPTABLE = Learned(400, LEARNED, 0.61, 0.74, True, verdict(400, 0.61, 0.74, 0.05), LEARNED)
 
 
 def placed(start: date, end: date | None = None, **fields: object) -> Placement:
@@ -98,9 +98,10 @@ class TestVersions:
         event = session.exec(select(AuditEvent).where(AuditEvent.entity == "weights")).one()
         assert (event.action, event.actor_id, event.from_state, event.to_state) == ("adopt", admin.id, "0", str(made.id))
         assert event.details is not None and event.details["weights"]["level"] == 0.4
+        assert event.details["reason"] == "adopted"  # the code, not a sentence
 
     def test_a_proposal_that_fails_the_rule_is_refused(self, session: Session) -> None:
-        kept = Learned(20, dict(DEFAULT_WEIGHTS), None, None, False, "too few outcomes (20 < 200)")
+        kept = Learned(20, dict(DEFAULT_WEIGHTS), None, None, False, Why(Reason.TOO_FEW, {"n": 20, "min_outcomes": 200}))
         with pytest.raises(WeightsNotAdoptable):
             weights.adopt(session=session, learned=kept, source="x", by=None)
         assert weights.history(session=session) == []
@@ -141,6 +142,24 @@ def test_the_application_ranks_and_offers_with_the_version_in_use(session: Sessi
     old = offer_in(session, post, far, OfferState.shortlisted, by=officer)
     assert old.weights_version is None  # made outside the workflow: no version known
     candidates.invalidate()
+
+
+def test_proposals_compare_with_the_scoring_in_use(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[ScoringConfig] = []
+
+    def learning(trainees: object, vacancies: object, outcomes: object, config: ScoringConfig) -> Learned:
+        seen.append(config)
+        return ADOPTABLE
+
+    monkeypatch.setattr(weights, "learn", learning)
+    weights.propose(session=session, as_of=TODAY)
+    weights.adopt(session=session, learned=ADOPTABLE, source="database", by=None)
+    weights.propose(session=session, as_of=TODAY)
+    weights.roll_back(session=session, to=0, by=None)
+    weights.propose(session=session, as_of=TODAY)
+    defaults, adopted, restored = seen
+    assert defaults.weights_by_level == DEFAULT_LEVEL_WEIGHTS == restored.weights_by_level  # each level its own
+    assert adopted.weights_by_level is None and dict(adopted.weights) == LEARNED  # one set at every level
 
 
 BEFORE = "83b71bd07820"  # the revision before weights versions

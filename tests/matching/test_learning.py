@@ -11,14 +11,18 @@ from sklearn.metrics import roc_auc_score
 from matching import synth
 from matching.bench import known_rule_outcomes
 from matching.components import NAMES
-from matching.config import DEFAULT_LEVEL_WEIGHTS, DEFAULT_WEIGHTS
+from matching.config import DEFAULT_LEVEL_WEIGHTS, DEFAULT_WEIGHTS, ScoringConfig, with_weights
 from matching.exchange import parse_text
 from matching.learning import (
     CONFIDENCE,
+    MIN_GAIN,
     MIN_OF_EACH,
+    SENTENCES,
     Learned,
     Outcome,
+    Reason,
     auc,
+    in_use_scores,
     learn,
     learn_matrix,
     outcome_matrix,
@@ -150,6 +154,8 @@ def test_twenty_outcomes_are_too_few_and_nothing_is_fitted() -> None:
         "learned": {"auc": None},
         "adopted": False,
         "reason": "too few outcomes (20 < 200)",
+        "reason_code": "too_few",
+        "reason_values": {"n": 20, "min_outcomes": 200},
     }
     assert found.fitted is None
 
@@ -189,14 +195,21 @@ class TestThresholds:
         assert learn_matrix(x, y, DEFAULT_WEIGHTS).learned_auc is not None
 
     def test_the_verdicts(self) -> None:
-        assert verdict(300, 0.6, 0.6199, 0.05) == "gain too small: learned AUC 0.6199 < baseline AUC 0.6000 + 0.02"
-        assert verdict(300, 0.6, 0.62, -0.01) == (
+        small, chance, adopted = verdict(300, 0.6, 0.6199, 0.05), verdict(300, 0.6, 0.62, -0.01), verdict(300, 0.6, 0.62, 0.001)
+        assert (small.code, chance.code, adopted.code) == (Reason.GAIN_TOO_SMALL, Reason.NOT_SIGNIFICANT, Reason.ADOPTED)
+        assert small.sentence() == "gain too small: learned AUC 0.6199 < baseline AUC 0.6000 + 0.02"
+        assert chance.sentence() == (
             "gain not significant: learned AUC 0.6200 ≥ baseline AUC 0.6000 + 0.02 with 300 outcomes, "
             f"but the gain's {CONFIDENCE:.1%} lower bound -0.0100 is not above 0 (it may be chance)"
         )
-        assert verdict(300, 0.6, 0.62, 0.001).endswith(
-            f"with 300 outcomes, and the gain's {CONFIDENCE:.1%} lower bound +0.0010 is above 0"
-        )
+        assert adopted.sentence().endswith(f"with 300 outcomes, and the gain's {CONFIDENCE:.1%} lower bound +0.0010 is above 0")
+        assert dict(adopted.values) == {
+            "n": 300, "baseline_auc": 0.6, "learned_auc": 0.62, "min_gain": MIN_GAIN, "confidence": CONFIDENCE,
+            "gain_bound": 0.001,
+        }  # fmt: skip
+
+    def test_every_reason_has_its_sentence(self) -> None:
+        assert set(SENTENCES) == set(Reason)
 
 
 class TestPairedGain:
@@ -241,5 +254,63 @@ class TestByLevel:
             assert alone.n < 200 and (alone.adopted, alone.reason) == (False, f"too few outcomes ({alone.n} < 200)")
             assert alone.weights == pytest.approx(dict(DEFAULT_LEVEL_WEIGHTS[level]), abs=1e-4)  # the level's own
 
-    def test_the_document_keeps_its_six_keys_without_by_level(self) -> None:
-        assert set(learned_known_rule().to_dict()) == {"n", "weights", "baseline", "learned", "adopted", "reason"}
+    def test_the_document_has_no_levels_without_by_level(self) -> None:
+        assert set(learned_known_rule().to_dict()) == {
+            "n", "weights", "baseline", "learned", "adopted", "reason", "reason_code", "reason_values"
+        }  # fmt: skip
+
+
+@cache
+def level_rule() -> tuple[list[Outcome], np.ndarray]:
+    """1,000 outcomes whose chance of lasting rises steeply with the score the engine ranks the pair with, and that score."""
+    trainees, vacancies = workload()
+    p = prepare(trainees, vacancies)
+    score = score_block(p, slice(0, len(vacancies))).score
+    pairs = known_rule(1000, seed=5)  # distinct eligible pairs; their outcomes are drawn anew below
+    v_row, t_col = {x: i for i, x in enumerate(p.vacancies.ids)}, {x: i for i, x in enumerate(p.trainees.ids)}
+    s = np.array([score[v_row[o.vacancy_id], t_col[o.trainee_id]] for o in pairs])
+    chance = 1 / (1 + np.exp(-20 * (s - np.median(s))))
+    return with_outcomes(pairs, np.random.default_rng(0).random(len(pairs)) < chance), s
+
+
+class TestBaselineInUse:
+    """The baseline is the scoring in use: each pair with its vacancy level's weights (or the one set adopted)."""
+
+    def test_the_scores_in_use_are_the_engines(self) -> None:
+        trainees, vacancies = workload()
+        p = prepare(trainees, vacancies)
+        rng = np.random.default_rng(2)
+        rows, cols = rng.integers(0, len(vacancies), 500).astype(np.intp), rng.integers(0, len(trainees), 500).astype(np.intp)
+        x = np.clip(pair_components(p, rows, cols), 0.0, 1.0)
+        in_use = in_use_scores(x, [p.vacancies.records[r].level for r in rows], ScoringConfig())
+        engine = np.clip(score_block(p, slice(0, len(vacancies))).score, 0.0, 1.0)[rows, cols]  # ineligible: -1, so 0
+        eligible = engine > 0
+        assert eligible.sum() > 100 and np.allclose(
+            in_use[eligible], engine[eligible], rtol=0, atol=6e-5
+        )  # it rounds to 4 decimals
+        mean = x @ np.array([DEFAULT_WEIGHTS[k] for k in NAMES])
+        assert not np.allclose(mean[eligible], engine[eligible], rtol=0, atol=1e-3)  # not the levels' mean weights
+
+    def test_weights_the_levels_already_capture_are_not_adopted(self) -> None:
+        trainees, vacancies = workload()
+        outcomes = level_rule()[0]
+        found = learn(trainees, vacancies, outcomes)
+        assert (found.adopted, found.why.code) == (False, Reason.GAIN_TOO_SMALL)
+        assert found.reason.startswith("gain too small") and found.fitted is not None
+        assert found.learned_auc is not None and found.baseline_auc is not None
+        assert found.learned_auc < found.baseline_auc + MIN_GAIN
+        # Against the levels' mean weights for every pair (the baseline before), the same fit was adopted
+        x, y, _ = outcome_matrix(trainees, vacancies, outcomes)
+        before = learn_matrix(x, y, DEFAULT_WEIGHTS)
+        assert before.adopted and before.why.code is Reason.ADOPTED and before.learned_auc == found.learned_auc
+        assert before.baseline_auc is not None and before.baseline_auc + MIN_GAIN <= found.learned_auc < found.baseline_auc
+
+    def test_with_one_set_adopted_the_baseline_is_that_set_at_every_level(self) -> None:
+        trainees, vacancies = workload()
+        outcomes = known_rule(1000, seed=5)
+        adopted = dict.fromkeys(NAMES, 0.0) | {"skills": 0.5, "training": 0.5}
+        found = learn(trainees, vacancies, outcomes, with_weights(adopted, 3))
+        x, y, _ = outcome_matrix(trainees, vacancies, outcomes)
+        assert found.levels["guard"].baseline_auc is not None and found.adopted
+        alone = learn_matrix(x, y, adopted)  # that set for every pair
+        assert (found.baseline_auc, found.learned_auc) == (alone.baseline_auc, alone.learned_auc)

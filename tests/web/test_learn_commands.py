@@ -18,6 +18,9 @@ from tests.web.test_commands_as_shipped import fresh_sqlite, run
 
 __all__ = ["fresh_sqlite"]  # the fixture, used by name
 
+#: The keys of `rdvm learn --json`'s document (without `--by-level`).
+KEYS = {"n", "weights", "baseline", "learned", "adopted", "reason", "reason_code", "reason_values"}
+
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -40,8 +43,9 @@ def test_learn_recovers_the_rule_writes_weights_and_rank_uses_them(files: Path, 
     done = run({}, "learn", *inputs, "--json", "--out", out, "-q")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"n", "weights", "baseline", "learned", "adopted", "reason"}
-    assert result["n"] == 1500 and result["adopted"] is True
+    assert set(result) == KEYS
+    assert result["n"] == 1500 and result["adopted"] is True and result["reason_code"] == "adopted"
+    assert result["reason_values"]["learned_auc"] == result["learned"]["auc"]
     assert result["learned"]["auc"] >= result["baseline"]["auc"] + 0.02
     assert sorted(result["weights"], key=result["weights"].get)[-2:] == ["level", "proximity"]
     written = json.loads(out.read_text("utf-8"))
@@ -57,6 +61,13 @@ def test_learn_recovers_the_rule_writes_weights_and_rank_uses_them(files: Path, 
     planned = run({}, "plan", files / "trainees.json", files / "vacancies.json", "--weights", out, "-q")
     assert planned.returncode == 0, planned.stderr
 
+    # Ranking with that file, the scoring in use is the file's: learning again against it gains nothing
+    again = run({}, "learn", *inputs, "--json", "--weights", out, "-q")
+    assert again.returncode == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert (second["adopted"], second["reason_code"]) == (False, "gain_too_small")
+    assert second["baseline"]["auc"] > result["baseline"]["auc"] + 0.02 and second["weights"] == written["weights"]
+
 
 def test_learn_by_level_reports_each_level_alone(files: Path) -> None:
     inputs = (files / "trainees.json", files / "vacancies.json", files / "outcomes.csv")
@@ -64,7 +75,7 @@ def test_learn_by_level_reports_each_level_alone(files: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     levels = result.pop("levels")
-    assert set(result) == {"n", "weights", "baseline", "learned", "adopted", "reason"}
+    assert set(result) == KEYS
     assert list(levels) == ["guard", "supervisor", "manager"] and sum(x["n"] for x in levels.values()) == result["n"]
     assert all(x["reason"] == f"too few outcomes ({x['n']} < 200)" for x in levels.values() if x["n"] < 200)
     assert any(x["n"] < 200 for x in levels.values()) and levels["guard"]["adopted"] is True
@@ -99,6 +110,7 @@ def test_learn_on_a_fresh_database_has_too_few_outcomes(fresh_sqlite: dict[str, 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["n"] == 0 and result["adopted"] is False and result["reason"] == "too few outcomes (0 < 200)"
+    assert (result["reason_code"], result["reason_values"]) == ("too_few", {"n": 0, "min_outcomes": 200})
     assert result["weights"]["skills"] == round(DEFAULT_WEIGHTS["skills"], 4)  # the defaults (the levels' mean) kept
 
 
