@@ -290,6 +290,11 @@ class Block:
         """Return each pair's place among the row's trainees when scores tie (experience, distance, id)."""
         return self.p.tables["tie"].take(self.rows)
 
+    def tie_at(self, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> NDArray[np.int32]:
+        """Return the tie places of some (row, trainee) pairs of the block, without gathering the whole block's."""
+        table = self.p.tables["tie"]
+        return table.values[table.inverse[self.rows.start + rows], trainees]
+
     def component(self, name: str) -> Floats:
         """Return one component as a full matrix (block rows × trainees)."""
         if name in self.computed:

@@ -285,10 +285,10 @@ def plan(
 
 def weights_or_exit(path: Path | None) -> ScoringConfig | None:
     """Return the scoring configuration of a weights file (None: the defaults); on any problem print them all and exit 2."""
-    from matching import weights as weights_file
-
     if path is None:
         return None
+    from matching import weights as weights_file  # here: it imports the learning's optimiser, which rank needs not
+
     try:
         return weights_file.config_from(path)
     except exchange.ExchangeError as exc:
