@@ -171,6 +171,7 @@ def rank(
     from dataclasses import replace
 
     from matching.config import ScoringConfig
+    from matching.gcpause import freeze_until_exit
     from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
@@ -184,6 +185,7 @@ def rank(
     sys.stdout.flush()
     write_document(rankings, sys.stdout.buffer, ineligible=ineligible is Ineligible.all)
     sys.stdout.buffer.flush()
+    freeze_until_exit()
 
 
 @app.command()
