@@ -106,8 +106,10 @@ class Component:
 def _coverage(required: Floats | sparse.csr_matrix, held_t: NDArray[Any]) -> Floats:
     """Return the share of each row's items the trainee holds; 1 where the row asks nothing."""
     counts = np.asarray(required.sum(axis=1)).reshape(-1)
-    hits = np.asarray(required @ held_t.astype(np.float64, copy=False))
-    share = np.divide(hits, counts[:, None], out=np.ones_like(hits), where=counts[:, None] > 0)
+    share = np.asarray(required @ held_t.astype(np.float64, copy=False))  # the hits (a new array), divided in place
+    asking = counts > 0
+    np.divide(share, np.where(asking, counts, 1.0)[:, None], out=share)
+    share[~asking] = 1.0
     return np.minimum(share, 1.0, out=share)
 
 

@@ -40,15 +40,19 @@ class Index:
     def __init__(self, values: Iterable[str] = ()) -> None:
         self.positions: dict[str, int] = FoldedPositions()  # values outside the taxonomy compared folded
         self.values: list[str] = []
+        self._met: dict[str, int] = {}  # the column of each value met, as written: the same few recur in every record
         for value in values:
             self.add(value)
 
     def add(self, value: str) -> int:
         """Return the column of a value, adding it when new."""
-        if value not in self.positions:
-            self.positions[value] = len(self.values)
-            self.values.append(value)
-        return self.positions[value]
+        found = self._met.get(value)
+        if found is None:
+            if value not in self.positions:
+                self.positions[value] = len(self.values)
+                self.values.append(value)
+            found = self._met[value] = self.positions[value]
+        return found
 
     def __len__(self) -> int:
         return len(self.values)
@@ -87,17 +91,12 @@ def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxon
     return Space(taxonomy, certs, skills, languages, build_town_table(taxonomy, towns), implies)
 
 
-def _column(index: Index, value: str) -> int:
-    """Return the column of a value, adding it when new (a skill shown by evidence the taxonomy lacks)."""
-    found = index.positions.get(value)
-    return index.add(value) if found is None else found
-
-
 def _day(value: date | None) -> int:
     return value.toordinal() if value is not None else NO_DATE
 
 
-def _rows_matrix(rows: Sequence[Iterable[int]], width: int) -> sparse.csr_matrix:
+def rows_matrix(rows: Sequence[Iterable[int]], width: int) -> sparse.csr_matrix:
+    """Return a 0/1 matrix with a row per list of columns (1 at each column listed), its columns sorted."""
     indptr, indices = [0], []
     for row in rows:
         cols = sorted(set(row))
@@ -168,10 +167,10 @@ def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:
         ids=[t.id for t in records],
         home=np.array([towns[t.home_town] for t in records], dtype=np.int32),
         mobility=np.array([("town", "region", "country").index(t.mobility) for t in records], dtype=np.int8),
-        extra_towns=_rows_matrix([[towns[x] for x in t.extra_towns] for t in records], len(space.towns)),
+        extra_towns=rows_matrix([[towns[x] for x in t.extra_towns] for t in records], len(space.towns)),
         certifications=_flags([[certs[c] for c in h if c in certs] for h in held], len(space.certifications)),
-        skills=_rows_matrix(
-            [[_column(space.skills, s) for s in held_skills(t, space.taxonomy, s)] for t, s in zip(records, shown, strict=True)],
+        skills=rows_matrix(
+            [[space.skills.add(s) for s in held_skills(t, space.taxonomy, s)] for t, s in zip(records, shown, strict=True)],
             len(space.skills),
         ),
         shown=shown,
@@ -236,8 +235,8 @@ def encode_vacancies(vacancies: Sequence[Vacancy], space: Space) -> VacancyArray
         seats=np.array([v.seats for v in records], dtype=np.int64),
         required_certifications=_flags([[certs[c] for c in v.required_certifications] for v in records], len(certs)),
         preferred_certifications=_flags([[certs[c] for c in v.preferred_certifications] for v in records], len(certs)),
-        required_skills=_rows_matrix([[skills[s] for s in v.required_skills] for v in records], len(skills)),
-        preferred_skills=_rows_matrix([[skills[s] for s in only_preferred(v)] for v in records], len(skills)),
+        required_skills=rows_matrix([[skills[s] for s in v.required_skills] for v in records], len(skills)),
+        preferred_skills=rows_matrix([[skills[s] for s in only_preferred(v)] for v in records], len(skills)),
         required_languages=_language_levels([[(x.language, x.level) for x in v.required_languages] for v in records], space),
         min_literacy=np.array(
             [0 if v.min_literacy is None else LITERACY_LEVELS.index(v.min_literacy) for v in records], dtype=np.int8

@@ -13,13 +13,19 @@ from matching.models import Trainee
 from matching.normalise import folded
 from matching.taxonomy import EvidenceRule, Taxonomy
 
+Kind = Literal["certification", "module", "title"]
+
 
 class Shown(NamedTuple):
     """One thing that shows a skill: a certification held, a training module passed (its grade) or a past job title."""
 
-    kind: Literal["certification", "module", "title"]
+    kind: Kind
     what: str
     grade: float | None = None
+
+
+#: One thing a trainee has, and the skills it shows.
+Showing = tuple[Shown, tuple[str, ...]]
 
 
 def _rule_skills(rules: tuple[EvidenceRule, ...], text: str, whole: bool) -> tuple[str, ...]:
@@ -47,18 +53,29 @@ def _read(taxonomy: Taxonomy, kind: str, text: str) -> tuple[str, ...]:
     return found
 
 
+def _shown(taxonomy: Taxonomy, kind: Kind, what: str, grade: float | None = None) -> Showing:
+    """Return one thing that shows skills and the skills it shows (remembered: the same items recur in every file)."""
+    key = (kind, what, grade)
+    found = taxonomy.evidence.shown.get(key)
+    if found is None:
+        found = taxonomy.evidence.shown[key] = (Shown(kind, what, grade), _read(taxonomy, kind, what))
+    return found
+
+
 def shown_skills(t: Trainee, taxonomy: Taxonomy) -> dict[str, tuple[Shown, ...]]:
     """Return each skill the trainee's certifications, passed modules and past job titles show, with what shows it."""
-    items = [(Shown("certification", code), _read(taxonomy, "certification", code)) for code in t.certifications]
+    items = [_shown(taxonomy, "certification", code) for code in t.certifications]
     modules = t.training.modules if t.training is not None else {}
     pass_mark = taxonomy.evidence.pass_mark
-    items += [(Shown("module", n, g), _read(taxonomy, "module", n)) for n, g in sorted(modules.items()) if g >= pass_mark]
-    items += [(Shown("title", job.title), _read(taxonomy, "title", job.title)) for job in t.experience]
+    items += [_shown(taxonomy, "module", n, g) for n, g in sorted(modules.items()) if g >= pass_mark]
+    items += [_shown(taxonomy, "title", job.title) for job in t.experience]
     found: dict[str, list[Shown]] = {}
     for shown, skills in items:
         for skill in skills:
-            listed = found.setdefault(skill, [])
-            if shown not in listed:
+            listed = found.get(skill)
+            if listed is None:
+                found[skill] = [shown]
+            elif shown not in listed:
                 listed.append(shown)
     return {skill: tuple(shown) for skill, shown in found.items()}
 

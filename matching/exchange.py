@@ -402,10 +402,16 @@ class _Normaliser:
         self.issues: list[Issue] = []
         self.where = ""
         self.record_id: str | None = None
+        self._known: dict[str, dict[str, str]] = {}  # per vocabulary, the value of each text matched (most recur)
 
     def one(self, vocabulary: Vocabulary, field_name: str, text: str) -> str:
+        return self._known.get(vocabulary.kind, {}).get(text) or self._match(vocabulary, field_name, text)
+
+    def _match(self, vocabulary: Vocabulary, field_name: str, text: str) -> str:
         found = vocabulary.match(text)
-        if not found.matched:
+        if found.matched:
+            self._known.setdefault(vocabulary.kind, {})[text] = found.kept
+        else:
             self.issues.append(
                 Issue(
                     self.source,
@@ -419,7 +425,8 @@ class _Normaliser:
         return found.kept
 
     def many(self, vocabulary: Vocabulary, field_name: str, texts: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(self.one(vocabulary, field_name, t) for t in texts))
+        known = self._known.get(vocabulary.kind, {})
+        return list(dict.fromkeys([known.get(t) or self._match(vocabulary, field_name, t) for t in texts]))
 
     def languages(self, field_name: str, items: Iterable[Any]) -> list[Any]:
         best: dict[str, Any] = {}

@@ -182,7 +182,7 @@ def exposure(p: Prepared, top: int) -> tuple[Ints, Ints]:
     eligible, appearances = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     for block in score_blocks(p):
         eligible += block.eligible.sum(axis=0)
-        chosen = top_k(block.score, top, p.config.decimals, block.tie())
+        chosen = top_k(block.score, top, p.config.decimals, block.tie_at)
         appearances += np.bincount(np.concatenate([np.empty(0, dtype=np.intp), *chosen]), minlength=n)
     return eligible, appearances
 

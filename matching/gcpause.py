@@ -6,7 +6,7 @@ are built scans them again (a full collection scans all of them), which costs mo
 them. Inside :func:`paused_gc` the collector does not run; reference counting still frees everything
 that is not a cycle. When the outermost pause ends, the objects built are moved straight to the oldest
 generation, as if they had survived two collections, so that the next young collections do not scan
-them once more.
+them once more. A command that ends its process once the work is written calls :func:`freeze_until_exit`.
 """
 
 from __future__ import annotations
@@ -54,3 +54,15 @@ def _age_survivors() -> None:
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
+
+
+def freeze_until_exit() -> None:
+    """Keep every object alive now out of the collector's reach for the rest of the process (call it just before a
+    one-shot command's process ends).
+
+    What a run built is held in reference cycles (an explainer's closures, blocks and their run), so only the
+    collector frees it: at exit, after the output is written, its last passes would scan and free every record,
+    list and dict again (half a second for 10,000 trainees × 2,000 vacancies). Frozen, they are left to the
+    system, which frees the process's memory at once.
+    """
+    gc.freeze()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,24 +161,26 @@ class VacancyRanking:
         return out
 
 
-def top_k(
-    score: NDArray[np.float64], k: int, decimals: int, tie: NDArray[np.integer[Any]] | None = None
-) -> list[NDArray[np.intp]]:
+#: Tie places of some (row, column) pairs: a full matrix [row, column], or a function of the pairs' indices.
+TieOrder = NDArray[np.integer[Any]] | Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.integer[Any]]]
+
+
+def top_k(score: NDArray[np.float64], k: int, decimals: int, tie: TieOrder | None = None) -> list[NDArray[np.intp]]:
     """Return, per row, the columns of the k best eligible scores: best first, ties by `tie` (a permutation of the
     columns in each row, 0 first), else by column."""
     rows, cols = score.shape
     k = min(k, cols)
     if k <= 0:
         return [np.empty(0, dtype=np.intp) for _ in range(rows)]
+    # Each of k disjoint runs of columns has its best score, so a row's k best pairs all score at least the lowest
+    # of those (less one unit of the last decimal, whatever the rounding): only the few pairs above it are sorted.
+    # Ineligible pairs (score -1) rank last.
+    bound = np.maximum.reduceat(score, np.arange(0, k * (cols // k), cols // k), axis=1).min(axis=1)
+    r, c = np.nonzero(score >= np.maximum(bound - 10.0**-decimals, 0.0)[:, None])
     # One unique integer key per pair: higher score first, then the lower tie place (or column = trainee id).
-    key = np.rint(score * 10**decimals).astype(np.int64)
-    key *= cols
-    key -= np.arange(cols, dtype=np.int64)[None, :] if tie is None else tie  # in place: no copy of the tie places
-    # Each of k disjoint sets of columns has its largest key, so a row's k largest keys are all at least the
-    # smallest of those: only the few pairs above it need sorting. Ineligible pairs (score -1) rank last.
-    bound = key[:, : cols - cols % k].reshape(rows, cols // k, k).max(axis=1).min(axis=1)
-    r, c = np.nonzero((key >= bound[:, None]) & (score >= 0))
-    order = np.lexsort((-key[r, c], r))
+    key = np.rint(score[r, c] * 10**decimals).astype(np.int64) * cols
+    key -= c if tie is None else tie(r, c) if callable(tie) else tie[r, c]
+    order = np.lexsort((-key, r))
     r, c = r[order], c[order]
     starts, ends = np.searchsorted(r, np.arange(rows)).tolist(), np.searchsorted(r, np.arange(rows), side="right").tolist()
     return [c[start : min(end, start + k)] for start, end in zip(starts, ends, strict=True)]
@@ -204,7 +206,7 @@ def rank_block(block: Block, explainer: Explainer, *, top: int, near: int = NEAR
     p = block.p
     eligible_counts = block.eligible.sum(axis=1)
     with stage("topk"):
-        chosen_rows = top_k(block.score, top, p.config.decimals, block.tie())
+        chosen_rows = top_k(block.score, top, p.config.decimals, block.tie_at)
         near_rows = top_k(block.near, near, p.config.decimals)
     with stage("reasons"), paused_gc():
         candidates = block_candidates(block, explainer, chosen_rows)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee, extra_towns
 from matching.config import ScoringConfig
@@ -79,9 +81,21 @@ class Prepared:
     weighted: list[Table] = field(default_factory=list)  # the shared components, weighted and summed
 
 
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the engine's matrix products (BLAS) on the calling thread only.
+
+    They are small (a few rows of weights by every trainee), and the engine already keeps the second core busy
+    (`score_blocks`): BLAS's own threads would only wait for work, spinning, after each one (about a tenth of
+    the CPU time of a whole run). Each product is computed alike on one thread or several.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:
     """Encode the records and precompute what every block shares."""
-    with paused_gc():
+    with paused_gc(), one_blas_thread():
         return _prepare(trainees, vacancies, config or ScoringConfig())
 
 
@@ -290,6 +304,11 @@ class Block:
         """Return each pair's place among the row's trainees when scores tie (experience, distance, id)."""
         return self.p.tables["tie"].take(self.rows)
 
+    def tie_at(self, rows: NDArray[np.intp], trainees: NDArray[np.intp]) -> NDArray[np.int32]:
+        """Return the tie places of some (row, trainee) pairs of the block, without gathering the whole block's."""
+        table = self.p.tables["tie"]
+        return table.values[table.inverse[self.rows.start + rows], trainees]
+
     def component(self, name: str) -> Floats:
         """Return one component as a full matrix (block rows × trainees)."""
         if name in self.computed:
@@ -352,21 +371,36 @@ def _weighted_group(p: Prepared, names: list[str]) -> Table:
     return factor(keys, total)
 
 
-def weighted_sum(p: Prepared, rows: slice, computed: dict[str, Floats]) -> Floats:
-    """Return the weighted mean of every component for a block, without building the shared ones in full."""
+#: Pairs summed at a time (a few rows): the partial sums stay in the processor's cache while every part is added.
+SUM_PAIRS = 20_000
+
+
+def weighted_scores(p: Prepared, rows: slice, computed: dict[str, Floats], count: NDArray[np.int8]) -> tuple[Floats, Floats]:
+    """Return a block's scores (-1 where ineligible) and its near misses' (the score when failing exactly one rule, else
+    -1): the weighted mean of every component, clipped to [0, 1] and rounded, without building the shared ones in full."""
     weight = p.weights[p.vacancies.level[rows]]  # [row, component]: each row's level's weights
     own = [NAMES.index(name) for name in p.per_trainee]
     score = (
         weight[:, own] @ np.stack(list(p.per_trainee.values())) if own else np.zeros((rows.stop - rows.start, len(p.trainees)))
     )
-    buffer = np.empty_like(score)
-    for name, values in computed.items():
-        np.multiply(values, weight[:, NAMES.index(name), None], out=buffer)
-        score += buffer
-    for table in p.weighted:
-        np.take(table.values, table.inverse[rows], axis=0, out=buffer)
-        score += buffer
-    return score
+    parts = [(values, weight[:, NAMES.index(name), None]) for name, values in computed.items()]
+    shared = [(table.values, table.inverse[rows]) for table in p.weighted]
+    step = max(1, SUM_PAIRS // max(len(p.trainees), 1))
+    buffer = np.empty((min(step, len(score)), len(p.trainees)))
+    for start in range(0, len(score), step):
+        part, total = slice(start, start + step), score[start : start + step]
+        added = buffer[: len(total)]
+        for values, w in parts:
+            np.multiply(values[part], w[part], out=added)
+            total += added
+        for values, inverse in shared:
+            np.take(values, inverse[part], axis=0, out=added)
+            total += added
+        np.clip(total, 0.0, 1.0, out=total)
+        np.round(total, p.config.decimals, out=total)
+    near = np.where(count == 1, score, -1.0)
+    np.putmask(score, count > 0, -1.0)
+    return score, near
 
 
 def score_block(p: Prepared, rows: slice) -> Block:
@@ -374,15 +408,10 @@ def score_block(p: Prepared, rows: slice) -> Block:
     with stage("constraints"):
         failures = hard_failures(p, rows)
         count, rule_counts = failures.tally()
-        failed = count > 0
     computed = computed_components(p, rows)
     with stage("scoring"):
-        score = weighted_sum(p, rows, computed)
-        np.clip(score, 0.0, 1.0, out=score)
-        np.round(score, p.config.decimals, out=score)
-        near = np.where(count == 1, score, -1.0)
-        np.putmask(score, failed, -1.0)
-    return Block(p, rows, failures, ~failed, computed, score, near, rule_counts)
+        score, near = weighted_scores(p, rows, computed, count)
+    return Block(p, rows, failures, count == 0, computed, score, near, rule_counts)
 
 
 def block_rows(vacancy_count: int, trainee_count: int, pairs: int = BLOCK_PAIRS) -> Iterator[slice]:
@@ -398,7 +427,7 @@ def score_blocks(p: Prepared, pairs: int = BLOCK_PAIRS) -> Iterator[Block]:
     numpy releases the GIL in its matrix work, so scoring block n+1 overlaps with the Python work the caller
     does on block n (reasons, output): the machine's second core is used, and at most two blocks are alive.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rdvm-score") as pool:
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="rdvm-score") as pool:
         pending: Future[Block] | None = None
         for rows in block_rows(len(p.vacancies), len(p.trainees), pairs):
             following = pool.submit(contextvars.copy_context().run, score_block, p, rows)

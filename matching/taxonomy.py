@@ -96,6 +96,8 @@ class SkillEvidence:
     leadership_titles: tuple[str, ...]
     #: What reading a module name, a title or a certificate gave, by (kind, text): the same few texts recur.
     memo: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    #: Each thing met (kind, text, module grade) and the skills it shows, as `matching.evidence` reads them.
+    shown: dict[tuple[str, str, float | None], Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

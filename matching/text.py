@@ -12,6 +12,7 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
+from matching.encoding import rows_matrix
 from matching.models import Trainee, Vacancy
 from matching.taxonomy import Taxonomy
 
@@ -89,8 +90,12 @@ def _vacancy_text(vacancy: Vacancy, rules: TextRules) -> str:
 
 
 def _trainee_text(trainee: Trainee, labels: dict[str, str]) -> str:
-    titles = [e.title for e in trainee.experience]
-    return " ".join([trainee.summary or "", *(labels.get(code, code) for code in trainee.skills), *titles])
+    return " ".join(_trainee_parts(trainee, labels))
+
+
+def _trainee_parts(trainee: Trainee, labels: dict[str, str]) -> list[str]:
+    """Return the parts of a trainee's text: summary, skills' labels and experience titles."""
+    return [trainee.summary or "", *(labels.get(code, code) for code in trainee.skills), *(e.title for e in trainee.experience)]
 
 
 class _Combining(dict[int, int | None]):
@@ -145,6 +150,30 @@ def _counts(docs: Iterable[str], vocabulary: dict[str, int], grow: bool, skip: f
     return out
 
 
+def _held_terms(trainees: Sequence[Trainee], vocabulary: dict[str, int], labels: dict[str, str]) -> sparse.csr_matrix:
+    """Return [trainee, term] 1 where the trainee's text has the term.
+
+    No word spans a space, so a text's words are those of its parts (summary, labels, titles) and of their pieces
+    between spaces; each distinct part and piece (most recur from trainee to trainee) is read once.
+    """
+    pieces: dict[str, frozenset[int]] = {}
+    parts: dict[str, frozenset[int]] = {}
+
+    def piece_terms(piece: str) -> frozenset[int]:
+        found = pieces.get(piece)
+        if found is None:
+            found = pieces[piece] = frozenset(c for word in tokens(piece) if (c := vocabulary.get(word)) is not None)
+        return found
+
+    def part_terms(part: str) -> frozenset[int]:
+        found = parts.get(part)
+        if found is None:
+            found = parts[part] = frozenset().union(*map(piece_terms, part.split()))
+        return found
+
+    return rows_matrix([frozenset().union(*map(part_terms, _trainee_parts(t, labels))) for t in trainees], len(vocabulary))
+
+
 def _row_l2_normalise(m: sparse.csr_matrix) -> None:
     """Divide each row by its Euclidean norm, in place (rows of zeros stay zero)."""
     lengths = np.diff(m.indptr)
@@ -182,6 +211,5 @@ def tfidf_matrices(
     weights = counts.copy()
     weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
     _row_l2_normalise(weights)
-    held = _counts((_trainee_text(t, rules.labels) for t in trainees), vocabulary, False, frozenset())
-    held.data[:] = 1.0
+    held = _held_terms(trainees, vocabulary, rules.labels)
     return weights.multiply(weights).tocsr(), held.T.tocsr(), terms

@@ -175,6 +175,7 @@ def rank(
     from dataclasses import replace
 
     from matching.config import ScoringConfig
+    from matching.gcpause import freeze_until_exit
     from matching.rank_output import write_document
     from matching.ranking import rank_prepared
     from matching.scoring import prepare
@@ -188,6 +189,7 @@ def rank(
     sys.stdout.flush()
     write_document(rankings, sys.stdout.buffer, ineligible=ineligible is Ineligible.all)
     sys.stdout.buffer.flush()
+    freeze_until_exit()
 
 
 @app.command()
@@ -289,10 +291,10 @@ def plan(
 
 def weights_or_exit(path: Path | None) -> ScoringConfig | None:
     """Return the scoring configuration of a weights file (None: the defaults); on any problem print them all and exit 2."""
-    from matching import weights as weights_file
-
     if path is None:
         return None
+    from matching import weights as weights_file  # here: it imports the learning's optimiser, which rank needs not
+
     try:
         return weights_file.config_from(path)
     except exchange.ExchangeError as exc:
