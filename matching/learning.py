@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import optimize, special, stats
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's dependency
+from threadpoolctl import threadpool_limits  # scikit-learn's dependency
 
 from matching import exchange
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee
