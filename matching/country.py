@@ -88,8 +88,9 @@ def packs_folder() -> Traversable:
     return resources.files("matching").joinpath("data", "packs")
 
 
+@cache
 def available_countries() -> tuple[str, ...]:
-    """Return the codes of the countries with a pack, sorted."""
+    """Return the codes of the countries with a pack, sorted (packs are package data: read once per process)."""
     return tuple(sorted(p.name for p in packs_folder().iterdir() if p.is_dir() and p.joinpath("country.json").is_file()))
 
 

@@ -279,7 +279,7 @@ def _list_pages(port: int, login: str, ids: list[int]) -> dict[str, Any]:
 
 OFFICER_LOGIN = "conseiller@bench.ml"
 #: Vacancy reviews and trainee pages timed (each twice), spread evenly over the pool.
-OFFICER_PAGES = 20
+OFFICER_PAGES = 10
 
 
 def add_officer(session: Session) -> list[int]:
