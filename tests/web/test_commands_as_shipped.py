@@ -89,6 +89,11 @@ def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp
     # the candidate lists' weight and ways (issue #13): sorted, filtered, page 2
     assert 0 < figures["page_kb_p50"] <= figures["page_kb_max"] and figures["most_listed"] > 0
     assert all(figures[f"{way}_ms_p50"] > 0 and figures[f"{way}_kb_p50"] > 0 for way in ("sorted", "filtered", "page_2"))
+    # the officer's two heavy pages: 10 of each, twice, the HTML smaller gzipped; the load average beside the figures
+    for page in ("officer_review", "officer_trainee"):
+        assert figures[f"{page}_pages"] == 20 and 0 < figures[f"{page}_ms_p50"] <= figures[f"{page}_ms_p95"]
+        assert 0 < figures[f"{page}_gzip_kb_p50"] < figures[f"{page}_kb_p50"]
+    assert len(figures["load_average"].split(" / ")) == 3
 
 
 def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:
