@@ -158,8 +158,8 @@ def placed_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Placement).where(col(Placement.ended_at).is_(None))).one())
 
 
-#: Reviews kept in the process (each holds one row per trainee not placed).
-REVIEWS_KEPT = 16
+#: Reviews kept in the process (each holds one row per trainee not placed: some 10 MB at 10,000 trainees).
+REVIEWS_KEPT = 8
 _kept: OrderedDict[Hashable, Review] = OrderedDict()
 _lock = threading.Lock()
 
