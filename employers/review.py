@@ -11,12 +11,21 @@ component may differ slightly from the employer's view, where all open vacancies
 Filters (town, level, cohort, certification) narrow both lists after ranking, so scores and ranks stay
 those of the whole population.
 
+Speed. Ranking 10,000 trainees for one vacancy (reading and validating every profile, encoding them) takes
+seconds, and officers open the same reviews all day, filter them and come back after each action. So the last
+`REVIEWS_KEPT` reviews are kept in this process, keyed by the database, the vacancy (id, ``updated_at``), its
+company's name, the trainees' count and latest ``updated_at``, the placements' count, latest id and latest
+end, the weights version and the language: any change to a trainee, a placement or the vacancy ranks again
+once. Offers and requests are read on every page. ``invalidate()`` empties it (tests).
+
 This module also lists vacancies for the officers (all companies), with offer and request counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -117,6 +126,8 @@ class Review:
 
     def filtered(self, filters: Filters) -> Review:
         """Return the review narrowed to the trainees the filters keep (ranks and scores unchanged)."""
+        if not filters.active():
+            return self
         return replace(
             self,
             eligible=tuple(r for r in self.eligible if filters.keeps(r)),
@@ -151,7 +162,45 @@ def placed_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Placement).where(col(Placement.ended_at).is_(None))).one())
 
 
+#: Reviews kept in the process (each holds one row per trainee not placed: some 10 MB at 10,000 trainees).
+REVIEWS_KEPT = 8
+_kept: OrderedDict[Hashable, Review] = OrderedDict()
+_lock = threading.Lock()
+
+
+def invalidate() -> None:
+    """Forget every kept review (tests; data changed behind the application's back)."""
+    with _lock:
+        _kept.clear()
+
+
 def review(*, session: Session, vacancy: Vacancy, lang: str = "fr") -> Review:
+    """Return the vacancy's review, ranked again only when a trainee, a placement, the vacancy or the weights changed."""
+    employer = session.get(Employer, vacancy.employer_id)
+    config = weights.current_config(session=session)
+    key = (_database(session), vacancy.id, vacancy.updated_at, employer.name if employer else "-", config.weights_version,
+           lang, *session.exec(_population_version()).one())  # fmt: skip
+    with _lock:  # one computation at a time: concurrent views of a changed vacancy wait for it rather than repeat it
+        found = _kept.get(key)
+        if found is None:
+            found = _kept[key] = ranked_review(session=session, vacancy=vacancy, lang=lang)
+            while len(_kept) > REVIEWS_KEPT:
+                _kept.popitem(last=False)
+        _kept.move_to_end(key)
+        return found
+
+
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def _population_version() -> Any:
+    profiles = (func.count(col(TraineeProfile.id)), func.max(TraineeProfile.updated_at))
+    placements = (func.count(col(Placement.id)), func.max(Placement.id), func.max(Placement.ended_at))
+    return select(*profiles, *(select(f).scalar_subquery() for f in placements))
+
+
+def ranked_review(*, session: Session, vacancy: Vacancy, lang: str = "fr") -> Review:
     """Rank every trainee not placed for the vacancy, in one engine pass; return both lists with reasons."""
     profiles = not_placed(session)
     records = [_exchange(p) for p in profiles]

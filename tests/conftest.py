@@ -95,12 +95,13 @@ def empty_tables(engine: Engine) -> None:
     from sqlmodel import SQLModel
 
     import web.tables  # noqa: F401
-    from employers import candidates
+    from employers import candidates, review
 
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     candidates.invalidate()  # its keys (row counts, latest times) could match the next test's data
+    review.invalidate()  # the officers' kept reviews: the same
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

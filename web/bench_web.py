@@ -8,6 +8,7 @@ once (then a second round) over HTTP with the standard library's client, reading
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -27,13 +28,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from employers import service as employers_service
 from employers.models import Employer, EmployerStatus, Vacancy
 from matching import synth
 from matching.exchange import parse_text
 from profiles import service as profiles_service
+from profiles.models import TraineeProfile
 from web.auth import service as auth_service
 from web.auth.models import Role
 from web.db import make_engine
@@ -203,6 +205,7 @@ def run_web_benchmark(
         start = time.perf_counter()
         with Session(engine) as session:
             accounts = seed(session, trainees=trainees, vacancies=vacancies, seed_value=seed_value)
+            trainee_ids = add_officer(session)
             session.commit()
         engine.dispose()
         load_seconds = time.perf_counter() - start
@@ -220,13 +223,15 @@ def run_web_benchmark(
             )
             login, vacancy_id = max(listed, key=lambda page: (listed[page], -page[1]))
             browsing = {"list_vacancy_listed": listed[login, vacancy_id], **_list_pages(port, login, vacancy_id, list_requests)}
+            log(f"the officer's vacancy reviews and trainee pages ({OFFICER_PAGES} each, twice) …")
+            officer = _officer_pages(port, [i for _, ids in accounts for i in ids], trainee_ids)
     times = np.array(rounds)
     return {
         "trainees": trainees, "vacancies": vacancies, "database": url.split(":", 1)[0], "load_seconds": round(load_seconds, 1),
         "first_page_ms": round(rounds[0] if rounds else 0.0, 1), "pages": int(len(times)),
         "p50_ms": round(float(np.percentile(times, 50)), 1), "p95_ms": round(float(np.percentile(times, 95)), 1),
         "max_ms": round(float(times.max()), 1), "page_kb_p50": round(float(np.percentile(sizes, 50)) / 1024, 1),
-        "page_kb_max": round(max(sizes) / 1024, 1), **browsing,
+        "page_kb_max": round(max(sizes) / 1024, 1), **browsing, **officer, "load_average": _load_average(),
     }  # fmt: skip
 
 
@@ -296,3 +301,64 @@ def _way(browser: Browser, name: str, url: str, requests: int) -> dict[str, Any]
     p50, p95 = np.percentile(times, [50, 95])
     return {f"{name}_ms_p50": round(float(p50), 1), f"{name}_ms_p95": round(float(p95), 1), f"{name}_bytes": size,
             f"{name}_gzip_bytes": gzip_bytes}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the officer's heavy pages
+
+OFFICER_LOGIN = "conseiller@bench.ml"
+#: Vacancy reviews and trainee pages timed (each twice), spread evenly over the pool.
+OFFICER_PAGES = 10
+
+
+def add_officer(session: Session) -> list[int]:
+    """Create the benchmark's officer account; return the trainee ids whose page it opens, spread over the pool."""
+    auth_service.create_user(session=session, login=OFFICER_LOGIN, full_name="Conseiller", role=Role.officer, secret=PASSWORD)
+    ids = [int(i) for i in session.exec(select(TraineeProfile.id).order_by(col(TraineeProfile.id))) if i is not None]
+    return _spread(ids)
+
+
+def _spread(ids: list[int]) -> list[int]:
+    """Return at most OFFICER_PAGES ids, evenly spaced."""
+    step = max(len(ids) // OFFICER_PAGES, 1)
+    return ids[::step][:OFFICER_PAGES]
+
+
+def _officer_pages(port: int, vacancy_ids: list[int], trainee_ids: list[int]) -> dict[str, Any]:
+    """Open vacancy reviews and trainee pages as an officer, twice; return each page's p50/p95 server time (ms),
+    its p50 HTML size plain and gzipped (KB), and the pages timed."""
+    browser = Browser(port)
+    pages = {"officer_review": [f"/officer/vacancies/{i}" for i in _spread(sorted(vacancy_ids))],
+             "officer_trainee": [f"/officer/trainees/{i}" for i in trainee_ids]}  # fmt: skip
+    figures: dict[str, Any] = {}
+    try:
+        browser.sign_in(OFFICER_LOGIN, PASSWORD)
+        for name, paths in pages.items():
+            found = [_timed(browser, path) for _round in range(2) for path in paths]
+            figures |= _summary(name, found)
+    finally:
+        browser.close()
+    return figures
+
+
+def _timed(browser: Browser, path: str) -> tuple[float, int, int]:
+    """Request a page; return its server time (ms) and its size in bytes, plain and gzipped."""
+    status, headers, content = browser.request("GET", path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered HTTP {status}")
+    return server_ms(headers), len(content), len(gzip.compress(content))
+
+
+def _summary(name: str, found: list[tuple[float, int, int]]) -> dict[str, Any]:
+    """Return the p50/p95 server time and p50 sizes of one page's requests."""
+    times = [ms for ms, _, _ in found]
+    return {
+        f"{name}_pages": len(found), f"{name}_ms_p50": round(float(np.percentile(times, 50)), 1),
+        f"{name}_ms_p95": round(float(np.percentile(times, 95)), 1),
+        f"{name}_kb_p50": round(float(np.percentile([b for _, b, _ in found], 50)) / 1024, 1),
+        f"{name}_gzip_kb_p50": round(float(np.percentile([z for _, _, z in found], 50)) / 1024, 1),
+    }  # fmt: skip
+
+
+def _load_average() -> str:
+    """Return the machine's 1, 5 and 15 minute load averages (the machine may be shared while the figures are taken)."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())

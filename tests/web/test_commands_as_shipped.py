@@ -92,6 +92,11 @@ def test_bench_web_runs_without_the_dev_extras(fresh_sqlite: dict[str, str], tmp
     for way in ("first", "sorted", "filtered", "page_2", "compare_4"):
         assert 0 < figures[f"{way}_ms_p50"] <= figures[f"{way}_ms_p95"], way
         assert 0 < figures[f"{way}_gzip_bytes"] < figures[f"{way}_bytes"], way  # the application compresses for browsers
+    # the officer's two heavy pages: 10 of each, twice, the HTML smaller gzipped; the load average beside the figures
+    for page in ("officer_review", "officer_trainee"):
+        assert figures[f"{page}_pages"] == 20 and 0 < figures[f"{page}_ms_p50"] <= figures[f"{page}_ms_p95"]
+        assert 0 < figures[f"{page}_gzip_kb_p50"] < figures[f"{page}_kb_p50"]
+    assert len(figures["load_average"].split(" / ")) == 3
 
 
 def test_user_disable_and_enable(fresh_sqlite: dict[str, str]) -> None:

@@ -27,6 +27,7 @@ from employers.models import (
     Vacancy,
     VacancyStatus,
 )
+from profiles import service as profiles_service
 from profiles.models import TraineeProfile
 from tests.employers.factories import offer_in, placement_row, profile, stored_vacancy
 from tests.web.conftest import Client
@@ -224,6 +225,31 @@ def test_the_review_ranks_the_eligible_and_says_why_the_others_are_not(client: C
     assert "Coumba Sow" in novice and "1 an d'expérience en sécurité, 3 requis" in novice
     assert "Fanta Diallo" not in text_of(page)  # placed elsewhere: not listed
     assert "L'agent déjà en poste n'est pas listé." in text_of(page)
+
+
+def test_the_kept_review_follows_every_change_of_trainees_placements_and_the_vacancy(client: Client, session: Session) -> None:
+    officer_in(client, session)
+    s = review_setup(session)
+    url = f"/officer/vacancies/{s['post'].id}"
+    assert "Remplissent les exigences (3)" in text_of(section(client.get(url).text, "eligible"))
+
+    novice = s["novice"]
+    profiles_service.update_profile(session=session, profile_id=novice.id or 0, consent=True,
+                                    data={**novice.to_exchange().model_dump(mode="json"), "experience": years(5)})  # fmt: skip
+    session.commit()
+    eligible = text_of(section(client.get(url).text, "eligible"))
+    assert "Remplissent les exigences (4)" in eligible and "Coumba Sow" in eligible  # the edit is ranked at once
+
+    placed(session, s["post"], s["best"], s["officer"])
+    page = client.get(url).text
+    assert "Awa Traoré" not in text_of(section(page, "eligible")) + text_of(section(page, "ineligible"))
+    assert "Les 2 agents déjà en poste ne sont pas listés." in text_of(page)  # a new placement too
+
+    s["post"].min_experience_years = 6
+    s["post"].updated_at = utcnow()
+    session.add(s["post"])
+    session.commit()
+    assert "Remplissent les exigences (0)" in text_of(section(client.get(url).text, "eligible"))  # and the vacancy's edit
 
 
 def test_filters_narrow_both_lists(client: Client, session: Session) -> None:
