@@ -6,6 +6,7 @@ Set RDVM_REQUIRE_POSTGRES=1 (CI does) to make a missing PostgreSQL server a fail
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,6 +125,9 @@ def cheap_password_hashes() -> Iterator[None]:
     """Hash passwords, PINs and reset codes in the test process with Argon2 at its lowest cost."""
     # The shipped cost (about 0.2 s of CPU a hash, 4 threads) is paid where the tests run `rdvm` as a subprocess;
     # in process it was most of what the suite's hundreds of accounts and sign-ins cost, and proves nothing more.
+    if "web.auth.service" not in sys.modules:  # no test collected uses accounts (tests/matching alone): import nothing
+        yield
+        return
     from pwdlib import PasswordHash
     from pwdlib.hashers.argon2 import Argon2Hasher
 
