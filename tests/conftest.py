@@ -6,6 +6,7 @@ Set RDVM_REQUIRE_POSTGRES=1 (CI does) to make a missing PostgreSQL server a fail
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,6 +119,27 @@ def session(engine: Engine) -> Iterator[Session]:
     """Yield a session on the test database (tests commit what they set up)."""
     with Session(engine) as db:
         yield db
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash passwords, PINs and reset codes in the test process with Argon2 at its lowest cost."""
+    # The shipped cost (about 0.2 s of CPU a hash, 4 threads) is paid where the tests run `rdvm` as a subprocess;
+    # in process it was most of what the suite's hundreds of accounts and sign-ins cost, and proves nothing more.
+    if "web.auth.service" not in sys.modules:  # no test collected uses accounts (tests/matching alone): import nothing
+        yield
+        return
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from web.auth import pin_reset
+    from web.auth import service as auth_service
+
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth_service, "_hasher", cheap)
+        patch.setattr(pin_reset, "_hasher", cheap)
+        yield
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

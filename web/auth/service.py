@@ -36,8 +36,6 @@ from web.auth.exceptions import (
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
 _hasher = PasswordHash.recommended()
-# A hash to verify against when the login does not exist, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 PIN_PATTERN = re.compile(r"^\d{6}$")
 MIN_PASSWORD_LENGTH = 10
 #: The languages of a trainee's SMS (the notices' catalogues: French, English, Bambara).
@@ -50,6 +48,13 @@ MAX_CLIENT_LENGTH = 64
 ATTEMPT_CONNECTIONS = 2
 #: No login holds a control character (PostgreSQL cannot even store a NUL): such a login is refused unstored.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to verify against when the login does not exist, so both cases take the same time."""
+    # Made on first use, not at import: every `rdvm` command imports this module, few of them sign anyone in.
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_secret(secret: str) -> str:
@@ -135,7 +140,7 @@ def authenticate(
     if wait > timedelta(0):
         _forget_attempt(session, attempt_id)
         raise TooManyAttempts(login, wait)
-    if not _hasher.verify(secret, user.password_hash if user else _DUMMY_HASH) or user is None or not allowed(user):
+    if not _hasher.verify(secret, user.password_hash if user else _dummy_hash()) or user is None or not allowed(user):
         raise InvalidCredentials(login)
     _forget_attempt(session, attempt_id)
     return user
