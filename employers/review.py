@@ -18,11 +18,16 @@ company's name, the trainees' count and latest ``updated_at``, the placements' c
 end, the weights version and the language: any change to a trainee, a placement or the vacancy ranks again
 once. Offers and requests are read on every page. ``invalidate()`` empties it (tests).
 
+Pages. At 10,000 trainees both lists together weigh megabytes of HTML, so the page shows `PAGE_SIZE` of each
+(``page_of``), the eligible in rank order and the ineligible closest first; ``page_holding`` finds the page of a
+trainee (a refused override comes back on it).
+
 This module also lists vacancies for the officers (all companies), with offer and request counts.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -35,7 +40,7 @@ from sqlmodel import Session, col, select
 
 from employers import service as employers_service
 from employers import weights
-from employers.dashboard import IN_PROGRESS
+from employers.dashboard import IN_PROGRESS, Page
 from employers.models import Employer, Offer, Placement, Vacancy, VacancyStatus
 from matching.messages import Lang
 from matching.models import LEVELS
@@ -258,6 +263,21 @@ def _row(profile: TraineeProfile, record: ExchangeTrainee | None) -> ReviewRow:
         certifications=tuple(source.certifications), skills=tuple(source.skills), security_years=years,
         shares_profile=profile.consent_to_share,
     )  # fmt: skip
+
+
+#: Trainees per page of each of the review's two lists.
+PAGE_SIZE = 50
+
+
+def page_of(rows: Sequence[ReviewRow], number: int, size: int = PAGE_SIZE) -> Page[ReviewRow]:
+    """Return one page of a review's list, its number brought within the pages there are."""
+    number = min(max(number, 1), max(math.ceil(len(rows) / size), 1))
+    return Page(tuple(rows[(number - 1) * size : number * size]), len(rows), number, size)
+
+
+def page_holding(rows: Sequence[ReviewRow], profile_id: int, size: int = PAGE_SIZE) -> int | None:
+    """Return the number of the page listing this trainee, or None when the list does not hold them."""
+    return next((n // size + 1 for n, row in enumerate(rows) if row.profile_id == profile_id), None)
 
 
 # ---------------------------------------------------------------- vacancies of every company
