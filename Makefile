@@ -34,8 +34,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+## Worksteal: an idle worker takes tests queued on a busy one (the suite's test times are very uneven). Bytecode is
+## written (some shells disable it), so the workers and the commands the tests start do not recompile every module.
 pytest: install
-	$(BIN)/python -m pytest -n auto
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal
 
 bench: install
 	$(BIN)/rdvm bench --size M --json

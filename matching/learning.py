@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits  # scikit-learn's dependency
 
 from matching import exchange
@@ -220,6 +219,8 @@ def rounded(w: Floats) -> dict[str, float]:
 
 def _logistic_loss(theta: Floats, x: Floats, y: Floats, l2: float) -> tuple[float, Floats]:
     """Return the mean logistic loss (plus a ridge on the weights) of `theta` (weights, intercept) and its gradient."""
+    from scipy import special  # scipy's optimiser and statistics load only when learning runs (commands start faster)
+
     w, b = theta[:-1], theta[-1]
     z = x @ w + b
     loss = float(np.mean(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(w @ w)
@@ -232,6 +233,8 @@ def _logistic_loss(theta: Floats, x: Floats, y: Floats, l2: float) -> tuple[floa
 
 def fit_weights(x: Floats, y: NDArray[np.int8]) -> Floats | None:
     """Fit non-negative weights summing to 1 (a logistic regression with coefficients ≥ 0, normalised); None if all are 0."""
+    from scipy import optimize
+
     k = x.shape[1]
     start = np.zeros(k + 1)
     bounds = [(0.0, None)] * k + [(None, None)]  # the weights ≥ 0, the intercept free
@@ -244,6 +247,8 @@ def fit_weights(x: Floats, y: NDArray[np.int8]) -> Floats | None:
 
 def auc_parts(scores: Floats, lasted: NDArray[np.bool_]) -> tuple[Floats, Floats]:
     """Return DeLong's placement values: per outcome 1 the share of 0s it outranks, per 0 the share of 1s above it (ties half)."""
+    from scipy import stats
+
     ranks = stats.rankdata(scores)
     zeros_below_ones = ranks[lasted] - stats.rankdata(scores[lasted])  # midranks: a tie counts half
     ones_below_zeros = ranks[~lasted] - stats.rankdata(scores[~lasted])
@@ -274,6 +279,7 @@ class Validated:
 
 def cross_validated(x: Floats, y: NDArray[np.int8], in_use: Floats) -> Validated:
     """Score the scores in use and weights fitted on the other folds on each test fold of repeated stratified folds."""
+    from scipy import stats
     from sklearn.model_selection import RepeatedStratifiedKFold
 
     figures = []  # per test fold: the baseline's AUC, the learned weights' AUC, the variance of their difference
