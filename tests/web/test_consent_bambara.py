@@ -29,3 +29,22 @@ def test_the_consent_page_reads_in_bambara(scene: Scene) -> None:
     assert page.status_code == 200 and 'lang="bm"' in page.text
     assert "N ka sɔnw" in shown and "Ni i b'a fɛ ka sɔn tugun, a fɔ i ka ladilikɛla ye." in shown
     assert "Porogaramu bɛ n ko kunnafoni minnu mara" in shown and "parlez à votre conseiller" not in shown
+
+
+NOTICE = PAGE.parent / "notice.html"
+#: The one sentence of the privacy notice kept in French: it names the law and authority, whose names are French.
+LAW_SENTENCE = "Pour la sélection faite en France"
+
+
+def test_every_message_of_the_privacy_notice_but_the_law_has_its_bambara() -> None:
+    template = NOTICE.read_text("utf-8")
+    shown = {m for m in source_messages() if f'"{m}"' in template and LAW_SENTENCE not in m}
+    bambara = translator("bm")
+    assert len(shown) >= 18 and not sorted(m for m in shown if bambara(m) == m)
+
+
+def test_the_privacy_notice_the_consent_page_links_to_reads_in_bambara(scene: Scene) -> None:
+    page = scene.client.get("/privacy?lang=bm")
+    shown = text_of(page.text)
+    assert page.status_code == 200 and 'lang="bm"' in page.text
+    assert "I yɛrɛ ka kunnafoniw" in shown and "I ka josariyaw" in shown and "Vos droits" not in shown
