@@ -140,6 +140,7 @@ MESSAGES: dict[str, str] = {
     "done_shortlisted": N_("L'agent est ajouté à la présélection."),
     "done_offered": N_("La proposition est envoyée à l'agent."),
     "done_withdrawn": N_("La proposition est retirée."),
+    "language_unknown": N_("Langue de mes messages : choisissez une des langues de la liste."),
     "done_accepted": N_("Vous avez accepté. La société va confirmer votre embauche."),
     "done_declined": N_("Vous avez refusé cette proposition."),
     "done_confirmed": N_("L'embauche est confirmée."),

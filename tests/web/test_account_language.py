@@ -63,8 +63,10 @@ class TestPicking:
         done = client.post_form("/account/language", {"language": "en"})
         assert done.status_code == 200 and language(session, officer) == "en"  # type: ignore[attr-defined]
         assert "your SMS and e-mails will be written in this language" in done.text  # type: ignore[attr-defined]
-        client.post_form("/account/language", {"language": "xx"})
+        refused = client.post_form("/account/language", {"language": "xx"})
         assert language(session, officer) == "en"
+        assert refused.status_code == 422  # type: ignore[attr-defined]
+        assert "Language of my messages: choose one of the languages in the list." in refused.text  # type: ignore[attr-defined]
 
     def test_a_trainee_picks_bambara_on_the_account_page_for_their_sms(self, client: Client, session: Session) -> None:
         hers = profile(session)

@@ -126,10 +126,12 @@ def password_page(request: Request, session: SessionDep, lang: Lang, user: Signe
 
 
 @router.post("/account/language")
-def language_submit(session: SessionDep, user: SignedInUser, language: Annotated[str, Form()] = "") -> Response:
+def language_submit(
+    request: Request, session: SessionDep, lang: Lang, user: SignedInUser, language: Annotated[str, Form()] = ""
+) -> Response:
     """Keep the language picked for one's SMS and e-mails; the pages switch to it too."""
     if language not in auth_service.languages_of(user):
-        return RedirectResponse("/account/password", status_code=303)
+        return account_page(request, session, user, {"language_error": message("language_unknown", lang)}, 422)
     auth_service.keep_language(session=session, user=user, lang=language)
     return RedirectResponse(f"/account/password?lang={language}&done=language", status_code=303)
 
