@@ -535,7 +535,8 @@ def print_figures(figures: dict[str, Any]) -> None:
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key, value in figures.items():
-        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+        # A value may quote a request name such as "/officer/trainees/[id]": printed as written, not as markup.
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else escape(str(value)))
     err.print(table)
 
 

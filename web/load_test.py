@@ -4,8 +4,10 @@ It seeds a fresh database (10,000 trainees and 500 vacancies at size M, 10 compa
 accounts), starts the ranking worker (`rdvm worker`) and waits for its first full rebuild, serves the
 application with N uvicorn workers on 127.0.0.1, and runs locust headless (`web/locustfile.py`) with users
 mixing the three roles for a bounded time. It reports the request times and errors as locust counted them,
-how long each change took to be seen on fresh connections (any worker), and the ranking queue's lag (the
-age of the oldest change not yet taken in), sampled every second. Needs the dev extras (locust).
+how long each change took to be seen on fresh connections (any worker), the ranking queue's lag (the
+age of the oldest change not yet taken in), sampled every second, and where the CPU went while locust ran (the
+server, the ranking worker, locust, a local PostgreSQL: `web.load_cpu`) with the machine's cores and load
+average. Needs the dev extras (locust).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from web.auth import service as auth_service
 from web.auth.models import Role
 from web.bench_web import PASSWORD, free_port, seed, start_server, wait_until_up
 from web.db import make_engine
+from web.load_cpu import CpuSampler, CpuUse, Selector, cpu_figures, is_local_postgres, postgres_processes, tree_of
 from web.migrate import upgrade
 
 OFFICERS, TRAINEE_ACCOUNTS = 5, 60
@@ -110,14 +113,34 @@ class LagSampler:
             engine.dispose()
 
 
-def run_locust(port: int, accounts: Path, folder: Path, *, users: int, seconds: int) -> None:
-    """Run locust headless against 127.0.0.1:`port` for `seconds`, writing its CSV figures into `folder`."""
+def start_locust(port: int, accounts: Path, folder: Path, *, users: int, seconds: int) -> subprocess.Popen[bytes]:
+    """Start locust headless against 127.0.0.1:`port` for `seconds`, writing its CSV figures into `folder`."""
     env = {**os.environ, "RDVM_LOAD_ACCOUNTS": str(accounts)}
     spawn = str(max(1, users // 10))
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", spawn,
                "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(folder / "load"), "--only-summary",
                "--stop-timeout", "10", "--loglevel", "WARNING"]  # fmt: skip
-    subprocess.run(command, env=env, timeout=seconds + 180, check=False)
+    return subprocess.Popen(command, env=env)
+
+
+def wait_unreaped(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Wait until a subprocess ends (killing it after `seconds`) but leave it unreaped where the system allows.
+
+    Unreaped, the ended process stays in /proc with all the CPU time it spent, for a last sample; `process.wait()`
+    then reaps it. Without `os.waitid` (not Linux), it is simply waited for.
+    """
+    if not hasattr(os, "waitid"):
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        return
+    deadline = time.monotonic() + seconds
+    while os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        if time.monotonic() > deadline:
+            process.kill()
+            deadline = float("inf")
+        time.sleep(0.2)
 
 
 def read_stats(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -153,7 +176,15 @@ def run_load_test(
                 sampler = LagSampler(url)
                 sampler.thread.start()
                 serving = children(server)
-                run_locust(port, accounts, folder, users=users, seconds=seconds)
+                locust = start_locust(port, accounts, folder, users=users, seconds=seconds)
+                cpu = CpuSampler(parts(server=server.pid, worker=worker.pid, locust=locust.pid, url=url))
+                cpu.start()
+                try:
+                    wait_unreaped(locust, seconds + 180)
+                finally:
+                    use = cpu.stop()
+                    locust.wait()
+                load_average = " / ".join(f"{value:.1f}" for value in os.getloadavg())
                 replaced = len(serving - children(server))
                 sampler.stop.set()
                 sampler.thread.join(timeout=10)
@@ -164,9 +195,15 @@ def run_load_test(
         aggregated, rows = read_stats(folder)
         seen_file = folder / "visibility.jsonl"
         seen = [json.loads(line) for line in seen_file.read_text("utf-8").splitlines()] if seen_file.exists() else []
-    return figures(aggregated, rows, seen, sampler.samples, trainees=trainees, vacancies=vacancies, url=url, users=users,
+    return figures(aggregated, rows, seen, sampler.samples, use, trainees=trainees, vacancies=vacancies, url=url, users=users,
                    seconds=seconds, workers=workers, load_seconds=load_seconds, rebuild_seconds=rebuild_seconds,
-                   workers_replaced=replaced)  # fmt: skip
+                   workers_replaced=replaced, load_average=load_average)  # fmt: skip
+
+
+def parts(*, server: int, worker: int, locust: int, url: str) -> dict[str, Selector]:
+    """Return the parts whose CPU the load test reports: PostgreSQL's processes only when it runs on this machine."""
+    chosen = {"server": tree_of(server), "ranking_worker": tree_of(worker), "locust": tree_of(locust)}
+    return chosen | ({"postgres": postgres_processes} if is_local_postgres(url) else {})
 
 
 def children(process: subprocess.Popen[bytes]) -> set[int]:
@@ -204,23 +241,53 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+#: The request names whose p95 the figures give, slowest first.
+SLOWEST = 5
+#: The parts whose CPU the figures give (PostgreSQL's None when it is not on this machine).
+PARTS = ["server", "ranking_worker", "locust", "postgres"]
+
+
 def figures(
-    aggregated: dict[str, Any], rows: list[dict[str, Any]], seen: list[dict[str, Any]], lag: list[float], **given: Any
-) -> dict[str, Any]:
-    """Return the load test's figures from locust's rows, the visibility checks and the lag samples."""
+    aggregated: dict[str, Any], rows: list[dict[str, Any]], seen: list[dict[str, Any]], lag: list[float],
+    cpu: CpuUse | None, **given: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """Return the load test's figures from locust's rows, the visibility checks, the lag samples and the CPU sampled.
+
+    The request counts, errors and p50/p95/p99 are locust's over the whole run and every request (sign-ins included);
+    the p95 of the SLOWEST slowest request names follow, from locust's rows.
+    """
     delays = np.array([s["seconds"] for s in seen] or [0.0])
     late = sum(1 for s in seen if not s["seen"] or s["seconds"] > 5.0)
-    slowest = max(rows, key=lambda r: float(r["95%"] or 0), default=None)
     out = {
-        "database": str(given.pop("url")).split(":", 1)[0].split("+", 1)[0], **given,
+        "database": str(given.pop("url")).split(":", 1)[0].split("+", 1)[0], **given, "cores": os.cpu_count(),
         "requests": int(aggregated["Request Count"]), "errors": int(aggregated["Failure Count"]),
         "requests_per_s": round(float(aggregated["Requests/s"]), 1),
-        "p50_ms": float(aggregated["50%"]), "p95_ms": float(aggregated["95%"]), "p99_ms": float(aggregated["99%"]),
-        "max_ms": round(float(aggregated["Max Response Time"]), 1),
-        "slowest_p95": f"{slowest['Name']} {slowest['95%']} ms" if slowest else "",
+        "p50_ms": ms(aggregated["50%"]), "p95_ms": ms(aggregated["95%"]), "p99_ms": ms(aggregated["99%"]),
+        "max_ms": round(float(aggregated["Max Response Time"]), 1), **slowest(rows, SLOWEST),
         "changes": len(seen), "changes_seen_late": late, "change_seen_p95_s": round(float(np.percentile(delays, 95)), 2),
         "change_seen_max_s": round(float(delays.max()), 2),
         "ranking_lag_p95_s": round(float(np.percentile(lag, 95)), 1), "ranking_lag_max_s": round(max(lag), 1),
+        **cpu_figures(cpu, PARTS),
     }  # fmt: skip
     out["passed"] = out["p95_ms"] <= 300 and out["errors"] == 0 and late == 0
     return out
+
+
+def slowest(rows: list[dict[str, Any]], count: int) -> dict[str, str]:
+    """Return the `count` request names of highest p95, slowest first: `slowest_p95_<n>` → "name: p95 (p50; counts)"."""
+    ranked = sorted(rows, key=lambda row: ms(row["95%"]), reverse=True)[:count]
+    return {f"slowest_p95_{n}": described(row) for n, row in enumerate(ranked, 1)}
+
+
+def described(row: dict[str, Any]) -> str:
+    """Return one request name's figures from its row of locust's CSV: p95, p50, requests and errors."""
+    return (f"{row['Name']}: {ms(row['95%']):,.0f} ms (p50 {ms(row['50%']):,.0f}; "
+            f"{int(row['Request Count'])} requests, {int(row['Failure Count'])} errors)")  # fmt: skip
+
+
+def ms(value: str) -> float:
+    """Return a time of locust's CSV in milliseconds (0 for its "N/A", a name without any answer timed)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
