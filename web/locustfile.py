@@ -68,21 +68,20 @@ class Signed(FastHttpUser):
         self.token = self.client.get("/api/v1/csrf", name="/api/v1/csrf").json()["csrf_token"]
 
     def seen_everywhere(self, kind: str, path: str, shows: Callable[[str], bool]) -> None:
-        """Read `path` on fresh connections, PAUSE apart, until READS reads in a row show the change; write down when
-        the first of them was sent (from then on every worker showed it), or that it was not seen in time."""
-        start, streak, reads, since = time.monotonic(), 0, 0, 0.0
-        while streak < READS and (streak or time.monotonic() - start < LIMIT + 1):
+        """Read `path` on fresh connections, PAUSE apart, until READS reads in a row show the change; write down the delay.
+
+        The delay runs to the answer of the last of those reads (by then every worker that answered showed the change),
+        so a change is never reported seen sooner than it was; the pauses add up to (READS - 1) × PAUSE to it.
+        """
+        start, streak, reads = time.monotonic(), 0, 0
+        while streak < READS and time.monotonic() - start < LIMIT + 1:
             if reads:
                 time.sleep(PAUSE)  # gevent's sleep (locust patches the standard library): the other users run meanwhile
-            sent, reads = time.monotonic(), reads + 1
-            if self.fresh_read(path, shows):
-                since, streak = (since if streak else sent), streak + 1
-            else:
-                streak = 0
-        seen = streak >= READS
-        seconds = (since if seen else time.monotonic()) - start
+            reads += 1
+            streak = streak + 1 if self.fresh_read(path, shows) else 0
+        seconds = time.monotonic() - start
         with open(ACCOUNTS["visibility_file"], "a", encoding="utf-8") as out:
-            out.write(json.dumps({"kind": kind, "seconds": round(seconds, 3), "seen": seen, "reads": reads}) + "\n")
+            out.write(json.dumps({"kind": kind, "seconds": round(seconds, 3), "seen": streak >= READS, "reads": reads}) + "\n")
 
     def fresh_read(self, path: str, shows: Callable[[str], bool]) -> bool:
         """Read `path` as this user on a new connection (any of the server's workers may answer); tell if it shows."""
