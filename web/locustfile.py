@@ -52,6 +52,9 @@ class Signed(FastHttpUser):
 
     abstract = True
     wait_time = between(1, 3)
+    #: No request is cut short (FastHttpUser's default is 60 s; the `requests` client had none): a slow answer is counted
+    #: as slow, not as an error.
+    network_timeout = connection_timeout = 900.0
     token = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
