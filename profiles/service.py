@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
 from core import audit
@@ -18,7 +19,7 @@ from matching.normalise import fold
 from profiles import cohorts, grades
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
-from profiles.models import Consent, ConsentScope, TraineeProfile
+from profiles.models import LIST_FIELDS, Consent, ConsentScope, TraineeProfile
 
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
 LOOKUP_CHUNK = 500
@@ -236,6 +237,10 @@ class ProfilePage:
         return max(1, -(-self.total // self.per_page))
 
 
+#: What a list's lines leave unread: decoding these JSON and text columns was most of a page's load (read on access).
+_LIST_DEFERRED = [defer(getattr(TraineeProfile, name)) for name in (*LIST_FIELDS, "training", "summary")]
+
+
 def list_profiles(*, session: Session, cohort: str = "", search: str = "", page: int = 1, per_page: int = 50) -> ProfilePage:
     """Return a page of profiles by code, of one cohort (NO_COHORT: none) and whose code or name contains `search`.
 
@@ -244,7 +249,7 @@ def list_profiles(*, session: Session, cohort: str = "", search: str = "", page:
     wanted = _matching(cohort, search)
     total = session.exec(select(func.count()).select_from(TraineeProfile).where(*wanted)).one()
     page = min(max(page, 1), max(1, -(-total // per_page)))
-    query = select(TraineeProfile).where(*wanted).order_by(col(TraineeProfile.code))
+    query = select(TraineeProfile).where(*wanted).order_by(col(TraineeProfile.code)).options(*_LIST_DEFERRED)
     return ProfilePage(list(session.exec(query.offset((page - 1) * per_page).limit(per_page))), total, page, per_page)
 
 
