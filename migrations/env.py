@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlmodel import SQLModel
 
 import web.tables  # noqa: F401  (registers every table on the metadata)
+from profiles.models import SEARCH_TRIGRAM_INDEX
 from web.db import get_engine, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Return whether autogenerate compares this object: not the indexes only a migration knows (PostgreSQL-only)."""
+    return not (type_ == "index" and reflected and name == SEARCH_TRIGRAM_INDEX)
 
 
 def run_offline() -> None:
@@ -31,7 +39,10 @@ def run_online() -> None:
                 # other rows refer to fails. SQLite's own procedure: keys off outside the transaction, checked after.
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
             context.configure(
-                connection=connection, target_metadata=target_metadata, render_as_batch=connection.dialect.name == "sqlite"
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                include_object=include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()

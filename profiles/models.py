@@ -7,12 +7,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, false
+from sqlalchemy import UniqueConstraint, event, false
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
 from core.columns import json_field, time_field
 from matching.models import Trainee as ExchangeTrainee
+from matching.normalise import fold
 
 #: Exchange fields stored as they are (lists and objects in JSON columns).
 LIST_FIELDS = (
@@ -74,6 +77,12 @@ class TraineeProfile(SQLModel, table=True):
     )  # fmt: skip
     created_at: datetime = time_field()
     updated_at: datetime = time_field()
+    # Derived from the code and name on every write (see _keep_search_text); kept out of dumps, hence of exports and
+    # audit diffs, since it only repeats them.
+    search_text: str = Field(
+        default="", exclude=True, sa_column_kwargs={"server_default": ""},
+        description="the code and name as the officers' search compares them (searched_text)",
+    )  # fmt: skip
 
     def to_exchange(self) -> ExchangeTrainee:
         """Return the profile as an exchange-format trainee."""
@@ -104,6 +113,23 @@ class TraineeProfile(SQLModel, table=True):
             self.training = {**self.training, "completed": completed}
         self.cohort = record.training.cohort if record.training and record.training.cohort else self.cohort
         self.updated_at = utcnow()
+
+
+#: PostgreSQL's trigram index of `search_text` (created by its migration where pg_trgm can be had): no column option of
+#: the models describes it, so autogenerate is told to leave it alone (migrations/env.py).
+SEARCH_TRIGRAM_INDEX = "ix_trainee_profile_search_text_trgm"
+
+
+def searched_text(code: str, full_name: str) -> str:
+    """Return the text the officers' trainee search looks a query up in: the code and name folded (case, accents, punctuation)."""
+    return fold(f"{code} {full_name}")
+
+
+@event.listens_for(TraineeProfile, "before_insert")
+@event.listens_for(TraineeProfile, "before_update")
+def _keep_search_text(mapper: Mapper[Any], connection: Connection, profile: TraineeProfile) -> None:
+    # Every ORM write goes through here (form, API, imports, erasure), so the search never reads a stale name.
+    profile.search_text = searched_text(profile.code, profile.full_name)
 
 
 class TrainingCentre(SQLModel, table=True):

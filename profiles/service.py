@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
 from core import audit
@@ -18,7 +19,7 @@ from matching.normalise import fold
 from profiles import cohorts, grades
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
-from profiles.models import Consent, ConsentScope, TraineeProfile
+from profiles.models import LIST_FIELDS, Consent, ConsentScope, TraineeProfile
 
 #: Codes looked up per query: well under SQLite's limit on bound parameters.
 LOOKUP_CHUNK = 500
@@ -236,36 +237,40 @@ class ProfilePage:
         return max(1, -(-self.total // self.per_page))
 
 
+#: What a list's lines leave unread: decoding these JSON and text columns was most of a page's load (read on access).
+_LIST_DEFERRED = [defer(getattr(TraineeProfile, name)) for name in (*LIST_FIELDS, "training", "summary")]
+
+
 def list_profiles(*, session: Session, cohort: str = "", search: str = "", page: int = 1, per_page: int = 50) -> ProfilePage:
     """Return a page of profiles by code, of one cohort (NO_COHORT: none) and whose code or name contains `search`.
 
     The search ignores case and accents ("traore" finds "Traoré"); a page number past the end gives the last page.
     """
-    ids = _matching_ids(session, cohort, search)
-    page = min(max(page, 1), max(1, -(-len(ids) // per_page)))
-    shown = ids[(page - 1) * per_page : page * per_page]
-    found = {p.id: p for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.id).in_(shown)))} if shown else {}
-    return ProfilePage([found[pid] for pid in shown], len(ids), page, per_page)
+    wanted = _matching(cohort, search)
+    total = session.exec(select(func.count()).select_from(TraineeProfile).where(*wanted)).one()
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    query = select(TraineeProfile).where(*wanted).order_by(col(TraineeProfile.code)).options(*_LIST_DEFERRED)
+    return ProfilePage(list(session.exec(query.offset((page - 1) * per_page).limit(per_page))), total, page, per_page)
 
 
 def matching_profiles(*, session: Session, cohort: str = "", search: str = "") -> list[TraineeProfile]:
     """Return every profile the trainees' list finds for a cohort and a search (as `list_profiles`, unpaged), by code."""
-    ids = _matching_ids(session, cohort, search)
-    found = {p.id: p for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.id).in_(ids)))} if ids else {}
-    return [found[pid] for pid in ids]
+    return list(session.exec(select(TraineeProfile).where(*_matching(cohort, search)).order_by(col(TraineeProfile.code))))
 
 
-def _matching_ids(session: Session, cohort: str, search: str) -> list[int]:
-    """Return the ids of the profiles of the cohort whose code or name contains the search, by code."""
-    query = select(TraineeProfile.id, TraineeProfile.code, TraineeProfile.full_name).order_by(col(TraineeProfile.code))
+def _matching(cohort: str, search: str) -> list[Any]:
+    """Return the conditions on profiles of the cohort whose code or name contains the search (case and accents ignored)."""
+    conditions: list[Any] = []
     if cohort == NO_COHORT:
-        query = query.where(col(TraineeProfile.cohort).is_(None))
+        conditions.append(col(TraineeProfile.cohort).is_(None))
     elif cohort:
-        query = query.where(TraineeProfile.cohort == cohort)
-    # Folding happens here, not in SQL, so that accents are ignored alike on SQLite and PostgreSQL.
+        conditions.append(TraineeProfile.cohort == cohort)
+    # The stored text is folded in Python when a profile is written, so accents are ignored alike on SQLite and
+    # PostgreSQL; both sides are folded to [a-z0-9 ], so LIKE's case rules differing between them does not matter.
     wanted = fold(search)
-    rows = [(pid, code, name) for pid, code, name in session.exec(query) if pid is not None]
-    return [pid for pid, code, name in rows if not wanted or wanted in fold(f"{code} {name}")]
+    if wanted:
+        conditions.append(col(TraineeProfile.search_text).contains(wanted, autoescape=True))
+    return conditions
 
 
 def cohort_counts(*, session: Session) -> list[tuple[str | None, int]]:

@@ -31,7 +31,7 @@ from employers import fairness, history_store
 from employers.models import FollowUp, Placement
 from profiles import indicators
 from profiles.evaluation import Scope, evaluate_scope
-from profiles.models import Cohort, TraineeProfile
+from profiles.models import Cohort, TraineeProfile, searched_text
 from web.auth import service as auth_service
 from web.auth.models import Role
 from web.bench_web import Browser, served, server_ms
@@ -65,7 +65,8 @@ def seed(session: Session, *, trainees: int, placements: int, followups: int, se
          "extra_towns": [], "languages": [], "literacy": "basic", "experience": [], "skills": [], "certifications": [],
          "driving_licences": [], "preferred_levels": [], "preferred_shifts": [], "consent_to_share": False,
          "training": {"cohort": f"C-{cohort_of[i]:02d}", "completed": bool(i % 7)}, "cohort": f"C-{cohort_of[i]:02d}",
-         "overall_from_modules": False, "created_at": now, "updated_at": now} for i in range(trainees)
+         "overall_from_modules": False, "created_at": now, "updated_at": now,
+         "search_text": searched_text(f"T-{i:06d}", f"Agent {i}")} for i in range(trainees)
     ])  # fmt: skip
     session.execute(insert(Placement.__table__), _placement_rows(rng, trainees, placements, first_day, now))  # type: ignore[attr-defined]
     session.execute(insert(FollowUp.__table__), _follow_up_rows(rng, placements, followups, first_day, now))  # type: ignore[attr-defined]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from core.audit import AuditEvent
 from matching import exchange, synth
 from matching.models import Trainee
+from matching.normalise import fold
 from profiles import service
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import TraineeForm, check_trainee, form_field
@@ -224,6 +226,81 @@ class TestListProfiles:
     @pytest.mark.usefixtures("pool")
     def test_counts_the_profiles_of_each_cohort(self, session: Session) -> None:
         assert service.cohort_counts(session=session) == [("2026-A", 3), ("2026-B", 1), (None, 1)]
+
+
+#: Queries the officers' search must answer as it did when it folded every profile in Python on each request.
+SEARCHES = ["", "traore", "TRAORÉ", "Traoré", "awa", "Awa Traoré", "awa   traore", "traore awa", "diarra", "DIARRA M",
+            "mariam", "T-2025", "t 2025 01", "2025-0", "t-2026-0002", "é", "œ", "kone", "N'Golo", "ngolo", "n golo",
+            "76 12 34 56", "76123456", "+223", "kayes", "Bamako", "nobody", "%", "_", "a_a", "100%", "-", "ss", "ß"]  # fmt: skip
+
+
+def folded_in_python(session: Session, cohort: str, search: str) -> list[str]:
+    """Return the codes the search found before it moved into the database: every profile's code and name folded here."""
+    wanted = fold(search)
+    everyone = session.exec(select(TraineeProfile).order_by(col(TraineeProfile.code))).all()
+    return [p.code for p in everyone if (not cohort or p.cohort == cohort)
+            and (not wanted or wanted in fold(f"{p.code} {p.full_name}"))]  # fmt: skip
+
+
+class TestSearch:
+    @pytest.fixture
+    def pool(self, session: Session) -> None:
+        names = ["Awa Traoré", "AWA TRAORE", "Moussa DIARRA", "mariam diarra", "Mariam Koné", "N'Golo Kanté", "Œuvre Strauß",
+                 "Awa_Traore", "Fatoumata 100% Sidibé"]  # fmt: skip
+        records = [factories.trainee(id=f"T-2025-{n:04d}", full_name=name, phone=f"7612345{n}", home_town="Kayes",
+                                     training={"cohort": "2025-A" if n % 2 else "2025-B"})
+                   for n, name in enumerate(names)]  # fmt: skip
+        records.append(factories.trainee(id="T-2026-0002", full_name="Awa Diarra", home_town="Bamako", training=None))
+        service.import_trainees(session=session, records=records)
+        session.commit()
+
+    @pytest.mark.usefixtures("pool")
+    @pytest.mark.parametrize("cohort", ["", "2025-A"])
+    def test_finds_the_same_trainees_in_the_same_order_as_folding_each_profile_did(self, session: Session, cohort: str) -> None:
+        for search in SEARCHES:
+            expected = folded_in_python(session, cohort, search)
+            assert [p.code for p in service.matching_profiles(session=session, cohort=cohort, search=search)] == expected
+            found = service.list_profiles(session=session, cohort=cohort, search=search, page=2, per_page=2)
+            start = 2 if len(expected) > 2 else 0  # page 2, or the last page when there is no second
+            assert (found.total, found.page) == (len(expected), 2 if start else 1)
+            assert [p.code for p in found.profiles] == expected[start : start + 2]
+
+    @pytest.mark.usefixtures("pool")
+    def test_ignores_accents_case_and_punctuation_but_not_the_words_order(self, session: Session) -> None:
+        def codes(search: str) -> list[str]:
+            return [p.code for p in service.matching_profiles(session=session, search=search)]
+
+        assert codes("traore awa") == [] and codes("AWA traoré") == ["T-2025-0000", "T-2025-0001", "T-2025-0007"]
+        assert codes("ngolo kante") == [] and codes("n golo kante") == ["T-2025-0005"]
+        assert codes("oeuvre strauss") == ["T-2025-0006"] and codes("100%") == ["T-2025-0008"]
+        assert codes("76123450") == codes("kayes") == []  # neither the phone nor the town is searched
+        assert len(codes("")) == 10 and codes("%") == codes("_") == codes("")  # punctuation alone folds to no search at all
+        assert codes("T-2026") == ["T-2026-0002"] and codes("2025-0003 mariam") == ["T-2025-0003"]
+
+    @pytest.mark.usefixtures("pool")
+    def test_pages_a_search_and_keeps_to_its_last_page(self, session: Session) -> None:
+        found = service.list_profiles(session=session, search="diarra", page=9, per_page=2)
+        assert (found.total, found.pages, found.page) == (3, 2, 2)
+        assert [p.code for p in found.profiles] == ["T-2026-0002"]
+        assert found.profiles[0].skills == ["access_control", "patrol"]  # the columns a list leaves unread still load
+
+    def test_finds_a_profile_by_its_new_name_as_soon_as_it_is_saved(self, session: Session) -> None:
+        created = service.create_profile(session=session, data=form_data())
+        assert [p.code for p in service.matching_profiles(session=session, search="awa traore")] == ["T-2026-001"]
+        service.update_profile(session=session, profile_id=created.id or 0, data=form_data(full_name="Kadiatou Sangaré",
+                               id="T-2026-777"), consent=False)  # fmt: skip
+        assert service.matching_profiles(session=session, search="awa traore") == []
+        assert [p.code for p in service.matching_profiles(session=session, search="sangare")] == ["T-2026-777"]
+        assert [p.code for p in service.matching_profiles(session=session, search="T-2026-777 Kadiatou")] == ["T-2026-777"]
+
+    def test_keeps_its_text_out_of_dumps_exchange_records_and_edit_events(self, session: Session) -> None:
+        created = service.create_profile(session=session, data=form_data())
+        assert created.search_text == "t 2026 001 awa traore"
+        assert "search_text" not in created.model_dump() and created.to_exchange().full_name == "Awa Traoré"
+        service.update_profile(session=session, profile_id=created.id or 0, data=form_data(full_name="Awa Diarra"),
+                               consent=False)  # fmt: skip
+        edit = session.exec(select(AuditEvent).where(AuditEvent.action == "edit")).one()
+        assert (edit.details or {})["fields"] == ["full_name"]
 
 
 class TestProfileForm:

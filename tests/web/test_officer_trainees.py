@@ -216,6 +216,17 @@ class TestList:
         second = client.get("/officer/trainees", params={"cohort": "2026-A", "page": 2}).text
         assert "T-A-2" in second and "T-A-0" not in second
 
+    def test_the_search_finds_a_profile_by_the_name_the_form_just_saved(self, client: Client, session: Session) -> None:
+        signed_in_officer(client, session)
+        assert client.post_form("/officer/trainees/new", PROFILE_FORM, follow_redirects=False).status_code == 303
+        stored = session.exec(select(TraineeProfile)).one()
+        assert "T-2026-001" in client.get("/officer/trainees", params={"q": "AWA TRAORE"}).text
+        changed = {**PROFILE_FORM, "full_name": "Kadiatou Sangaré"}
+        assert client.post_form(f"/officer/trainees/{stored.id}/edit", changed, follow_redirects=False).status_code == 303
+        assert "0 agent(s) trouvé(s)." in client.get("/officer/trainees", params={"q": "awa traoré"}).text
+        found = client.get("/officer/trainees", params={"q": "sangare"}).text
+        assert "Kadiatou Sangaré" in found and "1 agent(s) trouvé(s)." in found
+
     def test_shows_who_is_placed_consents_and_has_an_account(self, client: Client, session: Session) -> None:
         officer = signed_in_officer(client, session)
         placed = profile(session, id="T-P", consent=True)

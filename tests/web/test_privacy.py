@@ -17,7 +17,9 @@ from core import audit
 from core.clock import utcnow
 from employers import candidates, offers
 from employers.models import FollowUp, OfferState, OutboxMessage, Placement
+from matching.normalise import fold
 from profiles import consent as consent_service
+from profiles import service as profiles_service
 from profiles.models import Consent, ConsentScope, ProfileView, TraineeProfile
 from tests.employers.factories import account, offer_in, profile, stored_vacancy
 from tests.web.factories import employer
@@ -155,6 +157,20 @@ class TestExportAndErasure:
         assert not user.active and user.login.startswith("erased-")
         erased = session.exec(sm_select(audit.AuditEvent).where(audit.AuditEvent.action == "erase")).one()
         assert erased.reason == "demande de la personne" and erased.trainee_id == person.id
+
+    def test_erasure_leaves_the_search_only_the_code(self, session: Session, tmp_path: Path) -> None:
+        person = seeded_demo(session, tmp_path)
+        name, phone, code = person.full_name, person.phone or "", person.code
+        assert person in profiles_service.matching_profiles(session=session, search=name)
+
+        privacy.erase(session=session, code=code, reason="demande de la personne", by=None)
+        session.commit()
+
+        stored = session.exec(sm_select(TraineeProfile.search_text).where(TraineeProfile.code == code)).one()
+        assert stored == fold(code)
+        assert [v for v in dump_texts(session) if fold(name) in fold(v) or fold(phone) in fold(v)] == []
+        assert person not in profiles_service.matching_profiles(session=session, search=name)
+        assert profiles_service.matching_profiles(session=session, search=code) == [person]
 
     def test_an_edited_erased_event_still_breaks_the_chain(self, session: Session, tmp_path: Path) -> None:
         person = seeded_demo(session, tmp_path)
