@@ -7,11 +7,12 @@ matches "XYZ" held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from math import fsum
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +32,7 @@ from matching.models import (
 from matching.normalise import FoldedPositions
 from matching.taxonomy import Taxonomy, get_taxonomy
 
+T = TypeVar("T")
 NO_DATE = np.iinfo(np.int32).min  # "no date": available now, or no start date
 
 
@@ -223,9 +225,19 @@ class TraineeArrays:
     available_from: NDArray[np.int32]
     preferred_levels: NDArray[np.bool_]
     preferred_shifts: NDArray[np.bool_]
+    #: What explaining computes from the trainees alone, kept with them (`derived`): every explainer of every
+    #: preparation sharing this encoding (both languages, a revised preparation) uses it.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """Return something computed from the trainees (and their columns) alone: computed once per encoding."""
+        found = self.cache.get(name)
+        if found is None:
+            found = self.cache[name] = make()
+        return cast(T, found)
 
 
 def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:

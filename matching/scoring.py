@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee, extra_towns
 from matching.config import ScoringConfig
@@ -84,6 +85,8 @@ def refactor(keys: NDArray[Any], compute: Compute, before: Table, before_keys: N
     known = before.keys if before_keys is None else before_keys
     if known.dtype != distinct.dtype or known.shape[1:] != distinct.shape[1:]:
         return Table(inverse, compute(first), distinct, first)
+    if known.shape == distinct.shape and known.tobytes() == distinct.tobytes():
+        return Table(inverse, before.values, distinct, first)  # the same rows: shared, not copied (tens of megabytes)
     rows = {key.tobytes(): row for row, key in enumerate(known)}
     source = np.array([rows.get(key.tobytes(), -1) for key in distinct], dtype=np.intp)
     missing = np.flatnonzero(source < 0)
@@ -139,8 +142,14 @@ def one_blas_thread() -> Iterator[None]:
     (`score_blocks`): BLAS's own threads would only wait for work, spinning, after each one (about a tenth of
     the CPU time of a whole run). Each product is computed alike on one thread or several.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _thread_pools().limit(limits=1, user_api="blas"):
         yield
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    """Return the process's thread pools, found once (finding them scans every loaded library: milliseconds)."""
+    return ThreadpoolController()
 
 
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:

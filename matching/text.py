@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -81,8 +81,16 @@ def trainee_text(trainee: Trainee, taxonomy: Taxonomy) -> str:
 def _vacancy_text(vacancy: Vacancy, rules: TextRules) -> str:
     """Return the vacancy's title and description as words, without its own skills' names, any certification's
     name and the boilerplate every vacancy writes: what is left is what the free text adds to the lists."""
-    text = " " + " ".join(tokens(vacancy.title + " " + (vacancy.description or ""))) + " "
-    for code in dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)):
+    skills = tuple(dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)))
+    return _compared_text(rules, vacancy.title + " " + (vacancy.description or ""), skills)
+
+
+@lru_cache(maxsize=8192)
+def _compared_text(rules: TextRules, written: str, skills: tuple[str, ...]) -> str:
+    """Return `_vacancy_text` of a title and description, remembered: the same vacancies are prepared again and again
+    (the ranking worker on each change, the officers' pages)."""
+    text = " " + " ".join(tokens(written)) + " "
+    for code in skills:
         if code in rules.skill_phrases:
             text = rules.skill_phrases[code].sub(" ", text)
     text = rules.certification_phrases.sub(" ", text)
