@@ -33,6 +33,7 @@ from matching.encoding import (
 )
 from matching.gcpause import paused_gc
 from matching.models import Trainee, Vacancy
+from matching.taxonomy import get_taxonomy
 from matching.text import TraineeWords, VacancyTerms, held_terms, trainee_words, vacancy_terms
 from matching.timing import stage
 
@@ -132,6 +133,7 @@ class Sides:
     words: TraineeWords  # the words of each trainee's text, in id order
     terms: VacancyTerms  # the vacancies' text weights, before the terms no trainee has are dropped
     groups: list[list[str]]  # the components summed in each of `Prepared.weighted`
+    keys: dict[str, NDArray[Any]] = field(default_factory=dict)  # each per-attribute component's key, per vacancy
 
 
 @contextmanager
@@ -176,19 +178,41 @@ def revise(
         return p
     one_side = (trainees is None) != (vacancies is None)
     if not (one_side and config == p.config and p.sides is not None and fits(p.space, trainees=trainees, vacancies=vacancies)):
-        given = p.sides.trainees if p.sides is not None else p.trainees.records
-        return prepare(given if trainees is None else trainees, p.vacancies.records if vacancies is None else vacancies, config)
+        return _prepare_again(p, trainees, vacancies, config)
     with paused_gc(), one_blas_thread():
         return _revise(p, trainees, vacancies)
 
 
-def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig) -> Prepared:
+def _prepare_again(
+    p: Prepared, trainees: Sequence[Trainee] | None, vacancies: Sequence[Vacancy] | None, config: ScoringConfig
+) -> Prepared:
+    """Return the full preparation `revise` falls back to, with the unchanged side's text (it needs no columns)."""
+    sides = p.sides if p.sides is not None and p.space.taxonomy is get_taxonomy() else None
+    with paused_gc(), one_blas_thread():
+        return _prepare(
+            (sides.trainees if sides is not None else p.trainees.records) if trainees is None else trainees,
+            p.vacancies.records if vacancies is None else vacancies,
+            config,
+            words=sides.words if sides is not None and trainees is None else None,
+            terms=sides.terms if sides is not None and vacancies is None else None,
+        )
+
+
+def _prepare(
+    trainees: Sequence[Trainee],
+    vacancies: Sequence[Vacancy],
+    config: ScoringConfig,
+    *,
+    words: TraineeWords | None = None,
+    terms: VacancyTerms | None = None,
+) -> Prepared:
     space = build_space(trainees, vacancies)
     with stage("encode"):
         t = encode_trainees(trainees, space)
         v = encode_vacancies(vacancies, space)
     with stage("text"):
-        sides = Sides(trainees, trainee_words(t.records, space.taxonomy), vacancy_terms(v.records, space.taxonomy), [])
+        words = words or trainee_words(t.records, space.taxonomy)
+        sides = Sides(trainees, words, terms or vacancy_terms(v.records, space.taxonomy), [])
     return _assemble(space, t, v, config, sides, None)
 
 
@@ -207,9 +231,9 @@ def _revise(p: Prepared, trainees: Sequence[Trainee] | None, vacancies: Sequence
             t, v = p.trainees, encode_vacancies(vacancies, space)
     with stage("text"):
         if trainees is not None:
-            sides = replace(sides, trainees=trainees, words=trainee_words(t.records, space.taxonomy))
+            sides = replace(sides, trainees=trainees, words=trainee_words(t.records, space.taxonomy), keys={})
         else:
-            sides = replace(sides, terms=vacancy_terms(v.records, space.taxonomy))
+            sides = replace(sides, terms=vacancy_terms(v.records, space.taxonomy), keys={})
     return _assemble(space, t, v, p.config, sides, Basis(p, same_vacancies=trainees is not None))
 
 
@@ -262,7 +286,8 @@ def _assemble(
 def _tables(p: Prepared, basis: Basis | None) -> dict[str, Table]:
     """Return the hard rules' and the per-attribute components' tables, reusing the basis's where they still hold."""
     out = {}
-    for name, (keys, compute) in _table_specs(p).items():
+    known = basis.p.sides.keys if basis is not None and basis.same_vacancies and basis.p.sides is not None else {}
+    for name, (keys, compute) in _table_specs(p, known).items():
         if basis is None:
             out[name] = factor(keys, compute)
         elif basis.same_vacancies:  # the same keys, every row computed for the new trainees
@@ -272,8 +297,9 @@ def _tables(p: Prepared, basis: Basis | None) -> dict[str, Table]:
     return out
 
 
-def _table_specs(p: Prepared) -> dict[str, tuple[NDArray[Any], Compute]]:
-    """Return each table's vacancy attribute (one key per vacancy) and how its rows are computed."""
+def _table_specs(p: Prepared, known: dict[str, NDArray[Any]]) -> dict[str, tuple[NDArray[Any], Compute]]:
+    """Return each table's vacancy attribute (one key per vacancy; `known`: those of the same vacancies) and how its
+    rows are computed."""
     t, v = p.trainees, p.vacancies
     accepts = _mobility_table(p.space, p.config)
     specs: dict[str, tuple[NDArray[Any], Compute]] = {
@@ -285,7 +311,9 @@ def _table_specs(p: Prepared) -> dict[str, tuple[NDArray[Any], Compute]]:
     }
     for c in COMPONENTS:
         if isinstance(c.computed, PerAttribute):
-            specs[c.name] = _attribute_spec(p, c.computed)
+            specs[c.name] = _attribute_spec(p, c.computed, known.get(c.name))
+            if p.sides is not None:
+                p.sides.keys[c.name] = specs[c.name][0]
     return specs
 
 
@@ -306,8 +334,8 @@ def tie_ranks(p: Prepared, sites: NDArray[np.int32]) -> NDArray[np.int32]:
     return out
 
 
-def _attribute_spec(p: Prepared, computed: PerAttribute) -> tuple[NDArray[Any], Compute]:
-    key = computed.key(p)
+def _attribute_spec(p: Prepared, computed: PerAttribute, known: NDArray[Any] | None) -> tuple[NDArray[Any], Compute]:
+    key = computed.key(p) if known is None else known
     return key, lambda rows: computed.values(p, key[rows])
 
 
@@ -537,10 +565,12 @@ def _weighted_spec(p: Prepared, names: list[str]) -> tuple[NDArray[np.intp], Com
     keys = np.stack([level, *(p.tables[n].inverse for n in names)], axis=1)
     weighted = [(p.tables[n].inverse, p.weights[:, NAMES.index(n)], p.tables[n].values) for n in names]
 
+    step = max(SUM_ROWS, SUM_PAIRS // max(len(p.trainees), 1))  # each pair's sum is made alike whatever the step
+
     def total(rows: NDArray[np.intp]) -> Floats:
         out = np.zeros((len(rows), len(p.trainees)))
-        for start in range(0, len(rows), SUM_ROWS):  # a few rows at a time: the partial sums stay in the cache
-            part, chunk = out[start : start + SUM_ROWS], rows[start : start + SUM_ROWS]
+        for start in range(0, len(rows), step):  # a few rows at a time: the partial sums stay in the cache
+            part, chunk = out[start : start + step], rows[start : start + step]
             for inverse, weight, values in weighted:
                 part += weight[level[chunk], None] * values[inverse[chunk]]
         return out

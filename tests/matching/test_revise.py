@@ -214,3 +214,19 @@ def test_trainees_with_columns_of_their_own_make_a_full_preparation(seed: int) -
     same_columns = revise(kept, trainees=list(trainees))  # the same trainees: their columns are the kept ones
     assert same_columns.vacancies is kept.vacancies
     assert_same_preparation(same_columns, kept)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_revisions_in_a_chain_leave_every_preparation_as_it_was(seed: int) -> None:
+    trainees, vacancies = pool(seed)
+    rng = random.Random(seed)
+    plain = plain_trainees(trainees)
+    basis = prepare([], vacancies)
+    moved = KEPT["several"](rng, vacancies)
+    revised = revise(basis, vacancies=moved)
+    assert_same_preparation(revise(revised, trainees=plain[:2]), prepare(plain[:2], moved))
+    assert_same_preparation(revise(basis, trainees=plain[2:4]), prepare(plain[2:4], vacancies))  # the basis is intact
+    full = prepare(trainees, vacancies)
+    again = revise(revise(full, vacancies=moved), vacancies=KEPT["new skill"](rng, tuple(moved)))
+    assert_same_preparation(revise(full, trainees=list(trainees)), full)
+    assert_same_preparation(again, prepare(trainees, again.vacancies.records))
