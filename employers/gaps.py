@@ -27,6 +27,7 @@ from employers.models import Employer, Vacancy, VacancyStatus
 from employers.review import not_placed
 from matching import gaps as engine
 from matching.config import ScoringConfig
+from matching.encoding import fits, own_values
 from matching.messages import Lang
 from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
@@ -135,7 +136,7 @@ def trainee_outlook(*, session: Session, profile: TraineeProfile, lang: Lang = "
     kept = _kept.current(session)
     if kept.prepared is None:
         return Outlook()
-    prepared = revise(kept.prepared, trainees=[record])
+    prepared = kept.prepared_with(record)
     with one_blas_thread():  # one trainee: a few small blocks, scored here; a candidate's score is its pair's
         blocks = [score_block(prepared, rows) for rows in block_rows(len(prepared.vacancies), 1)]
     eligible = np.concatenate([block.eligible[:, 0] for block in blocks])
@@ -154,6 +155,8 @@ def trainee_outlook(*, session: Session, profile: TraineeProfile, lang: Lang = "
 
 # ---------------------------------------------------------------- the open seats, kept between pages
 
+#: Preparations kept for trainees with values of their own (`KeptSeats.own`).
+OWN_KEPT = 64
 #: What identifies an open vacancy's state: id, last update, seats, filled seats, company name (by code).
 Stamp = tuple[tuple[Any, ...], ...]
 
@@ -166,6 +169,23 @@ class KeptSeats:
     config: ScoringConfig
     seats: tuple[tuple[Vacancy, str, ExchangeVacancy], ...]  # the vacancies are copies, in no session
     prepared: Prepared | None
+    #: Preparations of one trainee with values of their own (a certification outside the taxonomy…), by those values:
+    #: a trainee with the same ones is encoded over them, where the vacancies' preparation would be made again.
+    own: dict[tuple[tuple[str, ...], ...], Prepared] = field(default_factory=dict, compare=False)
+
+    def prepared_with(self, trainee: ExchangeTrainee) -> Prepared:
+        """Return the preparation of one trainee and the open seats, encoding only the trainee when it can."""
+        assert self.prepared is not None
+        if fits(self.prepared.space, trainees=[trainee]):
+            return revise(self.prepared, trainees=[trainee])
+        values = own_values(self.prepared.space, [trainee])
+        found = self.own.get(values)
+        if found is not None:
+            return revise(found, trainees=[trainee])
+        if len(self.own) >= OWN_KEPT:
+            self.own.clear()
+        made = self.own[values] = revise(self.prepared, trainees=[trainee])  # a full preparation
+        return made
 
 
 class SeatsCache:

@@ -165,6 +165,21 @@ def fits(space: Space, *, trainees: Sequence[Trainee] | None = None, vacancies: 
     return True
 
 
+def own_values(space: Space, trainees: Sequence[Trainee]) -> tuple[tuple[str, ...], ...]:
+    """Return, per index (certifications, skills, languages, towns), the trainees' values that the space has no trainee
+    column for, each once as first written: trainees with the same ones fit the same preparations (`fits`)."""
+    indexes = [space.certifications.positions, space.skills.positions, space.languages.positions, space.towns.positions]
+    out = []
+    for values, positions, (_, middle) in zip(_side_values(trainees, None), indexes, space.ends or [(0, 0)] * 4, strict=True):
+        seen: dict[str, None] = {}
+        for value in values:
+            found = positions.get(value)
+            if found is None or found >= middle:
+                seen.setdefault(value, None)
+        out.append(tuple(seen))
+    return tuple(out)
+
+
 def _day(value: date | None) -> int:
     return value.toordinal() if value is not None else NO_DATE
 

@@ -115,6 +115,22 @@ def test_the_kept_open_seats_never_hide_a_change(session: Session) -> None:
     assert [(fit[2], fit[-1]) for fit in outlook()[0]] == [("Agent de quai", 4)]  # type: ignore[index]
 
 
+def test_trainees_with_a_certification_of_their_own_see_what_a_fresh_outlook_shows(session: Session) -> None:
+    _, ids = scene(session)
+    towns = ("Bamako", "Kati", "Bamako Commune IV")  # other distances: other scores
+    people = [profile(session, full_name=f"Awa Diarra {k}", certifications=["SST", "BNSSA"], mobility="town", home_town=town)
+              for k, town in enumerate(towns)]  # fmt: skip
+    for person in people:
+        session.refresh(person)  # committed since: its fields are read again (as on a page)
+    first = [shown(gaps_service.trainee_outlook(session=session, profile=p, lang="fr")) for p in people]  # kept, then reused
+    gaps_service.invalidate()
+    for person, kept in zip(people, first, strict=True):
+        gaps_service.invalidate()
+        assert shown(gaps_service.trainee_outlook(session=session, profile=person, lang="fr")) == kept
+    assert {fit[0] for fit in first[2][0]} == {ids["plain"], ids["other"]}  # type: ignore[index]
+    assert len({fits[0][5] for fits, _ in first}) == 3  # type: ignore[index]
+
+
 def officer_client(client: Client, session: Session) -> int:
     account = named(session, Role.officer, "Mariam Coulibaly")
     client.sign_in(account.login, PASSWORD)
