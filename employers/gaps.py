@@ -14,12 +14,13 @@ re-reads the vacancies that query shows changed, and then encodes and scores onl
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import select as sa_select
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from employers import weights
@@ -169,6 +170,7 @@ class KeptSeats:
     config: ScoringConfig
     seats: tuple[tuple[Vacancy, str, ExchangeVacancy], ...]  # the vacancies are copies, in no session
     prepared: Prepared | None
+    digest: str | None = None  # the stamp's digest (PostgreSQL), checked on each page instead of the stamp
     #: Preparations of one trainee with values of their own (a certification outside the taxonomy…), by those values:
     #: a trainee with the same ones is encoded over them, where the vacancies' preparation would be made again.
     own: dict[tuple[tuple[str, ...], ...], Prepared] = field(default_factory=dict, compare=False)
@@ -202,14 +204,31 @@ class SeatsCache:
 
     def current(self, session: Session) -> KeptSeats:
         """Return the open seats as they are now: the kept ones, with what changed since read again."""
-        stamp: Stamp = tuple(tuple(row) for row in session.exec(_stamp_query()))
+        digest = _digest(session)
         config = weights.current_config(session=session)
         database = session.get_bind().engine.url.render_as_string(hide_password=True)
         with self._lock:  # concurrent pages after a change wait for one reading rather than each making its own
             found = self._kept.get(database)
+            if found is not None and digest is not None and found.digest == digest and found.config == config:
+                return found
+            stamp: Stamp = tuple(tuple(row) for row in session.exec(_stamp_query()))  # read after the digest: as new
             if found is None or found.stamp != stamp or found.config != config:
-                found = self._kept[database] = _read_seats(session, stamp, config, found)
+                found = _read_seats(session, stamp, config, found)
+            found = self._kept[database] = replace(found, digest=digest)
             return found
+
+
+def _digest(session: Session) -> str | None:
+    """Return a digest of every open vacancy's stamp, made by PostgreSQL (None elsewhere: the stamp itself is read)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return cast(str, session.execute(_DIGEST, {"open": VacancyStatus.open.value}).scalar_one())
+
+
+_DIGEST = text(
+    "SELECT md5(coalesce(string_agg(concat_ws(chr(31), v.id, v.updated_at, v.seats, v.filled_seats, e.name), chr(30)"
+    " ORDER BY v.code), '')) FROM vacancy v JOIN employer e ON e.id = v.employer_id WHERE v.status = :open"
+)  # the stamp's columns (`_stamp_query`), in its order
 
 
 def _stamp_query() -> Any:
