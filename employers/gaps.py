@@ -26,9 +26,9 @@ from sqlmodel import Session, col, select
 from employers import weights
 from employers.models import Employer, Vacancy, VacancyStatus
 from employers.review import not_placed
+from matching import encoding
 from matching import gaps as engine
 from matching.config import ScoringConfig
-from matching.encoding import fits, own_values
 from matching.messages import Lang
 from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
@@ -178,9 +178,9 @@ class KeptSeats:
     def prepared_with(self, trainee: ExchangeTrainee) -> Prepared:
         """Return the preparation of one trainee and the open seats, encoding only the trainee when it can."""
         assert self.prepared is not None
-        if fits(self.prepared.space, trainees=[trainee]):
+        if encoding.fits(self.prepared.space, trainees=[trainee]):
             return revise(self.prepared, trainees=[trainee])
-        values = own_values(self.prepared.space, [trainee])
+        values = encoding.own_values(self.prepared.space, [trainee])
         found = self.own.get(values)
         if found is not None:
             return revise(found, trainees=[trainee])
