@@ -15,10 +15,11 @@ One step (`run_step`) reads a batch of the queue (`employers.ranking_store`) and
 
 Between steps the worker's process keeps the pool (every candidate's exchange record and facts) and its
 engine preparation (`Kept`): a step re-reads only the changed trainees, and prepares the engine again only
-when the pool, the open vacancies or the weights changed. A changed vacancy costs one preparation of the
-kept pool and the scoring of that vacancy; a changed trainee, the scoring of that trainee against every
-open vacancy. The copy is dropped whenever it may be stale: another process wrote the status row since
-(a second worker's step), the pool's members differ from the database's, a step failed, or a full rebuild.
+when the pool or the weights changed. A changed vacancy costs encoding the open vacancies again (the kept
+trainees' encoding is reused: `matching.scoring.revise`) and the scoring of that vacancy; a changed trainee,
+encoding that trainee (the open vacancies' encoding is kept too) and scoring it against every open vacancy.
+The copy is dropped whenever it may be stale: another process wrote the status row since (a second
+worker's step), the pool's members differ from the database's, a step failed, or a full rebuild.
 
 The work rows are locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (the status row too, so a second
 worker waits as a standby); on SQLite one worker runs, it computes outside a write transaction and writes
@@ -59,7 +60,7 @@ from matching.explain import Explainer
 from matching.models import Trainee as ExchangeTrainee
 from matching.models import Vacancy as ExchangeVacancy
 from matching.ranking import rank_block
-from matching.scoring import Block, Prepared, prepare, score_block, score_blocks
+from matching.scoring import Block, Prepared, prepare, revise, score_block, score_blocks
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ class Kept:
     unusable: set[int] = field(default_factory=set)  # candidates whose profile does not validate (left out)
     pool: Pool | None = None
     prepared: tuple[Any, Prepared] | None = None  # (what it was prepared from, the preparation)
+    vacancies_alone: tuple[Any, Prepared] | None = None  # the open vacancies prepared without trainees (`prepare_few`)
 
     def usable(self, database: str, heartbeat: datetime | None) -> bool:
         """Return whether the kept pool is this database's as this process last left it."""
@@ -206,11 +208,24 @@ class Kept:
         return True
 
     def prepare(self, pool: Pool, records: list[ExchangeVacancy], config: ScoringConfig) -> Prepared:
-        """Return the engine's preparation of the pool and the open vacancies, prepared again only when they changed."""
-        source = (id(pool), records, config)
-        if self.prepared is None or self.prepared[0][0] != source[0] or self.prepared[0][1:] != source[1:]:
-            self.prepared = (source, prepare(pool.trainees, records, config))
+        """Return the engine's preparation of the pool and the open vacancies: the kept one while neither changed,
+        revised (only the vacancies encoded again) when only the vacancies did, else prepared again."""
+        if self.prepared is not None:
+            (pool_before, records_before, config_before), found = self.prepared
+            if pool_before is pool and config_before == config:
+                if records_before != records:
+                    found = revise(found, vacancies=records)
+                    self.prepared = ((pool, records, config), found)
+                return found
+        self.prepared = ((pool, records, config), prepare(pool.trainees, records, config))
         return self.prepared[1]
+
+    def prepare_few(self, trainees: Sequence[ExchangeTrainee], records: list[ExchangeVacancy], config: ScoringConfig) -> Prepared:
+        """Return the engine's preparation of a few trainees and the open vacancies: only the trainees are encoded when
+        the open vacancies are those kept (prepared alone)."""
+        if self.vacancies_alone is None or self.vacancies_alone[0] != (records, config):
+            self.vacancies_alone = ((records, config), prepare([], records, config))
+        return revise(self.vacancies_alone[1], trainees=trainees)
 
 
 _kept = Kept()
@@ -244,7 +259,7 @@ def current_pool(session: Session, lease: RankingStatus) -> Pool:
 
 def forget_kept() -> None:
     """Drop what the worker's process keeps between steps (tests; after a failed step)."""
-    _kept.pool, _kept.prepared, _kept.heartbeat = None, None, None
+    _kept.pool, _kept.prepared, _kept.vacancies_alone, _kept.heartbeat = None, None, None, None
 
 
 # ---------------------------------------------------------------- reading a step's context
@@ -332,7 +347,7 @@ def _needs_rebuild(session: Session, context: Context) -> bool:
     vacancies = {w.ref_id for w in context.work if w.kind == VACANCY}
     if len(vacancies) > max(20, BULK_SHARE * len(context.open_rows)):
         return True
-    return len(changed) > max(50, BULK_SHARE * pool_count(session))
+    return len(changed) > 50 and len(changed) > BULK_SHARE * pool_count(session)  # counted only when it may matter
 
 
 def _mark_rebuilding(engine: Engine) -> None:
@@ -417,7 +432,7 @@ def merge_trainees(
     ids = [i for i, _ in context.open_rows]
     fresh: dict[int, Ranked] = {}
     if pool.trainees and records:
-        p = prepare(pool.trainees, records, context.config)
+        p = _kept.prepare_few(pool.trainees, records, context.config)
         fresh = {r.vacancy_id: r for r in rank_rows(p, pool, score_blocks(p), ids, keep=len(pool.trainees), width=width)}
     changed_ids = np.array(changed, dtype=np.intp)
     merged: list[Ranked] = []

@@ -396,7 +396,8 @@ def _wish_facts(vacancy_key: str, trainee_field: str) -> Callable[[Explainer], F
 
     def facts(e: Explainer) -> FactKeys:
         asked = getattr(e.p.vacancies, vacancy_key)
-        wishes = _ids([tuple(getattr(x, trainee_field)) for x in e.p.trainees.records])
+        t = e.p.trainees
+        wishes = t.derived(f"wishes {trainee_field}", lambda: _ids([tuple(getattr(x, trainee_field)) for x in t.records]))
         return lambda vs, ts: (asked[vs], wishes[ts])
 
     return facts

@@ -7,11 +7,12 @@ matches "XYZ" held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from math import fsum
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +32,7 @@ from matching.models import (
 from matching.normalise import FoldedPositions
 from matching.taxonomy import Taxonomy, get_taxonomy
 
+T = TypeVar("T")
 NO_DATE = np.iinfo(np.int32).min  # "no date": available now, or no start date
 
 
@@ -57,6 +59,13 @@ class Index:
     def __len__(self) -> int:
         return len(self.values)
 
+    def copy(self) -> Index:
+        """Return an index with the same columns that grows apart from this one."""
+        out = Index()
+        out.positions.update(dict.items(self.positions))  # already folded: copied as they are
+        out.values, out._met = list(self.values), dict(self._met)
+        return out
+
 
 @dataclass
 class Space:
@@ -68,6 +77,9 @@ class Space:
     languages: Index
     towns: TownTable
     implies: dict[str, set[str]]
+    #: Per index (certifications, skills, languages, towns): its length after the taxonomy's values, then after the
+    #: trainees' (the vacancies' values come last). What `fits` compares a side's new records with.
+    ends: tuple[tuple[int, int], ...] = ()
 
 
 def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxonomy: Taxonomy | None = None) -> Space:
@@ -76,19 +88,96 @@ def build_space(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], taxon
     certs = Index(c.code for c in taxonomy.certifications)
     skills = Index(s.code for s in taxonomy.skills)
     languages = Index(lang.code for lang in taxonomy.languages)
+    indexes = (certs, skills, languages)
+    starts = [len(index) for index in indexes]
     towns: list[str] = []
     for t in trainees:
         [certs.add(c) for c in t.certifications]
         [skills.add(s) for s in t.skills]
         [languages.add(x.language) for x in t.languages]
         towns += [t.home_town, *t.extra_towns]
+    after_trainees = [len(index) for index in indexes]
+    trainee_towns = len(towns)
     for v in vacancies:
         [certs.add(c) for c in (*v.required_certifications, *v.preferred_certifications)]
         [skills.add(s) for s in (*v.required_skills, *v.preferred_skills)]
         [languages.add(x.language) for x in v.required_languages]
         towns.append(v.town)
     implies = {code: taxonomy.implied_certifications(code) for code in certs.values}
-    return Space(taxonomy, certs, skills, languages, build_town_table(taxonomy, towns), implies)
+    table = build_town_table(taxonomy, towns)
+    gazetteer = len(taxonomy.towns)
+    town_end = max([gazetteer - 1, *(table.positions[name] for name in towns[:trainee_towns])]) + 1  # they come first
+    ends = (*zip(starts, after_trainees, strict=True), (gazetteer, town_end))
+    return Space(taxonomy, certs, skills, languages, table, implies, ends)
+
+
+def _side_values(trainees: Sequence[Trainee] | None, vacancies: Sequence[Vacancy] | None) -> list[Iterable[str]]:
+    """Return the values one side's records add to each index of a space, in `build_space`'s order."""
+    if trainees is not None:
+        return [
+            chain.from_iterable(t.certifications for t in trainees),
+            chain.from_iterable(t.skills for t in trainees),
+            (x.language for t in trainees for x in t.languages),
+            chain.from_iterable((t.home_town, *t.extra_towns) for t in trainees),
+        ]
+    assert vacancies is not None
+    return [
+        chain.from_iterable((*v.required_certifications, *v.preferred_certifications) for v in vacancies),
+        chain.from_iterable((*v.required_skills, *v.preferred_skills) for v in vacancies),
+        (x.language for v in vacancies for x in v.required_languages),
+        (v.town for v in vacancies),
+    ]
+
+
+def _appends_exactly(values: Iterable[str], positions: dict[str, int], written: Sequence[str], start: int, end: int) -> bool:
+    """Return whether adding `values` in order to an index holding its columns before `start` would add exactly its
+    columns `start`…`end - 1`, in that order and as written there."""
+    expected = start
+    for value in values:
+        found = positions.get(value)
+        if found is None or found >= end or found > expected:
+            return False
+        if found == expected:
+            if written[found] != value:
+                return False
+            expected += 1
+    return expected == end
+
+
+def fits(space: Space, *, trainees: Sequence[Trainee] | None = None, vacancies: Sequence[Vacancy] | None = None) -> bool:
+    """Return whether `build_space` would give the space's other side's records with one side's new records (trainees or
+    vacancies) exactly this space's columns, so that what the other side was encoded over still holds."""
+    if not space.ends or space.taxonomy is not get_taxonomy():
+        return False
+    indexes = [
+        (space.certifications.positions, space.certifications.values),
+        (space.skills.positions, space.skills.values),
+        (space.languages.positions, space.languages.values),
+        (space.towns.positions, space.towns.names),
+    ]
+    sizes = [len(written) for _, written in indexes]
+    for values, (positions, written), (start, middle), size in zip(
+        _side_values(trainees, vacancies), indexes, space.ends, sizes, strict=True
+    ):
+        first, last = (start, middle) if trainees is not None else (middle, size)
+        if not _appends_exactly(values, positions, written, first, last):
+            return False
+    return True
+
+
+def own_values(space: Space, trainees: Sequence[Trainee]) -> tuple[tuple[str, ...], ...]:
+    """Return, per index (certifications, skills, languages, towns), the trainees' values that the space has no trainee
+    column for, each once as first written: trainees with the same ones fit the same preparations (`fits`)."""
+    indexes = [space.certifications.positions, space.skills.positions, space.languages.positions, space.towns.positions]
+    out = []
+    for values, positions, (_, middle) in zip(_side_values(trainees, None), indexes, space.ends or [(0, 0)] * 4, strict=True):
+        seen: dict[str, None] = {}
+        for value in values:
+            found = positions.get(value)
+            if found is None or found >= middle:
+                seen.setdefault(value, None)
+        out.append(tuple(seen))
+    return tuple(out)
 
 
 def _day(value: date | None) -> int:
@@ -151,9 +240,19 @@ class TraineeArrays:
     available_from: NDArray[np.int32]
     preferred_levels: NDArray[np.bool_]
     preferred_shifts: NDArray[np.bool_]
+    #: What explaining computes from the trainees alone, kept with them (`derived`): every explainer of every
+    #: preparation sharing this encoding (both languages, a revised preparation) uses it.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """Return something computed from the trainees (and their columns) alone: computed once per encoding."""
+        found = self.cache.get(name)
+        if found is None:
+            found = self.cache[name] = make()
+        return cast(T, found)
 
 
 def encode_trainees(trainees: Sequence[Trainee], space: Space) -> TraineeArrays:

@@ -150,7 +150,7 @@ class Explainer:
     def __init__(self, prepared: Prepared, lang: Lang = "fr") -> None:
         self.p: Prepared = prepared
         self.lang: Lang = lang
-        self._vacuous = _left_empty(prepared.trainees.records)  # a wish left empty is never a reason
+        self._vacuous = prepared.trainees.derived("left_empty", lambda: _left_empty(prepared.trainees.records))  # never a reason
         taxonomy = prepared.space.taxonomy
         self.skill_names = {s.code: (s.fr if lang == "fr" else s.en) for s in taxonomy.skills}
         self.language_names = {x.code: (x.fr if lang == "fr" else x.en) for x in taxonomy.languages}
@@ -381,11 +381,15 @@ class Explainer:
 
     @cached_property
     def _skills_held(self) -> Bools:
-        return np.asarray(self.p.trainees.skills.toarray() > 0)
+        t = self.p.trainees
+        return t.derived("skills_held", lambda: np.asarray(t.skills.toarray() > 0))
 
     @cached_property
     def _shown_ids(self) -> NDArray[np.int32]:
         """Return [trainee, skill column]: a number per way a skill not listed is shown, equal for equal ways; 0 when not."""
+        return self.p.trainees.derived("shown_ids", self._make_shown_ids)
+
+    def _make_shown_ids(self) -> NDArray[np.int32]:
         out = np.zeros((len(self.p.trainees), len(self.p.space.skills)), dtype=np.int32)
         seen: dict[tuple[Shown, ...], int] = {}
         positions = {code: column for column, code in enumerate(self.p.space.skills.values)}

@@ -11,13 +11,14 @@ import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from matching.components import COMPONENTS, NAMES, PerAttribute, PerBlock, PerTrainee, extra_towns
 from matching.config import ScoringConfig
@@ -28,10 +29,12 @@ from matching.encoding import (
     build_space,
     encode_trainees,
     encode_vacancies,
+    fits,
 )
 from matching.gcpause import paused_gc
 from matching.models import Trainee, Vacancy
-from matching.text import tfidf_matrices
+from matching.taxonomy import get_taxonomy
+from matching.text import TraineeWords, VacancyTerms, held_terms, trainee_words, vacancy_terms
 from matching.timing import stage
 
 Bools = NDArray[np.bool_]
@@ -49,17 +52,57 @@ class Table:
 
     inverse: NDArray[np.intp]  # vacancy → row of `values`
     values: NDArray[Any]  # distinct values × trainees
+    keys: NDArray[Any] = field(default_factory=lambda: np.zeros((0, 1)))  # the distinct values, sorted (rows of `values`)
+    first: NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # a vacancy with each value
 
     def take(self, rows: Rows) -> NDArray[Any]:
         """Return the table's rows for a block of vacancies."""
         return self.values[self.inverse[rows]]
 
 
-def factor(keys: NDArray[Any], compute: Callable[[NDArray[np.intp]], NDArray[Any]]) -> Table:
-    """Compute `compute(vacancy rows)` once per distinct key instead of once per vacancy."""
+Compute = Callable[[NDArray[np.intp]], NDArray[Any]]
+
+
+def _distinct(keys: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp], NDArray[np.intp]]:
+    """Return the distinct keys (rows, sorted), a vacancy with each, and each vacancy's distinct key."""
     keys = keys.reshape(len(keys), -1) if len(keys) else np.zeros((0, 1), dtype=np.int64)
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    return Table(inverse.reshape(-1).astype(np.intp), compute(first.astype(np.intp)))
+    distinct, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return distinct, first.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+
+
+def factor(keys: NDArray[Any], compute: Compute) -> Table:
+    """Compute `compute(vacancy rows)` once per distinct key instead of once per vacancy."""
+    distinct, first, inverse = _distinct(keys)
+    return Table(inverse, compute(first), distinct, first)
+
+
+def refactor(keys: NDArray[Any], compute: Compute, before: Table, before_keys: NDArray[Any] | None = None) -> Table:
+    """Return `factor(keys, compute)`, copying the rows of the keys `before` has (`before_keys`: its keys restated).
+
+    A row depends on its key alone (and on the trainees, the same for both), so a copied row is the one `compute`
+    would give.
+    """
+    distinct, first, inverse = _distinct(keys)
+    known = before.keys if before_keys is None else before_keys
+    if known.dtype != distinct.dtype or known.shape[1:] != distinct.shape[1:]:
+        return Table(inverse, compute(first), distinct, first)
+    if known.shape == distinct.shape and known.tobytes() == distinct.tobytes():
+        return Table(inverse, before.values, distinct, first)  # the same rows: shared, not copied (tens of megabytes)
+    rows = {key.tobytes(): row for row, key in enumerate(known)}
+    source = np.array([rows.get(key.tobytes(), -1) for key in distinct], dtype=np.intp)
+    missing = np.flatnonzero(source < 0)
+    fresh = compute(first[missing]) if len(missing) else before.values[:0]
+    if fresh.dtype != before.values.dtype or fresh.shape[1:] != before.values.shape[1:]:
+        return Table(inverse, compute(first), distinct, first)
+    values = np.empty((len(distinct), *before.values.shape[1:]), dtype=before.values.dtype)
+    values[source >= 0] = before.values[source[source >= 0]]
+    values[missing] = fresh
+    return Table(inverse, values, distinct, first)
+
+
+def recompute(before: Table, compute: Compute) -> Table:
+    """Return a table with `before`'s keys (the same vacancies) and its rows computed again (other trainees)."""
+    return Table(before.inverse, compute(before.first), before.keys, before.first)
 
 
 @dataclass
@@ -79,6 +122,18 @@ class Prepared:
     tables: dict[str, Table] = field(default_factory=dict)  # the hard rules' and the per-attribute components'
     per_trainee: dict[str, Floats] = field(default_factory=dict)  # the components that do not depend on the vacancy
     weighted: list[Table] = field(default_factory=list)  # the shared components, weighted and summed
+    sides: Sides | None = None  # what `revise` reuses
+
+
+@dataclass
+class Sides:
+    """What a preparation keeps of each side so that `revise` encodes again only the side that changed."""
+
+    trainees: Sequence[Trainee]  # the trainees as given (the space's columns follow their order)
+    words: TraineeWords  # the words of each trainee's text, in id order
+    terms: VacancyTerms  # the vacancies' text weights, before the terms no trainee has are dropped
+    groups: list[list[str]]  # the components summed in each of `Prepared.weighted`
+    keys: dict[str, NDArray[Any]] = field(default_factory=dict)  # each per-attribute component's key, per vacancy
 
 
 @contextmanager
@@ -89,8 +144,14 @@ def one_blas_thread() -> Iterator[None]:
     (`score_blocks`): BLAS's own threads would only wait for work, spinning, after each one (about a tenth of
     the CPU time of a whole run). Each product is computed alike on one thread or several.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _thread_pools().limit(limits=1, user_api="blas"):
         yield
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    """Return the process's thread pools, found once (finding them scans every loaded library: milliseconds)."""
+    return ThreadpoolController()
 
 
 def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig | None = None) -> Prepared:
@@ -99,17 +160,106 @@ def prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: S
         return _prepare(trainees, vacancies, config or ScoringConfig())
 
 
-def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: ScoringConfig) -> Prepared:
+def revise(
+    p: Prepared,
+    *,
+    trainees: Sequence[Trainee] | None = None,
+    vacancies: Sequence[Vacancy] | None = None,
+    config: ScoringConfig | None = None,
+) -> Prepared:
+    """Return `prepare` of `p`'s records with one side's replaced (trainees or vacancies), encoding only that side.
+
+    The other side's encoding, and what depends on it alone, is `p`'s (shared, never changed); the rows of the
+    shared tables whose vacancy attribute values `p` has are copied. The result is the same as a full `prepare`:
+    when it could not be (the new records would change the space's columns, or another configuration), it is one.
+    """
+    config = config or p.config
+    if trainees is None and vacancies is None and config == p.config:
+        return p
+    one_side = (trainees is None) != (vacancies is None)
+    if not (one_side and config == p.config and p.sides is not None and fits(p.space, trainees=trainees, vacancies=vacancies)):
+        return _prepare_again(p, trainees, vacancies, config)
+    with paused_gc(), one_blas_thread():
+        return _revise(p, trainees, vacancies)
+
+
+def _prepare_again(
+    p: Prepared, trainees: Sequence[Trainee] | None, vacancies: Sequence[Vacancy] | None, config: ScoringConfig
+) -> Prepared:
+    """Return the full preparation `revise` falls back to, with the unchanged side's text (it needs no columns)."""
+    sides = p.sides if p.sides is not None and p.space.taxonomy is get_taxonomy() else None
+    with paused_gc(), one_blas_thread():
+        return _prepare(
+            (sides.trainees if sides is not None else p.trainees.records) if trainees is None else trainees,
+            p.vacancies.records if vacancies is None else vacancies,
+            config,
+            words=sides.words if sides is not None and trainees is None else None,
+            terms=sides.terms if sides is not None and vacancies is None else None,
+        )
+
+
+def _prepare(
+    trainees: Sequence[Trainee],
+    vacancies: Sequence[Vacancy],
+    config: ScoringConfig,
+    *,
+    words: TraineeWords | None = None,
+    terms: VacancyTerms | None = None,
+) -> Prepared:
     space = build_space(trainees, vacancies)
     with stage("encode"):
         t = encode_trainees(trainees, space)
         v = encode_vacancies(vacancies, space)
     with stage("text"):
-        v_text, t_text, terms = tfidf_matrices(v.records, t.records, space.taxonomy)
+        words = words or trainee_words(t.records, space.taxonomy)
+        sides = Sides(trainees, words, terms or vacancy_terms(v.records, space.taxonomy), [])
+    return _assemble(space, t, v, config, sides, None)
+
+
+def _revise(p: Prepared, trainees: Sequence[Trainee] | None, vacancies: Sequence[Vacancy] | None) -> Prepared:
+    assert p.sides is not None
+    space, sides = p.space, p.sides
+    with stage("encode"):
+        if trainees is not None:
+            space = replace(space, skills=space.skills.copy())  # encoding may add a skill a record shows: not to `p`'s
+            t, v = encode_trainees(trainees, space), p.vacancies
+            if len(space.skills) != len(p.space.skills):
+                return prepare(trainees, p.vacancies.records, p.config)
+            space = p.space
+        else:
+            assert vacancies is not None
+            t, v = p.trainees, encode_vacancies(vacancies, space)
+    with stage("text"):
+        if trainees is not None:
+            sides = replace(sides, trainees=trainees, words=trainee_words(t.records, space.taxonomy), keys={})
+        else:
+            sides = replace(sides, terms=vacancy_terms(v.records, space.taxonomy), keys={})
+    return _assemble(space, t, v, p.config, sides, Basis(p, same_vacancies=trainees is not None))
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A preparation revised on one side: its vacancies are kept (the trainees changed) or its trainees are."""
+
+    p: Prepared
+    same_vacancies: bool
+
+
+def _assemble(
+    space: Space, t: TraineeArrays, v: VacancyArrays, config: ScoringConfig, sides: Sides, basis: Basis | None
+) -> Prepared:
+    """Build a preparation from both sides' encodings, reusing what the basis's kept side gives."""
+    with stage("text"):
+        t_text = held_terms(sides.words, sides.terms.terms)
         used = np.flatnonzero(np.diff(t_text.indptr))  # terms no trainee has add nothing: drop them
-        v_text, t_terms, terms = v_text[:, used].tocsr(), t_text[used].toarray(), [terms[i] for i in used]
+        v_text, t_terms = sides.terms.weights[:, used].tocsr(), t_text[used].toarray()
     asked = (v.required_skills + v.preferred_skills).tocsc()
     columns = np.flatnonzero(np.diff(asked.indptr)).astype(np.intp)
+    same_trainees = basis is not None and not basis.same_vacancies
+    if basis is not None and same_trainees and np.array_equal(columns, basis.p.skill_columns):
+        skills_held_t = basis.p.skills_held_t
+    else:
+        skills_held_t = np.ascontiguousarray(t.skills[:, columns].T.toarray())
     p = Prepared(
         space=space,
         trainees=t,
@@ -117,30 +267,54 @@ def _prepare(trainees: Sequence[Trainee], vacancies: Sequence[Vacancy], config: 
         config=config,
         vacancy_text=v_text,
         trainee_terms=t_terms,
-        text_terms=terms,
-        skills_held_t=np.ascontiguousarray(t.skills[:, columns].T.toarray()),
+        text_terms=[sides.terms.terms[i] for i in used],
+        skills_held_t=skills_held_t,
         skill_columns=columns,
         weights=config.weight_rows(),
+        sides=sides,
     )
     with stage("encode"):
-        p.tables = _tables(p, space)
-        p.per_trainee = {c.name: c.computed.values(p) for c in COMPONENTS if isinstance(c.computed, PerTrainee)}
-        p.weighted = weighted_tables(p)
+        p.tables = _tables(p, basis)
+        if basis is not None and same_trainees:
+            p.per_trainee = basis.p.per_trainee
+        else:
+            p.per_trainee = {c.name: c.computed.values(p) for c in COMPONENTS if isinstance(c.computed, PerTrainee)}
+        p.weighted = _weighted(p, basis)
     return p
 
 
-def _tables(p: Prepared, space: Space) -> dict[str, Table]:
+def _tables(p: Prepared, basis: Basis | None) -> dict[str, Table]:
+    """Return the hard rules' and the per-attribute components' tables, reusing the basis's where they still hold."""
+    out = {}
+    known = basis.p.sides.keys if basis is not None and basis.same_vacancies and basis.p.sides is not None else {}
+    for name, (keys, compute) in _table_specs(p, known).items():
+        if basis is None:
+            out[name] = factor(keys, compute)
+        elif basis.same_vacancies:  # the same keys, every row computed for the new trainees
+            out[name] = recompute(basis.p.tables[name], compute)
+        else:
+            out[name] = refactor(keys, compute, basis.p.tables[name])
+    return out
+
+
+def _table_specs(p: Prepared, known: dict[str, NDArray[Any]]) -> dict[str, tuple[NDArray[Any], Compute]]:
+    """Return each table's vacancy attribute (one key per vacancy; `known`: those of the same vacancies) and how its
+    rows are computed."""
     t, v = p.trainees, p.vacancies
-    accepts = _mobility_table(space, p.config)
-    tables = {
-        "mobility": factor(v.town, lambda r: _within_mobility(t, accepts, v.town[r])),
-        "experience_fail": factor(v.min_experience, lambda r: t.security_years[None, :] < v.min_experience[r, None]),
-        "literacy_fail": factor(v.min_literacy, lambda r: t.literacy[None, :] < v.min_literacy[r, None]),
-        "licence_fail": factor(v.licence, lambda r: _missing_licence(v.licence[r], t.licences)),
-        "tie": factor(v.town, lambda r: tie_ranks(p, v.town[r])),
+    accepts = _mobility_table(p.space, p.config)
+    specs: dict[str, tuple[NDArray[Any], Compute]] = {
+        "mobility": (v.town, lambda r: _within_mobility(t, accepts, v.town[r])),
+        "experience_fail": (v.min_experience, lambda r: t.security_years[None, :] < v.min_experience[r, None]),
+        "literacy_fail": (v.min_literacy, lambda r: t.literacy[None, :] < v.min_literacy[r, None]),
+        "licence_fail": (v.licence, lambda r: _missing_licence(v.licence[r], t.licences)),
+        "tie": (v.town, lambda r: tie_ranks(p, v.town[r])),
     }
-    tables.update({c.name: _attribute_table(p, c.computed) for c in COMPONENTS if isinstance(c.computed, PerAttribute)})
-    return tables
+    for c in COMPONENTS:
+        if isinstance(c.computed, PerAttribute):
+            specs[c.name] = _attribute_spec(p, c.computed, known.get(c.name))
+            if p.sides is not None:
+                p.sides.keys[c.name] = specs[c.name][0]
+    return specs
 
 
 def tie_ranks(p: Prepared, sites: NDArray[np.int32]) -> NDArray[np.int32]:
@@ -160,9 +334,9 @@ def tie_ranks(p: Prepared, sites: NDArray[np.int32]) -> NDArray[np.int32]:
     return out
 
 
-def _attribute_table(p: Prepared, computed: PerAttribute) -> Table:
-    key = computed.key(p)
-    return factor(key, lambda rows: computed.values(p, key[rows]))
+def _attribute_spec(p: Prepared, computed: PerAttribute, known: NDArray[Any] | None) -> tuple[NDArray[Any], Compute]:
+    key = computed.key(p) if known is None else known
+    return key, lambda rows: computed.values(p, key[rows])
 
 
 def _mobility_table(space: Space, config: ScoringConfig) -> Bools:
@@ -342,8 +516,8 @@ JOINT_LIMIT = 512
 SUM_ROWS = 16
 
 
-def weighted_tables(p: Prepared) -> list[Table]:
-    """Sum the weighted shared components into as few tables as their joint distinct values (and levels) allow."""
+def weighted_groups(p: Prepared) -> list[list[str]]:
+    """Return the shared components summed in each weighted table: as many as their joint distinct values allow."""
     attributes = [c.name for c in COMPONENTS if isinstance(c.computed, PerAttribute)]
     ordered = sorted(attributes, key=lambda name: len(p.tables[name].values))
     groups: list[list[str]] = [[]]
@@ -352,23 +526,56 @@ def weighted_tables(p: Prepared) -> list[Table]:
         if groups[-1] and len(np.unique(joint, axis=0)) > JOINT_LIMIT:
             groups.append([])
         groups[-1].append(name)
-    return [_weighted_group(p, group) for group in groups]
+    return groups
 
 
-def _weighted_group(p: Prepared, names: list[str]) -> Table:
+def _weighted(p: Prepared, basis: Basis | None) -> list[Table]:
+    """Return the weighted tables, reusing the basis's keys (the same vacancies) or its rows (the same trainees)."""
+    assert p.sides is not None
+    old = basis.p if basis is not None else None
+    if basis is None or old is None or old.sides is None:
+        p.sides.groups = weighted_groups(p)
+        return [factor(*_weighted_spec(p, group)) for group in p.sides.groups]
+    if basis.same_vacancies:
+        p.sides.groups = old.sides.groups
+        return [recompute(table, _weighted_spec(p, group)[1]) for table, group in zip(old.weighted, p.sides.groups, strict=True)]
+    p.sides.groups = weighted_groups(p)
+    kept = {tuple(group): table for group, table in zip(old.sides.groups, old.weighted, strict=True)}
+    out = []
+    for group in p.sides.groups:
+        keys, compute = _weighted_spec(p, group)
+        table = kept.get(tuple(group))
+        out.append(factor(keys, compute) if table is None else refactor(keys, compute, table, _restated(table, group, old, p)))
+    return out
+
+
+def _restated(table: Table, group: list[str], old: Prepared, new: Prepared) -> NDArray[np.intp]:
+    """Return a weighted table's keys (level, then each component's row) with `new`'s component rows (-1: none has it)."""
+    keys = table.keys.copy()
+    for k, name in enumerate(group, start=1):
+        rows = {key.tobytes(): row for row, key in enumerate(new.tables[name].keys)}
+        known = old.tables[name].keys
+        moved = np.array([rows.get(key.tobytes(), -1) for key in known], dtype=np.intp)
+        keys[:, k] = moved[keys[:, k]] if len(keys) else keys[:, k]
+    return keys
+
+
+def _weighted_spec(p: Prepared, names: list[str]) -> tuple[NDArray[np.intp], Compute]:
     level = p.vacancies.level.astype(np.intp)
     keys = np.stack([level, *(p.tables[n].inverse for n in names)], axis=1)
     weighted = [(p.tables[n].inverse, p.weights[:, NAMES.index(n)], p.tables[n].values) for n in names]
 
+    step = max(SUM_ROWS, SUM_PAIRS // max(len(p.trainees), 1))  # each pair's sum is made alike whatever the step
+
     def total(rows: NDArray[np.intp]) -> Floats:
         out = np.zeros((len(rows), len(p.trainees)))
-        for start in range(0, len(rows), SUM_ROWS):  # a few rows at a time: the partial sums stay in the cache
-            part, chunk = out[start : start + SUM_ROWS], rows[start : start + SUM_ROWS]
+        for start in range(0, len(rows), step):  # a few rows at a time: the partial sums stay in the cache
+            part, chunk = out[start : start + step], rows[start : start + step]
             for inverse, weight, values in weighted:
                 part += weight[level[chunk], None] * values[inverse[chunk]]
         return out
 
-    return factor(keys, total)
+    return keys, total
 
 
 #: Pairs summed at a time (a few rows): the partial sums stay in the processor's cache while every part is added.

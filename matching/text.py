@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -81,8 +81,16 @@ def trainee_text(trainee: Trainee, taxonomy: Taxonomy) -> str:
 def _vacancy_text(vacancy: Vacancy, rules: TextRules) -> str:
     """Return the vacancy's title and description as words, without its own skills' names, any certification's
     name and the boilerplate every vacancy writes: what is left is what the free text adds to the lists."""
-    text = " " + " ".join(tokens(vacancy.title + " " + (vacancy.description or ""))) + " "
-    for code in dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)):
+    skills = tuple(dict.fromkeys((*vacancy.required_skills, *vacancy.preferred_skills)))
+    return _compared_text(rules, vacancy.title + " " + (vacancy.description or ""), skills)
+
+
+@lru_cache(maxsize=8192)
+def _compared_text(rules: TextRules, written: str, skills: tuple[str, ...]) -> str:
+    """Return `_vacancy_text` of a title and description, remembered: the same vacancies are prepared again and again
+    (the ranking worker on each change, the officers' pages)."""
+    text = " " + " ".join(tokens(written)) + " "
+    for code in skills:
         if code in rules.skill_phrases:
             text = rules.skill_phrases[code].sub(" ", text)
     text = rules.certification_phrases.sub(" ", text)
@@ -150,28 +158,50 @@ def _counts(docs: Iterable[str], vocabulary: dict[str, int], grow: bool, skip: f
     return out
 
 
-def _held_terms(trainees: Sequence[Trainee], vocabulary: dict[str, int], labels: dict[str, str]) -> sparse.csr_matrix:
-    """Return [trainee, term] 1 where the trainee's text has the term.
+@dataclass
+class TraineeWords:
+    """Every word of each trainee's text: the trainees' side of the text component, whichever vacancies they meet."""
 
-    No word spans a space, so a text's words are those of its parts (summary, labels, titles) and of their pieces
-    between spaces; each distinct part and piece (most recur from trainee to trainee) is read once.
+    by_word: sparse.csr_matrix  # [word, trainee] 1 where the trainee's text has the word
+    words: dict[str, int]  # word → row
+
+
+def trainee_words(trainees: Sequence[Trainee], taxonomy: Taxonomy) -> TraineeWords:
+    """Return the words of each trainee's text (summary, skills' labels, experience titles).
+
+    No word spans a space, so a text's words are those of its parts and of their pieces between spaces; each
+    distinct part and piece (most recur from trainee to trainee) is read once.
     """
+    labels = text_rules(taxonomy).labels
+    words: dict[str, int] = {}
     pieces: dict[str, frozenset[int]] = {}
     parts: dict[str, frozenset[int]] = {}
 
-    def piece_terms(piece: str) -> frozenset[int]:
+    def piece_words(piece: str) -> frozenset[int]:
         found = pieces.get(piece)
         if found is None:
-            found = pieces[piece] = frozenset(c for word in tokens(piece) if (c := vocabulary.get(word)) is not None)
+            found = pieces[piece] = frozenset(words.setdefault(word, len(words)) for word in tokens(piece))
         return found
 
-    def part_terms(part: str) -> frozenset[int]:
+    def part_words(part: str) -> frozenset[int]:
         found = parts.get(part)
         if found is None:
-            found = parts[part] = frozenset().union(*map(piece_terms, part.split()))
+            found = parts[part] = frozenset().union(*map(piece_words, part.split()))
         return found
 
-    return rows_matrix([frozenset().union(*map(part_terms, _trainee_parts(t, labels))) for t in trainees], len(vocabulary))
+    rows = [frozenset().union(*map(part_words, _trainee_parts(t, labels))) for t in trainees]
+    return TraineeWords(rows_matrix(rows, len(words)).T.tocsr(), words)
+
+
+def held_terms(words: TraineeWords, terms: Sequence[str]) -> sparse.csr_matrix:
+    """Return [term, trainee] 1 where the trainee's text has the term."""
+    rows = np.array([words.words.get(term, -1) for term in terms], dtype=np.intp)
+    has = rows >= 0
+    picked = words.by_word[rows[has]]
+    lengths = np.zeros(len(terms), dtype=np.int64)
+    lengths[has] = np.diff(picked.indptr)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sparse.csr_matrix((picked.data, picked.indices, indptr), shape=(len(terms), words.by_word.shape[1]))
 
 
 def _row_l2_normalise(m: sparse.csr_matrix) -> None:
@@ -192,6 +222,22 @@ def tfidf_matrices(
     Their product is the share of a vacancy's text weight that a trainee's profile covers, in [0, 1].
     Unlike a cosine, it never drops when a profile gains a word (a skill, a job title), and the
     weights depend on the vacancies only, so one trainee's profile never moves another's score.
+    """
+    found = vacancy_terms(vacancies, taxonomy)
+    return found.weights, held_terms(trainee_words(trainees, taxonomy), found.terms), found.terms
+
+
+@dataclass
+class VacancyTerms:
+    """The vacancies' side of the text component: their squared TF-IDF weights over the terms of their texts."""
+
+    weights: sparse.csr_matrix  # [vacancy, term], each row summing to 1 (0 for a text without terms)
+    terms: list[str]  # alphabetical
+
+
+def vacancy_terms(vacancies: Sequence[Vacancy], taxonomy: Taxonomy) -> VacancyTerms:
+    """Return the vacancies' squared TF-IDF weights and their terms (one empty term when no text has any).
+
     The weights are scikit-learn's `TfidfVectorizer(sublinear_tf=True)` (smooth idf, rows of unit
     length), computed here so that ranking does not import scikit-learn (seconds at start-up).
     """
@@ -199,9 +245,8 @@ def tfidf_matrices(
     found: dict[str, int] = {}
     counts = _counts((_vacancy_text(v, rules) for v in vacancies), found, True, frozenset(french_stop_words()))
     if not found:  # no vacancy text has a word outside the stop words
-        return sparse.csr_matrix((len(vacancies), 1)), sparse.csr_matrix((1, len(trainees))), [""]
+        return VacancyTerms(sparse.csr_matrix((len(vacancies), 1)), [""])
     terms = sorted(found)
-    vocabulary = {term: column for column, term in enumerate(terms)}
     alphabetical = np.empty(len(terms), dtype=np.int64)
     alphabetical[[found[t] for t in terms]] = np.arange(len(terms))
     counts = sparse.csr_matrix((counts.data, alphabetical[counts.indices], counts.indptr), shape=counts.shape)
@@ -211,5 +256,4 @@ def tfidf_matrices(
     weights = counts.copy()
     weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
     _row_l2_normalise(weights)
-    held = _held_terms(trainees, vocabulary, rules.labels)
-    return weights.multiply(weights).tocsr(), held.T.tocsr(), terms
+    return VacancyTerms(weights.multiply(weights).tocsr(), terms)

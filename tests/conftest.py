@@ -96,13 +96,14 @@ def empty_tables(engine: Engine) -> None:
     from sqlmodel import SQLModel
 
     import web.tables  # noqa: F401
-    from employers import candidates, review
+    from employers import candidates, gaps, review
 
     with engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     candidates.invalidate()  # its keys (row counts, latest times) could match the next test's data
     review.invalidate()  # the officers' kept reviews: the same
+    gaps.invalidate()  # the open seats the officer's trainee page keeps: ids and times could match the next test's
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

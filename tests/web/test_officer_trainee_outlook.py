@@ -7,9 +7,13 @@ from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
 from employers import gaps as gaps_service
-from employers.models import VacancyStatus
+from employers import weights
+from employers.models import Employer, Vacancy, VacancyStatus
+from employers.service import update_vacancy
+from employers.vacancy_status import VacancyAction, move, take_seat
 from profiles.models import TraineeNote
 from tests.employers.factories import profile, stored_vacancy
+from tests.employers.test_weights import ADOPTABLE
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer
 from tests.web.test_officer_workspace import named, part, text_of
@@ -46,6 +50,85 @@ def test_the_outlook_lists_what_fits_now_and_the_step_that_opens_most_seats(sess
     assert found.best_step is not None
     assert (found.best_step.kind, found.best_step.code, found.best_step.seats) == ("certification", "SSIAP1", 3)
     assert ("town", "Ségou", 1) in [(s.kind, s.code, s.seats) for s in found.steps]
+
+
+def shown(found: gaps_service.Outlook) -> tuple[object, ...]:
+    """Return what the page shows of an outlook: each fit (vacancy, company, score, free seats) and each step."""
+    fits = [
+        (f.vacancy.id, f.vacancy.code, f.vacancy.title, f.vacancy.town, f.employer_name, f.score, f.free_seats)
+        for f in found.fits
+    ]
+    return tuple(fits), found.steps
+
+
+def test_the_kept_open_seats_never_hide_a_change(session: Session) -> None:
+    """The outlook keeps the open vacancies and their encoding between pages: after each change it is the outlook
+    computed from scratch, and it shows the change."""
+    trainee_id, ids = scene(session)
+    person = session.get(privacy.TraineeProfile, trainee_id)
+    assert person is not None
+    firm = session.get(Employer, session.get(Vacancy, ids["plain"]).employer_id)  # type: ignore[union-attr]
+    assert firm is not None
+
+    def outlook() -> tuple[object, ...]:
+        assert person is not None
+        session.refresh(person)  # committed: its fields are read again (as on a page)
+        kept = shown(gaps_service.trainee_outlook(session=session, profile=person, lang="fr"))
+        gaps_service.invalidate()
+        assert kept == shown(gaps_service.trainee_outlook(session=session, profile=person, lang="fr"))  # from scratch
+        return kept
+
+    first = outlook()
+    assert outlook() == first and {fit[0] for fit in first[0]} == {ids["plain"], ids["other"]}  # type: ignore[index]
+    update_vacancy(session=session, vacancy_id=ids["other"], employer_id=firm.id or 0, changes={"level": "supervisor"})
+    session.commit()
+    assert outlook() != first  # a chef de poste's weights: another score
+    update_vacancy(
+        session=session, vacancy_id=ids["other"], employer_id=firm.id or 0, changes={"required_certifications": ["SSIAP1"]}
+    )
+    session.commit()
+    assert ids["other"] not in {fit[0] for fit in outlook()[0]}  # type: ignore[index]
+    take_seat(session=session, vacancy_id=ids["plain"])
+    session.commit()
+    assert [fit[-1] for fit in outlook()[0]] == [1]  # type: ignore[index]
+    firm.name = "Sahel Garde Plus"
+    session.add(firm)
+    session.commit()
+    assert [fit[4] for fit in outlook()[0]] == ["Sahel Garde Plus"]  # type: ignore[index]
+    update_vacancy(
+        session=session, vacancy_id=ids["plain"], employer_id=firm.id or 0, changes={"title": "Agent de jour (banque)"}
+    )
+    session.commit()
+    assert [fit[2] for fit in outlook()[0]] == ["Agent de jour (banque)"]  # type: ignore[index]
+    far = session.get(Vacancy, ids["far"])
+    assert far is not None
+    move(session=session, vacancy=far, action=VacancyAction.close)
+    session.commit()
+    assert ("town", "Ségou", 1) not in [(s.kind, s.code, s.seats) for s in outlook()[1]]  # type: ignore[union-attr]
+    before_weights = outlook()
+    weights.adopt(session=session, learned=ADOPTABLE, source="database", by=None)
+    session.commit()
+    assert outlook()[0] != before_weights[0]
+    take_seat(session=session, vacancy_id=ids["plain"])  # its last seat
+    session.commit()
+    stored_vacancy(session, firm, title="Agent de quai", seats=4)
+    assert [(fit[2], fit[-1]) for fit in outlook()[0]] == [("Agent de quai", 4)]  # type: ignore[index]
+
+
+def test_trainees_with_a_certification_of_their_own_see_what_a_fresh_outlook_shows(session: Session) -> None:
+    _, ids = scene(session)
+    towns = ("Bamako", "Kati", "Bamako Commune IV")  # other distances: other scores
+    people = [profile(session, full_name=f"Awa Diarra {k}", certifications=["SST", "BNSSA"], mobility="town", home_town=town)
+              for k, town in enumerate(towns)]  # fmt: skip
+    for person in people:
+        session.refresh(person)  # committed since: its fields are read again (as on a page)
+    first = [shown(gaps_service.trainee_outlook(session=session, profile=p, lang="fr")) for p in people]  # kept, then reused
+    gaps_service.invalidate()
+    for person, kept in zip(people, first, strict=True):
+        gaps_service.invalidate()
+        assert shown(gaps_service.trainee_outlook(session=session, profile=person, lang="fr")) == kept
+    assert {fit[0] for fit in first[2][0]} == {ids["plain"], ids["other"]}  # type: ignore[index]
+    assert len({fits[0][5] for fits, _ in first}) == 3  # type: ignore[index]
 
 
 def officer_client(client: Client, session: Session) -> int:
