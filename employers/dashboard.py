@@ -218,6 +218,11 @@ def _count(session: Session, query: Any) -> int:
     return int(session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one())
 
 
+def _total(session: Session, query: Any, shown: int, limit: int | None) -> int:
+    """Return how many rows a query has, counted only when the rows shown may not be all of them."""
+    return shown if limit is None or shown < limit else _count(session, query)
+
+
 def _limited(query: Any, limit: int | None) -> Any:
     return query if limit is None else query.limit(limit)
 
@@ -229,7 +234,7 @@ def open_vacancies(*, session: Session, limit: int | None = LIST_LIMIT) -> Secti
         select(Vacancy, Employer.name).join(Employer).where(Vacancy.status == VacancyStatus.open).order_by(since, col(Vacancy.id))
     )
     rows = tuple(OpenVacancy(vacancy, name) for vacancy, name in session.exec(_limited(query, limit)))
-    return Section(_count(session, query), rows)
+    return Section(_total(session, query, len(rows), limit), rows)
 
 
 def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[WaitingTrainee]:
@@ -249,7 +254,8 @@ def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> 
         )
     counts = _offers_in_progress(session, [t.id for t in busy if t.id is not None])
     rows = (*(WaitingTrainee(t, 0) for t in free), *(WaitingTrainee(t, counts.get(t.id or 0, 0)) for t in busy))
-    total = int(session.exec(select(func.count()).select_from(TraineeProfile).where(*waiting)).one())
+    counted = select(func.count()).select_from(TraineeProfile).where(*waiting)
+    total = len(rows) if limit is None or len(rows) < limit else int(session.exec(counted).one())
     return Section(total, rows)
 
 
@@ -276,7 +282,7 @@ def _offer_items() -> Any:
 
 def _items(session: Session, query: Any, limit: int | None) -> Section[OfferItem]:
     rows = tuple(OfferItem(*row) for row in session.exec(_limited(query, limit)))
-    return Section(_count(session, query), rows)
+    return Section(_total(session, query, len(rows), limit), rows)
 
 
 def requested_by_companies(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:
