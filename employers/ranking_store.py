@@ -21,6 +21,7 @@ the process as before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -176,9 +177,12 @@ def stored(session: Session, vacancy_id: int, wanted: str) -> Stored | None:
     return Stored(row, updating)
 
 
-def stored_eligible_counts(session: Session) -> dict[str, int] | None:
-    """Return the stored eligible counts of open vacancies by code, or None when no worker is alive."""
+def stored_eligible_counts(session: Session, vacancy_ids: Sequence[int] | None = None) -> dict[str, int] | None:
+    """Return the stored eligible counts of open vacancies by code (of these vacancies only when given), or None when no
+    worker is alive."""
     if not worker_alive(status(session)):
         return None
     query = select(Vacancy.code, StoredRanking.eligible_count).join(StoredRanking, col(StoredRanking.vacancy_id) == Vacancy.id)
+    if vacancy_ids is not None:
+        query = query.where(col(StoredRanking.vacancy_id).in_(vacancy_ids))
     return {code: int(count) for code, count in session.exec(query)}
