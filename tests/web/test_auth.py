@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from employers.models import EmployerStatus
 from tests.web.conftest import Client
@@ -152,6 +152,30 @@ class TestRevocation:
         auth_service.set_active(session=session, user=officer, active=False)
         session.commit()
         assert browser.get("/account/password", follow_redirects=False).status_code == 303
+
+
+class TestSessionTokens:
+    def test_a_token_names_its_user_while_the_session_lives_and_the_account_is_active(self, session: Session) -> None:
+        from datetime import timedelta
+
+        from core.clock import utcnow
+        from web.auth.models import AuthSession
+
+        officer = user(session, Role.officer)
+        token = auth_service.start_session(session=session, user=officer, hours=1)
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) == officer
+        assert auth_service.user_for_token(session=session, token=token + "x") is None
+        auth = session.exec(select(AuthSession).where(AuthSession.user_id == officer.id)).one()
+        auth.expires_at = utcnow() - timedelta(seconds=1)
+        session.add(auth)
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) is None  # ended
+        auth.expires_at = utcnow() + timedelta(hours=1)
+        officer.active = False
+        session.add_all([auth, officer])
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) is None  # the account is disabled
 
 
 class TestTraineeSpace:

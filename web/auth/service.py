@@ -242,11 +242,13 @@ def start_session(*, session: Session, user: User, hours: int) -> str:
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     """Return the active user of a live session token, or None."""
-    auth = session.get(AuthSession, _digest(token))
-    if auth is None or auth.expires_at <= utcnow():
+    # One query for the session and its user: every signed-in request asks.
+    query = select(User, AuthSession.expires_at).join(AuthSession, col(AuthSession.user_id) == User.id)
+    found = session.exec(query.where(AuthSession.id == _digest(token))).first()
+    if found is None:
         return None
-    user = session.get(User, auth.user_id)
-    return user if user is not None and user.active else None
+    user, expires_at = found
+    return user if expires_at > utcnow() and user.active else None
 
 
 def end_session(*, session: Session, token: str) -> None:
