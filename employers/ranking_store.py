@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, LargeBinary, event, insert, or_
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, defer
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -170,7 +170,7 @@ def stored(session: Session, vacancy_id: int, wanted: str) -> Stored | None:
     found = status(session)
     if not worker_alive(found):
         return None
-    row = session.get(StoredRanking, vacancy_id)
+    row = session.get(StoredRanking, vacancy_id, options=[defer(cast(Any, StoredRanking.listed))])  # the worker's, not pages'
     mine = (col(RankingWork.kind) == VACANCY) & (col(RankingWork.ref_id) == vacancy_id)
     waiting = select(RankingWork.id).where(or_(col(RankingWork.kind).in_((TRAINEE, ALL)), mine))
     updating = found.rebuilding or found.fingerprint != wanted or session.exec(waiting.limit(1)).first() is not None
