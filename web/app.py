@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -186,27 +184,6 @@ class ResponseCookies(OnResponseStart):
         return [value.decode("latin-1") for name, value in response.raw_headers if name == b"set-cookie"]
 
 
-_frozen = False
-
-
-def freeze_loaded_objects() -> None:
-    """Leave the objects the application loaded at start-up out of the garbage collector's runs (once a process)."""
-    # 200,000 objects (modules, templates, the ORM's mappings) that live as long as the process: the collector
-    # kept walking them while a page read a stored ranking (10,000 new objects from its JSON), and that read
-    # took 2.9 ms instead of 1.4. Objects made later are collected as before.
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.collect()
-        gc.freeze()
-
-
-@asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    freeze_loaded_objects()  # the server is about to answer: everything the application loads is loaded
-    yield
-
-
 def create_app() -> FastAPI:
     """Build the application."""
     settings = get_settings()
@@ -214,7 +191,7 @@ def create_app() -> FastAPI:
     # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, with inline script, which the
     # Content-Security-Policy forbids: /docs is the application's own page, Swagger UI served from the package.
     app = Application(title="rdvm", version="0.1.0", description=f"Job matching for the {get_pack().programme} programme.",
-                      docs_url=None, redoc_url=None, lifespan=_lifespan)  # fmt: skip
+                      docs_url=None, redoc_url=None)  # fmt: skip
     app.mount(SWAGGER_UI_PREFIX, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)
