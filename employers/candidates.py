@@ -271,9 +271,11 @@ def candidates_for(*, session: Session, vacancy: Vacancy, lang: str = "fr", top:
     return _cache.single(session, record, (vacancy.status, vacancy.updated_at), lang=language, top=top)
 
 
-def eligible_counts(*, session: Session, lang: str = "fr", top: int = DEFAULT_TOP) -> dict[str, int]:
-    """Return how many trainees are eligible for each open vacancy, by vacancy code."""
-    kept = ranking_store.stored_eligible_counts(session)
+def eligible_counts(
+    *, session: Session, lang: str = "fr", top: int = DEFAULT_TOP, vacancy_ids: Sequence[int] | None = None
+) -> dict[str, int]:
+    """Return how many trainees are eligible for each open vacancy, by vacancy code (at least those of `vacancy_ids`)."""
+    kept = ranking_store.stored_eligible_counts(session, vacancy_ids)
     if kept is not None:
         return kept
     rankings = _cache.open_rankings(session, lang=_lang(lang), top=top)

@@ -218,6 +218,11 @@ def _count(session: Session, query: Any) -> int:
     return int(session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one())
 
 
+def _total(session: Session, query: Any, shown: int, limit: int | None) -> int:
+    """Return how many rows a query has, counted only when the rows shown may not be all of them."""
+    return shown if limit is None or shown < limit else _count(session, query)
+
+
 def _limited(query: Any, limit: int | None) -> Any:
     return query if limit is None else query.limit(limit)
 
@@ -229,28 +234,41 @@ def open_vacancies(*, session: Session, limit: int | None = LIST_LIMIT) -> Secti
         select(Vacancy, Employer.name).join(Employer).where(Vacancy.status == VacancyStatus.open).order_by(since, col(Vacancy.id))
     )
     rows = tuple(OpenVacancy(vacancy, name) for vacancy, name in session.exec(_limited(query, limit)))
-    return Section(_count(session, query), rows)
+    return Section(_total(session, query, len(rows), limit), rows)
 
 
 def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[WaitingTrainee]:
     """Return the trainees still in the programme without an active placement: those with no offer in progress first, then
     by code."""
+    # Two lists, each read in the code's order and stopped at the limit, and a count over an index: ordering every
+    # trainee by their count of offers (one query) sorted the whole table on each visit (14 ms at 10,000 trainees).
     active = select(Placement.trainee_id).where(col(Placement.ended_at).is_(None))
-    going = (
-        select(Offer.trainee_id, func.count().label("n"))
-        .where(col(Offer.state).in_(IN_PROGRESS))
-        .group_by(col(Offer.trainee_id))
-        .subquery()
-    )
-    in_progress = func.coalesce(going.c.n, 0)
+    going = select(Offer.trainee_id).where(col(Offer.state).in_(IN_PROGRESS))
+    waiting = (col(TraineeProfile.id).not_in(active), col(TraineeProfile.dropped_out_on).is_(None))
+    by_code = select(TraineeProfile).where(*waiting).order_by(col(TraineeProfile.code))
+    free = list(session.exec(_limited(by_code.where(col(TraineeProfile.id).not_in(going)), limit)))
+    busy: list[TraineeProfile] = []
+    if limit is None or len(free) < limit:
+        busy = list(
+            session.exec(_limited(by_code.where(col(TraineeProfile.id).in_(going)), None if limit is None else limit - len(free)))
+        )
+    counts = _offers_in_progress(session, [t.id for t in busy if t.id is not None])
+    rows = (*(WaitingTrainee(t, 0) for t in free), *(WaitingTrainee(t, counts.get(t.id or 0, 0)) for t in busy))
+    counted = select(func.count()).select_from(TraineeProfile).where(*waiting)
+    total = len(rows) if limit is None or len(rows) < limit else int(session.exec(counted).one())
+    return Section(total, rows)
+
+
+def _offers_in_progress(session: Session, trainee_ids: Sequence[int]) -> dict[int, int]:
+    """Return how many offers in progress each of these trainees has."""
+    if not trainee_ids:
+        return {}
     query = (
-        select(TraineeProfile, in_progress)
-        .outerjoin(going, going.c.trainee_id == TraineeProfile.id)
-        .where(col(TraineeProfile.id).not_in(active), col(TraineeProfile.dropped_out_on).is_(None))
-        .order_by(in_progress > 0, col(TraineeProfile.code))
+        select(Offer.trainee_id, func.count())
+        .where(col(Offer.state).in_(IN_PROGRESS), col(Offer.trainee_id).in_(trainee_ids))
+        .group_by(col(Offer.trainee_id))
     )
-    rows = tuple(WaitingTrainee(profile, int(n)) for profile, n in session.exec(_limited(query, limit)))
-    return Section(_count(session, query), rows)
+    return {int(trainee): int(n) for trainee, n in session.exec(query)}
 
 
 def _offer_items() -> Any:
@@ -264,7 +282,7 @@ def _offer_items() -> Any:
 
 def _items(session: Session, query: Any, limit: int | None) -> Section[OfferItem]:
     rows = tuple(OfferItem(*row) for row in session.exec(_limited(query, limit)))
-    return Section(_count(session, query), rows)
+    return Section(_total(session, query, len(rows), limit), rows)
 
 
 def requested_by_companies(*, session: Session, limit: int | None = LIST_LIMIT) -> Section[OfferItem]:

@@ -21,14 +21,15 @@ the process as before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, LargeBinary, event, insert, or_
-from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import ORMExecuteState, defer
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -169,16 +170,19 @@ def stored(session: Session, vacancy_id: int, wanted: str) -> Stored | None:
     found = status(session)
     if not worker_alive(found):
         return None
-    row = session.get(StoredRanking, vacancy_id)
+    row = session.get(StoredRanking, vacancy_id, options=[defer(cast(Any, StoredRanking.listed))])  # the worker's, not pages'
     mine = (col(RankingWork.kind) == VACANCY) & (col(RankingWork.ref_id) == vacancy_id)
     waiting = select(RankingWork.id).where(or_(col(RankingWork.kind).in_((TRAINEE, ALL)), mine))
     updating = found.rebuilding or found.fingerprint != wanted or session.exec(waiting.limit(1)).first() is not None
     return Stored(row, updating)
 
 
-def stored_eligible_counts(session: Session) -> dict[str, int] | None:
-    """Return the stored eligible counts of open vacancies by code, or None when no worker is alive."""
+def stored_eligible_counts(session: Session, vacancy_ids: Sequence[int] | None = None) -> dict[str, int] | None:
+    """Return the stored eligible counts of open vacancies by code (of these vacancies only when given), or None when no
+    worker is alive."""
     if not worker_alive(status(session)):
         return None
     query = select(Vacancy.code, StoredRanking.eligible_count).join(StoredRanking, col(StoredRanking.vacancy_id) == Vacancy.id)
+    if vacancy_ids is not None:
+        query = query.where(col(StoredRanking.vacancy_id).in_(vacancy_ids))
     return {code: int(count) for code, count in session.exec(query)}

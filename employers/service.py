@@ -303,8 +303,8 @@ def list_vacancies(
     newest_first = (col(Vacancy.created_at).desc(), col(Vacancy.id).desc())
     query = select(Vacancy).where(Vacancy.employer_id == employer_id).order_by(*newest_first)
     vacancies = list(session.exec(query))
-    eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top) if vacancies else {}
     ids = [v.id for v in vacancies if v.id is not None]
+    eligible = candidates_engine.eligible_counts(session=session, lang=lang, top=top, vacancy_ids=ids) if vacancies else {}
     requested, accepted = request_counts(session=session, vacancy_ids=ids), accepted_counts(session=session, vacancy_ids=ids)
     return [VacancySummary(v, eligible.get(v.code) if v.status == VacancyStatus.open else None, requested.get(v.id or 0, 0),
                            accepted.get(v.id or 0, 0)) for v in vacancies]  # fmt: skip

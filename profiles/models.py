@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, event, false
+from sqlalchemy import Index, UniqueConstraint, event, false, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
@@ -40,6 +40,11 @@ class TraineeProfile(SQLModel, table=True):
     """A trainee's profile: the exchange record, the cohort, and the consent to share it with employers."""
 
     __tablename__ = "trainee_profile"
+    # The trainees still in the programme, by id: the officers' dashboard counts those not placed from it alone.
+    __table_args__ = (
+        Index("ix_trainee_profile_in_programme", "id", sqlite_where=text("dropped_out_on IS NULL"),
+              postgresql_where=text("dropped_out_on IS NULL")),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(index=True, unique=True, max_length=64, description="the exchange id, e.g. T-2020-007")

@@ -125,21 +125,15 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashes() -> Iterator[None]:
     """Hash passwords, PINs and reset codes in the test process with Argon2 at its lowest cost."""
-    # The shipped cost (about 0.2 s of CPU a hash, 4 threads) is paid where the tests run `rdvm` as a subprocess;
+    # The shipped cost (web.auth.hashing: about 0.05 s of CPU a hash) is paid where the tests run `rdvm` as a subprocess;
     # in process it was most of what the suite's hundreds of accounts and sign-ins cost, and proves nothing more.
     if "web.auth.service" not in sys.modules:  # no test collected uses accounts (tests/matching alone): import nothing
         yield
         return
-    from pwdlib import PasswordHash
-    from pwdlib.hashers.argon2 import Argon2Hasher
+    from web.auth import hashing
 
-    from web.auth import pin_reset
-    from web.auth import service as auth_service
-
-    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth_service, "_hasher", cheap)
-        patch.setattr(pin_reset, "_hasher", cheap)
+        patch.setattr(hashing, "HASHER", hashing.argon2id(memory_kib=8, time_cost=1, parallelism=1))
         yield
 
 

@@ -85,6 +85,28 @@ def test_trainees_without_an_offer_in_progress_come_first(session: Session) -> N
     assert [(w.trainee.full_name, w.in_progress) for w in found.rows] == [("Libre", 0), ("Occupée", 1)]
 
 
+def test_trainees_not_placed_keep_their_order_and_total_whatever_the_limit(session: Session) -> None:
+    firm = employer(session)
+    officer = account(session, Role.officer)
+    posts = [stored_vacancy(session, firm) for _ in range(2)]
+    trainees = [profile(session, full_name=f"Agent {n}") for n in range(5)]
+    dropped = profile(session, full_name="Partie")
+    dropped.dropped_out_on = date(2026, 1, 5)
+    session.add(dropped)
+    for post in posts:  # two offers in progress for the first, one for the third
+        offer_in(session, post, trainees[0], OfferState.shortlisted, by=officer)
+    offer_in(session, posts[0], trainees[2], OfferState.offered, by=officer)
+    session.commit()
+    codes = [t.code for t in trainees]
+    free = sorted(c for n, c in enumerate(codes) if n not in (0, 2))
+    busy = sorted([(codes[0], 2), (codes[2], 1)])
+    expected = [(c, 0) for c in free] + busy
+    for limit in (None, 2, 3, 4, 5, 9):
+        found = dashboard.trainees_not_placed(session=session, limit=limit)
+        assert [(w.trainee.code, w.in_progress) for w in found.rows] == expected[:limit], limit
+        assert found.count == 5, limit
+
+
 def test_the_audit_search_pages_newest_first_and_keeps_to_the_last_page(session: Session) -> None:
     firm = employer(session)
     officer = account(session, Role.officer)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from employers.models import EmployerStatus
 from tests.web.conftest import Client
 from tests.web.factories import PASSWORD, employer, user
+from web.auth import hashing
 from web.auth import service as auth_service
 from web.auth.models import Role
 from web.deps import SESSION_COOKIE
@@ -44,6 +46,45 @@ class TestSignIn:
         account = user(session, Role.employer, employer_id=company.id)
         response = client.post("/signin", data={"login": account.login, "secret": PASSWORD, "csrf_token": client.csrf()})
         assert response.status_code == 401  # as a wrong password: the answer does not tell the password was right
+
+
+class TestHashParameters:
+    SHIPPED = "$argon2id$v=19$m=19456,t=2,p=1$"  # OWASP's Argon2id configuration (web/auth/hashing.py)
+
+    def test_an_old_hash_signs_in_and_is_stored_again_with_the_shipped_parameters(
+        self, new_client: Callable[[], Client], session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(hashing, "HASHER", hashing.argon2id())  # the shipped hasher, not the tests' cheap one
+        officer = user(session, Role.officer)
+        old = hashing.argon2id(memory_kib=65536, time_cost=3, parallelism=4).hash(PASSWORD)  # pwdlib's recommended()
+        officer.password_hash, changed_at = old, officer.password_changed_at
+        session.add(officer)
+        session.commit()
+        new_client().sign_in(officer.login, PASSWORD)
+        session.refresh(officer)
+        rehashed = officer.password_hash
+        assert rehashed.startswith(self.SHIPPED) and hashing.HASHER.verify(PASSWORD, rehashed)
+        assert officer.password_changed_at == changed_at  # the same secret: no throttle or session is reset
+        new_client().sign_in(officer.login, PASSWORD)
+        session.refresh(officer)
+        assert officer.password_hash == rehashed  # already at the shipped parameters: not hashed again
+
+    def test_a_wrong_secret_leaves_an_old_hash_as_it_was(
+        self, client: Client, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(hashing, "HASHER", hashing.argon2id())
+        officer = user(session, Role.officer)
+        old = hashing.argon2id(memory_kib=65536, time_cost=3, parallelism=4).hash(PASSWORD)
+        officer.password_hash = old
+        session.add(officer)
+        session.commit()
+        response = client.post("/signin", data={"login": officer.login, "secret": "wrong password", "csrf_token": client.csrf()})
+        session.refresh(officer)
+        assert response.status_code == 401 and officer.password_hash == old
+
+    def test_new_secrets_are_hashed_with_the_shipped_parameters(self, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(hashing, "HASHER", hashing.argon2id())
+        assert auth_service.hash_secret("123456").startswith(self.SHIPPED)
 
 
 class TestCsrf:
@@ -111,6 +152,30 @@ class TestRevocation:
         auth_service.set_active(session=session, user=officer, active=False)
         session.commit()
         assert browser.get("/account/password", follow_redirects=False).status_code == 303
+
+
+class TestSessionTokens:
+    def test_a_token_names_its_user_while_the_session_lives_and_the_account_is_active(self, session: Session) -> None:
+        from datetime import timedelta
+
+        from core.clock import utcnow
+        from web.auth.models import AuthSession
+
+        officer = user(session, Role.officer)
+        token = auth_service.start_session(session=session, user=officer, hours=1)
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) == officer
+        assert auth_service.user_for_token(session=session, token=token + "x") is None
+        auth = session.exec(select(AuthSession).where(AuthSession.user_id == officer.id)).one()
+        auth.expires_at = utcnow() - timedelta(seconds=1)
+        session.add(auth)
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) is None  # ended
+        auth.expires_at = utcnow() + timedelta(hours=1)
+        officer.active = False
+        session.add_all([auth, officer])
+        session.commit()
+        assert auth_service.user_for_token(session=session, token=token) is None  # the account is disabled
 
 
 class TestTraineeSpace:

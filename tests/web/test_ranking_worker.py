@@ -203,3 +203,27 @@ class TestKeptPool:
         ranking_worker.run_step(engine, top=TOP)
         assert reads == [None]  # what this process kept missed the other's changes: read again
         assert_as_rebuilt(engine)
+
+
+def test_a_company_reads_the_eligible_counts_of_its_own_vacancies_from_the_store(engine: Engine, session: Session) -> None:
+    from employers import ranking_store
+    from employers import service as employers_service
+    from tests.web.factories import employer
+
+    mine, theirs = employer(session), employer(session)
+    post, other = stored_vacancy(session, mine), stored_vacancy(session, theirs)
+    for _ in range(3):
+        profile(session)
+    session.commit()
+
+    def counts() -> dict[str, int | None]:
+        rows = employers_service.list_vacancies(session=session, employer_id=mine.id or 0)
+        return {row.vacancy.code: row.eligible_count for row in rows}
+
+    in_process = counts()  # no worker yet: ranked in the process
+    session.commit()
+    ranking_worker.run_step(engine, top=get_settings().ranking_top)
+    stored = ranking_store.stored_eligible_counts(session, [post.id or 0])
+    assert stored is not None and set(stored) == {post.code}
+    assert other.code in (ranking_store.stored_eligible_counts(session) or {})
+    assert counts() == in_process == {post.code: 3}

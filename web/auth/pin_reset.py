@@ -20,7 +20,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from pwdlib import PasswordHash
 from sqlmodel import Session, col, select, update
 
 from core import audit
@@ -28,6 +27,7 @@ from core.clock import utcnow
 from core.names import display_name
 from employers import outbox
 from profiles.models import TraineeProfile
+from web.auth import hashing
 from web.auth.exceptions import AccountNotFound, ResetCodeInvalid, TooManyAttempts
 from web.auth.models import PinResetCode, Role, User
 from web.auth.service import MAX_CLIENT_LENGTH, MAX_LOGIN_LENGTH, check_secret_rules, normalise_login, set_secret
@@ -39,7 +39,6 @@ PER_ADDRESS = 10
 #: Wrong codes typed before a code dies.
 MAX_WRONG_TRIES = 5
 WINDOW = timedelta(hours=1)
-_hasher = PasswordHash.recommended()
 
 
 def request_code(*, session: Session, phone: str, client: str, minutes: int, now: datetime | None = None) -> bool:
@@ -86,7 +85,7 @@ def _send_code(session: Session, user: User, client: str, minutes: int, now: dat
     """Write a new code (its hash), retiring the older ones, queue its SMS in the trainee's language, and audit it."""
     code = f"{secrets.randbelow(10**6):06d}"
     _retire_codes(session, user.id or 0, now)
-    session.add(PinResetCode(user_id=user.id, code_hash=_hasher.hash(code), client=client, created_at=now,
+    session.add(PinResetCode(user_id=user.id, code_hash=hashing.HASHER.hash(code), client=client, created_at=now,
                              expires_at=now + timedelta(minutes=minutes)))  # fmt: skip
     profile = session.get(TraineeProfile, user.trainee_id) if user.trainee_id is not None else None
     lang = (profile.message_language if profile else None) or "fr"
@@ -109,7 +108,7 @@ def reset_with_code(*, session: Session, phone: str, code: str, new_pin: str, no
     live = _live_code(session, user.id or 0, now) if user is not None else None
     if user is None or live is None:
         raise ResetCodeInvalid(login)
-    if not (code.isdigit() and len(code) == 6 and _hasher.verify(code, live.code_hash)):
+    if not (code.isdigit() and len(code) == 6 and hashing.HASHER.verify(code, live.code_hash)):
         live.wrong_tries += 1
         session.add(live)
         session.flush()

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from pwdlib import PasswordHash
 from sqlalchemy import URL, Connection, Engine
 from sqlmodel import Session, col, create_engine, delete, func, select
 
@@ -22,7 +21,7 @@ from employers.models import Employer
 from employers.recipients import ACCOUNT_LANGUAGES
 from matching.models import normalise_phone
 from profiles.models import TraineeProfile
-from web.auth import throttle
+from web.auth import hashing, throttle
 from web.auth.exceptions import (
     AccountNotFound,
     DisableReasonRequired,
@@ -35,7 +34,6 @@ from web.auth.exceptions import (
 )
 from web.auth.models import AuthSession, Role, SignInAttempt, User
 
-_hasher = PasswordHash.recommended()
 PIN_PATTERN = re.compile(r"^\d{6}$")
 MIN_PASSWORD_LENGTH = 10
 #: The languages of a trainee's SMS (the notices' catalogues: French, English, Bambara).
@@ -54,12 +52,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _dummy_hash() -> str:
     """Return a hash to verify against when the login does not exist, so both cases take the same time."""
     # Made on first use, not at import: every `rdvm` command imports this module, few of them sign anyone in.
-    return _hasher.hash("not-a-real-password")
+    return hashing.HASHER.hash("not-a-real-password")
 
 
 def hash_secret(secret: str) -> str:
-    """Return the Argon2 hash of a password or PIN."""
-    return _hasher.hash(secret)
+    """Return the Argon2id hash of a password or PIN (web.auth.hashing's parameters)."""
+    return hashing.HASHER.hash(secret)
 
 
 def check_secret_rules(role: Role, secret: str) -> None:
@@ -140,9 +138,13 @@ def authenticate(
     if wait > timedelta(0):
         _forget_attempt(session, attempt_id)
         raise TooManyAttempts(login, wait)
-    if not _hasher.verify(secret, user.password_hash if user else _dummy_hash()) or user is None or not allowed(user):
+    valid, rehashed = hashing.HASHER.verify_and_update(secret, user.password_hash if user else _dummy_hash())
+    if not valid or user is None or not allowed(user):
         raise InvalidCredentials(login)
     _forget_attempt(session, attempt_id)
+    if rehashed is not None:  # made with other parameters: stored again with today's (the secret is unchanged)
+        user.password_hash = rehashed
+        session.add(user)
     return user
 
 
@@ -240,11 +242,13 @@ def start_session(*, session: Session, user: User, hours: int) -> str:
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     """Return the active user of a live session token, or None."""
-    auth = session.get(AuthSession, _digest(token))
-    if auth is None or auth.expires_at <= utcnow():
+    # One query for the session and its user: every signed-in request asks.
+    query = select(User, AuthSession.expires_at).join(AuthSession, col(AuthSession.user_id) == User.id)
+    found = session.exec(query.where(AuthSession.id == _digest(token))).first()
+    if found is None:
         return None
-    user = session.get(User, auth.user_id)
-    return user if user is not None and user.active else None
+    user, expires_at = found
+    return user if expires_at > utcnow() and user.active else None
 
 
 def end_session(*, session: Session, token: str) -> None:
@@ -259,7 +263,7 @@ def end_all_sessions(*, session: Session, user_id: int) -> None:
 
 def change_secret(*, session: Session, user: User, current: str, new: str) -> None:
     """Change a user's password or PIN after checking the current one; every session is closed."""
-    if not _hasher.verify(current, user.password_hash):
+    if not hashing.HASHER.verify(current, user.password_hash):
         raise InvalidCredentials(user.login)
     set_secret(session=session, user=user, new=new)
     _audit(session, user, "pin_change" if user.role == Role.trainee else "password_change", user.id)
