@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlmodel import SQLModel
 
 import web.tables  # noqa: F401  (registers every table on the metadata)
-from profiles.models import SEARCH_TRIGRAM_INDEX
 from web.db import get_engine, make_engine
+from web.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Return whether autogenerate compares this object: not the indexes only a migration knows (PostgreSQL-only)."""
-    return not (type_ == "index" and reflected and name == SEARCH_TRIGRAM_INDEX)
 
 
 def run_offline() -> None:
