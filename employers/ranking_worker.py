@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Engine, delete, func
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
@@ -435,6 +436,9 @@ def merge_trainees(
         p = _kept.prepare_few(pool.trainees, records, context.config)
         fresh = {r.vacancy_id: r for r in rank_rows(p, pool, score_blocks(p), ids, keep=len(pool.trainees), width=width)}
     changed_ids = np.array(changed, dtype=np.intp)
+    _load_candidates(
+        session, [r for i, r in stored_rows.items() if i not in skip and _may_change(r, fresh.get(i), changed, context.keep)]
+    )
     merged: list[Ranked] = []
     unresolved: set[int] = set()
     for vacancy_id in ids:
@@ -450,6 +454,25 @@ def merge_trainees(
         elif result is not NOTHING:
             merged.append(result)
     return merged, unresolved
+
+
+def _may_change(row: StoredRanking, fresh: Ranked | None, changed: list[int], keep: int) -> bool:
+    """Return whether merging may read the row's candidates: a changed trainee is listed, or may enter the list."""
+    if set(row.listed) & set(changed):
+        return True
+    return fresh is not None and any(len(row.listed) < keep or c["score"] >= row.last_score for c in fresh.candidates)
+
+
+def _load_candidates(session: Session, rows: list[StoredRanking]) -> None:
+    """Read the deferred candidates of these stored rankings in one query per thousand (not one query each)."""
+    by_id = {row.vacancy_id: row for row in rows}
+    ids = list(by_id)
+    for start in range(0, len(ids), 1000):
+        query = select(StoredRanking.vacancy_id, StoredRanking.candidates).where(
+            col(StoredRanking.vacancy_id).in_(ids[start : start + 1000])
+        )
+        for vacancy_id, candidates in session.exec(query):
+            set_committed_value(by_id[vacancy_id], "candidates", candidates)
 
 
 NOTHING = Ranked(0, [], 0, [], np.zeros((1, 0), dtype=bool))
@@ -498,9 +521,11 @@ def _above_stored_end(row: StoredRanking, candidate: dict[str, Any], keep: int) 
 def _write(session: Session, context: Context, writes: Sequence[Write], *, rebuilt: bool) -> None:
     """Store the computed rankings, drop those of vacancies no longer open, consume the work, beat the heart."""
     count = pool_count(session)
+    ranked_ids = [item.vacancy_id for item in writes if isinstance(item, Ranked)]
+    existing = _still_there(session, ranked_ids)
     for item in writes:
         if isinstance(item, Ranked):
-            if session.get(Vacancy, item.vacancy_id) is not None:  # deleted meanwhile: nothing to store
+            if item.vacancy_id in existing:  # deleted meanwhile: nothing to store
                 store(session, item, count)
         else:
             session.exec(delete(StoredRanking).where(col(StoredRanking.vacancy_id) == item))
@@ -514,6 +539,17 @@ def _write(session: Session, context: Context, writes: Sequence[Write], *, rebui
     session.add(found)
     session.commit()
     _kept.heartbeat = found.heartbeat_at
+
+
+def _still_there(session: Session, vacancy_ids: list[int]) -> set[int]:
+    """Return which of these vacancies still exist, their stored rankings read into the session (without the lists)."""
+    found: set[int] = set()
+    for start in range(0, len(vacancy_ids), 1000):
+        chunk = vacancy_ids[start : start + 1000]
+        found |= set(session.exec(select(Vacancy.id).where(col(Vacancy.id).in_(chunk))))  # type: ignore[arg-type]
+        light = select(StoredRanking).options(defer(cast(Any, StoredRanking.candidates)), defer(cast(Any, StoredRanking.bitmaps)))
+        list(session.exec(light.where(col(StoredRanking.vacancy_id).in_(chunk))))  # store() then finds them without a query
+    return found
 
 
 def beat(engine: Engine) -> None:
