@@ -1148,6 +1148,7 @@ def worker(
     full: Annotated[bool, typer.Option("--full", help="Rebuild every ranking first.")] = False,
 ) -> None:
     """Keep the stored rankings up to date: re-score changed trainees and vacancies, rebuild when weights change."""
+    import os
     import signal
     from datetime import timedelta
 
@@ -1158,6 +1159,8 @@ def worker(
 
     settings = get_settings()
     engine = get_engine()
+    if settings.ranking_worker_nice and hasattr(os, "nice"):  # ranking is background work: pages come first
+        os.nice(settings.ranking_worker_nice)
     rebuild = timedelta(minutes=settings.ranking_rebuild_minutes) if settings.ranking_rebuild_minutes else None
     say = lambda line: err.print(f"worker: {line}", highlight=False)  # noqa: E731
     if once:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default=200, ge=1, description="candidates listed per vacancy for its company (a compact table, 25 a page)"
     )
     ranking_poll_seconds: float = Field(default=1.0, gt=0, description="how often the ranking worker looks for queued changes")
+    ranking_worker_nice: int = Field(
+        default=10, ge=0, le=19, description="how far the ranking worker yields the processor to the web server (Unix nice)"
+    )
     ranking_rebuild_minutes: int = Field(
         default=15, ge=0, description="rebuild every ranking when the last full rebuild is older; 0: only when needed"
     )

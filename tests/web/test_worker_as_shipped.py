@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
-from tests.web.test_commands_as_shipped import run
+from tests.web.test_commands_as_shipped import entry_point, run
 from web.db import make_engine
 from web.migrate import alembic_config, upgrade
 
@@ -88,3 +90,27 @@ def test_serve_with_two_workers_answers_from_two_processes(tmp_path: Path) -> No
         server.send_signal(signal.SIGINT)
         output = server.communicate(timeout=60)[0]
     assert "2 worker(s)" in output
+
+
+def nice_of(pid: int) -> int:
+    """Return a process's nice value (Linux /proc)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize(("setting", "raised"), [(None, 10), ("3", 3), ("0", 0)])
+def test_the_worker_yields_the_processor_to_the_server(fresh_url: str, setting: str | None, raised: int) -> None:
+    upgrade(fresh_url)
+    env = {**os.environ, "RDVM_DATABASE_URL": fresh_url, "RDVM_SECRET_KEY": "test-only-key"}
+    env.pop("RDVM_RANKING_WORKER_NICE", None)
+    env.update({"RDVM_RANKING_WORKER_NICE": setting} if setting is not None else {})
+    with subprocess.Popen([entry_point(), "worker"], env=env, stderr=subprocess.PIPE, text=True) as worker:
+        try:
+            assert worker.stderr is not None
+            for line in worker.stderr:  # it says so once it runs its loop
+                if "Ctrl-C stops" in line:
+                    break
+            assert nice_of(worker.pid) == min(nice_of(os.getpid()) + raised, 19)
+        finally:
+            worker.terminate()
+            worker.communicate(timeout=60)
