@@ -34,6 +34,11 @@ READS, LIMIT, PAUSE = 4, 5.0, 0.2
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 #: Numbers the simulated users' addresses (10.x.y.z), one per user of this locust process.
 _ADDRESSES = itertools.count(1)
+#: Deal the accounts in turn, so that no two users change the same record (one user's change overwritten by another's
+#: would never be seen, and count against the servers): a trainee account per trainee user (while they are fewer than
+#: the accounts), and for the users of one company, each its own lane of the company's vacancies.
+_EMPLOYERS, _TRAINEES = itertools.count(), itertools.count()
+LANES = 10
 
 
 def form(fields: dict[str, Any]) -> str:
@@ -107,7 +112,10 @@ class Employer(Signed):
     def on_start(self) -> None:
         """Sign in as one of the companies."""
         super().on_start()
-        self.login, self.vacancies = random.choice(ACCOUNTS["employers"])
+        n, companies = next(_EMPLOYERS), ACCOUNTS["employers"]
+        self.login, self.vacancies = companies[n % len(companies)]
+        lane = n // len(companies) % LANES
+        self.own = [v for i, v in enumerate(self.vacancies) if i % LANES == lane] or self.vacancies
         self.sign_in(self.login, ACCOUNTS["password"])
 
     @task(6)
@@ -122,8 +130,8 @@ class Employer(Signed):
 
     @task(1)
     def change_salary(self) -> None:
-        """Change a vacancy's salary through the API, then check every worker shows it."""
-        vacancy, salary = random.choice(self.vacancies), random.randrange(60_000, 200_000, 500)
+        """Change one of this user's own vacancies' salary through the API, then check every worker shows it."""
+        vacancy, salary = random.choice(self.own), random.randrange(60_000, 200_000, 500)
         self.client.patch(f"/api/v1/vacancies/{vacancy}", json={"salary_fcfa_month": salary},
                           headers={"X-CSRF-Token": self.token}, name="/api/v1/vacancies/[id] PATCH")  # fmt: skip
         shown = lambda body: json.loads(body).get("salary_fcfa_month") == salary  # noqa: E731
@@ -165,7 +173,7 @@ class Trainee(Signed):
     def on_start(self) -> None:
         """Sign in with a phone and PIN."""
         super().on_start()
-        phone, pin = random.choice(ACCOUNTS["trainees"])
+        phone, pin = ACCOUNTS["trainees"][next(_TRAINEES) % len(ACCOUNTS["trainees"])]
         self.sign_in(phone, pin)
 
     @task(5)
