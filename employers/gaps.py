@@ -265,6 +265,14 @@ def _with_free_seats(stamp: Stamp) -> list[tuple[Any, ...]]:
 _kept = SeatsCache()
 
 
+def keep_open_seats(*, session: Session) -> int:
+    """Read and encode the open seats now (a server's start), so that the first trainee page does not wait for it.
+
+    Return how many open vacancies with free seats are kept.
+    """
+    return len(_kept.current(session).seats)
+
+
 def invalidate() -> None:
     """Forget the kept open seats (tests; data changed behind the application's back)."""
     _kept.invalidate()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,12 +15,16 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Scope
 from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from employers.gaps import keep_open_seats
 from matching.country import get_pack, use_country
 from web import idempotency
 from web.auth.pin_pages import router as pin_router
@@ -26,11 +32,11 @@ from web.auth.routes import api as auth_api
 from web.auth.routes import router as auth_router
 from web.config import get_settings
 from web.csrf import CSRF_COOKIE, CsrfError, signed_cookie_value
-from web.db import NumberOutOfRange
+from web.db import NumberOutOfRange, get_engine
 from web.deps import LANG_COOKIE, Forbidden, NotSignedIn, served_over_https
 from web.i18n import LANGUAGES, translator
 from web.messages import MESSAGES
-from web.pages import page_language, render
+from web.pages import page_language, render, templates
 from web.routes import (
     accounts,
     admin_weights,
@@ -184,14 +190,50 @@ class ResponseCookies(OnResponseStart):
         return [value.decode("latin-1") for name, value in response.raw_headers if name == b"set-cookie"]
 
 
-def create_app() -> FastAPI:
+log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Do before serving what each server process's first requests would otherwise wait for.
+
+    Compile every template, open the database's first connection (its driver loads then), and read and encode the
+    open seats the officers' trainee pages score against: about a second of work per process, which under a crowd
+    of people signing in at once (a server just started or restarted) each of them would otherwise queue behind.
+    A database that cannot be reached yet only logs: the requests will say so.
+    """
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
+    try:
+        with Session(get_engine()) as session:
+            keep_open_seats(session=session)
+    except SQLAlchemyError as error:
+        log.warning("warm-up without the database: %s", error)
+
+
+@asynccontextmanager
+async def warmed_up(_app: FastAPI) -> AsyncIterator[None]:
+    """Warm the process up before it takes requests."""
+    await run_in_threadpool(warm_up)
+    yield
+
+
+def create_server_app() -> FastAPI:
+    """Build the application as `rdvm serve` serves it: each server process warms up on its settings' database first.
+
+    The tests' in-process application (`create_app`) has no warm-up: its sessions go to the test's database, not
+    to the one the settings name.
+    """
+    return create_app(lifespan=warmed_up)
+
+
+def create_app(lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None) -> FastAPI:
     """Build the application."""
     settings = get_settings()
     use_country(settings.country)  # the towns, languages, minimum wage and phone numbering of every page and import
     # FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, with inline script, which the
     # Content-Security-Policy forbids: /docs is the application's own page, Swagger UI served from the package.
     app = Application(title="rdvm", version="0.1.0", description=f"Job matching for the {get_pack().programme} programme.",
-                      docs_url=None, redoc_url=None)  # fmt: skip
+                      docs_url=None, redoc_url=None, lifespan=lifespan)  # fmt: skip
     app.mount(SWAGGER_UI_PREFIX, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")  # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/docs", api_docs, methods=["GET"], include_in_schema=False, response_class=HTMLResponse)

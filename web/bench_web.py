@@ -146,8 +146,9 @@ def start_server(url: str, port: int, *, workers: int = 1) -> subprocess.Popen[b
         "RDVM_DATABASE_URL": url,
         "RDVM_SECRET_KEY": os.environ.get("RDVM_SECRET_KEY") or secrets.token_urlsafe(32),
     }
-    command = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--no-proxy-headers", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    command = [sys.executable, "-m", "uvicorn", "web.app:create_server_app", "--factory", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--no-proxy-headers", "--no-access-log",
+               "--log-level", "warning"]  # fmt: skip
     return subprocess.Popen(command, env=env)
 
 

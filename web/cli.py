@@ -1138,7 +1138,7 @@ def serve(
     err.print(f"rdvm on http://{host}:{port} — database {database_label()} — {workers} worker(s)", highlight=False)
     # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1 (any local proxy
     # passing a client's header on); the application believes only RDVM_TRUSTED_PROXIES (web.security).
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False,
+    uvicorn.run("web.app:create_server_app", factory=True, host=host, port=port, reload=reload, proxy_headers=False,
                 workers=None if reload else workers)  # fmt: skip
 
 
