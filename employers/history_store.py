@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from core.audit import AuditEvent
 from core.clock import utcnow
+from core.queries import where_in
 from employers import vacancy_status
 from employers.models import Employer, EmployerStatus, Employment, EndReason, FollowUp, Placement, Vacancy, VacancyStatus
 from matching import exchange
@@ -60,8 +61,6 @@ _PLACEMENT_COLUMNS = {"employer": "employer_name", "level": "level", "town": "to
 _FOLLOW_UP_FIELDS = ("done_on", "reached", "employment", "salary_fcfa_month", "economic", "social", "psychosocial")
 _COHORT_FIELDS = ("name", "country", "selection_start", "selection_end", "return_date", "training_start", "training_end",
                   "employment_start", "budget_eur")  # fmt: skip
-#: Codes looked up per query: well under SQLite's limit on bound parameters.
-_CHUNK = 500
 #: The vacancies whose seats a running placement linked to them takes (a draft or closed one counts none).
 SEATED = (VacancyStatus.open, VacancyStatus.filled)
 
@@ -301,7 +300,7 @@ def _placement_rows(session: Session, codes: Iterable[str] | None) -> Rows:
         .outerjoin(Vacancy, col(Placement.vacancy_id) == Vacancy.id)
         .order_by(col(Placement.code))
     )
-    found = session.execute(query).all() if codes is None else _where_in(session, query, Placement.code, codes)
+    found = session.execute(query).all() if codes is None else where_in(session, query, Placement.code, codes)
     return [(f"placement {p.code}", _placement_data(p, p.trainee_code, p.vacancy_code)) for p in found]
 
 
@@ -317,7 +316,7 @@ def _follow_up_rows(session: Session, codes: Iterable[str] | None) -> Rows:
         .join(Placement, col(FollowUp.placement_id) == Placement.id)
         .order_by(col(Placement.code), col(FollowUp.month))
     )
-    found = session.execute(query).all() if codes is None else _where_in(session, query, Placement.code, codes)
+    found = session.execute(query).all() if codes is None else where_in(session, query, Placement.code, codes)
     return [(f"follow-up {f.placement_code}, month {f.month}", _follow_up_data(f, f.placement_code)) for f in found]
 
 
@@ -329,14 +328,6 @@ def _follow_up_data(follow_up: Any, placement_code: str) -> dict[str, Any]:
 def _present(data: dict[str, Any]) -> dict[str, Any]:
     """Return the fields that have a value, enums as their codes."""
     return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in data.items() if v is not None}
-
-
-def _where_in(session: Session, query: Any, column: Any, values: Iterable[Any]) -> list[Any]:
-    """Run the query for chunks of the values (`column IN chunk`); return every row."""
-    wanted = sorted(set(values))
-    return [
-        row for i in range(0, len(wanted), _CHUNK) for row in session.exec(query.where(col(column).in_(wanted[i : i + _CHUNK])))
-    ]
 
 
 # ---------------------------------------------------------------- in: a file's records checked against the database
@@ -390,7 +381,7 @@ def _seat_issues(
     """Refuse each running placement that would take a seat its open vacancy no longer has, as a confirmed offer is
     refused (VacancyFull); the seats the file's ended or moved placements give back count first, as they are stored."""
     changes = [(where, p, _seat_of(stored.get(p.id)), _seat_of(_linked(p, vacancies))) for where, p in parsed.located]
-    free = {v.code: max(v.seats - v.filled_seats, 0) for v in _where_in(session, select(Vacancy), Vacancy.code, vacancies)
+    free = {v.code: max(v.seats - v.filled_seats, 0) for v in where_in(session, select(Vacancy), Vacancy.code, vacancies)
             if v.status in SEATED}  # fmt: skip
     for _, _, before, after in changes:
         if before != after and before in free:
@@ -408,7 +399,7 @@ def _seat_issues(
 
 def _codes_of_trainees(session: Session, trainees: dict[str, TraineeProfile]) -> list[str]:
     """Return the codes of every stored placement of these trainees."""
-    return _where_in(session, select(Placement.code), Placement.trainee_id, (t.id for t in trainees.values()))
+    return where_in(session, select(Placement.code), Placement.trainee_id, (t.id for t in trainees.values()))
 
 
 def _placement_changes(
@@ -443,7 +434,7 @@ def _follow_up_issues(session: Session, parsed: Parsed[history.FollowUp]) -> lis
 
 def _stored_follow_ups(session: Session, placement_codes: Iterable[str]) -> list[tuple[FollowUp, str]]:
     query = select(FollowUp, Placement.code).join(Placement, col(FollowUp.placement_id) == Placement.id)
-    return _where_in(session, query, Placement.code, placement_codes)
+    return where_in(session, query, Placement.code, placement_codes)
 
 
 def _imported(follow_up: FollowUp) -> bool:
@@ -456,7 +447,7 @@ def _follow_up_record(follow_up: FollowUp, placement_code: str) -> history.Follo
 
 
 def _vacancy_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
-    return dict(_where_in(session, select(Vacancy.code, Vacancy.id), Vacancy.code, codes))
+    return dict(where_in(session, select(Vacancy.code, Vacancy.id), Vacancy.code, codes))
 
 
 # ---------------------------------------------------------------- in: storing
@@ -492,7 +483,7 @@ def _store_placements(session: Session, records: Sequence[history.Placement], ac
     trainees = profiles_service.by_codes(session=session, codes=(r.trainee_id for r in records))
     vacancies = _vacancy_ids(session, (r.vacancy_id for r in records if r.vacancy_id))
     companies = _approved_companies(session)
-    stored = {p.code: p for p in _where_in(session, select(Placement), Placement.code, (r.id for r in records))}
+    stored = {p.code: p for p in where_in(session, select(Placement), Placement.code, (r.id for r in records))}
     done, ending, rest, seats = Stored(), list[Placement](), list[Placement](), Counter[int]()
     for record in map(_linked, records, repeat(vacancies)):
         placement = stored.get(record.id)
@@ -568,7 +559,7 @@ def _approved_companies(session: Session) -> dict[str, int]:
 
 def _store_follow_ups(session: Session, records: Sequence[history.FollowUp], actor_id: int | None) -> Stored:
     named = {r.placement_id for r in records}
-    placement_ids = dict(_where_in(session, select(Placement.code, Placement.id), Placement.code, named))
+    placement_ids = dict(where_in(session, select(Placement.code, Placement.id), Placement.code, named))
     stored = {(code, f.month): f for f, code in _stored_follow_ups(session, named)}
     done = Stored()
     for record in records:

@@ -43,6 +43,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
+from core.queries import where_in
 from employers import weights
 from employers.candidates import Pool, TraineeFacts, load_pool, pool_query
 from employers.models import Employer, Vacancy, VacancyStatus
@@ -466,13 +467,9 @@ def _may_change(row: StoredRanking, fresh: Ranked | None, changed: list[int], ke
 def _load_candidates(session: Session, rows: list[StoredRanking]) -> None:
     """Read the deferred candidates of these stored rankings in one query per thousand (not one query each)."""
     by_id = {row.vacancy_id: row for row in rows}
-    ids = list(by_id)
-    for start in range(0, len(ids), 1000):
-        query = select(StoredRanking.vacancy_id, StoredRanking.candidates).where(
-            col(StoredRanking.vacancy_id).in_(ids[start : start + 1000])
-        )
-        for vacancy_id, candidates in session.exec(query):
-            set_committed_value(by_id[vacancy_id], "candidates", candidates)
+    query = select(StoredRanking.vacancy_id, StoredRanking.candidates)
+    for vacancy_id, candidates in where_in(session, query, StoredRanking.vacancy_id, by_id):
+        set_committed_value(by_id[vacancy_id], "candidates", candidates)
 
 
 NOTHING = Ranked(0, [], 0, [], np.zeros((1, 0), dtype=bool))
@@ -543,13 +540,9 @@ def _write(session: Session, context: Context, writes: Sequence[Write], *, rebui
 
 def _still_there(session: Session, vacancy_ids: list[int]) -> set[int]:
     """Return which of these vacancies still exist, their stored rankings read into the session (without the lists)."""
-    found: set[int] = set()
-    for start in range(0, len(vacancy_ids), 1000):
-        chunk = vacancy_ids[start : start + 1000]
-        found |= set(session.exec(select(Vacancy.id).where(col(Vacancy.id).in_(chunk))))  # type: ignore[arg-type]
-        light = select(StoredRanking).options(defer(cast(Any, StoredRanking.candidates)), defer(cast(Any, StoredRanking.bitmaps)))
-        list(session.exec(light.where(col(StoredRanking.vacancy_id).in_(chunk))))  # store() then finds them without a query
-    return found
+    light = select(StoredRanking).options(defer(cast(Any, StoredRanking.candidates)), defer(cast(Any, StoredRanking.bitmaps)))
+    where_in(session, light, StoredRanking.vacancy_id, vacancy_ids)  # store() then finds them without a query
+    return set(where_in(session, select(Vacancy.id), Vacancy.id, vacancy_ids))
 
 
 def beat(engine: Engine) -> None:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, func, select
 from core import audit
 from core.clock import utcnow
 from core.problems import Problem
+from core.queries import where_in
 from employers import candidates as candidates_engine
 from employers import offers, outbox, recipients, vacancy_status
 from employers.exceptions import (
@@ -393,12 +394,7 @@ def _employers_by_record(session: Session, records: Sequence[ExchangeVacancy]) -
 
 
 def _by_code(session: Session, codes: Sequence[str]) -> dict[str, Vacancy]:
-    found: dict[str, Vacancy] = {}
-    unique = sorted(set(codes))
-    for start in range(0, len(unique), 500):  # well under SQLite's limit on bound parameters
-        query = select(Vacancy).where(col(Vacancy.code).in_(unique[start : start + 500]))
-        found.update((v.code, v) for v in session.exec(query))
-    return found
+    return {v.code: v for v in where_in(session, select(Vacancy), Vacancy.code, codes)}
 
 
 def _new_vacancy(record: ExchangeVacancy, *, code: str, employer_id: int, status: VacancyStatus) -> Vacancy:

@@ -14,15 +14,13 @@ from sqlmodel import Session, col, func, select
 from core import audit
 from core.clock import utcnow
 from core.problems import Problem
+from core.queries import where_in
 from matching.models import Trainee as ExchangeTrainee
 from matching.normalise import fold
 from profiles import cohorts, grades
 from profiles.exceptions import DuplicateCode, InvalidProfile, TraineeNotFound
 from profiles.forms import check_trainee, trainee_warnings
 from profiles.models import LIST_FIELDS, Consent, ConsentScope, TraineeProfile
-
-#: Codes looked up per query: well under SQLite's limit on bound parameters.
-LOOKUP_CHUNK = 500
 
 
 def get_by_code(*, session: Session, code: str) -> TraineeProfile | None:
@@ -32,12 +30,7 @@ def get_by_code(*, session: Session, code: str) -> TraineeProfile | None:
 
 def by_codes(*, session: Session, codes: Iterable[str]) -> dict[str, TraineeProfile]:
     """Return the existing profiles among these codes, by code."""
-    wanted = sorted(set(codes))
-    found: dict[str, TraineeProfile] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start : start + LOOKUP_CHUNK]
-        found.update((p.code, p) for p in session.exec(select(TraineeProfile).where(col(TraineeProfile.code).in_(chunk))))
-    return found
+    return {p.code: p for p in where_in(session, select(TraineeProfile), TraineeProfile.code, codes)}
 
 
 def import_trainees(*, session: Session, records: Sequence[ExchangeTrainee], consent: bool = False) -> tuple[int, int]:
