@@ -254,9 +254,7 @@ def trainees_not_placed(*, session: Session, limit: int | None = LIST_LIMIT) -> 
         )
     counts = _offers_in_progress(session, [t.id for t in busy if t.id is not None])
     rows = (*(WaitingTrainee(t, 0) for t in free), *(WaitingTrainee(t, counts.get(t.id or 0, 0)) for t in busy))
-    counted = select(func.count()).select_from(TraineeProfile).where(*waiting)
-    total = len(rows) if limit is None or len(rows) < limit else int(session.exec(counted).one())
-    return Section(total, rows)
+    return Section(_total(session, select(TraineeProfile.id).where(*waiting), len(rows), limit), rows)
 
 
 def _offers_in_progress(session: Session, trainee_ids: Sequence[int]) -> dict[int, int]:

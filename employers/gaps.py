@@ -57,12 +57,16 @@ def free_vacancies(session: Session) -> list[ExchangeVacancy]:
 def open_seats(session: Session) -> list[tuple[Vacancy, str, ExchangeVacancy]]:
     """Return every open vacancy with free seats, its company's name and its exchange record (seats: the free ones), by code."""
     query = select(Vacancy, Employer.name).join(Employer).where(Vacancy.status == VacancyStatus.open).order_by(col(Vacancy.code))
-    found = []
-    for vacancy, name in session.exec(query):
-        free = vacancy.seats - vacancy.filled_seats
-        if free > 0:
-            found.append((vacancy, name, vacancy.to_exchange(name).model_copy(update={"seats": free})))
-    return found
+    return [
+        (vacancy, name, seat_record(vacancy, name))
+        for vacancy, name in session.exec(query)
+        if vacancy.seats > vacancy.filled_seats
+    ]
+
+
+def seat_record(vacancy: Vacancy, employer_name: str) -> ExchangeVacancy:
+    """Return a vacancy's exchange record whose seats are its free ones."""
+    return vacancy.to_exchange(employer_name).model_copy(update={"seats": vacancy.seats - vacancy.filled_seats})
 
 
 def _trainees(session: Session) -> list[ExchangeTrainee]:
@@ -249,9 +253,7 @@ def _read_seats(session: Session, stamp: Stamp, config: ScoringConfig, before: K
         elif row[0] in read:  # else closed since the stamp was read: the next page's stamp differs
             vacancy, name = read[row[0]]
             copy = Vacancy(**vacancy.model_dump())  # kept after the session ends: a copy of its fields
-            seats.append(
-                (copy, name, vacancy.to_exchange(name).model_copy(update={"seats": vacancy.seats - vacancy.filled_seats}))
-            )
+            seats.append((copy, name, seat_record(vacancy, name)))
     records = [record for _, _, record in seats]
     if before is not None and before.config == config and records == [record for _, _, record in before.seats]:
         return KeptSeats(stamp, config, tuple(seats), before.prepared)  # only vacancies without free seats changed
