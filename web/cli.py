@@ -86,11 +86,20 @@ def installation_country() -> None:
 
 def choose_country(code: str | None) -> None:
     """Make the command work for this country (RDVM_COUNTRY when None); exit 2 naming the packs there are otherwise."""
+    from pydantic import ValidationError
+
     from matching.country import UnknownCountry, use_country
     from web.config import get_settings
 
     try:
-        use_country(code or get_settings().country)
+        settings = get_settings()
+    except ValidationError as exc:  # a setting from the environment (or .env) that cannot be used: name each
+        for problem in exc.errors():
+            name = "RDVM_" + "_".join(str(part) for part in problem["loc"]).upper()
+            err.print(f"[bold red]error[/] {name}: {escape(problem['msg'])} (given {escape(repr(problem.get('input')))})")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    try:
+        use_country(code or settings.country)
     except (UnknownCountry, ValueError) as exc:
         err.print(f"[bold red]error[/] --country: {escape(str(exc))}")
         raise typer.Exit(EXIT_BAD_INPUT) from None

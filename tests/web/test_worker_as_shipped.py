@@ -114,3 +114,18 @@ def test_the_worker_yields_the_processor_to_the_server(fresh_url: str, setting: 
         finally:
             worker.terminate()
             worker.communicate(timeout=60)
+
+
+@pytest.mark.parametrize("given", ["25", "abc"])
+def test_a_setting_that_cannot_be_used_is_named_and_nothing_runs(fresh_url: str, given: str) -> None:
+    env = {**os.environ, "RDVM_DATABASE_URL": fresh_url, "RDVM_SECRET_KEY": "test-only-key", "RDVM_RANKING_WORKER_NICE": given}
+    refused = run(env, "worker", "--once")
+    assert refused.returncode == 2
+    assert "RDVM_RANKING_WORKER_NICE" in refused.stderr and repr(given) in refused.stderr
+    assert "--country" not in refused.stderr  # it was reported as a bad --country before
+    engine = make_engine(fresh_url)
+    try:
+        with engine.connect() as connection:
+            assert "ranking_status" not in set(connection.dialect.get_table_names(connection))  # nothing was written
+    finally:
+        engine.dispose()
